@@ -1,0 +1,92 @@
+//! `medcurate demo`: a workspace with the built-in samples and demo people, ready to explore.
+
+use crate::cli::{os_user, status};
+use crate::domain::people::{Person, Role};
+use crate::import::{Format, ImportOptions, import};
+use crate::sample::SAMPLE_DATASETS;
+use crate::store::Store;
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+
+/// (id, name, roles) of the demo people.
+const DEMO_PEOPLE: &[(&str, &str, &[Role])] = &[
+    ("dr-li", "李医生 Dr. Li", &[Role::Annotator]),
+    ("dr-wang", "王医生 Dr. Wang", &[Role::Annotator]),
+    ("dr-zhang", "张医生 Dr. Zhang", &[Role::Annotator]),
+    (
+        "cur-chen",
+        "陈主任 Curator Chen",
+        &[Role::Curator, Role::Annotator],
+    ),
+    ("admin", "Maintainer", &[Role::Maintainer]),
+];
+
+pub fn run(db: PathBuf) -> Result<()> {
+    let mut store = Store::open(&db)?;
+    let known: Vec<String> = store.people()?.into_iter().map(|p| p.id).collect();
+    for (id, name, roles) in DEMO_PEOPLE {
+        if !known.iter().any(|k| k == id) {
+            let p = Person {
+                id: id.to_string(),
+                name: name.to_string(),
+                roles: roles.to_vec(),
+                os_user: None,
+            };
+            store.add_person(&p, "demo")?;
+        }
+    }
+    // The samples are compiled in; write each to a temporary file so they go through
+    // exactly the import a maintainer runs.
+    let dir = std::env::temp_dir().join(format!("medcurate-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut lines = Vec::new();
+    let result = (|| -> Result<()> {
+        for (dataset, jsonl) in SAMPLE_DATASETS {
+            let file = dir.join(format!("{dataset}.jsonl"));
+            std::fs::write(&file, jsonl).with_context(|| format!("writing {}", file.display()))?;
+            let opts = ImportOptions {
+                files: vec![file],
+                dataset: dataset.to_string(),
+                format: Format::Native,
+                revise: false,
+                skip_invalid: false,
+                rejects_dir: dir.clone(),
+                actor: os_user(),
+            };
+            let report = import(&mut store, &opts, &mut |_, _| {})?;
+            if report.error_count > 0 {
+                anyhow::bail!(
+                    "built-in sample {dataset} did not import: {}",
+                    report.errors[0]
+                );
+            }
+            let c = report.total();
+            lines.push(format!(
+                "  {dataset}: {} new, {} already there",
+                c.imported, c.skipped
+            ));
+        }
+        Ok(())
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result?;
+    println!("medcurate demo workspace: {}", db.display());
+    println!();
+    println!("sample datasets:");
+    for l in &lines {
+        println!("{l}");
+    }
+    println!();
+    print!("{}", status::table(&store.status()?));
+    println!();
+    println!("people:");
+    for p in store.people()? {
+        let roles: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
+        println!("  {:<9} {}  [{}]", p.id, p.name, roles.join(", "));
+    }
+    println!();
+    println!("try:");
+    println!("  medcurate --db {} status", db.display());
+    println!("  medcurate --db {} people list", db.display());
+    Ok(())
+}

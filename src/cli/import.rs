@@ -1,0 +1,136 @@
+//! `medcurate import FILE... --dataset NAME [--format F] [--revise] [--skip-invalid]`
+
+use crate::cli::os_user;
+use crate::import::{Format, ImportOptions, ImportReport, MAX_SHOWN_ERRORS, import};
+use crate::store::Store;
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// JSONL files to import (one item per line)
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The dataset the items belong to, e.g. CMExam
+    #[arg(long)]
+    pub dataset: String,
+    /// Input format: native, cmexam, cmeee, cmeie, chip-cdn, chip-cdee
+    #[arg(long, default_value = "native", value_parser = parse_format)]
+    pub format: Format,
+    /// When an id comes back with different content, record a new revision (the old one is kept)
+    #[arg(long)]
+    pub revise: bool,
+    /// Import the valid lines and write refused ones, with reasons, to FILE.rejects.jsonl
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Directory for rejects files [default: the current directory]
+    #[arg(long, value_name = "DIR")]
+    pub rejects_dir: Option<PathBuf>,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
+}
+
+/// Files smaller than this import too fast for a progress bar to help.
+const PROGRESS_AFTER: Duration = Duration::from_millis(300);
+
+pub fn run(db: &Path, args: ImportArgs) -> Result<()> {
+    let mut store = Store::open_existing(db)?;
+    let rejects_dir = match args.rejects_dir {
+        Some(d) => d,
+        None => {
+            std::env::current_dir().context("finding the current directory for the rejects file")?
+        }
+    };
+    let opts = ImportOptions {
+        files: args.files,
+        dataset: args.dataset,
+        format: args.format,
+        revise: args.revise,
+        skip_invalid: args.skip_invalid,
+        rejects_dir,
+        actor: os_user(),
+    };
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} importing [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let started = Instant::now();
+    let mut shown = false;
+    let report = import(&mut store, &opts, &mut |done, total| {
+        if !shown && started.elapsed() > PROGRESS_AFTER {
+            // stderr() draws only on a terminal, so piped output stays clean.
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            bar.set_length(total);
+            shown = true;
+        }
+        if shown {
+            bar.set_position(done);
+        }
+    })?;
+    bar.finish_and_clear();
+    print_report(&report, &opts, started.elapsed());
+    if report.error_count > 0 && !opts.skip_invalid {
+        bail!(
+            "{} problem(s) in {} line(s); nothing was imported. Fix them and run the import again, \
+             or pass --skip-invalid to import the valid lines and write the refused ones to a rejects file",
+            report.error_count,
+            report.refused_lines
+        );
+    }
+    Ok(())
+}
+
+fn print_report(report: &ImportReport, opts: &ImportOptions, elapsed: Duration) {
+    for e in &report.errors {
+        eprintln!(
+            "{}: {e}",
+            if opts.skip_invalid {
+                "refused"
+            } else {
+                "error"
+            }
+        );
+    }
+    if report.error_count > report.errors.len() as u64 {
+        eprintln!(
+            "... and {} more problem(s) (the first {MAX_SHOWN_ERRORS} are shown)",
+            report.error_count - report.errors.len() as u64
+        );
+    }
+    if !report.committed {
+        return;
+    }
+    for (dataset, c) in &report.counts {
+        println!(
+            "{dataset}: {} imported, {} skipped (unchanged), {} revised",
+            c.imported, c.skipped, c.revised
+        );
+    }
+    if report.counts.is_empty() {
+        println!("{}: nothing imported", opts.dataset);
+    }
+    if report.refused_lines > 0 {
+        println!(
+            "{} line(s) refused; each is in a rejects file with its reasons:",
+            report.refused_lines
+        );
+        for r in &report.rejects {
+            println!("  {}", r.display());
+        }
+    }
+    println!(
+        "read {} line(s), {:.1} MB in {:.1} s",
+        report.lines_read,
+        report.bytes_read as f64 / 1e6,
+        elapsed.as_secs_f64()
+    );
+}

@@ -1,0 +1,68 @@
+//! The command line: clap definitions here, one file per command.
+
+mod demo;
+mod import;
+mod init;
+mod paths;
+mod people;
+mod status;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+pub use paths::{default_db_path, demo_db_path};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "medcurate",
+    version,
+    about = "Build medical LLM benchmarks: dual physician review, curation, frozen releases"
+)]
+pub struct Cli {
+    /// The database file [default: the platform data directory; MEDCURATE_DB overrides]
+    #[arg(long, global = true, env = "MEDCURATE_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database (or bring an existing one up to date)
+    Init,
+    /// Import items from JSONL files, validating every line first
+    Import(import::ImportArgs),
+    /// Item counts per dataset and workflow state
+    Status(status::StatusArgs),
+    /// Register people and their roles
+    #[command(subcommand)]
+    People(people::PeopleCommand),
+    /// Set up a demo workspace with the built-in sample items and show it
+    Demo,
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> Result<()> {
+    let db = cli.db.clone();
+    match cli.command {
+        Command::Init => init::run(&paths::resolve(db)?),
+        Command::Import(args) => import::run(&paths::resolve(db)?, args),
+        Command::Status(args) => status::run(&paths::resolve(db)?, args),
+        Command::People(cmd) => people::run(&paths::resolve(db)?, cmd),
+        Command::Demo => demo::run(match db {
+            Some(p) => p,
+            None => paths::demo_db_path()?,
+        }),
+    }
+}
+
+/// The OS user running this process, for the event log.
+pub fn os_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "unknown".to_string())
+}

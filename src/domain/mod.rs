@@ -1,0 +1,9 @@
+//! Pure domain types and rules: no I/O, no SQL, no terminal.
+
+pub mod departments;
+pub mod field_error;
+pub mod hash;
+pub mod item;
+pub mod people;
+pub mod validate;
+pub mod workflow;

@@ -1,0 +1,97 @@
+//! The native format: each line deserialises straight into a `RawItem`.
+
+use crate::domain::field_error::FieldError;
+use crate::domain::validate::RawItem;
+
+/// Parses one native line; type errors name the field path (`options[1].text`).
+pub fn parse(line: &str) -> Result<RawItem, Vec<FieldError>> {
+    // serde would read a JSON list as a struct's fields in order; an item is an object.
+    if !line.trim_start().starts_with('{') {
+        return Err(vec![FieldError::new(
+            "",
+            "is not a JSON object; each line must be one item object {...}",
+        )]);
+    }
+    let de = &mut serde_json::Deserializer::from_str(line);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let mut err = describe(e);
+        if let Some(format) = sniff_public_format(line) {
+            err.message.push_str(&format!(
+                " (this line looks like the {format} format: pass --format {format})"
+            ));
+        }
+        vec![err]
+    })
+}
+
+/// Names the public format a line seems to be in, for a hint when it was read as native.
+fn sniff_public_format(line: &str) -> Option<&'static str> {
+    let serde_json::Value::Object(obj) = serde_json::from_str(line).ok()? else {
+        return None;
+    };
+    let has = |k: &str| obj.contains_key(k);
+    if has("Question") && has("Options") {
+        Some("cmexam")
+    } else if has("spo_list") {
+        Some("cmeie")
+    } else if has("normalized_result") {
+        Some("chip-cdn")
+    } else if has("event") {
+        Some("chip-cdee")
+    } else if has("entities") && line.contains("\"start_idx\"") {
+        Some("cmeee")
+    } else {
+        None
+    }
+}
+
+fn describe(err: serde_path_to_error::Error<serde_json::Error>) -> FieldError {
+    let path = err.path().to_string();
+    let inner = err.inner();
+    if inner.is_syntax() || inner.is_eof() {
+        return FieldError::new(
+            "",
+            format!(
+                "is not valid JSON ({} at column {}); each line must be one complete JSON object",
+                strip_position(&inner.to_string()),
+                inner.column()
+            ),
+        );
+    }
+    let msg = strip_position(&inner.to_string());
+    let field = if path == "." { String::new() } else { path };
+    if msg.starts_with("unknown field `") {
+        // The path already ends with the unknown key.
+        return FieldError::new(
+            field,
+            "is not a field of the native item format; check the spelling (see docs/item-format.md)",
+        );
+    }
+    if msg.contains("expected struct RawItem") {
+        return FieldError::new(
+            "",
+            "is not a JSON object; each line must be one item object {...}",
+        );
+    }
+    if msg.contains("untagged enum RawAnswer") {
+        return FieldError::new(
+            field,
+            "must be a list of option labels like [\"C\"] or a string of letters like \"ABD\"",
+        );
+    }
+    if msg.contains("untagged enum RawRubricPoint") {
+        return FieldError::new(
+            field,
+            "must be a string or an object {\"text\": \"...\", \"points\": 2}",
+        );
+    }
+    FieldError::new(field, format!("has the wrong type: {msg}"))
+}
+
+/// serde_json appends " at line L column C"; the caller reports the line itself.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}

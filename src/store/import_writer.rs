@@ -1,0 +1,177 @@
+//! Writing an import: one `BEGIN IMMEDIATE` transaction for the whole command, so the
+//! database holds all of an import or none of it, even if the process is killed.
+
+use super::Store;
+use crate::domain::item::ItemKind;
+use anyhow::{Context, Result};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+
+/// A dataset as the import sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatasetRef {
+    pub id: i64,
+    pub kind: ItemKind,
+}
+
+/// What happened to one item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PutOutcome {
+    /// A new item with its first revision.
+    Imported,
+    /// Same id and same content as the current revision: nothing written.
+    Unchanged,
+    /// Same id, new content, `revise` given: a new revision; the item goes back to review.
+    Revised { revision_no: i64 },
+    /// Same id, new content, no `revise`: refused.
+    Conflict { current_revision: i64 },
+}
+
+pub struct ImportWriter<'c> {
+    tx: Transaction<'c>,
+    import_id: i64,
+    actor: String,
+}
+
+impl Store {
+    /// Starts an import by `actor`. Nothing is visible to others until `finish`.
+    pub fn begin_import(
+        &mut self,
+        actor: &str,
+        format: &str,
+        files_json: &str,
+    ) -> Result<ImportWriter<'_>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .context("starting the import transaction")?;
+        tx.execute(
+            "INSERT INTO imports (actor, format, files) VALUES (?1, ?2, ?3)",
+            params![actor, format, files_json],
+        )?;
+        let import_id = tx.last_insert_rowid();
+        Ok(ImportWriter {
+            tx,
+            import_id,
+            actor: actor.to_string(),
+        })
+    }
+}
+
+impl ImportWriter<'_> {
+    /// The dataset called `name`, if it exists.
+    pub fn dataset(&self, name: &str) -> Result<Option<DatasetRef>> {
+        self.tx
+            .prepare_cached("SELECT id, kind FROM datasets WHERE name = ?1")?
+            .query_row([name], |r| {
+                let kind: String = r.get(1)?;
+                Ok((r.get::<_, i64>(0)?, kind))
+            })
+            .optional()?
+            .map(|(id, kind)| {
+                let kind = ItemKind::parse(&kind)
+                    .with_context(|| format!("dataset {name:?} has an unknown kind {kind:?}"))?;
+                Ok(DatasetRef { id, kind })
+            })
+            .transpose()
+    }
+
+    /// Creates the dataset `name` holding items of `kind`.
+    pub fn create_dataset(&self, name: &str, kind: ItemKind) -> Result<DatasetRef> {
+        self.tx.execute(
+            "INSERT INTO datasets (name, kind) VALUES (?1, ?2)",
+            params![name, kind.as_str()],
+        )?;
+        Ok(DatasetRef {
+            id: self.tx.last_insert_rowid(),
+            kind,
+        })
+    }
+
+    /// Stores one item: new, unchanged, revised or refused, by its content hash.
+    pub fn put_item(
+        &self,
+        dataset: DatasetRef,
+        ext_id: &str,
+        body_json: &str,
+        content_hash: &str,
+        revise: bool,
+    ) -> Result<PutOutcome> {
+        let new_id: Option<i64> = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO items (dataset_id, ext_id, kind, revision_no) VALUES (?1, ?2, ?3, 1)
+                 ON CONFLICT (dataset_id, ext_id) DO NOTHING RETURNING id",
+            )?
+            .query_row(params![dataset.id, ext_id, dataset.kind.as_str()], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if let Some(item_id) = new_id {
+            self.insert_revision(item_id, 1, body_json, content_hash)?;
+            return Ok(PutOutcome::Imported);
+        }
+        let (item_id, current, hash): (i64, i64, String) = self
+            .tx
+            .prepare_cached(
+                "SELECT i.id, i.revision_no, r.content_hash FROM items i
+                 JOIN revisions r ON r.item_id = i.id AND r.revision_no = i.revision_no
+                 WHERE i.dataset_id = ?1 AND i.ext_id = ?2",
+            )?
+            .query_row(params![dataset.id, ext_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        if hash == content_hash {
+            return Ok(PutOutcome::Unchanged);
+        }
+        if !revise {
+            return Ok(PutOutcome::Conflict {
+                current_revision: current,
+            });
+        }
+        let next = current + 1;
+        self.insert_revision(item_id, next, body_json, content_hash)?;
+        // A new revision is re-reviewed from scratch.
+        self.tx
+            .prepare_cached("UPDATE items SET revision_no = ?2, state = 'in_review' WHERE id = ?1")?
+            .execute(params![item_id, next])?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO events (actor, action, item_id, revision_no, detail)
+                 VALUES (?1, 'item_revised', ?2, ?3, json_object('import_id', ?4, 'previous_revision', ?5))",
+            )?
+            .execute(params![self.actor, item_id, next, self.import_id, current])?;
+        Ok(PutOutcome::Revised { revision_no: next })
+    }
+
+    fn insert_revision(
+        &self,
+        item_id: i64,
+        revision_no: i64,
+        body_json: &str,
+        content_hash: &str,
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO revisions (item_id, revision_no, body, content_hash, import_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                item_id,
+                revision_no,
+                body_json,
+                content_hash,
+                self.import_id
+            ])?;
+        Ok(())
+    }
+
+    /// Records the import in the event log and commits everything.
+    pub fn finish(self, summary_json: &str) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO events (actor, action, detail) VALUES (?1, 'import', json_set(?2, '$.import_id', ?3))",
+            params![self.actor, summary_json, self.import_id],
+        )?;
+        self.tx.commit().context("committing the import")?;
+        Ok(())
+    }
+}

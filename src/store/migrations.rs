@@ -1,0 +1,146 @@
+//! Schema migrations: an append-only list, applied in one transaction, tracked by
+//! `PRAGMA user_version`. Never edit or reorder a shipped migration; add a new one.
+
+use anyhow::Result;
+use rusqlite::{Connection, TransactionBehavior};
+use std::fmt;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: people, datasets, items and their revisions, imports, the event log.
+    r#"
+CREATE TABLE people (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    os_user     TEXT UNIQUE,
+    created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+
+CREATE TABLE person_roles (
+    person_id   TEXT NOT NULL REFERENCES people(id),
+    role        TEXT NOT NULL CHECK (role IN ('annotator', 'curator', 'maintainer')),
+    PRIMARY KEY (person_id, role)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE datasets (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    kind        TEXT NOT NULL CHECK (kind IN ('mcq', 'open_ended', 'extraction')),
+    created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+
+CREATE TABLE imports (
+    id          INTEGER PRIMARY KEY,
+    actor       TEXT NOT NULL,
+    format      TEXT NOT NULL,
+    files       TEXT NOT NULL,
+    at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+
+CREATE TABLE items (
+    id          INTEGER PRIMARY KEY,
+    dataset_id  INTEGER NOT NULL REFERENCES datasets(id),
+    ext_id      TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('mcq', 'open_ended', 'extraction')),
+    state       TEXT NOT NULL DEFAULT 'in_review'
+                CHECK (state IN ('in_review', 'needs_curation', 'accepted', 'discarded')),
+    revision_no INTEGER NOT NULL,
+    created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    UNIQUE (dataset_id, ext_id)
+) STRICT;
+CREATE INDEX items_by_state ON items (dataset_id, state);
+
+CREATE TABLE revisions (
+    item_id      INTEGER NOT NULL REFERENCES items(id),
+    revision_no  INTEGER NOT NULL CHECK (revision_no >= 1),
+    body         TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    import_id    INTEGER REFERENCES imports(id),
+    author       TEXT,
+    created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (item_id, revision_no)
+) STRICT;
+
+CREATE TABLE events (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    actor       TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    item_id     INTEGER REFERENCES items(id),
+    revision_no INTEGER,
+    detail      TEXT
+) STRICT;
+CREATE INDEX events_by_item ON events (item_id) WHERE item_id IS NOT NULL;
+
+-- Revisions and events are history: nothing rewrites or removes them.
+CREATE TRIGGER revisions_append_only_update BEFORE UPDATE ON revisions
+BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
+CREATE TRIGGER revisions_append_only_delete BEFORE DELETE ON revisions
+BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
+CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+"#,
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The database was written by a newer medcurate.
+#[derive(Debug)]
+pub struct SchemaTooNew {
+    pub found: i64,
+    pub supported: i64,
+}
+
+impl fmt::Display for SchemaTooNew {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the database has schema version {} but this medcurate understands up to {}; \
+             it was written by a newer medcurate: upgrade medcurate to open it",
+            self.found, self.supported
+        )
+    }
+}
+
+impl std::error::Error for SchemaTooNew {}
+
+fn user_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Applies every migration the database lacks, all in one transaction.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    migrate_to(conn, SCHEMA_VERSION)
+}
+
+/// Applies migrations up to `target` (tests use this to build an older schema).
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
+    let found = user_version(conn)?;
+    if found > SCHEMA_VERSION {
+        return Err(SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        }
+        .into());
+    }
+    if found >= target {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Another process may have migrated while we waited for the lock.
+    let found = user_version(&tx)?;
+    for (i, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target as usize)
+        .skip(found.max(0) as usize)
+    {
+        tx.execute_batch(sql)
+            .map_err(|e| anyhow::anyhow!("applying schema migration {}: {e}", i + 1))?;
+    }
+    tx.pragma_update(None, "user_version", target.max(found))?;
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! The item store: the only module that speaks SQL.
+//!
+//! One SQLite file in WAL mode. Every connection sets its own PRAGMAs; every write runs in a
+//! `BEGIN IMMEDIATE` transaction so a writer waits for the lock (up to the busy timeout)
+//! instead of failing half-way through.
+
+mod import_writer;
+mod items;
+mod migrations;
+mod people;
+mod status;
+
+pub use import_writer::{DatasetRef, ImportWriter, PutOutcome};
+pub use items::{StoredItem, StoredRevision};
+pub use migrations::{SCHEMA_VERSION, SchemaTooNew};
+pub use status::DatasetStatus;
+
+use anyhow::{Context, Result};
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long a connection waits for another writer before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("creating the directory {}", dir.display()))?;
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("opening the database {}", path.display()))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store
+            .configure()
+            .with_context(|| format!("configuring the database {}", path.display()))?;
+        migrations::migrate(&mut store.conn)
+            .with_context(|| format!("upgrading the database {}", path.display()))?;
+        Ok(store)
+    }
+
+    /// Opens an existing database without creating it; says how to create one if it is missing.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            anyhow::bail!(
+                "no database at {}; create one with `medcurate init` (or pass --db / set MEDCURATE_DB)",
+                path.display()
+            );
+        }
+        Store::open(path)
+    }
+
+    fn configure(&mut self) -> Result<()> {
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        // WAL lets readers (reviewers' screens) proceed while one writer commits.
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
+            anyhow::bail!("the database could not switch to WAL mode (it reported {mode:?})");
+        }
+        // NORMAL is safe in WAL mode: a crash loses no committed transaction that was synced
+        // by a checkpoint and never corrupts the file.
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version the database is at.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    pub fn integrity_check(&self) -> Result<String> {
+        let rows: Vec<String> = self
+            .conn
+            .prepare("PRAGMA integrity_check")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows.join("\n"))
+    }
+}
+
+/// True when `err` comes from SQLite giving up on a lock after the busy timeout.
+pub fn is_busy(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        matches!(
+            e.downcast_ref::<rusqlite::Error>(),
+            Some(rusqlite::Error::SqliteFailure(f, _))
+                if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
+    })
+}

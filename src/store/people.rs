@@ -1,0 +1,90 @@
+//! People and their roles.
+
+use super::Store;
+use crate::domain::people::{Person, Role};
+use anyhow::{Result, bail};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+
+impl Store {
+    /// Registers a person with their roles. Refuses an id or OS user already taken.
+    pub fn add_person(&mut self, person: &Person, actor: &str) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let exists: Option<String> = tx
+            .query_row("SELECT name FROM people WHERE id = ?1", [&person.id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if let Some(name) = exists {
+            bail!("a person with id {:?} already exists ({name})", person.id);
+        }
+        if let Some(os) = &person.os_user {
+            let holder: Option<String> = tx
+                .query_row("SELECT id FROM people WHERE os_user = ?1", [os], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if let Some(h) = holder {
+                bail!("the OS user {os:?} is already bound to {h:?}");
+            }
+        }
+        tx.execute(
+            "INSERT INTO people (id, name, os_user) VALUES (?1, ?2, ?3)",
+            params![person.id, person.name, person.os_user],
+        )?;
+        for role in &person.roles {
+            tx.execute(
+                "INSERT OR IGNORE INTO person_roles (person_id, role) VALUES (?1, ?2)",
+                params![person.id, role.as_str()],
+            )?;
+        }
+        let roles: Vec<&str> = person.roles.iter().map(|r| r.as_str()).collect();
+        tx.execute(
+            "INSERT INTO events (actor, action, detail)
+             VALUES (?1, 'person_added', json_object('person', ?2, 'roles', json(?3)))",
+            params![actor, person.id, serde_json::to_string(&roles)?],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Everyone registered, by id.
+    pub fn people(&self) -> Result<Vec<Person>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.id, p.name, p.os_user, group_concat(r.role, ',')
+             FROM people p LEFT JOIN person_roles r ON r.person_id = p.id
+             GROUP BY p.id ORDER BY p.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, name, os_user, roles) = row?;
+            let mut roles: Vec<Role> = roles
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(|r| r.parse().ok())
+                .collect();
+            roles.sort();
+            out.push(Person {
+                id,
+                name,
+                roles,
+                os_user,
+            });
+        }
+        Ok(out)
+    }
+
+    /// One person by id.
+    pub fn person(&self, id: &str) -> Result<Option<Person>> {
+        Ok(self.people()?.into_iter().find(|p| p.id == id))
+    }
+}
