@@ -72,6 +72,29 @@ impl Taxonomy {
                 subs.join(", ")
             ));
         }
+        let lower = key.to_lowercase();
+        let close: Vec<&str> = self
+            .sub_specialties()
+            .map(|(_, d)| d)
+            .filter(|d| {
+                !lower.is_empty()
+                    && (d.id.contains(&lower)
+                        || d.name_en.to_lowercase().contains(&lower)
+                        || d.name_zh.contains(key))
+            })
+            .map(|d| d.id.as_str())
+            .take(3)
+            .collect();
+        if !close.is_empty() {
+            return Err(format!(
+                "unknown department {key:?}; did you mean {}? (ids are in schemas/departments.json)",
+                close
+                    .iter()
+                    .map(|c| format!("{c:?}"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ));
+        }
         Err(format!(
             "unknown department {key:?}; use a sub-specialty id from schemas/departments.json \
              (e.g. \"cardiology\", \"gastroenterology\") or \"{NO_DEPARTMENT}\""

@@ -431,16 +431,21 @@ fn build_mcq(
             );
             Vec::new()
         }
-        Some(RawAnswer::Letters(s)) => s.trim().chars().map(String::from).collect(),
-        Some(RawAnswer::Labels(v)) => v.into_iter().map(|s| s.trim().to_string()).collect(),
+        Some(a) => {
+            let labels: Vec<String> = match a {
+                RawAnswer::Letters(s) => s.trim().chars().map(String::from).collect(),
+                RawAnswer::Labels(v) => v.into_iter().map(|s| s.trim().to_string()).collect(),
+            };
+            if labels.is_empty() {
+                e.push(
+                    "answer",
+                    "is empty; give the correct option letters, e.g. [\"C\"]",
+                );
+            }
+            labels
+        }
     };
     let mut answer_out: Vec<String> = Vec::new();
-    if labels.is_empty() {
-        e.push(
-            "answer",
-            "is empty; give the correct option letters, e.g. [\"C\"]",
-        );
-    }
     for l in labels {
         if answer_out.contains(&l) {
             e.push(

@@ -60,11 +60,23 @@ fn describe(err: serde_path_to_error::Error<serde_json::Error>) -> FieldError {
     }
     let msg = strip_position(&inner.to_string());
     let field = if path == "." { String::new() } else { path };
-    if msg.starts_with("unknown field `") {
-        // The path already ends with the unknown key.
+    if let Some(name) = msg
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split('`').next())
+    {
+        // The path already ends with the unknown key; serde lists the fields it expected.
+        let expected: Vec<&str> = msg
+            .split_once("expected ")
+            .map(|(_, rest)| rest.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        let hint = expected
+            .iter()
+            .find(|f| edit_distance(name, f) <= 2)
+            .map(|f| format!("; did you mean `{f}`?"))
+            .unwrap_or_else(|| "; check the spelling (see docs/item-format.md)".into());
         return FieldError::new(
             field,
-            "is not a field of the native item format; check the spelling (see docs/item-format.md)",
+            format!("is not a field of the native item format{hint}"),
         );
     }
     if msg.contains("expected struct RawItem") {
@@ -94,4 +106,19 @@ fn strip_position(msg: &str) -> String {
         Some(i) => msg[..i].to_string(),
         None => msg.to_string(),
     }
+}
+
+/// Levenshtein distance, for "did you mean" hints on short field names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
