@@ -1,5 +1,6 @@
 //! `medcurate status [--json]`
 
+use crate::domain::item::Difficulty;
 use crate::domain::workflow::ItemState;
 use crate::store::{DatasetStatus, Store};
 use anyhow::Result;
@@ -33,7 +34,24 @@ pub fn to_json(status: &[DatasetStatus]) -> serde_json::Value {
             for s in ItemState::ALL {
                 states.insert(s.as_str().into(), d.count(s).into());
             }
-            serde_json::json!({"dataset": d.dataset, "kind": d.kind.as_str(), "total": d.total(), "states": states})
+            let mut difficulty = serde_json::Map::new();
+            for x in Difficulty::ALL {
+                difficulty.insert(
+                    x.as_str().into(),
+                    d.by_difficulty.get(&Some(x)).copied().unwrap_or(0).into(),
+                );
+            }
+            difficulty.insert(
+                "unrated".into(),
+                d.by_difficulty.get(&None).copied().unwrap_or(0).into(),
+            );
+            serde_json::json!({
+                "dataset": d.dataset,
+                "kind": d.kind.as_str(),
+                "total": d.total(),
+                "states": states,
+                "difficulty": difficulty,
+            })
         })
         .collect();
     serde_json::json!({ "datasets": datasets })

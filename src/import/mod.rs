@@ -15,7 +15,7 @@ use crate::domain::field_error::FieldError;
 use crate::domain::hash::sha256_hex;
 use crate::domain::item::Item;
 use crate::domain::validate::{RawItem, build_item};
-use crate::store::{DatasetRef, ImportWriter, PutOutcome, Store};
+use crate::store::{DatasetRef, ImportWriter, NewRevision, PutOutcome, Store};
 use adapters::{RowContext, Source};
 use anyhow::{Context, Result, bail};
 use lines::Lines;
@@ -261,9 +261,13 @@ impl Run<'_, '_> {
         };
         let body = item.body.canonical_json();
         let hash = sha256_hex(body.as_bytes());
-        let outcome = self
-            .writer
-            .put_item(dataset, &item.id, &body, &hash, self.opts.revise)?;
+        let revision = NewRevision {
+            ext_id: &item.id,
+            body_json: &body,
+            content_hash: &hash,
+            difficulty: item.body.difficulty,
+        };
+        let outcome = self.writer.put_item(dataset, &revision, self.opts.revise)?;
         let counts = report.counts.entry(self.opts.dataset.clone()).or_default();
         match outcome {
             PutOutcome::Imported => counts.imported += 1,

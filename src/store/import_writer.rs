@@ -2,7 +2,7 @@
 //! database holds all of an import or none of it, even if the process is killed.
 
 use super::Store;
-use crate::domain::item::ItemKind;
+use crate::domain::item::{Difficulty, ItemKind};
 use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
@@ -11,6 +11,16 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 pub struct DatasetRef {
     pub id: i64,
     pub kind: ItemKind,
+}
+
+/// One item's content, ready to store.
+#[derive(Debug, Clone, Copy)]
+pub struct NewRevision<'a> {
+    pub ext_id: &'a str,
+    /// The canonical JSON of the item body.
+    pub body_json: &'a str,
+    pub content_hash: &'a str,
+    pub difficulty: Option<Difficulty>,
 }
 
 /// What happened to one item.
@@ -91,20 +101,27 @@ impl ImportWriter<'_> {
     pub fn put_item(
         &self,
         dataset: DatasetRef,
-        ext_id: &str,
-        body_json: &str,
-        content_hash: &str,
+        item: &NewRevision,
         revise: bool,
     ) -> Result<PutOutcome> {
+        let NewRevision {
+            ext_id,
+            body_json,
+            content_hash,
+            difficulty,
+        } = *item;
+        let difficulty = difficulty.map(Difficulty::as_str);
         let new_id: Option<i64> = self
             .tx
             .prepare_cached(
-                "INSERT INTO items (dataset_id, ext_id, kind, revision_no) VALUES (?1, ?2, ?3, 1)
+                "INSERT INTO items (dataset_id, ext_id, kind, revision_no, difficulty)
+                 VALUES (?1, ?2, ?3, 1, ?4)
                  ON CONFLICT (dataset_id, ext_id) DO NOTHING RETURNING id",
             )?
-            .query_row(params![dataset.id, ext_id, dataset.kind.as_str()], |r| {
-                r.get(0)
-            })
+            .query_row(
+                params![dataset.id, ext_id, dataset.kind.as_str(), difficulty],
+                |r| r.get(0),
+            )
             .optional()?;
         if let Some(item_id) = new_id {
             self.insert_revision(item_id, 1, body_json, content_hash)?;
@@ -132,8 +149,10 @@ impl ImportWriter<'_> {
         self.insert_revision(item_id, next, body_json, content_hash)?;
         // A new revision is re-reviewed from scratch.
         self.tx
-            .prepare_cached("UPDATE items SET revision_no = ?2, state = 'in_review' WHERE id = ?1")?
-            .execute(params![item_id, next])?;
+            .prepare_cached(
+                "UPDATE items SET revision_no = ?2, state = 'in_review', difficulty = ?3 WHERE id = ?1",
+            )?
+            .execute(params![item_id, next, difficulty])?;
         self.tx
             .prepare_cached(
                 "INSERT INTO events (actor, action, item_id, revision_no, detail)

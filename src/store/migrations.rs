@@ -81,6 +81,16 @@ BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 "#,
+    // 2: each item's difficulty as a column, for sampling and status without parsing
+    // every revision; filled from the current revision of items already stored.
+    r#"
+ALTER TABLE items ADD COLUMN difficulty TEXT CHECK (difficulty IN ('easy', 'medium', 'hard'));
+UPDATE items SET difficulty = (
+    SELECT json_extract(r.body, '$.difficulty') FROM revisions r
+    WHERE r.item_id = items.id AND r.revision_no = items.revision_no
+);
+CREATE INDEX items_by_difficulty ON items (dataset_id, difficulty);
+"#,
 ];
 
 /// The schema version this build writes.

@@ -6,11 +6,11 @@
 
 mod import_writer;
 mod items;
-mod migrations;
+pub mod migrations;
 mod people;
 mod status;
 
-pub use import_writer::{DatasetRef, ImportWriter, PutOutcome};
+pub use import_writer::{DatasetRef, ImportWriter, NewRevision, PutOutcome};
 pub use items::{StoredItem, StoredRevision};
 pub use migrations::{SCHEMA_VERSION, SchemaTooNew};
 pub use status::DatasetStatus;
