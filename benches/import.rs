@@ -1,1 +1,306 @@
-fn main() {}
+//! Import throughput and peak memory: `cargo bench --bench import`.
+//!
+//! Compares `medcurate::import::import` (what `medcurate import` runs) with a bare baseline that
+//! parses each line into a `serde_json::Value` and inserts `(id, body)` rows with rusqlite in one
+//! transaction under the same PRAGMAs. The items come from `medcurate::synth`: three files (60%
+//! mcq, 20% extraction ner, 20% open_ended) imported into three datasets, since a dataset holds
+//! one kind.
+//!
+//! Each measurement runs in its own child process (this executable re-run with a mode argument)
+//! so its peak RSS (`VmHWM`) is its own. Every mode runs 3 times and the median is reported; `ours`
+//! also runs once on files half the size, to show whether peak memory grows with the input.
+//!
+//! `MEDCURATE_BENCH_ITEMS` sets the number of items (default 350000).
+
+use medcurate::domain::item::ItemKind;
+use medcurate::import::{Format, ImportOptions, import};
+use medcurate::store::Store;
+use serde_json::{Value, json};
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+const DEFAULT_ITEMS: usize = 350_000;
+const RUNS: usize = 3;
+/// The first argument that makes this executable a measuring child rather than the parent.
+const CHILD: &str = "__medcurate_bench_child";
+
+/// The three files a generated directory holds: (file name, dataset, kind, seed).
+const FILES: [(&str, &str, ItemKind, u64); 3] = [
+    ("mcq.jsonl", "SynthMcq", ItemKind::Mcq, 1),
+    ("ner.jsonl", "SynthNer", ItemKind::Extraction, 2),
+    ("open.jsonl", "SynthOpen", ItemKind::OpenEnded, 3),
+];
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some(CHILD) {
+        let mode = args.get(2).expect("child mode");
+        let rest = &args[3..];
+        let result = match mode.as_str() {
+            "gen" => child_gen(Path::new(&rest[0]), rest[1].parse().expect("item count")),
+            "ours" => child_ours(Path::new(&rest[0]), Path::new(&rest[1])),
+            "baseline" => child_baseline(Path::new(&rest[0]), Path::new(&rest[1])),
+            other => panic!("unknown child mode {other:?}"),
+        };
+        println!("{result}");
+        return;
+    }
+    // Anything else (cargo passes `--bench`) runs the whole benchmark.
+    parent();
+}
+
+/// How many items of each file make `n` items in all: 60% / 20% / the rest.
+fn split(n: usize) -> [usize; 3] {
+    let mcq = n * 6 / 10;
+    let ner = n * 2 / 10;
+    [mcq, ner, n - mcq - ner]
+}
+
+/// Peak resident set size of this process so far, in KiB (`VmHWM`).
+fn peak_rss_kib() -> u64 {
+    let status = fs::read_to_string("/proc/self/status").expect("reading /proc/self/status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/self/status")
+}
+
+fn report(items: u64, bytes: u64, started: Instant) -> Value {
+    json!({
+        "items": items,
+        "bytes": bytes,
+        "seconds": started.elapsed().as_secs_f64(),
+        "peak_rss_kib": peak_rss_kib(),
+    })
+}
+
+fn files_in(dir: &Path) -> impl Iterator<Item = (PathBuf, &'static str)> + '_ {
+    FILES
+        .iter()
+        .map(move |(name, dataset, _, _)| (dir.join(name), *dataset))
+}
+
+fn child_gen(dir: &Path, n: usize) -> Value {
+    let started = Instant::now();
+    fs::create_dir_all(dir).unwrap();
+    let mut bytes = 0;
+    for ((name, _, kind, seed), count) in FILES.iter().zip(split(n)) {
+        let mut out = BufWriter::new(File::create(dir.join(name)).unwrap());
+        bytes += medcurate::synth::write_items_of_kind(&mut out, count, *seed, *kind).unwrap();
+        out.flush().unwrap();
+    }
+    report(n as u64, bytes, started)
+}
+
+fn child_ours(dir: &Path, db: &Path) -> Value {
+    let started = Instant::now();
+    let mut store = Store::open(db).unwrap();
+    let (mut items, mut bytes) = (0, 0);
+    for (file, dataset) in files_in(dir) {
+        let opts = ImportOptions {
+            files: vec![file],
+            dataset: dataset.to_string(),
+            format: Format::Native,
+            revise: false,
+            skip_invalid: false,
+            rejects_dir: dir.to_path_buf(),
+            actor: "bench".to_string(),
+        };
+        let r = import(&mut store, &opts, &mut |_, _| {}).unwrap();
+        assert!(
+            r.committed && r.error_count == 0,
+            "{dataset}: {:?}",
+            r.errors
+        );
+        items += r.total().imported;
+        bytes += r.bytes_read;
+    }
+    drop(store);
+    report(items, bytes, started)
+}
+
+fn child_baseline(dir: &Path, db: &Path) -> Value {
+    let started = Instant::now();
+    let mut conn = rusqlite::Connection::open(db).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
+    conn.execute_batch("CREATE TABLE items (id TEXT, body TEXT)")
+        .unwrap();
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .unwrap();
+    let (mut items, mut bytes) = (0u64, 0u64);
+    {
+        let mut insert = tx
+            .prepare("INSERT INTO items (id, body) VALUES (?1, ?2)")
+            .unwrap();
+        for (file, _) in files_in(dir) {
+            let mut reader = BufReader::with_capacity(256 * 1024, File::open(file).unwrap());
+            let mut line = String::new();
+            loop {
+                line.clear();
+                let n = reader.read_line(&mut line).unwrap();
+                if n == 0 {
+                    break;
+                }
+                bytes += n as u64;
+                let body = line.trim_end_matches('\n');
+                let value: Value = serde_json::from_str(body).unwrap();
+                let id = value["id"].as_str().expect("an id");
+                insert.execute((id, body)).unwrap();
+                items += 1;
+            }
+        }
+    }
+    tx.commit().unwrap();
+    drop(conn);
+    report(items, bytes, started)
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Measured {
+    items: u64,
+    bytes: u64,
+    seconds: f64,
+    peak_rss_kib: u64,
+}
+
+impl Measured {
+    fn items_per_s(&self) -> f64 {
+        self.items as f64 / self.seconds
+    }
+    fn mb_per_s(&self) -> f64 {
+        self.bytes as f64 / 1e6 / self.seconds
+    }
+    fn peak_mib(&self) -> f64 {
+        self.peak_rss_kib as f64 / 1024.0
+    }
+}
+
+/// Runs this executable as a child in `mode` and reads its one-line JSON result.
+fn run_child(mode: &str, args: &[&Path]) -> Measured {
+    let exe = std::env::current_exe().unwrap();
+    let out = Command::new(exe)
+        .arg(CHILD)
+        .arg(mode)
+        .args(args)
+        .stderr(Stdio::inherit())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "child {mode} failed: {}", out.status);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let line = stdout.lines().last().expect("a result line");
+    let v: Value = serde_json::from_str(line).unwrap();
+    let num = |k: &str| v[k].as_u64().unwrap_or_else(|| panic!("{k} in {line}"));
+    Measured {
+        items: num("items"),
+        bytes: num("bytes"),
+        seconds: v["seconds"].as_f64().unwrap(),
+        peak_rss_kib: num("peak_rss_kib"),
+    }
+}
+
+/// Runs `mode` over the files in `data` into a fresh database, then removes the database.
+fn measure(mode: &str, data: &Path, scratch: &Path) -> Measured {
+    let db = scratch.join(format!("{mode}.sqlite"));
+    let m = run_child(mode, &[data, &db]);
+    let db_size = fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = db.clone().into_os_string();
+        p.push(suffix);
+        let _ = fs::remove_file(p);
+    }
+    eprintln!(
+        "  {mode:<8} {:>7} items in {:>6.2} s, peak {:>6.1} MiB, database {:.0} MB",
+        m.items,
+        m.seconds,
+        m.peak_mib(),
+        db_size as f64 / 1e6
+    );
+    m
+}
+
+fn median(mut runs: Vec<Measured>) -> Measured {
+    runs.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    let mut m = runs[runs.len() / 2];
+    // The median peak, independently of the median time.
+    let mut peaks: Vec<u64> = runs.iter().map(|r| r.peak_rss_kib).collect();
+    peaks.sort_unstable();
+    m.peak_rss_kib = peaks[peaks.len() / 2];
+    m
+}
+
+fn parent() {
+    let n: usize = match std::env::var("MEDCURATE_BENCH_ITEMS") {
+        Ok(v) => v
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("MEDCURATE_BENCH_ITEMS={v:?} is not a number")),
+        Err(_) => DEFAULT_ITEMS,
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix("medcurate-bench-")
+        .tempdir()
+        .unwrap();
+    let full = tmp.path().join("full");
+    let half = tmp.path().join("half");
+    let [mcq, ner, open] = split(n);
+    eprintln!("generating {n} items ({mcq} mcq, {ner} ner, {open} open_ended) and half as many");
+    let g = run_child("gen", &[&full, Path::new(&n.to_string())]);
+    eprintln!(
+        "  {:.1} MB in {:.1} s ({:.0} bytes per item)",
+        g.bytes as f64 / 1e6,
+        g.seconds,
+        g.bytes as f64 / g.items.max(1) as f64
+    );
+    let gh = run_child("gen", &[&half, Path::new(&(n / 2).to_string())]);
+
+    let (mut ours, mut base) = (Vec::new(), Vec::new());
+    for run in 1..=RUNS {
+        eprintln!("run {run} of {RUNS}");
+        ours.push(measure("ours", &full, tmp.path()));
+        base.push(measure("baseline", &full, tmp.path()));
+    }
+    eprintln!("half size");
+    let ours_half = measure("ours", &half, tmp.path());
+
+    let (o, b) = (median(ours), median(base));
+    println!();
+    println!(
+        "import of {} items, {:.1} MB (median of {RUNS} runs, each in its own process)",
+        g.items,
+        g.bytes as f64 / 1e6
+    );
+    println!(
+        "{:<10} {:>10} {:>8} {:>10} {:>9}",
+        "", "items/s", "MB/s", "peak MiB", "seconds"
+    );
+    for (name, m) in [("ours", o), ("baseline", b)] {
+        println!(
+            "{name:<10} {:>10.0} {:>8.1} {:>10.1} {:>9.2}",
+            m.items_per_s(),
+            m.mb_per_s(),
+            m.peak_mib(),
+            m.seconds
+        );
+    }
+    println!(
+        "ours/baseline throughput: {:.2}x",
+        o.items_per_s() / b.items_per_s()
+    );
+    println!(
+        "ours at half size ({} items, {:.1} MB): peak {:.1} MiB vs {:.1} MiB at full size, {:.0} items/s",
+        gh.items,
+        gh.bytes as f64 / 1e6,
+        ours_half.peak_mib(),
+        o.peak_mib(),
+        ours_half.items_per_s()
+    );
+}

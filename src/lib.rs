@@ -8,3 +8,4 @@ pub mod domain;
 pub mod import;
 pub mod sample;
 pub mod store;
+pub mod synth;

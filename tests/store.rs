@@ -13,11 +13,21 @@ const NER: &str = r#"{"id":"e1","kind":"extraction","task":"ner","text":"对儿�
 
 fn write(dir: &Path, name: &str, lines: &[&str]) -> PathBuf {
     let p = dir.join(name);
-    std::fs::write(&p, lines.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+    std::fs::write(
+        &p,
+        lines.iter().map(|l| format!("{l}\n")).collect::<String>(),
+    )
+    .unwrap();
     p
 }
 
-fn run_import(store: &mut Store, dir: &Path, file: &Path, dataset: &str, revise: bool) -> ImportReport {
+fn run_import(
+    store: &mut Store,
+    dir: &Path,
+    file: &Path,
+    dataset: &str,
+    revise: bool,
+) -> ImportReport {
     let opts = ImportOptions {
         files: vec![file.to_path_buf()],
         dataset: dataset.into(),
@@ -44,23 +54,35 @@ fn each_kind_round_trips_with_chinese_text() {
     assert_eq!(q.revision_no, 1);
     assert_eq!(q.item.body.difficulty, Some(Difficulty::Medium));
     assert_eq!(q.item.body.suggested_departments, vec!["gastroenterology"]);
-    let Content::Mcq(m) = &q.item.body.content else { panic!("not mcq") };
-    assert_eq!(m.stem, "上消化道出血可单纯表现为呕血或黑便，也可两者兼有，这取决于");
+    let Content::Mcq(m) = &q.item.body.content else {
+        panic!("not mcq")
+    };
+    assert_eq!(
+        m.stem,
+        "上消化道出血可单纯表现为呕血或黑便，也可两者兼有，这取决于"
+    );
     assert_eq!(m.options[3].text, "在胃内停留时间");
     assert_eq!(m.answer, vec!["C"]);
 
     let o = store.item("Diag", "o1").unwrap().unwrap();
-    let Content::OpenEnded(oe) = &o.item.body.content else { panic!("not open_ended") };
+    let Content::OpenEnded(oe) = &o.item.body.content else {
+        panic!("not open_ended")
+    };
     assert_eq!(oe.rubric[1].text, "尽快再灌注治疗（PCI或溶栓）");
     assert_eq!(oe.rubric[0].points, Some(2.0));
 
     let e = store.item("NER", "e1").unwrap().unwrap();
-    let Content::Extraction(x) = &e.item.body.content else { panic!("not extraction") };
+    let Content::Extraction(x) = &e.item.body.content else {
+        panic!("not extraction")
+    };
     assert_eq!(x.task, ExtractionTask::Ner);
     let ents = x.entities.as_ref().unwrap();
-    assert_eq!((ents[1].start, ents[1].end, ents[1].text.as_str()), (19, 25, "成人SARS"));
+    assert_eq!(
+        (ents[1].start, ents[1].end, ents[1].text.as_str()),
+        (19, 25, "成人SARS")
+    );
     // The stored content hashes to what the store says.
-    let again = medcurate::domain::hash::sha256_hex(e.item.body.canonical_json().as_bytes());
+    let again = medcurate::domain::hash::content_hash(&e.item.body.canonical_json());
     assert_eq!(again, e.content_hash);
 }
 
@@ -69,7 +91,12 @@ fn reimport_skips_same_content_refuses_changes_and_revise_keeps_history() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("t.db")).unwrap();
     let f1 = write(dir.path(), "a.jsonl", &[MCQ]);
-    assert_eq!(run_import(&mut store, dir.path(), &f1, "Exam", false).total().imported, 1);
+    assert_eq!(
+        run_import(&mut store, dir.path(), &f1, "Exam", false)
+            .total()
+            .imported,
+        1
+    );
     let r = run_import(&mut store, dir.path(), &f1, "Exam", false);
     assert_eq!((r.total().imported, r.total().skipped), (0, 1));
 
@@ -91,8 +118,12 @@ fn reimport_skips_same_content_refuses_changes_and_revise_keeps_history() {
     assert_eq!(r.total().revised, 1);
     let revs = store.revisions("Exam", "q1").unwrap();
     assert_eq!(revs.len(), 2);
-    let Content::Mcq(old) = &revs[0].body.content else { panic!() };
-    let Content::Mcq(new) = &revs[1].body.content else { panic!() };
+    let Content::Mcq(old) = &revs[0].body.content else {
+        panic!()
+    };
+    let Content::Mcq(new) = &revs[1].body.content else {
+        panic!()
+    };
     assert_eq!(old.options[4].text, "以上均非");
     assert_eq!(new.options[4].text, "以上都不是");
     assert_eq!(store.item("Exam", "q1").unwrap().unwrap().revision_no, 2);
@@ -129,7 +160,9 @@ fn connections_use_wal_foreign_keys_and_a_busy_timeout() {
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     drop(store);
     let conn = rusqlite::Connection::open(&db).unwrap();
-    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
     // Every table is STRICT.
     let loose: Vec<String> = conn
@@ -150,14 +183,16 @@ fn migrates_from_empty_and_from_the_first_schema_keeping_data() {
     {
         let mut conn = rusqlite::Connection::open(&db).unwrap();
         migrations::migrate_to(&mut conn, 1).unwrap();
-        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(v, 1);
         conn.execute_batch(
             r#"INSERT INTO datasets (name, kind) VALUES ('Exam', 'mcq');
                INSERT INTO imports (actor, format, files) VALUES ('t', 'native', '[]');
-               INSERT INTO items (dataset_id, ext_id, kind, revision_no) VALUES (1, 'q1', 'mcq', 1);
-               INSERT INTO revisions (item_id, revision_no, body, content_hash, import_id)
-               VALUES (1, 1, '{"kind":"mcq","stem":"题","options":[{"label":"A","text":"甲"},{"label":"B","text":"乙"}],"answer":["A"],"difficulty":"hard"}', 'h', 1);"#,
+               INSERT INTO items (dataset_id, ext_id, kind, revision_no, created_at) VALUES (1, 'q1', 'mcq', 1, '2026-01-01T00:00:00Z');
+               INSERT INTO revisions (item_id, revision_no, body, content_hash, import_id, created_at)
+               VALUES (1, 1, '{"kind":"mcq","stem":"题","options":[{"label":"A","text":"甲"},{"label":"B","text":"乙"}],"answer":["A"],"difficulty":"hard"}', 'h', 1, '2026-01-01T00:00:00Z');"#,
         )
         .unwrap();
     }
@@ -182,7 +217,8 @@ fn a_database_from_a_newer_medcurate_is_refused() {
     drop(Store::open(&db).unwrap());
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
-        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 5).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 5)
+            .unwrap();
     }
     let err = format!("{:#}", Store::open(&db).err().unwrap());
     assert!(
@@ -198,11 +234,16 @@ fn a_database_from_a_newer_medcurate_is_refused() {
 fn a_failed_import_leaves_no_trace() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("t.db")).unwrap();
-    let bad = MCQ.replace(r#""answer":["C"]"#, r#""answer":["F"]"#).replace("q1", "q2");
+    let bad = MCQ
+        .replace(r#""answer":["C"]"#, r#""answer":["F"]"#)
+        .replace("q1", "q2");
     let f = write(dir.path(), "mixed.jsonl", &[MCQ, &bad]);
     let r = run_import(&mut store, dir.path(), &f, "Exam", false);
     assert!(!r.committed);
     assert_eq!(store.item_count().unwrap(), 0);
     assert_eq!(store.event_count().unwrap(), 0);
-    assert!(store.status().unwrap().is_empty(), "the dataset itself must not be left behind");
+    assert!(
+        store.status().unwrap().is_empty(),
+        "the dataset itself must not be left behind"
+    );
 }

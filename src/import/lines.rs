@@ -4,19 +4,23 @@
 use crate::domain::field_error::FieldError;
 use std::io::{self, BufRead};
 
-/// One line of a file: its 1-based number and its text, or why it cannot be read.
+/// One line of a file: its 1-based number and its bytes (without the newline).
 pub struct Line {
     pub number: usize,
-    pub text: Result<String, FieldError>,
-    /// The raw bytes, for the rejects file.
-    pub raw: Vec<u8>,
+    pub bytes: Vec<u8>,
+}
+
+impl Line {
+    /// The line as text, or why it cannot be read as a JSONL line.
+    pub fn text(&self) -> Result<&str, FieldError> {
+        check_line(self.number, &self.bytes)
+    }
 }
 
 pub struct Lines<R> {
     reader: R,
     number: usize,
     bytes_read: u64,
-    buf: Vec<u8>,
 }
 
 impl<R: BufRead> Lines<R> {
@@ -25,7 +29,6 @@ impl<R: BufRead> Lines<R> {
             reader,
             number: 0,
             bytes_read: 0,
-            buf: Vec::with_capacity(8 * 1024),
         }
     }
 
@@ -34,36 +37,31 @@ impl<R: BufRead> Lines<R> {
         self.bytes_read
     }
 
-    /// The next non-blank line, or `None` at the end of the file.
+    /// The next line that is not blank, or `None` at the end of the file.
     pub fn next_line(&mut self) -> io::Result<Option<Line>> {
         loop {
-            self.buf.clear();
-            let n = self.reader.read_until(b'\n', &mut self.buf)?;
+            let mut bytes = Vec::new();
+            let n = self.reader.read_until(b'\n', &mut bytes)?;
             if n == 0 {
                 return Ok(None);
             }
             self.bytes_read += n as u64;
             self.number += 1;
-            let mut bytes: &[u8] = &self.buf;
             if bytes.last() == Some(&b'\n') {
-                bytes = &bytes[..bytes.len() - 1];
+                bytes.pop();
             }
-            let text = check_line(self.number, bytes);
-            if let Ok(t) = &text
-                && t.trim().is_empty()
-            {
+            if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
             return Ok(Some(Line {
                 number: self.number,
-                text,
-                raw: bytes.to_vec(),
+                bytes,
             }));
         }
     }
 }
 
-fn check_line(number: usize, bytes: &[u8]) -> Result<String, FieldError> {
+fn check_line(number: usize, bytes: &[u8]) -> Result<&str, FieldError> {
     if number == 1 && bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         return Err(FieldError::new(
             "",
@@ -78,14 +76,13 @@ fn check_line(number: usize, bytes: &[u8]) -> Result<String, FieldError> {
              endings (e.g. `sed -i 's/\\r$//' FILE`)",
         ));
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
-        Err(e) => Err(FieldError::new(
+    std::str::from_utf8(bytes).map_err(|e| {
+        FieldError::new(
             "",
             format!(
                 "is not valid UTF-8 (bad byte at byte {} of the line); save the file as UTF-8",
                 e.valid_up_to() + 1
             ),
-        )),
-    }
+        )
+    })
 }

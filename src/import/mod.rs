@@ -7,23 +7,21 @@
 pub mod adapters;
 mod lines;
 pub mod native;
+mod prepare;
 mod report;
 
 pub use report::{Counts, ImportReport, MAX_SHOWN_ERRORS, RowError};
 
 use crate::domain::field_error::FieldError;
-use crate::domain::hash::sha256_hex;
-use crate::domain::item::Item;
-use crate::domain::validate::{RawItem, build_item};
 use crate::store::{DatasetRef, ImportWriter, NewRevision, PutOutcome, Store};
-use adapters::{RowContext, Source};
+use adapters::Source;
 use anyhow::{Context, Result, bail};
-use lines::Lines;
-use std::collections::HashMap;
+use prepare::{PreparedItem, PreparedRow};
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::mpsc;
 
 /// The input formats `--format` takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,14 +124,27 @@ pub fn import(
         opts,
         writer: &writer,
         dataset: writer.dataset(&opts.dataset)?,
-        seen: HashMap::new(),
-        done_bytes: 0,
-        total_bytes,
+        rejects: None,
     };
-    for (file_index, path) in opts.files.iter().enumerate() {
-        run.file(file_index, path, &mut report, progress)?;
-    }
-    report.bytes_read = run.done_bytes;
+    // Reading and validating run one line ahead of the writes, on a second thread.
+    let (tx, rx) = mpsc::sync_channel::<prepare::Message>(PIPELINE_DEPTH);
+    std::thread::scope(|scope| -> Result<()> {
+        scope.spawn(move || prepare::run(&opts.files, opts.format, &opts.dataset, &tx));
+        // Dropping `rx` on an early return stops the reader at its next send.
+        for message in rx {
+            match message {
+                prepare::Message::Row(row) => {
+                    let done = row.done_bytes;
+                    run.row(row, &mut report)?;
+                    report.bytes_read = done;
+                    progress(done, total_bytes);
+                }
+                prepare::Message::FileDone => run.close_rejects(&mut report)?,
+                prepare::Message::Failed(e) => return Err(e),
+            }
+        }
+        Ok(())
+    })?;
     if report.error_count > 0 && !opts.skip_invalid {
         // Dropping the writer rolls the transaction back: nothing of this import remains.
         drop(writer);
@@ -153,74 +164,64 @@ pub fn import(
     Ok(report)
 }
 
+/// Lines prepared ahead of the writer: enough to keep both threads busy, few enough that
+/// memory stays flat whatever the file size.
+const PIPELINE_DEPTH: usize = 256;
+
 struct Run<'a, 'w> {
     opts: &'a ImportOptions,
     writer: &'a ImportWriter<'w>,
     dataset: Option<DatasetRef>,
-    /// Ids seen in this import, with where they were first seen.
-    seen: HashMap<String, (usize, usize)>,
-    done_bytes: u64,
-    total_bytes: u64,
+    /// The open rejects file of the current input file, if a line of it was refused.
+    rejects: Option<(PathBuf, BufWriter<File>)>,
 }
 
 impl Run<'_, '_> {
-    fn file(
+    /// Stores one prepared line, or records why it was refused.
+    fn row(&mut self, row: PreparedRow, report: &mut ImportReport) -> Result<()> {
+        report.lines_read += 1;
+        let outcome = match row.item {
+            Ok(item) => self.store(&item, row.file_index, row.line, report)?,
+            Err(errors) => Err(errors),
+        };
+        if let Err(errors) = outcome {
+            let shown = self.opts.files[row.file_index].display().to_string();
+            if self.opts.skip_invalid {
+                self.reject(row.file_index, &shown, row.line, &errors, &row.bytes)?;
+            }
+            report.record(&shown, row.line, errors);
+        }
+        Ok(())
+    }
+
+    fn reject(
         &mut self,
         file_index: usize,
-        path: &Path,
-        report: &mut ImportReport,
-        progress: &mut ProgressFn,
+        shown: &str,
+        line: usize,
+        errors: &[FieldError],
+        bytes: &[u8],
     ) -> Result<()> {
-        let shown = path.display().to_string();
-        let file = File::open(path).with_context(|| format!("opening {shown}"))?;
-        let mut lines = Lines::new(BufReader::with_capacity(256 * 1024, file));
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let file_stem = path
-            .file_stem()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let mut rejects: Option<(PathBuf, BufWriter<File>)> = None;
-        let start_bytes = self.done_bytes;
-        while let Some(line) = lines
-            .next_line()
-            .with_context(|| format!("reading {shown}"))?
-        {
-            report.lines_read += 1;
-            let ctx = RowContext {
-                file_stem: &file_stem,
-                file_name: &file_name,
-                line: line.number,
-            };
-            let outcome = match line.text {
-                Err(e) => Err(vec![e]),
-                Ok(text) => self.row(file_index, &text, &ctx, report)?,
-            };
-            if let Err(errors) = outcome {
-                if self.opts.skip_invalid {
-                    if rejects.is_none() {
-                        let p = self
-                            .opts
-                            .rejects_dir
-                            .join(format!("{file_name}.rejects.jsonl"));
-                        let f = File::create(&p).with_context(|| {
-                            format!("creating the rejects file {}", p.display())
-                        })?;
-                        rejects = Some((p, BufWriter::new(f)));
-                    }
-                    if let Some((p, w)) = rejects.as_mut() {
-                        write_reject(w, &shown, line.number, &errors, &line.raw)
-                            .with_context(|| format!("writing {}", p.display()))?;
-                    }
-                }
-                report.record(&shown, line.number, errors);
-            }
-            self.done_bytes = start_bytes + lines.bytes_read();
-            progress(self.done_bytes, self.total_bytes);
+        if self.rejects.is_none() {
+            let name = self.opts.files[file_index]
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let p = self.opts.rejects_dir.join(format!("{name}.rejects.jsonl"));
+            let f = File::create(&p)
+                .with_context(|| format!("creating the rejects file {}", p.display()))?;
+            self.rejects = Some((p, BufWriter::new(f)));
         }
-        if let Some((p, mut w)) = rejects {
+        if let Some((p, w)) = self.rejects.as_mut() {
+            write_reject(w, shown, line, errors, bytes)
+                .with_context(|| format!("writing {}", p.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Flushes the rejects file of the file just finished, if there is one.
+    fn close_rejects(&mut self, report: &mut ImportReport) -> Result<()> {
+        if let Some((p, mut w)) = self.rejects.take() {
             w.flush()
                 .with_context(|| format!("writing {}", p.display()))?;
             report.rejects.push(p);
@@ -228,20 +229,16 @@ impl Run<'_, '_> {
         Ok(())
     }
 
-    /// Converts, validates and stores one line. The outer error is a failure to store
-    /// (fatal); the inner one holds the reasons the line was refused.
-    fn row(
+    /// Writes one valid item. The outer error is a failure to store (fatal); the inner one
+    /// holds the reasons the line was refused.
+    fn store(
         &mut self,
+        item: &PreparedItem,
         file_index: usize,
-        text: &str,
-        ctx: &RowContext,
+        line: usize,
         report: &mut ImportReport,
     ) -> Result<Result<(), Vec<FieldError>>> {
-        let item = match self.prepare(file_index, text, ctx) {
-            Ok(item) => item,
-            Err(errors) => return Ok(Err(errors)),
-        };
-        let kind = item.body.kind();
+        let kind = item.kind;
         let dataset = match self.dataset {
             Some(d) if d.kind != kind => {
                 return Ok(Err(vec![FieldError::new(
@@ -259,13 +256,13 @@ impl Run<'_, '_> {
                 d
             }
         };
-        let body = item.body.canonical_json();
-        let hash = sha256_hex(body.as_bytes());
         let revision = NewRevision {
             ext_id: &item.id,
-            body_json: &body,
-            content_hash: &hash,
-            difficulty: item.body.difficulty,
+            body_json: &item.body_json,
+            content_hash: &item.content_hash,
+            difficulty: item.difficulty,
+            file_index,
+            line,
         };
         let outcome = self.writer.put_item(dataset, &revision, self.opts.revise)?;
         let counts = report.counts.entry(self.opts.dataset.clone()).or_default();
@@ -273,6 +270,23 @@ impl Run<'_, '_> {
             PutOutcome::Imported => counts.imported += 1,
             PutOutcome::Unchanged => counts.skipped += 1,
             PutOutcome::Revised { .. } => counts.revised += 1,
+            PutOutcome::Duplicate {
+                file_index: f,
+                line: l,
+            } => {
+                let where_ = if f == file_index {
+                    format!("line {l}")
+                } else {
+                    format!("line {l} of {}", self.opts.files[f].display())
+                };
+                return Ok(Err(vec![FieldError::new(
+                    "id",
+                    format!(
+                        "{:?} is already used on {where_}; ids must be unique within a dataset",
+                        item.id
+                    ),
+                )]));
+            }
             PutOutcome::Conflict { current_revision } => {
                 return Ok(Err(vec![FieldError::new(
                     "id",
@@ -285,47 +299,6 @@ impl Run<'_, '_> {
             }
         }
         Ok(Ok(()))
-    }
-
-    /// Parses and validates one line, and checks its id is new to this import.
-    fn prepare(
-        &mut self,
-        file_index: usize,
-        text: &str,
-        ctx: &RowContext,
-    ) -> Result<Item, Vec<FieldError>> {
-        let source = match self.opts.format {
-            Format::Native => None,
-            Format::Public(s) => Some(s),
-        };
-        let raw: RawItem = match source {
-            None => native::parse(text)?,
-            Some(s) => s.convert(text, ctx)?,
-        };
-        let item = build_item(raw, &self.opts.dataset).map_err(|mut errs| {
-            if let Some(s) = source {
-                for e in &mut errs {
-                    e.field = s.source_field(&e.field);
-                }
-            }
-            errs
-        })?;
-        if let Some(&(f, l)) = self.seen.get(&item.id) {
-            let where_ = if f == file_index {
-                format!("line {l}")
-            } else {
-                format!("line {l} of {}", self.opts.files[f].display())
-            };
-            return Err(vec![FieldError::new(
-                "id",
-                format!(
-                    "{:?} is already used on {where_}; ids must be unique within a dataset",
-                    item.id
-                ),
-            )]);
-        }
-        self.seen.insert(item.id.clone(), (file_index, ctx.line));
-        Ok(item)
     }
 }
 

@@ -12,6 +12,10 @@ pub fn parse(line: &str) -> Result<RawItem, Vec<FieldError>> {
             "is not a JSON object; each line must be one item object {...}",
         )]);
     }
+    // The plain parse is the fast path; only a failed line is parsed again to find the path.
+    if let Ok(raw) = serde_json::from_str(line) {
+        return Ok(raw);
+    }
     let de = &mut serde_json::Deserializer::from_str(line);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let mut err = describe(e);

@@ -21,6 +21,9 @@ pub struct NewRevision<'a> {
     pub body_json: &'a str,
     pub content_hash: &'a str,
     pub difficulty: Option<Difficulty>,
+    /// Which of the import's files (0-based) and which line of it.
+    pub file_index: usize,
+    pub line: usize,
 }
 
 /// What happened to one item.
@@ -34,12 +37,16 @@ pub enum PutOutcome {
     Revised { revision_no: i64 },
     /// Same id, new content, no `revise`: refused.
     Conflict { current_revision: i64 },
+    /// The id was already stored by this same import, from this file and line.
+    Duplicate { file_index: usize, line: usize },
 }
 
 pub struct ImportWriter<'c> {
     tx: Transaction<'c>,
     import_id: i64,
     actor: String,
+    /// One timestamp for everything the import writes: it happened at one moment.
+    at: String,
 }
 
 impl Store {
@@ -54,15 +61,17 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .context("starting the import transaction")?;
-        tx.execute(
-            "INSERT INTO imports (actor, format, files) VALUES (?1, ?2, ?3)",
+        let at: String = tx.query_row(
+            "INSERT INTO imports (actor, format, files) VALUES (?1, ?2, ?3) RETURNING at",
             params![actor, format, files_json],
+            |r| r.get(0),
         )?;
         let import_id = tx.last_insert_rowid();
         Ok(ImportWriter {
             tx,
             import_id,
             actor: actor.to_string(),
+            at,
         })
     }
 }
@@ -88,8 +97,8 @@ impl ImportWriter<'_> {
     /// Creates the dataset `name` holding items of `kind`.
     pub fn create_dataset(&self, name: &str, kind: ItemKind) -> Result<DatasetRef> {
         self.tx.execute(
-            "INSERT INTO datasets (name, kind) VALUES (?1, ?2)",
-            params![name, kind.as_str()],
+            "INSERT INTO datasets (name, kind, created_at) VALUES (?1, ?2, ?3)",
+            params![name, kind.as_str(), self.at],
         )?;
         Ok(DatasetRef {
             id: self.tx.last_insert_rowid(),
@@ -104,40 +113,52 @@ impl ImportWriter<'_> {
         item: &NewRevision,
         revise: bool,
     ) -> Result<PutOutcome> {
-        let NewRevision {
-            ext_id,
-            body_json,
-            content_hash,
-            difficulty,
-        } = *item;
-        let difficulty = difficulty.map(Difficulty::as_str);
-        let new_id: Option<i64> = self
+        let difficulty = item.difficulty.map(Difficulty::as_str);
+        // Plain INSERT and changes(): RETURNING would build a scratch table per row.
+        let inserted = self
             .tx
             .prepare_cached(
-                "INSERT INTO items (dataset_id, ext_id, kind, revision_no, difficulty)
-                 VALUES (?1, ?2, ?3, 1, ?4)
-                 ON CONFLICT (dataset_id, ext_id) DO NOTHING RETURNING id",
+                "INSERT INTO items (dataset_id, ext_id, kind, revision_no, difficulty, created_at)
+                 VALUES (?1, ?2, ?3, 1, ?4, ?5)
+                 ON CONFLICT (dataset_id, ext_id) DO NOTHING",
             )?
-            .query_row(
-                params![dataset.id, ext_id, dataset.kind.as_str(), difficulty],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(item_id) = new_id {
-            self.insert_revision(item_id, 1, body_json, content_hash)?;
+            .execute(params![
+                dataset.id,
+                item.ext_id,
+                dataset.kind.as_str(),
+                difficulty,
+                self.at
+            ])?;
+        if inserted == 1 {
+            let item_id = self.tx.last_insert_rowid();
+            self.insert_revision(item_id, 1, item)?;
             return Ok(PutOutcome::Imported);
         }
-        let (item_id, current, hash): (i64, i64, String) = self
+        let (item_id, current, hash, import_id, file, line): (
+            i64,
+            i64,
+            String,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+        ) = self
             .tx
             .prepare_cached(
-                "SELECT i.id, i.revision_no, r.content_hash FROM items i
+                "SELECT i.id, i.revision_no, r.content_hash, r.import_id, r.import_file, r.import_line
+                 FROM items i
                  JOIN revisions r ON r.item_id = i.id AND r.revision_no = i.revision_no
                  WHERE i.dataset_id = ?1 AND i.ext_id = ?2",
             )?
-            .query_row(params![dataset.id, ext_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            .query_row(params![dataset.id, item.ext_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
             })?;
-        if hash == content_hash {
+        if import_id == Some(self.import_id) {
+            return Ok(PutOutcome::Duplicate {
+                file_index: file.unwrap_or(0) as usize,
+                line: line.unwrap_or(0) as usize,
+            });
+        }
+        if hash == item.content_hash {
             return Ok(PutOutcome::Unchanged);
         }
         if !revise {
@@ -146,7 +167,7 @@ impl ImportWriter<'_> {
             });
         }
         let next = current + 1;
-        self.insert_revision(item_id, next, body_json, content_hash)?;
+        self.insert_revision(item_id, next, item)?;
         // A new revision is re-reviewed from scratch.
         self.tx
             .prepare_cached(
@@ -155,31 +176,37 @@ impl ImportWriter<'_> {
             .execute(params![item_id, next, difficulty])?;
         self.tx
             .prepare_cached(
-                "INSERT INTO events (actor, action, item_id, revision_no, detail)
-                 VALUES (?1, 'item_revised', ?2, ?3, json_object('import_id', ?4, 'previous_revision', ?5))",
+                "INSERT INTO events (at, actor, action, item_id, revision_no, detail)
+                 VALUES (?1, ?2, 'item_revised', ?3, ?4,
+                         json_object('import_id', ?5, 'previous_revision', ?6))",
             )?
-            .execute(params![self.actor, item_id, next, self.import_id, current])?;
+            .execute(params![
+                self.at,
+                self.actor,
+                item_id,
+                next,
+                self.import_id,
+                current
+            ])?;
         Ok(PutOutcome::Revised { revision_no: next })
     }
 
-    fn insert_revision(
-        &self,
-        item_id: i64,
-        revision_no: i64,
-        body_json: &str,
-        content_hash: &str,
-    ) -> Result<()> {
+    fn insert_revision(&self, item_id: i64, revision_no: i64, item: &NewRevision) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO revisions (item_id, revision_no, body, content_hash, import_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO revisions
+                 (item_id, revision_no, body, content_hash, import_id, import_file, import_line, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 item_id,
                 revision_no,
-                body_json,
-                content_hash,
-                self.import_id
+                item.body_json,
+                item.content_hash,
+                self.import_id,
+                item.file_index as i64,
+                item.line as i64,
+                self.at
             ])?;
         Ok(())
     }
@@ -187,8 +214,9 @@ impl ImportWriter<'_> {
     /// Records the import in the event log and commits everything.
     pub fn finish(self, summary_json: &str) -> Result<()> {
         self.tx.execute(
-            "INSERT INTO events (actor, action, detail) VALUES (?1, 'import', json_set(?2, '$.import_id', ?3))",
-            params![self.actor, summary_json, self.import_id],
+            "INSERT INTO events (at, actor, action, detail)
+             VALUES (?1, ?2, 'import', json_set(?3, '$.import_id', ?4))",
+            params![self.at, self.actor, summary_json, self.import_id],
         )?;
         self.tx.commit().context("committing the import")?;
         Ok(())

@@ -36,27 +36,33 @@ CREATE TABLE imports (
     at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) STRICT;
 
+-- CHECKs on the hot insert path are written with OR: SQLite builds a scratch table for a
+-- constant IN list of more than two values on every statement run.
 CREATE TABLE items (
     id          INTEGER PRIMARY KEY,
     dataset_id  INTEGER NOT NULL REFERENCES datasets(id),
     ext_id      TEXT NOT NULL,
-    kind        TEXT NOT NULL CHECK (kind IN ('mcq', 'open_ended', 'extraction')),
+    kind        TEXT NOT NULL
+                CHECK (kind = 'mcq' OR kind = 'open_ended' OR kind = 'extraction'),
     state       TEXT NOT NULL DEFAULT 'in_review'
-                CHECK (state IN ('in_review', 'needs_curation', 'accepted', 'discarded')),
+                CHECK (state = 'in_review' OR state = 'needs_curation'
+                       OR state = 'accepted' OR state = 'discarded'),
     revision_no INTEGER NOT NULL,
-    created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    created_at  TEXT NOT NULL,
     UNIQUE (dataset_id, ext_id)
 ) STRICT;
-CREATE INDEX items_by_state ON items (dataset_id, state);
 
 CREATE TABLE revisions (
     item_id      INTEGER NOT NULL REFERENCES items(id),
     revision_no  INTEGER NOT NULL CHECK (revision_no >= 1),
     body         TEXT NOT NULL,
     content_hash TEXT NOT NULL,
+    -- Where the revision came from: an import (which file of it, which line) or a person.
     import_id    INTEGER REFERENCES imports(id),
+    import_file  INTEGER,
+    import_line  INTEGER,
     author       TEXT,
-    created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    created_at   TEXT NOT NULL,
     PRIMARY KEY (item_id, revision_no)
 ) STRICT;
 
@@ -84,12 +90,14 @@ BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
     // 2: each item's difficulty as a column, for sampling and status without parsing
     // every revision; filled from the current revision of items already stored.
     r#"
-ALTER TABLE items ADD COLUMN difficulty TEXT CHECK (difficulty IN ('easy', 'medium', 'hard'));
+ALTER TABLE items ADD COLUMN difficulty TEXT
+    CHECK (difficulty = 'easy' OR difficulty = 'medium' OR difficulty = 'hard');
 UPDATE items SET difficulty = (
     SELECT json_extract(r.body, '$.difficulty') FROM revisions r
     WHERE r.item_id = items.id AND r.revision_no = items.revision_no
 );
-CREATE INDEX items_by_difficulty ON items (dataset_id, difficulty);
+-- Status and sampling count items by state and difficulty from this index alone.
+CREATE INDEX items_by_state ON items (dataset_id, state, difficulty);
 "#,
 ];
 
