@@ -63,28 +63,91 @@ fn commands_on_a_missing_database_say_how_to_create_one() {
 fn people_have_repeatable_roles_and_unique_ids() {
     let home = tempfile::tempdir().unwrap();
     let db = ["--db", "t.db"];
-    assert!(medcurate(home.path(), &[&db[..], &["init"]].concat()).status.success());
+    assert!(
+        medcurate(home.path(), &[&db[..], &["init"]].concat())
+            .status
+            .success()
+    );
     let out = medcurate(
         home.path(),
-        &[&db[..], &["people", "add", "cur-chen", "--name", "陈主任", "--role", "curator", "--role", "annotator"]].concat(),
+        &[
+            &db[..],
+            &[
+                "people",
+                "add",
+                "cur-chen",
+                "--name",
+                "陈主任",
+                "--role",
+                "curator",
+                "--role",
+                "annotator",
+            ],
+        ]
+        .concat(),
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout), "added cur-chen (陈主任): annotator, curator\n");
+    assert_eq!(
+        text(&out.stdout),
+        "added cur-chen (陈主任): annotator, curator\n"
+    );
     let again = medcurate(
         home.path(),
-        &[&db[..], &["people", "add", "cur-chen", "--name", "Someone", "--role", "annotator"]].concat(),
+        &[
+            &db[..],
+            &[
+                "people",
+                "add",
+                "cur-chen",
+                "--name",
+                "Someone",
+                "--role",
+                "annotator",
+            ],
+        ]
+        .concat(),
     );
     assert_eq!(again.status.code(), Some(1));
-    assert_eq!(text(&again.stderr), "error: a person with id \"cur-chen\" already exists (陈主任)\n");
-    let bad_role = medcurate(home.path(), &[&db[..], &["people", "add", "x", "--name", "X", "--role", "boss"]].concat());
+    assert_eq!(
+        text(&again.stderr),
+        "error: a person with id \"cur-chen\" already exists (陈主任)\n"
+    );
+    let bad_role = medcurate(
+        home.path(),
+        &[
+            &db[..],
+            &["people", "add", "x", "--name", "X", "--role", "boss"],
+        ]
+        .concat(),
+    );
     assert_eq!(bad_role.status.code(), Some(2));
-    assert!(text(&bad_role.stderr).contains("unknown role \"boss\": use annotator, curator or maintainer"));
+    assert!(
+        text(&bad_role.stderr)
+            .contains("unknown role \"boss\": use annotator, curator or maintainer")
+    );
     let bound = medcurate(
         home.path(),
-        &[&db[..], &["people", "add", "dr-li", "--name", "李医生", "--role", "annotator", "--os-user", "li"]].concat(),
+        &[
+            &db[..],
+            &[
+                "people",
+                "add",
+                "dr-li",
+                "--name",
+                "李医生",
+                "--role",
+                "annotator",
+                "--os-user",
+                "li",
+            ],
+        ]
+        .concat(),
     );
     assert!(bound.status.success());
-    let list = medcurate(home.path(), &[&db[..], &["people", "list", "--json"]].concat());
+    let list = medcurate(
+        home.path(),
+        &[&db[..], &["people", "list", "--json"]].concat(),
+    );
     let v: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
     assert_eq!(v[0]["id"], "cur-chen");
     assert_eq!(v[0]["roles"], serde_json::json!(["annotator", "curator"]));
@@ -101,17 +164,29 @@ fn demo_builds_its_own_workspace_from_the_built_in_samples_and_is_repeatable() {
     assert!(demo_db.exists(), "{stdout}");
     // The demo does not touch the default database.
     assert!(!home.path().join("data/medcurate/medcurate.db").exists());
-    assert!(stdout.contains("CMExam: 25 new, 0 already there"), "{stdout}");
+    assert!(
+        stdout.contains("CMExam: 25 new, 0 already there"),
+        "{stdout}"
+    );
     assert!(stdout.contains("dr-li"), "{stdout}");
 
-    let status = medcurate(home.path(), &["--db", demo_db.to_str().unwrap(), "status", "--json"]);
+    let status = medcurate(
+        home.path(),
+        &["--db", demo_db.to_str().unwrap(), "status", "--json"],
+    );
     let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
     let datasets = v["datasets"].as_array().unwrap();
     assert!(datasets.len() >= 6);
-    let kinds: std::collections::BTreeSet<&str> = datasets.iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    let kinds: std::collections::BTreeSet<&str> = datasets
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds.len(), 3, "all three kinds: {kinds:?}");
     let total: u64 = datasets.iter().map(|d| d["total"].as_u64().unwrap()).sum();
-    let in_review: u64 = datasets.iter().map(|d| d["states"]["in_review"].as_u64().unwrap()).sum();
+    let in_review: u64 = datasets
+        .iter()
+        .map(|d| d["states"]["in_review"].as_u64().unwrap())
+        .sum();
     assert_eq!(total, in_review);
 
     let again = medcurate(home.path(), &["demo"]);
@@ -123,13 +198,20 @@ fn demo_builds_its_own_workspace_from_the_built_in_samples_and_is_repeatable() {
 fn status_table_lines_up_and_counts_states() {
     let home = tempfile::tempdir().unwrap();
     let db = ["--db", "t.db"];
-    assert!(medcurate(home.path(), &[&db[..], &["init"]].concat()).status.success());
+    assert!(
+        medcurate(home.path(), &[&db[..], &["init"]].concat())
+            .status
+            .success()
+    );
     std::fs::write(
         home.path().join("a.jsonl"),
         "{\"id\":\"1\",\"kind\":\"mcq\",\"stem\":\"题\",\"options\":[{\"label\":\"A\",\"text\":\"甲\"},{\"label\":\"B\",\"text\":\"乙\"}],\"answer\":\"A\",\"difficulty\":\"easy\"}\n",
     )
     .unwrap();
-    let imp = medcurate(home.path(), &[&db[..], &["import", "a.jsonl", "--dataset", "考试题"]].concat());
+    let imp = medcurate(
+        home.path(),
+        &[&db[..], &["import", "a.jsonl", "--dataset", "考试题"]].concat(),
+    );
     assert!(imp.status.success(), "{}", text(&imp.stderr));
     assert_eq!(
         text(&imp.stdout).lines().next().unwrap(),
@@ -137,8 +219,14 @@ fn status_table_lines_up_and_counts_states() {
     );
     let out = medcurate(home.path(), &[&db[..], &["status"]].concat());
     let table = text(&out.stdout);
-    let widths: Vec<usize> = table.lines().map(unicode_width::UnicodeWidthStr::width).collect();
-    assert!(widths.windows(2).all(|w| w[0] == w[1]), "ragged table:\n{table}");
+    let widths: Vec<usize> = table
+        .lines()
+        .map(unicode_width::UnicodeWidthStr::width)
+        .collect();
+    assert!(
+        widths.windows(2).all(|w| w[0] == w[1]),
+        "ragged table:\n{table}"
+    );
     assert!(table.contains("考试题   mcq           1"), "{table}");
     let json = medcurate(home.path(), &[&db[..], &["status", "--json"]].concat());
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
