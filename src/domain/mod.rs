@@ -5,5 +5,6 @@ pub mod field_error;
 pub mod hash;
 pub mod item;
 pub mod people;
+pub mod review;
 pub mod validate;
 pub mod workflow;

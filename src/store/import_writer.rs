@@ -171,9 +171,17 @@ impl ImportWriter<'_> {
         // A new revision is re-reviewed from scratch.
         self.tx
             .prepare_cached(
-                "UPDATE items SET revision_no = ?2, state = 'in_review', difficulty = ?3 WHERE id = ?1",
+                "UPDATE items SET revision_no = ?2, state = 'in_review', difficulty = ?3,
+                 active_reviews = 0 WHERE id = ?1",
             )?
             .execute(params![item_id, next, difficulty])?;
+        // Claims on the old revision lapse; their reviewers are told when they try to submit.
+        self.tx
+            .prepare_cached(
+                "UPDATE reviews SET status = 'expired', lease_expires_at = NULL
+                 WHERE item_id = ?1 AND status = 'claimed'",
+            )?
+            .execute(params![item_id])?;
         self.tx
             .prepare_cached(
                 "INSERT INTO events (at, actor, action, item_id, revision_no, detail)

@@ -4,15 +4,20 @@
 //! `BEGIN IMMEDIATE` transaction so a writer waits for the lock (up to the busy timeout)
 //! instead of failing half-way through.
 
+pub mod clock;
 mod import_writer;
 mod items;
 pub mod migrations;
 mod people;
+mod reviews;
 mod status;
 
 pub use import_writer::{DatasetRef, ImportWriter, NewRevision, PutOutcome};
 pub use items::{StoredItem, StoredRevision};
 pub use migrations::{SCHEMA_VERSION, SchemaTooNew};
+pub use reviews::{
+    Assignment, DEFAULT_LEASE_HOURS, LEASE_SETTING, MyReview, QueueRow, ReviewStatus, SubmitOutcome,
+};
 pub use status::DatasetStatus;
 
 use anyhow::{Context, Result};

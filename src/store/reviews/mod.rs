@@ -1,0 +1,247 @@
+//! Dual review, as a reviewer sees it. Every function here takes the reviewer's id and only
+//! ever reads or writes that reviewer's own review: blinding is enforced here, not in the
+//! screens. (Curators read both reviews through a separate, role-checked API.)
+
+mod claim;
+mod submit;
+
+use super::Store;
+use crate::domain::item::{Item, ItemBody, ItemKind};
+use crate::domain::review::ReviewContent;
+use anyhow::{Context, Result};
+use rusqlite::{OptionalExtension, Transaction, params};
+use std::time::{Duration, SystemTime};
+
+pub use submit::SubmitOutcome;
+
+/// Hours a claim holds an item for its reviewer unless the workspace sets otherwise.
+pub const DEFAULT_LEASE_HOURS: u64 = 24;
+/// The setting that changes it.
+pub const LEASE_SETTING: &str = "review.lease_hours";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewStatus {
+    /// Claimed and in progress: a draft.
+    Claimed,
+    Submitted,
+}
+
+/// An item given to a reviewer, with their own review of it so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub review_id: i64,
+    pub dataset: String,
+    pub item: Item,
+    pub revision_no: i64,
+    pub status: ReviewStatus,
+    /// This reviewer's own draft or submitted review; never anyone else's.
+    pub content: ReviewContent,
+    pub lease_expires_at: Option<String>,
+}
+
+/// A reviewer's progress in one dataset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueRow {
+    pub dataset: String,
+    pub kind: ItemKind,
+    pub submitted: u64,
+    pub in_progress: u64,
+    /// Items this reviewer could be given now.
+    pub available: u64,
+}
+
+/// One of a reviewer's own reviews, for the list they can reopen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MyReview {
+    pub review_id: i64,
+    pub dataset: String,
+    pub item_id: String,
+    pub status: ReviewStatus,
+    /// Still open to change: the item is unresolved and not revised since.
+    pub changeable: bool,
+    pub updated_at: String,
+}
+
+impl Store {
+    /// How long a claim lasts in this workspace.
+    pub fn lease(&self) -> Result<Duration> {
+        let hours = match self.setting(LEASE_SETTING)? {
+            Some(v) => v.parse::<u64>().with_context(|| {
+                format!("setting {LEASE_SETTING} is {v:?}, not a number of hours")
+            })?,
+            None => DEFAULT_LEASE_HOURS,
+        };
+        Ok(Duration::from_secs(hours * 3600))
+    }
+
+    /// Per dataset: this reviewer's submitted reviews, claims in progress, and items available.
+    pub fn review_queue(&self, reviewer: &str) -> Result<Vec<QueueRow>> {
+        self.review_queue_at(reviewer, SystemTime::now())
+    }
+
+    pub fn review_queue_at(&self, reviewer: &str, now: SystemTime) -> Result<Vec<QueueRow>> {
+        let now = super::clock::iso(now);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.name, d.kind,
+               (SELECT count(*) FROM reviews r JOIN items i ON i.id = r.item_id
+                 WHERE i.dataset_id = d.id AND r.reviewer = ?1 AND r.status = 'submitted'),
+               (SELECT count(*) FROM reviews r JOIN items i ON i.id = r.item_id
+                 WHERE i.dataset_id = d.id AND r.reviewer = ?1 AND r.status = 'claimed'
+                   AND r.lease_expires_at > ?2),
+               (SELECT count(*) FROM items i
+                 WHERE i.dataset_id = d.id AND i.state = 'in_review' AND i.active_reviews < 2
+                   AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id
+                                   AND r.revision_no = i.revision_no AND r.reviewer = ?1))
+             FROM datasets d ORDER BY d.name",
+        )?;
+        let rows = stmt.query_map(params![reviewer, now], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (dataset, kind, submitted, in_progress, available) = row?;
+            out.push(QueueRow {
+                dataset,
+                kind: ItemKind::parse(&kind).unwrap_or(ItemKind::Mcq),
+                submitted: submitted as u64,
+                in_progress: in_progress as u64,
+                available: available as u64,
+            });
+        }
+        Ok(out)
+    }
+
+    /// This reviewer's own reviews, newest first.
+    pub fn my_reviews(&self, reviewer: &str) -> Result<Vec<MyReview>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.id, d.name, i.ext_id, r.status,
+                    i.state = 'in_review' AND i.revision_no = r.revision_no, r.updated_at
+             FROM reviews r JOIN items i ON i.id = r.item_id JOIN datasets d ON d.id = i.dataset_id
+             WHERE r.reviewer = ?1 AND (r.status = 'claimed' OR r.status = 'submitted')
+             ORDER BY r.updated_at DESC, r.id DESC",
+        )?;
+        let rows = stmt.query_map([reviewer], |r| {
+            Ok(MyReview {
+                review_id: r.get(0)?,
+                dataset: r.get(1)?,
+                item_id: r.get(2)?,
+                status: if r.get::<_, String>(3)? == "submitted" {
+                    ReviewStatus::Submitted
+                } else {
+                    ReviewStatus::Claimed
+                },
+                changeable: r.get(4)?,
+                updated_at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A workspace setting.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Sets a workspace setting, recording who changed it.
+    pub fn set_setting(&mut self, key: &str, value: &str, actor: &str) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        tx.execute(
+            "INSERT INTO events (actor, action, detail)
+             VALUES (?1, 'setting_changed', json_object('key', ?2, 'value', ?3))",
+            params![actor, key, value],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// The review row `review_id` of `reviewer`, with its item: None if it is not theirs.
+fn load(tx: &Transaction, reviewer: &str, review_id: i64) -> Result<Option<Loaded>> {
+    let row = tx
+        .prepare_cached(
+            "SELECT r.status, r.revision_no, r.content, r.lease_expires_at,
+                    i.id, i.ext_id, i.state, i.revision_no, d.name, v.body
+             FROM reviews r JOIN items i ON i.id = r.item_id JOIN datasets d ON d.id = i.dataset_id
+             JOIN revisions v ON v.item_id = r.item_id AND v.revision_no = r.revision_no
+             WHERE r.id = ?1 AND r.reviewer = ?2",
+        )?
+        .query_row(params![review_id, reviewer], |r| {
+            Ok(Loaded {
+                review_id,
+                status: r.get(0)?,
+                revision_no: r.get(1)?,
+                content: r.get(2)?,
+                lease_expires_at: r.get(3)?,
+                item_rowid: r.get(4)?,
+                ext_id: r.get(5)?,
+                item_state: r.get(6)?,
+                current_revision: r.get(7)?,
+                dataset: r.get(8)?,
+                body: r.get(9)?,
+            })
+        })
+        .optional()?;
+    Ok(row)
+}
+
+/// A review row and its item, as stored.
+struct Loaded {
+    review_id: i64,
+    status: String,
+    revision_no: i64,
+    content: String,
+    lease_expires_at: Option<String>,
+    item_rowid: i64,
+    ext_id: String,
+    item_state: String,
+    current_revision: i64,
+    dataset: String,
+    body: String,
+}
+
+impl Loaded {
+    fn assignment(&self) -> Result<Assignment> {
+        let body: ItemBody = serde_json::from_str(&self.body).with_context(|| {
+            format!(
+                "reading the stored content of {}/{}",
+                self.dataset, self.ext_id
+            )
+        })?;
+        let content: ReviewContent = serde_json::from_str(&self.content)
+            .with_context(|| format!("reading review {}", self.review_id))?;
+        Ok(Assignment {
+            review_id: self.review_id,
+            dataset: self.dataset.clone(),
+            item: Item {
+                id: self.ext_id.clone(),
+                dataset: self.dataset.clone(),
+                body,
+            },
+            revision_no: self.revision_no,
+            status: if self.status == "submitted" {
+                ReviewStatus::Submitted
+            } else {
+                ReviewStatus::Claimed
+            },
+            content,
+            lease_expires_at: self.lease_expires_at.clone(),
+        })
+    }
+}
