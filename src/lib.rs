@@ -9,3 +9,4 @@ pub mod import;
 pub mod sample;
 pub mod store;
 pub mod synth;
+pub mod tui;

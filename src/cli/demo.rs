@@ -6,6 +6,7 @@ use crate::import::{Format, ImportOptions, import};
 use crate::sample::SAMPLE_DATASETS;
 use crate::store::Store;
 use anyhow::{Context, Result};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// (id, name, roles) of the demo people.
@@ -86,7 +87,18 @@ pub fn run(db: PathBuf) -> Result<()> {
     }
     println!();
     println!("try:");
+    println!("  medcurate --db {} review --as dr-wang", db.display());
     println!("  medcurate --db {} status", db.display());
-    println!("  medcurate --db {} people list", db.display());
+    // On a terminal the demo goes straight to the review screen; piped, it only reports.
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        let reviewer = store
+            .person(DEMO_REVIEWER)?
+            .context("the demo reviewer is missing from the demo workspace")?;
+        drop(store);
+        return crate::tui::run_review(&db, reviewer, None);
+    }
     Ok(())
 }
+
+/// Who the demo reviews as.
+const DEMO_REVIEWER: &str = "dr-li";

@@ -1,10 +1,14 @@
 //! The command line: clap definitions here, one file per command.
 
 mod demo;
+pub mod identity;
 mod import;
 mod init;
 mod paths;
 mod people;
+mod review;
+mod reviews;
+mod settings;
 mod status;
 
 use anyhow::Result;
@@ -39,7 +43,14 @@ pub enum Command {
     /// Register people and their roles
     #[command(subcommand)]
     People(people::PeopleCommand),
-    /// Set up a demo workspace with the built-in sample items and show it
+    /// Review items as a physician: the review screen
+    Review(review::ReviewArgs),
+    /// Reviews made outside the terminal
+    #[command(subcommand)]
+    Reviews(reviews::ReviewsCommand),
+    /// Show or change workspace settings (e.g. how long a review claim lasts)
+    Settings(settings::SettingsArgs),
+    /// Set up a demo workspace with the built-in sample items and open the review screen
     Demo,
 }
 
@@ -51,6 +62,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => import::run(&paths::resolve(db)?, args),
         Command::Status(args) => status::run(&paths::resolve(db)?, args),
         Command::People(cmd) => people::run(&paths::resolve(db)?, cmd),
+        Command::Review(args) => review::run(&paths::resolve(db)?, args),
+        Command::Reviews(cmd) => reviews::run(&paths::resolve(db)?, cmd),
+        Command::Settings(args) => settings::run(&paths::resolve(db)?, args),
         Command::Demo => demo::run(match db {
             Some(p) => p,
             None => paths::demo_db_path()?,
@@ -58,11 +72,7 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// The OS user running this process, for the event log.
+/// The OS account running this process, for the event log.
 pub fn os_user() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .ok()
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "unknown".to_string())
+    identity::os_account()
 }

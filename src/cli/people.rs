@@ -23,6 +23,14 @@ pub enum PeopleCommand {
         #[arg(long, value_name = "NAME")]
         os_user: Option<String>,
     },
+    /// Give a registered person more roles
+    Grant {
+        /// The person's id
+        id: String,
+        /// A role to add: annotator, curator or maintainer (repeat for several)
+        #[arg(long = "role", required = true, value_parser = parse_role)]
+        roles: Vec<Role>,
+    },
     /// List everyone registered
     List {
         /// Print JSON instead of a table
@@ -65,6 +73,13 @@ pub fn run(db: &Path, cmd: PeopleCommand) -> Result<()> {
                 person.name,
                 roles_text(&person.roles)
             );
+        }
+        PeopleCommand::Grant { id, roles } => {
+            let mut store = Store::open_existing(db)?;
+            store.grant_roles(&id, &roles, &os_user())?;
+            let person = store.person(&id)?;
+            let held = person.map(|p| roles_text(&p.roles)).unwrap_or_default();
+            println!("{id} now holds: {held}");
         }
         PeopleCommand::List { json } => {
             let store = Store::open_existing(db)?;

@@ -3,6 +3,7 @@
 pub mod departments;
 pub mod field_error;
 pub mod hash;
+pub mod identity;
 pub mod item;
 pub mod people;
 pub mod review;

@@ -9,6 +9,7 @@ mod lines;
 pub mod native;
 mod prepare;
 mod report;
+pub mod reviews;
 
 pub use report::{Counts, ImportReport, MAX_SHOWN_ERRORS, RowError};
 

@@ -16,7 +16,8 @@ pub use import_writer::{DatasetRef, ImportWriter, NewRevision, PutOutcome};
 pub use items::{StoredItem, StoredRevision};
 pub use migrations::{SCHEMA_VERSION, SchemaTooNew};
 pub use reviews::{
-    Assignment, DEFAULT_LEASE_HOURS, LEASE_SETTING, MyReview, QueueRow, ReviewStatus, SubmitOutcome,
+    Assignment, DEFAULT_LEASE_HOURS, ExternalReview, LEASE_SETTING, MyReview, QueueRow,
+    ReviewStatus, SubmitOutcome,
 };
 pub use status::DatasetStatus;
 

@@ -49,6 +49,35 @@ impl Store {
         Ok(())
     }
 
+    /// Gives an existing person more roles.
+    pub fn grant_roles(&mut self, id: &str, roles: &[Role], actor: &str) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let exists: Option<i64> = tx
+            .query_row("SELECT 1 FROM people WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        if exists.is_none() {
+            bail!(
+                "there is no person {id:?}; add them with `medcurate people add {id} --name NAME --role ROLE`"
+            );
+        }
+        for role in roles {
+            tx.execute(
+                "INSERT OR IGNORE INTO person_roles (person_id, role) VALUES (?1, ?2)",
+                params![id, role.as_str()],
+            )?;
+        }
+        let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        tx.execute(
+            "INSERT INTO events (actor, action, detail)
+             VALUES (?1, 'roles_granted', json_object('person', ?2, 'roles', json(?3)))",
+            params![actor, id, serde_json::to_string(&names)?],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Everyone registered, by id.
     pub fn people(&self) -> Result<Vec<Person>> {
         let mut stmt = self.conn.prepare_cached(

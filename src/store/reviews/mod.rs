@@ -3,6 +3,7 @@
 //! screens. (Curators read both reviews through a separate, role-checked API.)
 
 mod claim;
+mod external;
 mod submit;
 
 use super::Store;
@@ -12,6 +13,7 @@ use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, Transaction, params};
 use std::time::{Duration, SystemTime};
 
+pub use external::ExternalReview;
 pub use submit::SubmitOutcome;
 
 /// Hours a claim holds an item for its reviewer unless the workspace sets otherwise.

@@ -6,7 +6,7 @@ use crate::domain::review::ReviewContent;
 use crate::domain::workflow::{ItemState, ReviewPairOutcome, settle_pair};
 use crate::store::{Store, clock};
 use anyhow::{Context, Result, bail};
-use rusqlite::{TransactionBehavior, params};
+use rusqlite::{Transaction, TransactionBehavior, params};
 use std::time::SystemTime;
 
 /// What a submission did to the item.
@@ -33,109 +33,121 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let Some(l) = load(&tx, reviewer, review_id)? else {
-            bail!("review {review_id} is not yours");
-        };
-        let what = format!("{}/{}", l.dataset, l.ext_id);
-        if l.current_revision != l.revision_no {
-            bail!(
-                "{what} was revised after you claimed it; your review of the old revision cannot be submitted"
-            );
-        }
-        if l.item_state != ItemState::InReview.as_str() {
-            bail!(
-                "{what} is already settled ({}); reviews of it can no longer change",
-                l.item_state
-            );
-        }
-        let body: ItemBody =
-            serde_json::from_str(&l.body).with_context(|| format!("reading {what}"))?;
-        let problems = content.problems(&body);
-        if !problems.is_empty() {
-            bail!("the review is not complete: {}", problems.join("; "));
-        }
-        match l.status.as_str() {
-            "claimed" | "submitted" => {}
-            // A lapsed claim may still be completed if no one else has taken the place.
-            _ => {
-                let taken = tx
-                    .prepare_cached(
-                        "UPDATE items SET active_reviews = active_reviews + 1
-                         WHERE id = ?1 AND revision_no = ?2 AND active_reviews < 2",
-                    )?
-                    .execute(params![l.item_rowid, l.revision_no])?;
-                if taken == 0 {
-                    bail!("your claim on {what} lapsed and two other reviewers have it now");
-                }
-            }
-        }
-        let first_time = l.status != "submitted";
-        let passed = content.passes(&body);
-        tx.prepare_cached(
-            "UPDATE reviews SET status = 'submitted', content = ?2, passed = ?3, lease_expires_at = NULL,
-                    updated_at = ?4, submitted_at = coalesce(submitted_at, ?4)
-             WHERE id = ?1",
-        )?
-        .execute(params![review_id, serde_json::to_string(content)?, passed, now])?;
-        tx.prepare_cached(
-            "INSERT INTO events (at, actor, action, item_id, revision_no, detail)
-             VALUES (?1, ?2, ?3, ?4, ?5, json_object('review_id', ?6, 'passed', json(?7)))",
-        )?
-        .execute(params![
-            now,
-            reviewer,
-            if first_time {
-                "review_submitted"
-            } else {
-                "review_changed"
-            },
-            l.item_rowid,
-            l.revision_no,
-            review_id,
-            if passed { "true" } else { "false" }
-        ])?;
-
-        // Both reviews in: settle the item.
-        let pair: Vec<String> = tx
-            .prepare_cached(
-                "SELECT content FROM reviews WHERE item_id = ?1 AND revision_no = ?2 AND status = 'submitted'
-                 ORDER BY id",
-            )?
-            .query_map(params![l.item_rowid, l.revision_no], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let outcome = if let [a, b] = pair.as_slice() {
-            let a: ReviewContent = serde_json::from_str(a)?;
-            let b: ReviewContent = serde_json::from_str(b)?;
-            let settled = settle_pair(&body, &a, &b);
-            let state = match settled {
-                ReviewPairOutcome::Accepted => ItemState::Accepted,
-                ReviewPairOutcome::NeedsCuration(_) => ItemState::NeedsCuration,
-            };
-            tx.prepare_cached("UPDATE items SET state = ?2 WHERE id = ?1")?
-                .execute(params![l.item_rowid, state.as_str()])?;
-            let reasons: Vec<String> = match &settled {
-                ReviewPairOutcome::Accepted => Vec::new(),
-                ReviewPairOutcome::NeedsCuration(r) => r.iter().map(|x| x.to_string()).collect(),
-            };
-            tx.prepare_cached(
-                "INSERT INTO events (at, actor, action, item_id, revision_no, detail)
-                 VALUES (?1, 'medcurate', 'item_settled', ?2, ?3, json_object('state', ?4, 'reasons', json(?5)))",
-            )?
-            .execute(params![
-                now,
-                l.item_rowid,
-                l.revision_no,
-                state.as_str(),
-                serde_json::to_string(&reasons)?
-            ])?;
-            match state {
-                ItemState::Accepted => SubmitOutcome::Accepted,
-                _ => SubmitOutcome::NeedsCuration,
-            }
-        } else {
-            SubmitOutcome::Waiting
-        };
+        let outcome = submit_tx(&tx, reviewer, review_id, content, &now)?;
         tx.commit()?;
         Ok(outcome)
     }
+}
+
+/// Submits inside the caller's transaction (also used by `reviews import`).
+pub(super) fn submit_tx(
+    tx: &Transaction,
+    reviewer: &str,
+    review_id: i64,
+    content: &ReviewContent,
+    now: &str,
+) -> Result<SubmitOutcome> {
+    let Some(l) = load(tx, reviewer, review_id)? else {
+        bail!("review {review_id} is not yours");
+    };
+    let what = format!("{}/{}", l.dataset, l.ext_id);
+    if l.current_revision != l.revision_no {
+        bail!(
+            "{what} was revised after you claimed it; your review of the old revision cannot be submitted"
+        );
+    }
+    if l.item_state != ItemState::InReview.as_str() {
+        bail!(
+            "{what} is already settled ({}); reviews of it can no longer change",
+            l.item_state
+        );
+    }
+    let body: ItemBody =
+        serde_json::from_str(&l.body).with_context(|| format!("reading {what}"))?;
+    let problems = content.problems(&body);
+    if !problems.is_empty() {
+        bail!("the review is not complete: {}", problems.join("; "));
+    }
+    match l.status.as_str() {
+        "claimed" | "submitted" => {}
+        // A lapsed claim may still be completed if no one else has taken the place.
+        _ => {
+            let taken = tx
+                .prepare_cached(
+                    "UPDATE items SET active_reviews = active_reviews + 1
+                     WHERE id = ?1 AND revision_no = ?2 AND active_reviews < 2",
+                )?
+                .execute(params![l.item_rowid, l.revision_no])?;
+            if taken == 0 {
+                bail!("your claim on {what} lapsed and two other reviewers have it now");
+            }
+        }
+    }
+    let first_time = l.status != "submitted";
+    let passed = content.passes(&body);
+    tx.prepare_cached(
+        "UPDATE reviews SET status = 'submitted', content = ?2, passed = ?3, lease_expires_at = NULL,
+                updated_at = ?4, submitted_at = coalesce(submitted_at, ?4)
+         WHERE id = ?1",
+    )?
+    .execute(params![review_id, serde_json::to_string(content)?, passed, now])?;
+    tx.prepare_cached(
+        "INSERT INTO events (at, actor, action, item_id, revision_no, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, json_object('review_id', ?6, 'passed', json(?7)))",
+    )?
+    .execute(params![
+        now,
+        reviewer,
+        if first_time {
+            "review_submitted"
+        } else {
+            "review_changed"
+        },
+        l.item_rowid,
+        l.revision_no,
+        review_id,
+        if passed { "true" } else { "false" }
+    ])?;
+
+    // Both reviews in: settle the item.
+    let pair: Vec<String> = tx
+        .prepare_cached(
+            "SELECT content FROM reviews WHERE item_id = ?1 AND revision_no = ?2 AND status = 'submitted'
+             ORDER BY id",
+        )?
+        .query_map(params![l.item_rowid, l.revision_no], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let outcome = if let [a, b] = pair.as_slice() {
+        let a: ReviewContent = serde_json::from_str(a)?;
+        let b: ReviewContent = serde_json::from_str(b)?;
+        let settled = settle_pair(&body, &a, &b);
+        let state = match settled {
+            ReviewPairOutcome::Accepted => ItemState::Accepted,
+            ReviewPairOutcome::NeedsCuration(_) => ItemState::NeedsCuration,
+        };
+        tx.prepare_cached("UPDATE items SET state = ?2 WHERE id = ?1")?
+            .execute(params![l.item_rowid, state.as_str()])?;
+        let reasons: Vec<String> = match &settled {
+            ReviewPairOutcome::Accepted => Vec::new(),
+            ReviewPairOutcome::NeedsCuration(r) => r.iter().map(|x| x.to_string()).collect(),
+        };
+        tx.prepare_cached(
+            "INSERT INTO events (at, actor, action, item_id, revision_no, detail)
+             VALUES (?1, 'medcurate', 'item_settled', ?2, ?3, json_object('state', ?4, 'reasons', json(?5)))",
+        )?
+        .execute(params![
+            now,
+            l.item_rowid,
+            l.revision_no,
+            state.as_str(),
+            serde_json::to_string(&reasons)?
+        ])?;
+        match state {
+            ItemState::Accepted => SubmitOutcome::Accepted,
+            _ => SubmitOutcome::NeedsCuration,
+        }
+    } else {
+        SubmitOutcome::Waiting
+    };
+    Ok(outcome)
 }

@@ -1,0 +1,609 @@
+//! Review latency on a large workspace: `cargo bench --bench review`.
+//!
+//! Builds a database of `MEDCURATE_BENCH_ITEMS` items (default 350000; `medcurate::synth` files
+//! imported with `medcurate::import::import` into three datasets, 60% mcq, 20% extraction ner,
+//! 20% open_ended, since a dataset holds one kind), registers 300 annotators and writes realistic
+//! progress: in each dataset the oldest 10% of items have two submitted reviews and are settled
+//! (one pair in eight disagrees on departments and awaits a curator), the next 20% have one
+//! submitted review waiting for a partner, and 99 annotators each hold a claim in force.
+//! One annotator, the worst case for "never the same reviewer twice", has 5,000 submitted reviews
+//! waiting for a partner, all at the head of the queue. The progress is written in one
+//! transaction with the rows the store itself writes (`reviews`, `items.active_reviews`,
+//! `items.state`, `events`), which takes seconds where 140,000 claims and submissions through the
+//! API would take minutes; the setup checks that `active_reviews` then agrees with the reviews.
+//!
+//! Then it measures, through the store API in a fresh process:
+//! - `claim_next` by the annotator with 5,000 reviews waiting, each claim given back at once,
+//!   without and with a `dataset` filter (first, before others' claims pair those reviews up);
+//! - `claim_next` by 200 annotators in turn, 2,000 claims, each followed by `submit_review`
+//!   (four in five, a complete passing review) or `release_review` (one in five) so the queue
+//!   moves; then the same with a `dataset` filter, the three datasets in turn;
+//! - `review_queue(reviewer)` for an ordinary annotator and for the heaviest one.
+//!
+//! The target is a claim p99 under 5 ms. Like the import benchmark, setup and measurement each
+//! run in their own child process (this executable re-run with a mode argument).
+
+use medcurate::domain::item::{ItemBody, ItemKind};
+use medcurate::domain::people::{Person, Role};
+use medcurate::domain::review::{ReviewContent, Verdict, applicable};
+use medcurate::import::{Format, ImportOptions, import};
+use medcurate::store::{ReviewStatus, Store, SubmitOutcome};
+use rusqlite::{Connection, params};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+const DEFAULT_ITEMS: usize = 350_000;
+/// The first argument that makes this executable a child rather than the parent.
+const CHILD: &str = "__medcurate_bench_child";
+
+/// The three files and datasets: (file name, dataset, kind, seed), as in the import benchmark.
+const FILES: [(&str, &str, ItemKind, u64); 3] = [
+    ("mcq.jsonl", "SynthMcq", ItemKind::Mcq, 1),
+    ("ner.jsonl", "SynthNer", ItemKind::Extraction, 2),
+    ("open.jsonl", "SynthOpen", ItemKind::OpenEnded, 3),
+];
+
+const REVIEWERS: usize = 300;
+/// Annotators `0..ROTATING` take turns in the measured claims.
+const ROTATING: usize = 200;
+/// Annotators `ROTATING..HEAVY_INDEX` each hold one claim in force (not measured).
+const HEAVY_INDEX: usize = REVIEWERS - 1;
+/// Reviews the heaviest annotator has waiting for a partner.
+const HEAVY_WAITING: usize = 5_000;
+/// Per mille of each dataset's items: settled pairs, then single reviews waiting.
+const PAIRED_PER_MILLE: usize = 100;
+const SINGLE_PER_MILLE: usize = 200;
+
+const CLAIMS: usize = 2_000;
+const HEAVY_CLAIMS: usize = 200;
+const QUEUE_CALLS: usize = 20;
+const TARGET_P99_MS: f64 = 5.0;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some(CHILD) {
+        let mode = args.get(2).expect("child mode");
+        let rest = &args[3..];
+        let result = match mode.as_str() {
+            "setup" => child_setup(
+                Path::new(&rest[0]),
+                Path::new(&rest[1]),
+                rest[2].parse().expect("item count"),
+            ),
+            "measure" => child_measure(Path::new(&rest[0])),
+            other => panic!("unknown child mode {other:?}"),
+        };
+        println!("{result}");
+        return;
+    }
+    // Anything else (cargo passes `--bench`) runs the whole benchmark.
+    parent();
+}
+
+fn reviewer(i: usize) -> String {
+    format!("dr{i:03}")
+}
+
+/// How many items of each file make `n` items in all: 60% / 20% / the rest.
+fn split(n: usize) -> [usize; 3] {
+    let mcq = n * 6 / 10;
+    let ner = n * 2 / 10;
+    [mcq, ner, n - mcq - ner]
+}
+
+/// A small deterministic generator (SplitMix64), so every run writes the same progress.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// A complete review passing every criterion that applies, with these departments.
+fn passing(body: &ItemBody, departments: &[&str]) -> ReviewContent {
+    let mut r = ReviewContent::default();
+    for c in applicable(body) {
+        r.verdicts.insert(c, Verdict::Pass);
+    }
+    r.departments = departments.iter().map(|d| d.to_string()).collect();
+    r
+}
+
+fn secs(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64()
+}
+
+fn child_setup(dir: &Path, db: &Path, n: usize) -> Value {
+    let mut timings = serde_json::Map::new();
+
+    let t = Instant::now();
+    fs::create_dir_all(dir).unwrap();
+    let mut bytes = 0;
+    for ((name, _, kind, seed), count) in FILES.iter().zip(split(n)) {
+        let mut out = BufWriter::new(File::create(dir.join(name)).unwrap());
+        bytes += medcurate::synth::write_items_of_kind(&mut out, count, *seed, *kind).unwrap();
+        out.flush().unwrap();
+    }
+    timings.insert("generate".into(), json!(secs(t)));
+
+    let t = Instant::now();
+    let mut store = Store::open(db).unwrap();
+    for (name, dataset, _, _) in FILES {
+        let file = dir.join(name);
+        let opts = ImportOptions {
+            files: vec![file.clone()],
+            dataset: dataset.to_string(),
+            format: Format::Native,
+            revise: false,
+            skip_invalid: false,
+            rejects_dir: dir.to_path_buf(),
+            actor: "bench".to_string(),
+        };
+        let r = import(&mut store, &opts, &mut |_, _| {}).unwrap();
+        assert!(
+            r.committed && r.error_count == 0,
+            "{dataset}: {:?}",
+            r.errors
+        );
+        fs::remove_file(file).unwrap();
+    }
+    timings.insert("import".into(), json!(secs(t)));
+
+    let t = Instant::now();
+    for i in 0..REVIEWERS {
+        let p = Person {
+            id: reviewer(i),
+            name: format!("Dr {i}"),
+            roles: vec![Role::Annotator],
+            os_user: None,
+        };
+        store.add_person(&p, "bench").unwrap();
+    }
+    drop(store);
+    timings.insert("people".into(), json!(secs(t)));
+
+    let t = Instant::now();
+    let counts = write_progress(db);
+    timings.insert("progress".into(), json!(secs(t)));
+
+    let t = Instant::now();
+    let conn = Connection::open(db).unwrap();
+    let wrong: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM items i WHERE i.active_reviews != (
+                SELECT count(*) FROM reviews r WHERE r.item_id = i.id
+                  AND r.revision_no = i.revision_no
+                  AND (r.status = 'claimed' OR r.status = 'submitted'))",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        wrong, 0,
+        "items whose active_reviews disagrees with their reviews"
+    );
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    drop(conn);
+    timings.insert("check".into(), json!(secs(t)));
+
+    json!({
+        "items": n,
+        "bytes": bytes,
+        "db_bytes": fs::metadata(db).unwrap().len(),
+        "seconds": timings,
+        "counts": counts,
+    })
+}
+
+/// Writes the progress described at the top, in one transaction, as the store would have.
+fn write_progress(db: &Path) -> Value {
+    let mut conn = Connection::open(db).unwrap();
+    conn.busy_timeout(Duration::from_secs(30)).unwrap();
+    conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .unwrap();
+    let mut rng = Rng(42);
+    let (mut pairs, mut disagreeing, mut singles, mut heavy, mut claims) = (0, 0, 0, 0, 0);
+    {
+        // A review submitted `age` seconds before now, as `submit_review` leaves it.
+        let now = SystemTime::now();
+        let at = |age: u64| medcurate::store::clock::iso(now - Duration::from_secs(age));
+        let review = |item: i64, who: &str, status: &str, content: &str, times: [&str; 4]| {
+            let [claimed, lease, updated, submitted] = times;
+            let passed = (status == "submitted").then_some(1);
+            let nul = |s: &str| (!s.is_empty()).then(|| s.to_string());
+            tx.prepare_cached(
+                "INSERT INTO reviews (item_id, revision_no, reviewer, status, content, passed,
+                                      claimed_at, lease_expires_at, updated_at, submitted_at)
+                 VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )
+            .unwrap()
+            .execute(params![
+                item,
+                who,
+                status,
+                content,
+                passed,
+                claimed,
+                nul(lease),
+                updated,
+                nul(submitted)
+            ])
+            .unwrap();
+            tx.last_insert_rowid()
+        };
+        let event = |at: &str, who: &str, action: &str, item: i64, detail: Value| {
+            tx.prepare_cached(
+                "INSERT INTO events (at, actor, action, item_id, revision_no, detail)
+                 VALUES (?1, ?2, ?3, ?4, 1, ?5)",
+            )
+            .unwrap()
+            .execute(params![at, who, action, item, detail.to_string()])
+            .unwrap();
+        };
+        let set_item = |item: i64, active: i64, state: &str| {
+            tx.prepare_cached("UPDATE items SET active_reviews = ?2, state = ?3 WHERE id = ?1")
+                .unwrap()
+                .execute(params![item, active, state])
+                .unwrap();
+        };
+        let submitted = |item: i64, who: &str, content: &str, age: u64| {
+            let (claimed, done) = (at(age + 600), at(age));
+            let id = review(
+                item,
+                who,
+                "submitted",
+                content,
+                [&claimed, "", &done, &done],
+            );
+            event(
+                &claimed,
+                who,
+                "review_claimed",
+                item,
+                json!({ "review_id": id }),
+            );
+            let detail = json!({ "review_id": id, "passed": true });
+            event(&done, who, "review_submitted", item, detail);
+        };
+        let settled = |item: i64, state: &str, age: u64| {
+            set_item(item, 2, state);
+            let reasons = if state == "accepted" {
+                json!([])
+            } else {
+                json!(["departments_disagree"])
+            };
+            let detail = json!({ "state": state, "reasons": reasons });
+            event(&at(age), "medcurate", "item_settled", item, detail);
+        };
+
+        let mut waiting: Vec<i64> = Vec::new();
+        for (_, dataset, _, _) in FILES {
+            let ids: Vec<i64> = tx
+                .prepare(
+                    "SELECT i.id FROM items i JOIN datasets d ON d.id = i.dataset_id
+                     WHERE d.name = ?1 ORDER BY i.id",
+                )
+                .unwrap()
+                .query_map([dataset], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            let body: String = tx
+                .query_row(
+                    "SELECT body FROM revisions WHERE item_id = ?1 AND revision_no = 1",
+                    [ids[0]],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            let body: ItemBody = serde_json::from_str(&body).unwrap();
+            let agree = serde_json::to_string(&passing(&body, &[])).unwrap();
+            let other = serde_json::to_string(&passing(&body, &["cardiology"])).unwrap();
+            let n_pairs = ids.len() * PAIRED_PER_MILLE / 1000;
+            let n_singles = ids.len() * SINGLE_PER_MILLE / 1000;
+            let mut age = 30 * 86_400;
+            for &item in &ids[..n_pairs] {
+                let a = rng.below(HEAVY_INDEX);
+                let b = (a + 1 + rng.below(HEAVY_INDEX - 1)) % HEAVY_INDEX;
+                let disagree = rng.below(8) == 0;
+                submitted(item, &reviewer(a), &agree, age);
+                submitted(
+                    item,
+                    &reviewer(b),
+                    if disagree { &other } else { &agree },
+                    age - 1,
+                );
+                settled(
+                    item,
+                    if disagree {
+                        "needs_curation"
+                    } else {
+                        "accepted"
+                    },
+                    age - 1,
+                );
+                pairs += 1;
+                disagreeing += usize::from(disagree);
+                age -= 5;
+            }
+            for &item in &ids[n_pairs..n_pairs + n_singles] {
+                // The heaviest annotator's reviews come first: the whole head of the queue.
+                let who = if heavy < HEAVY_WAITING {
+                    heavy += 1;
+                    HEAVY_INDEX
+                } else {
+                    rng.below(HEAVY_INDEX)
+                };
+                submitted(item, &reviewer(who), &agree, age);
+                set_item(item, 1, "in_review");
+                waiting.push(item);
+                singles += 1;
+                age -= 5;
+            }
+        }
+        // Annotators ROTATING..HEAVY_INDEX hold a claim in force on an item waiting for them,
+        // spread over the queue (never one of their own).
+        let lease = medcurate::store::clock::iso(now + Duration::from_secs(12 * 3600));
+        let first = HEAVY_WAITING.min(waiting.len());
+        let step = (waiting.len() - first) / (HEAVY_INDEX - ROTATING + 1);
+        for (k, who) in (ROTATING..HEAVY_INDEX).enumerate() {
+            let who = reviewer(who);
+            let mut pos = first + k * step;
+            let item = loop {
+                let item = waiting[pos];
+                let mine: bool = tx
+                    .query_row(
+                        "SELECT count(*) > 0 FROM reviews WHERE item_id = ?1 AND reviewer = ?2",
+                        params![item, who],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                if !mine {
+                    break item;
+                }
+                pos += 1;
+            };
+            let claimed = at(3600);
+            let id = review(
+                item,
+                &who,
+                "claimed",
+                "{}",
+                [&claimed, &lease, &claimed, ""],
+            );
+            event(
+                &claimed,
+                &who,
+                "review_claimed",
+                item,
+                json!({ "review_id": id }),
+            );
+            set_item(item, 2, "in_review");
+            claims += 1;
+        }
+    }
+    tx.commit().unwrap();
+    json!({
+        "settled_pairs": pairs,
+        "pairs_disagreeing": disagreeing,
+        "single_reviews_waiting": singles,
+        "heaviest_annotator_waiting": heavy,
+        "claims_in_force": claims,
+    })
+}
+
+/// Milliseconds since `t`.
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+/// p50, p95, p99 and max of `samples` (nearest rank), with the count and the first sample.
+fn stats(samples: &[f64]) -> Value {
+    let mut v = samples.to_vec();
+    v.sort_by(f64::total_cmp);
+    let rank = |q: f64| v[((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1];
+    json!({
+        "n": v.len(),
+        "p50": rank(0.50),
+        "p95": rank(0.95),
+        "p99": rank(0.99),
+        "max": v[v.len() - 1],
+        "mean": v.iter().sum::<f64>() / v.len() as f64,
+        "first": samples[0],
+    })
+}
+
+/// Claims by annotators in turn, each followed by a submission or (one in five) a release.
+fn rotating_claims(store: &mut Store, datasets: &[Option<&str>]) -> [Vec<f64>; 3] {
+    let (mut claim, mut submit, mut release) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..CLAIMS {
+        let who = reviewer(i % ROTATING);
+        let dataset = datasets[i % datasets.len()];
+        let t = Instant::now();
+        let a = store
+            .claim_next(&who, dataset)
+            .unwrap()
+            .unwrap_or_else(|| panic!("nothing left for {who} in {dataset:?}"));
+        claim.push(ms(t));
+        assert_eq!(
+            a.status,
+            ReviewStatus::Claimed,
+            "a fresh claim, not a resumed one"
+        );
+        assert_eq!(a.content, ReviewContent::default());
+        if i % 5 == 4 {
+            let t = Instant::now();
+            store.release_review(&who, a.review_id).unwrap();
+            release.push(ms(t));
+        } else {
+            let review = passing(&a.item.body, &[]);
+            let t = Instant::now();
+            let out = store.submit_review(&who, a.review_id, &review).unwrap();
+            submit.push(ms(t));
+            assert_ne!(out, SubmitOutcome::NeedsCuration);
+        }
+    }
+    [claim, submit, release]
+}
+
+/// Claims by the annotator with thousands of reviews waiting, each given back at once.
+fn heavy_claims(store: &mut Store, dataset: Option<&str>) -> Vec<f64> {
+    let who = reviewer(HEAVY_INDEX);
+    let mut claim = Vec::new();
+    for _ in 0..HEAVY_CLAIMS {
+        let t = Instant::now();
+        let a = store.claim_next(&who, dataset).unwrap().unwrap();
+        claim.push(ms(t));
+        assert_eq!(a.status, ReviewStatus::Claimed);
+        store.release_review(&who, a.review_id).unwrap();
+    }
+    claim
+}
+
+fn child_measure(db: &Path) -> Value {
+    let mut store = Store::open(db).unwrap();
+    let mut rows = BTreeMap::new();
+
+    // The heaviest annotator first: the others' claims would pair up the reviews they have
+    // waiting at the head of the queue.
+    rows.insert(
+        "1 claim_next, 5,000 waiting",
+        stats(&heavy_claims(&mut store, None)),
+    );
+    rows.insert(
+        "2 claim_next, 5,000 waiting, filter",
+        stats(&heavy_claims(&mut store, Some(FILES[0].1))),
+    );
+    let [claim, submit, release] = rotating_claims(&mut store, &[None]);
+    rows.insert("3 claim_next, no filter", stats(&claim));
+    rows.insert("4 submit_review (after 3)", stats(&submit));
+    rows.insert("5 release_review (after 3)", stats(&release));
+    let filtered: Vec<Option<&str>> = FILES.iter().map(|f| Some(f.1)).collect();
+    let [claim, _, _] = rotating_claims(&mut store, &filtered);
+    rows.insert("6 claim_next, dataset filter", stats(&claim));
+
+    let queue = |who: &str| {
+        let mut out = Vec::new();
+        for _ in 0..QUEUE_CALLS {
+            let t = Instant::now();
+            let q = store.review_queue(who).unwrap();
+            out.push(ms(t));
+            assert_eq!(q.len(), FILES.len());
+        }
+        out
+    };
+    let typical = queue(&reviewer(7));
+    let heavy = queue(&reviewer(HEAVY_INDEX));
+    rows.insert("7 review_queue", stats(&typical));
+    rows.insert("8 review_queue, 5,000 waiting", stats(&heavy));
+    json!(rows)
+}
+
+/// Runs this executable as a child in `mode` and reads its one-line JSON result.
+fn run_child(mode: &str, args: &[&str]) -> Value {
+    let exe = std::env::current_exe().unwrap();
+    let out = Command::new(exe)
+        .arg(CHILD)
+        .arg(mode)
+        .args(args)
+        .stderr(Stdio::inherit())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "child {mode} failed: {}", out.status);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let line = stdout.lines().last().expect("a result line");
+    serde_json::from_str(line).unwrap()
+}
+
+fn parent() {
+    let n: usize = match std::env::var("MEDCURATE_BENCH_ITEMS") {
+        Ok(v) => v
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("MEDCURATE_BENCH_ITEMS={v:?} is not a number")),
+        Err(_) => DEFAULT_ITEMS,
+    };
+    assert!(
+        n * 6 / 10 * SINGLE_PER_MILLE / 1000 > HEAVY_WAITING + REVIEWERS,
+        "MEDCURATE_BENCH_ITEMS={n} is too few for {HEAVY_WAITING} reviews waiting; use at least 50000"
+    );
+    let tmp = tempfile::Builder::new()
+        .prefix("medcurate-bench-")
+        .tempdir()
+        .unwrap();
+    let db = tmp.path().join("review.sqlite");
+    let (dir, db_arg) = (tmp.path().join("data"), db.to_str().unwrap());
+    eprintln!("building a workspace of {n} items with review progress");
+    let s = run_child("setup", &[dir.to_str().unwrap(), db_arg, &n.to_string()]);
+    let t = &s["seconds"];
+    let total: f64 = t
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(Value::as_f64)
+        .sum();
+    eprintln!(
+        "  setup {total:.1} s: generate {:.1} s ({:.0} MB), import {:.1} s, 300 people {:.1} s, \
+         progress {:.1} s, check {:.1} s; database {:.0} MB",
+        t["generate"].as_f64().unwrap(),
+        s["bytes"].as_f64().unwrap() / 1e6,
+        t["import"].as_f64().unwrap(),
+        t["people"].as_f64().unwrap(),
+        t["progress"].as_f64().unwrap(),
+        t["check"].as_f64().unwrap(),
+        s["db_bytes"].as_f64().unwrap() / 1e6,
+    );
+    eprintln!("  progress: {}", s["counts"]);
+    eprintln!("measuring");
+    let m = run_child("measure", &[db_arg]);
+
+    println!();
+    println!(
+        "review latency on {n} items, {REVIEWERS} annotators (ms; {CLAIMS} rotating claims per \
+         rows 3 and 6, {HEAVY_CLAIMS} in rows 1 and 2, {QUEUE_CALLS} calls in rows 7 and 8)"
+    );
+    println!(
+        "{:<38} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "", "n", "p50", "p95", "p99", "max", "mean", "first"
+    );
+    let mut worst_claim_p99 = 0f64;
+    for (name, v) in m.as_object().unwrap() {
+        let f = |k: &str| v[k].as_f64().unwrap();
+        println!(
+            "{:<38} {:>6} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.3}",
+            &name[2..],
+            v["n"],
+            f("p50"),
+            f("p95"),
+            f("p99"),
+            f("max"),
+            f("mean"),
+            f("first")
+        );
+        if name.contains("claim_next") {
+            worst_claim_p99 = worst_claim_p99.max(f("p99"));
+        }
+    }
+    println!(
+        "claim p99 target {TARGET_P99_MS} ms: {} (worst p99 {worst_claim_p99:.3} ms)",
+        if worst_claim_p99 < TARGET_P99_MS {
+            "met"
+        } else {
+            "MISSED"
+        }
+    );
+}

@@ -1,0 +1,57 @@
+//! `medcurate settings [KEY [VALUE]]`: workspace settings kept in the database.
+
+use crate::cli::identity::os_account;
+use crate::store::{LEASE_SETTING, Store};
+use anyhow::{Result, bail};
+use clap::Args;
+use std::path::Path;
+
+/// (key, default, what it does)
+const KNOWN: &[(&str, &str, &str)] = &[(
+    LEASE_SETTING,
+    "24",
+    "hours a reviewer's claim on an item lasts before the item is offered to someone else",
+)];
+
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// The setting to show or change; without it, all are listed
+    pub key: Option<String>,
+    /// The new value
+    pub value: Option<String>,
+}
+
+pub fn run(db: &Path, args: SettingsArgs) -> Result<()> {
+    match (args.key, args.value) {
+        (None, _) => {
+            let store = Store::open_existing(db)?;
+            for (key, default, what) in KNOWN {
+                let value = store
+                    .setting(key)?
+                    .unwrap_or_else(|| format!("{default} (default)"));
+                println!("{key} = {value}\n    {what}");
+            }
+        }
+        (Some(key), value) => {
+            let Some((_, default, _)) = KNOWN.iter().find(|(k, _, _)| *k == key) else {
+                let keys: Vec<&str> = KNOWN.iter().map(|(k, _, _)| *k).collect();
+                bail!("unknown setting {key:?}; settings are: {}", keys.join(", "));
+            };
+            let mut store = Store::open_existing(db)?;
+            match value {
+                None => println!(
+                    "{}",
+                    store.setting(&key)?.unwrap_or_else(|| default.to_string())
+                ),
+                Some(v) => {
+                    if key == LEASE_SETTING && !v.parse::<u64>().is_ok_and(|h| h >= 1) {
+                        bail!("{key} must be a whole number of hours, at least 1");
+                    }
+                    store.set_setting(&key, &v, &os_account())?;
+                    println!("{key} = {v}");
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! Reviews made outside the terminal (a typed-up review sheet, a spreadsheet), submitted
+//! under exactly the rules of the review screen, all or nothing.
+
+use super::SubmitOutcome;
+use super::submit::submit_tx;
+use crate::domain::review::ReviewContent;
+use crate::store::{Store, clock};
+use anyhow::Result;
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use std::time::SystemTime;
+
+/// One review from a file: which item, and the review.
+#[derive(Debug, Clone)]
+pub struct ExternalReview {
+    pub line: usize,
+    pub dataset: String,
+    pub item_id: String,
+    pub content: ReviewContent,
+}
+
+/// Each review's outcome, or the refusals with their line numbers.
+pub type ImportOutcome = Result<Vec<SubmitOutcome>, Vec<(usize, String)>>;
+
+impl Store {
+    /// Claims and submits every review as `reviewer`. If any is refused, nothing is written
+    /// and the refusals come back with their line numbers.
+    pub fn import_reviews(
+        &mut self,
+        reviewer: &str,
+        reviews: &[ExternalReview],
+    ) -> Result<ImportOutcome> {
+        let now = clock::iso(SystemTime::now());
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut outcomes = Vec::new();
+        let mut refused = Vec::new();
+        for r in reviews {
+            match submit_one(&tx, reviewer, r, &now) {
+                Ok(o) => outcomes.push(o),
+                Err(e) => refused.push((r.line, format!("{e:#}"))),
+            }
+        }
+        if !refused.is_empty() {
+            return Ok(Err(refused));
+        }
+        tx.commit()?;
+        Ok(Ok(outcomes))
+    }
+}
+
+fn submit_one(
+    tx: &Transaction,
+    reviewer: &str,
+    r: &ExternalReview,
+    now: &str,
+) -> Result<SubmitOutcome> {
+    let what = format!("{}/{}", r.dataset, r.item_id);
+    let item: Option<(i64, i64, String, i64)> = tx
+        .prepare_cached(
+            "SELECT i.id, i.revision_no, i.state, i.active_reviews
+             FROM items i JOIN datasets d ON d.id = i.dataset_id
+             WHERE d.name = ?1 AND i.ext_id = ?2",
+        )?
+        .query_row(params![r.dataset, r.item_id], |x| {
+            Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?))
+        })
+        .optional()?;
+    let Some((item_id, revision_no, state, active)) = item else {
+        anyhow::bail!("there is no item {what}; check the dataset and item id");
+    };
+    let mine: Option<i64> = tx
+        .prepare_cached(
+            "SELECT id FROM reviews WHERE item_id = ?1 AND revision_no = ?2 AND reviewer = ?3",
+        )?
+        .query_row(params![item_id, revision_no, reviewer], |x| x.get(0))
+        .optional()?;
+    let review_id = match mine {
+        Some(id) => id,
+        None => {
+            if state != "in_review" {
+                anyhow::bail!("{what} is already settled ({state}); it takes no more reviews");
+            }
+            if active >= 2 {
+                anyhow::bail!("{what} already has two reviewers; an item takes two reviews");
+            }
+            tx.prepare_cached(
+                "INSERT INTO reviews (item_id, revision_no, reviewer, status, claimed_at, updated_at)
+                 VALUES (?1, ?2, ?3, 'claimed', ?4, ?4)",
+            )?
+            .execute(params![item_id, revision_no, reviewer, now])?;
+            tx.prepare_cached(
+                "UPDATE items SET active_reviews = active_reviews + 1 WHERE id = ?1",
+            )?
+            .execute([item_id])?;
+            tx.last_insert_rowid()
+        }
+    };
+    submit_tx(tx, reviewer, review_id, &r.content, now)
+}

@@ -1,0 +1,129 @@
+//! Everything that can happen to the review screen: what a key asks for, and what the worker
+//! reports back. `App::update` takes one `Action` at a time.
+
+use crate::domain::review::Criterion;
+use crate::store::{Assignment, MyReview, QueueRow, SubmitOutcome};
+use crossterm::event::KeyEvent;
+
+/// A store job, named so a failure can say which job failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// Loading the per-dataset progress.
+    Queue,
+    /// Loading the reviewer's own reviews.
+    MyReviews,
+    /// Claiming (or resuming) an item.
+    Claim,
+    /// Opening one of the reviewer's own reviews.
+    Open,
+    /// Saving the draft.
+    Save,
+    /// Submitting the review.
+    Submit,
+    /// Giving the item back.
+    Release,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    // --- from keys: moving around ---
+    /// Move the cursor (or scroll the item) up one row.
+    Up,
+    /// Move the cursor (or scroll the item) down one row.
+    Down,
+    /// Scroll up one page.
+    PageUp,
+    /// Scroll down one page.
+    PageDown,
+    /// Go to the top.
+    Top,
+    /// Go to the bottom.
+    Bottom,
+    /// Open what the cursor is on.
+    Open,
+    /// Close the overlay or go back a screen; quits from the queue.
+    Back,
+    /// Quit at once (the draft is saved first).
+    Quit,
+    /// Show or hide the key help.
+    ToggleHelp,
+    /// Switch between the dataset list and the list of own reviews.
+    SwitchList,
+    /// Reload the queue and the list of own reviews.
+    Refresh,
+
+    // --- from keys: reviewing ---
+    /// Put the criterion cursor on criterion `n` (0-based).
+    SelectCriterion(usize),
+    /// Move the criterion cursor to the next criterion.
+    NextCriterion,
+    /// Move the criterion cursor to the previous criterion.
+    PrevCriterion,
+    /// Pass the selected criterion (again: clear it).
+    Pass,
+    /// Fail the selected criterion and ask for a reason.
+    Fail,
+    /// Clear the selected criterion's verdict.
+    ClearVerdict,
+    /// Open the department picker.
+    Departments,
+    /// In the picker: add or remove the department under the cursor.
+    ToggleDepartment,
+    /// In the picker: start typing a search.
+    Search,
+    /// Open the editor for a proposed correction.
+    EditProposal,
+    /// In the editor: start again from the item's current text (no proposal).
+    ResetProposal,
+    /// Write a comment for the curator.
+    EditComment,
+    /// Ask to submit the review (opens the confirm dialog when it is complete).
+    Submit,
+    /// Submit for real: the confirm dialog said yes.
+    ConfirmSubmit,
+    /// Ask to skip the item (give it back).
+    Skip,
+    /// Skip for real: the confirm dialog said yes.
+    ConfirmSkip,
+    /// Say yes in a confirm dialog.
+    Confirm,
+    /// Close a dialog or text input without keeping it.
+    Cancel,
+    /// Finish a text input and keep what was typed.
+    Accept,
+    /// A key typed into the text input, search box or editor.
+    Input(KeyEvent),
+
+    // --- from the terminal ---
+    /// The terminal now has this many columns and rows.
+    Resize(u16, u16),
+
+    // --- from the worker ---
+    /// The per-dataset progress.
+    QueueLoaded(Vec<QueueRow>),
+    /// The reviewer's own reviews.
+    MyReviewsLoaded(Vec<MyReview>),
+    /// An item to review, with the reviewer's draft so far.
+    Loaded(Box<Assignment>),
+    /// Nothing is left to claim (in this dataset, if one is named).
+    NothingLeft(Option<String>),
+    /// The draft of this review was saved.
+    Saved(i64),
+    /// The review was submitted.
+    Submitted(SubmitOutcome),
+    /// The item was given back.
+    Released,
+    /// A store job failed; the message says what to do.
+    Failed(Job, String),
+}
+
+/// The verdict keys, for messages that name a criterion.
+pub fn criterion_key(c: Criterion) -> char {
+    match c {
+        Criterion::NaturalPlausible => '1',
+        Criterion::ClinicalValidity => '2',
+        Criterion::AnswerCorrectness => '3',
+        Criterion::DistractorPlausibility => '4',
+        Criterion::RubricMatch => '5',
+    }
+}

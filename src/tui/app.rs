@@ -1,0 +1,467 @@
+//! The app state and `App::update`, the one place actions change it. Store work leaves as
+//! `Command`s in an outbox that the main loop hands to the worker; nothing here waits on disk.
+
+use super::action::{Action, Job};
+use super::keymap::{self, Context};
+use super::screens::queue::{QueueRequest, QueueState};
+use super::screens::review::{Effect, Origin, Request, ReviewState};
+use super::worker::Command;
+use crate::domain::people::Person;
+use crate::store::{Assignment, SubmitOutcome};
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Queue,
+    /// Reviewing; with no review loaded it shows that the next item is on its way.
+    Review,
+}
+
+/// The step a confirm dialog is asking about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmKind {
+    Submit,
+    Skip,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+pub struct App {
+    pub reviewer: Person,
+    pub screen: Screen,
+    pub queue: QueueState,
+    pub review: Option<ReviewState>,
+    /// The help overlay: the context it describes, and its scroll.
+    pub help: Option<(Context, usize)>,
+    pub confirm: Option<ConfirmKind>,
+    pub message: Option<Message>,
+    /// Terminal columns and rows.
+    pub size: (u16, u16),
+    /// The store job being waited for, shown as "loading".
+    pub busy: Option<Job>,
+    /// The dataset being reviewed, for "next item" and progress.
+    pub dataset: Option<String>,
+    pub quit: bool,
+    /// Draft saves sent and not yet answered.
+    pub saves_in_flight: usize,
+    /// The draft changed since the last save was sent.
+    pub dirty: bool,
+    /// How the review being loaded was asked for.
+    pending_origin: Origin,
+    /// What the last step did ("Submitted…"), said again when the next item arrives.
+    carry: Option<String>,
+    outbox: Vec<Command>,
+}
+
+impl App {
+    /// A new session: loads the queue, and goes straight to an item when a dataset is given.
+    pub fn new(reviewer: Person, dataset: Option<String>, size: (u16, u16)) -> App {
+        let mut app = App {
+            reviewer,
+            screen: Screen::Queue,
+            queue: QueueState::default(),
+            review: None,
+            help: None,
+            confirm: None,
+            message: None,
+            size,
+            busy: None,
+            dataset: None,
+            quit: false,
+            saves_in_flight: 0,
+            dirty: false,
+            pending_origin: Origin::Claim,
+            carry: None,
+            outbox: vec![Command::Queue, Command::MyReviews],
+        };
+        if let Some(ds) = dataset {
+            app.claim(ds);
+        }
+        app
+    }
+
+    /// The store commands to send, oldest first.
+    pub fn take_commands(&mut self) -> Vec<Command> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// The screen area above the status bar.
+    pub fn main_area(&self) -> Rect {
+        let (w, h) = self.size;
+        Rect::new(0, 0, w, h.saturating_sub(2))
+    }
+
+    /// Where the keyboard is now.
+    pub fn context(&self) -> Context {
+        if self.help.is_some() {
+            return Context::Help;
+        }
+        if self.confirm.is_some() {
+            return Context::Confirm;
+        }
+        match (&self.screen, &self.review) {
+            (Screen::Review, Some(r)) => r.context(),
+            (Screen::Review, None) => Context::Review,
+            (Screen::Queue, _) => self.queue.context(),
+        }
+    }
+
+    /// A key, through the key table for the current context.
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        if let Some(a) = keymap::action_for(self.context(), key) {
+            // A message stays until the next key; then the key hints show again.
+            self.message = None;
+            self.update(a);
+        }
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::Resize(w, h) => self.size = (w, h),
+            Action::Quit => {
+                self.flush_save();
+                self.quit = true;
+            }
+            Action::ToggleHelp => {
+                self.help = match self.help {
+                    Some(_) => None,
+                    None => Some((self.context(), 0)),
+                }
+            }
+            Action::Confirm => match self.confirm {
+                Some(ConfirmKind::Submit) => self.update(Action::ConfirmSubmit),
+                Some(ConfirmKind::Skip) => self.update(Action::ConfirmSkip),
+                None => {}
+            },
+            Action::ConfirmSubmit => self.confirm_submit(),
+            Action::ConfirmSkip => self.confirm_skip(),
+            Action::QueueLoaded(rows) => {
+                self.busy = self.busy.filter(|b| *b != Job::Queue);
+                self.queue.set_rows(rows);
+            }
+            Action::MyReviewsLoaded(rows) => self.queue.set_mine(rows),
+            Action::Loaded(a) => self.loaded(*a),
+            Action::NothingLeft(ds) => {
+                self.busy = None;
+                self.back_to_queue();
+                match ds {
+                    Some(d) => self.info(format!("Nothing left for you to review in {d}")),
+                    None => self.info("Nothing left for you to review"),
+                }
+            }
+            Action::Saved(_) => {
+                self.saves_in_flight = self.saves_in_flight.saturating_sub(1);
+                self.maybe_save();
+            }
+            Action::Submitted(outcome) => self.submitted(outcome),
+            Action::Released => {
+                self.busy = None;
+                self.info("Skipped: the item goes to someone else");
+                self.carry = Some("Skipped".into());
+                self.next_item();
+            }
+            Action::Failed(job, msg) => self.failed(job, msg),
+            other => self.route(other),
+        }
+    }
+
+    /// Actions that depend on where the keyboard is.
+    fn route(&mut self, action: Action) {
+        match self.context() {
+            Context::Help => {
+                if let Some((_, scroll)) = self.help.as_mut() {
+                    match action {
+                        Action::Up => *scroll = scroll.saturating_sub(1),
+                        Action::Down => *scroll += 1,
+                        _ => {}
+                    }
+                }
+            }
+            Context::Confirm => {
+                if action == Action::Cancel {
+                    self.confirm = None;
+                    self.info("Cancelled");
+                }
+            }
+            Context::Queue | Context::MyReviews => match self.queue.update(action) {
+                Ok(Some(req)) => self.queue_request(req),
+                Ok(None) => {}
+                Err(msg) => self.error(msg),
+            },
+            _ => self.route_review(action),
+        }
+    }
+
+    fn queue_request(&mut self, req: QueueRequest) {
+        match req {
+            QueueRequest::Claim(ds) => self.claim(ds),
+            QueueRequest::Open(id) => {
+                self.pending_origin = Origin::Reopen;
+                self.busy = Some(Job::Open);
+                self.outbox.push(Command::Open(id));
+                self.info("Opening your review…");
+            }
+            QueueRequest::Refresh => self.refresh(),
+            QueueRequest::Quit => self.quit = true,
+        }
+    }
+
+    fn route_review(&mut self, action: Action) {
+        let main = self.main_area();
+        let Some(r) = self.review.as_mut() else {
+            // Waiting for the next item: only leaving makes sense.
+            if action == Action::Back {
+                self.back_to_queue();
+            }
+            return;
+        };
+        let Effect {
+            changed,
+            message,
+            request,
+        } = r.update(action, main);
+        if changed {
+            self.dirty = true;
+            self.maybe_save();
+        }
+        if let Some((text, error)) = message {
+            self.message = Some(Message { text, error });
+        }
+        match request {
+            Some(Request::Submit) => self.ask_submit(),
+            Some(Request::Skip) => self.ask_skip(),
+            Some(Request::Back) => {
+                self.back_to_queue();
+                self.info("Back at the queue; your draft is kept");
+            }
+            None => {}
+        }
+    }
+
+    fn claim(&mut self, dataset: String) {
+        self.pending_origin = Origin::Claim;
+        self.busy = Some(Job::Claim);
+        self.info(format!("Getting the next item in {dataset}…"));
+        self.outbox.push(Command::ClaimNext(Some(dataset.clone())));
+        self.dataset = Some(dataset);
+        self.screen = Screen::Review;
+    }
+
+    fn refresh(&mut self) {
+        self.outbox.push(Command::Queue);
+        self.outbox.push(Command::MyReviews);
+    }
+
+    /// Shows a loaded item (also the way tests set up a review).
+    fn loaded(&mut self, a: Assignment) {
+        self.busy = None;
+        self.flush_save();
+        self.dataset = Some(a.dataset.clone());
+        let r = ReviewState::new(a, self.pending_origin);
+        let what = format!("{} in {}", r.assignment.item.id, r.assignment.dataset);
+        // What the last step did comes first: "Submitted; waiting …. Now reviewing …".
+        let (lead, now) = match self.carry.take() {
+            Some(before) => (format!("{before}. "), "Now"),
+            None => (String::new(), ""),
+        };
+        let text = if r.submitted() {
+            format!(
+                "{lead}{now} your submitted review of {what}: changes count only when you submit again"
+            )
+        } else if r.content != r.assignment.content && r.assignment.content.verdicts.is_empty() {
+            format!("{lead}{now} reviewing {what}; suggested departments are preselected")
+        } else {
+            format!("{lead}{now} reviewing {what}")
+        };
+        self.info(capitalize(text.trim_start()));
+        self.review = Some(r);
+        self.screen = Screen::Review;
+    }
+
+    /// Sends the draft if it changed and no save is in flight (at most one at a time).
+    fn maybe_save(&mut self) {
+        if self.dirty && self.saves_in_flight == 0 {
+            self.send_save();
+        }
+    }
+
+    /// Sends the draft now if it changed, even with a save in flight (leaving the review).
+    fn flush_save(&mut self) {
+        if self.dirty {
+            self.send_save();
+        }
+    }
+
+    fn send_save(&mut self) {
+        self.dirty = false;
+        let Some(r) = &self.review else { return };
+        if r.submitted() {
+            // The store keeps changes to a submitted review only when it is submitted again.
+            return;
+        }
+        self.saves_in_flight += 1;
+        self.outbox.push(Command::SaveDraft(
+            r.assignment.review_id,
+            r.content.clone(),
+        ));
+    }
+
+    fn back_to_queue(&mut self) {
+        self.flush_save();
+        self.review = None;
+        self.confirm = None;
+        self.screen = Screen::Queue;
+        self.refresh();
+    }
+
+    fn ask_submit(&mut self) {
+        let Some(r) = &self.review else { return };
+        let problems = r.content.problems(r.body());
+        if problems.is_empty() {
+            self.confirm = Some(ConfirmKind::Submit);
+        } else {
+            self.error(format!("Not ready to submit: {}", problems.join("; ")));
+        }
+    }
+
+    fn ask_skip(&mut self) {
+        let Some(r) = &self.review else { return };
+        if r.submitted() {
+            self.error("A submitted review cannot be skipped; q goes back to the queue");
+        } else {
+            self.confirm = Some(ConfirmKind::Skip);
+        }
+    }
+
+    fn confirm_submit(&mut self) {
+        if self.confirm != Some(ConfirmKind::Submit) {
+            return;
+        }
+        self.confirm = None;
+        let Some(r) = &self.review else { return };
+        self.dirty = false;
+        self.busy = Some(Job::Submit);
+        self.outbox
+            .push(Command::Submit(r.assignment.review_id, r.content.clone()));
+        self.info("Submitting…");
+    }
+
+    fn confirm_skip(&mut self) {
+        if self.confirm != Some(ConfirmKind::Skip) {
+            return;
+        }
+        self.confirm = None;
+        let Some(r) = self.review.take() else { return };
+        self.dirty = false;
+        self.busy = Some(Job::Release);
+        self.outbox.push(Command::Release(r.assignment.review_id));
+        self.info("Giving the item back…");
+    }
+
+    fn submitted(&mut self, outcome: SubmitOutcome) {
+        self.busy = None;
+        let origin = self.review.take().map(|r| r.origin);
+        let text = match outcome {
+            SubmitOutcome::Waiting => "Submitted; waiting for the second reviewer",
+            // An item sent to a curator is not settled, so nothing may tell how the other
+            // review went; "accepted" would tell it by contrast. Both read the same.
+            SubmitOutcome::Accepted | SubmitOutcome::NeedsCuration => {
+                "Submitted; both reviews are in"
+            }
+        };
+        self.info(text);
+        self.carry = Some(text.to_string());
+        match origin {
+            Some(Origin::Claim) => self.next_item(),
+            _ => self.back_to_queue(),
+        }
+        self.refresh();
+    }
+
+    /// Claims the next item of the current dataset, showing "loading" meanwhile.
+    fn next_item(&mut self) {
+        self.review = None;
+        match self.dataset.clone() {
+            Some(ds) => {
+                self.pending_origin = Origin::Claim;
+                self.busy = Some(Job::Claim);
+                self.outbox.push(Command::ClaimNext(Some(ds)));
+                self.screen = Screen::Review;
+            }
+            None => self.back_to_queue(),
+        }
+    }
+
+    fn failed(&mut self, job: Job, msg: String) {
+        match job {
+            Job::Save => {
+                self.saves_in_flight = self.saves_in_flight.saturating_sub(1);
+                self.dirty = true;
+                self.error(format!("Draft not saved: {msg}"));
+                return;
+            }
+            Job::Claim | Job::Open => {
+                self.busy = None;
+                if self.review.is_none() {
+                    self.screen = Screen::Queue;
+                }
+            }
+            Job::Release => {
+                self.busy = None;
+                self.back_to_queue();
+            }
+            Job::Submit => self.busy = None,
+            Job::Queue | Job::MyReviews => {}
+        }
+        let what = match job {
+            Job::Queue => "Could not load the queue",
+            Job::MyReviews => "Could not load your reviews",
+            Job::Claim => "Could not get an item",
+            Job::Open => "Could not open the review",
+            Job::Save => "Draft not saved",
+            Job::Submit => "Not submitted",
+            Job::Release => "Could not skip",
+        };
+        self.error(format!("{what}: {msg}"));
+    }
+
+    /// "saving…", "saved", "unsaved" or "" for the status bar.
+    pub fn save_state(&self) -> &'static str {
+        match (&self.review, self.saves_in_flight, self.dirty) {
+            (None, 0, _) => "",
+            (_, n, _) if n > 0 => "saving…",
+            (Some(_), _, true) => "unsaved",
+            (Some(r), _, false) if r.submitted() => "",
+            (Some(_), _, false) => "saved",
+            (None, _, _) => "",
+        }
+    }
+}
+
+/// `s` with its first letter in upper case.
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

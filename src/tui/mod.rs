@@ -1,0 +1,108 @@
+//! The terminal review screen.
+//!
+//! One loop: the input thread and the store worker send `Event`s; a key goes through the
+//! keymap to an `Action`; `App::update(action)` changes the state and queues store commands;
+//! `ui::draw(&App)` draws it. Only the worker thread touches the database, so typing never
+//! waits on disk.
+
+pub mod action;
+pub mod app;
+pub mod event;
+pub mod keymap;
+pub mod screens;
+pub mod text;
+pub mod ui;
+pub mod widgets;
+pub mod worker;
+
+use crate::domain::people::Person;
+use action::Action;
+use anyhow::{Context as _, Result};
+use app::App;
+use event::{Event, Input};
+use ratatui::DefaultTerminal;
+use std::path::Path;
+use std::sync::mpsc::{self, Receiver, Sender};
+use worker::Worker;
+
+/// Runs the review screen for `reviewer` on the database at `db`, starting in `dataset` if
+/// one is given, until they quit. The terminal is restored on every way out (a panic too:
+/// `ratatui::try_init` installs a hook that restores it).
+pub fn run_review(db: &Path, reviewer: Person, dataset: Option<String>) -> Result<()> {
+    let (tx, rx) = mpsc::channel::<Event>();
+    // Open the database first, so a wrong path is reported on a normal terminal.
+    let mut worker = Worker::spawn(db.to_path_buf(), reviewer.id.clone(), tx.clone())?;
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            ratatui::restore();
+            return Err(e).context("starting the full-screen terminal");
+        }
+    };
+    let result = run_loop(&mut terminal, &rx, tx, &worker, reviewer, dataset);
+    ratatui::restore();
+    // Waits for queued work, the last draft save included.
+    worker.finish();
+    result
+}
+
+fn run_loop(
+    terminal: &mut DefaultTerminal,
+    rx: &Receiver<Event>,
+    tx: Sender<Event>,
+    worker: &Worker,
+    reviewer: Person,
+    dataset: Option<String>,
+) -> Result<()> {
+    let size = terminal.size().context("reading the terminal size")?;
+    let mut app = App::new(reviewer, dataset, (size.width, size.height));
+    let mut input = Input::spawn(tx).context("starting the keyboard reader")?;
+    let result = event_loop(terminal, rx, worker, &mut app);
+    // Whatever ended the loop, the draft goes to the worker before it is told to finish.
+    app.update(Action::Quit);
+    for cmd in app.take_commands() {
+        let _ = worker.send(cmd);
+    }
+    input.stop();
+    result
+}
+
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    rx: &Receiver<Event>,
+    worker: &Worker,
+    app: &mut App,
+) -> Result<()> {
+    loop {
+        for cmd in app.take_commands() {
+            worker.send(cmd)?;
+        }
+        if app.quit {
+            return Ok(());
+        }
+        terminal
+            .draw(|f| ui::draw(f, app))
+            .context("drawing the screen")?;
+        let first = rx
+            .recv()
+            .context("the keyboard reader and the database worker have both stopped")?;
+        apply(app, first);
+        // Take everything already waiting before drawing again (fast typing, pastes).
+        while !app.quit {
+            match rx.try_recv() {
+                Ok(ev) => apply(app, ev),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+fn apply(app: &mut App, ev: Event) {
+    match ev {
+        Event::Key(k) => app.handle_key(k),
+        Event::Action(a) => app.update(a),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,252 @@
+//! The queue screen: the reviewer's progress per dataset, and their own reviews to reopen.
+
+use crate::store::{MyReview, QueueRow, ReviewStatus};
+use crate::tui::action::Action;
+use crate::tui::keymap::Context;
+use crate::tui::text;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    Datasets,
+    Mine,
+}
+
+#[derive(Debug, Default)]
+pub struct QueueState {
+    pub rows: Vec<QueueRow>,
+    pub mine: Vec<MyReview>,
+    pub selected: usize,
+    pub mine_selected: usize,
+    pub focus: Focus,
+    /// The progress has arrived at least once.
+    pub loaded: bool,
+}
+
+/// What the queue asks the app to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueueRequest {
+    /// Start or resume reviewing this dataset.
+    Claim(String),
+    /// Reopen this review.
+    Open(i64),
+    /// Reload progress and own reviews.
+    Refresh,
+    /// Leave the program.
+    Quit,
+}
+
+impl QueueState {
+    pub fn context(&self) -> Context {
+        match self.focus {
+            Focus::Datasets => Context::Queue,
+            Focus::Mine => Context::MyReviews,
+        }
+    }
+
+    pub fn set_rows(&mut self, rows: Vec<QueueRow>) {
+        self.rows = rows;
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        self.loaded = true;
+    }
+
+    pub fn set_mine(&mut self, mine: Vec<MyReview>) {
+        self.mine = mine;
+        self.mine_selected = self.mine_selected.min(self.mine.len().saturating_sub(1));
+    }
+
+    /// Progress in one dataset as "submitted/total".
+    pub fn progress(&self, dataset: &str) -> Option<String> {
+        self.rows.iter().find(|r| r.dataset == dataset).map(|r| {
+            let total = r.submitted + r.in_progress + r.available;
+            format!("{}/{} submitted", r.submitted, total)
+        })
+    }
+
+    /// Progress over all datasets.
+    pub fn total_progress(&self) -> String {
+        let sub: u64 = self.rows.iter().map(|r| r.submitted).sum();
+        let total: u64 = self
+            .rows
+            .iter()
+            .map(|r| r.submitted + r.in_progress + r.available)
+            .sum();
+        format!("{sub}/{total} submitted")
+    }
+
+    /// Applies an action: a request for the app, or an error to show.
+    pub fn update(&mut self, action: Action) -> Result<Option<QueueRequest>, String> {
+        let (cursor, len) = match self.focus {
+            Focus::Datasets => (&mut self.selected, self.rows.len()),
+            Focus::Mine => (&mut self.mine_selected, self.mine.len()),
+        };
+        match action {
+            Action::Up => *cursor = cursor.saturating_sub(1),
+            Action::Down => *cursor = (*cursor + 1).min(len.saturating_sub(1)),
+            Action::SwitchList => {
+                self.focus = match self.focus {
+                    Focus::Datasets => Focus::Mine,
+                    Focus::Mine => Focus::Datasets,
+                }
+            }
+            Action::Refresh => return Ok(Some(QueueRequest::Refresh)),
+            Action::Back => match self.focus {
+                Focus::Mine => self.focus = Focus::Datasets,
+                Focus::Datasets => return Ok(Some(QueueRequest::Quit)),
+            },
+            Action::Open => return self.open(),
+            _ => {}
+        }
+        Ok(None)
+    }
+
+    fn open(&self) -> Result<Option<QueueRequest>, String> {
+        match self.focus {
+            Focus::Datasets => match self.rows.get(self.selected) {
+                Some(r) if r.available == 0 && r.in_progress == 0 => Err(format!(
+                    "Nothing left for you to review in {} ({} submitted)",
+                    r.dataset, r.submitted
+                )),
+                Some(r) => Ok(Some(QueueRequest::Claim(r.dataset.clone()))),
+                None => Ok(None),
+            },
+            Focus::Mine => match self.mine.get(self.mine_selected) {
+                Some(m) if matches!(m.status, ReviewStatus::Submitted) && !m.changeable => {
+                    Err(format!(
+                        "Your review of {} can no longer change: the item is settled or was revised",
+                        m.item_id
+                    ))
+                }
+                Some(m) => Ok(Some(QueueRequest::Open(m.review_id))),
+                None => Ok(None),
+            },
+        }
+    }
+}
+
+fn block(title: &str, focused: bool) -> Block<'static> {
+    let style = if focused {
+        Style::new().fg(Color::Cyan)
+    } else {
+        Style::new().fg(Color::DarkGray)
+    };
+    Block::bordered()
+        .border_style(style)
+        .title(format!(" {title} "))
+}
+
+const HIGHLIGHT: Style = Style::new().add_modifier(Modifier::REVERSED);
+
+pub fn draw(frame: &mut Frame, main: Rect, q: &QueueState) {
+    let top_h = (q.rows.len() as u16 + 4).clamp(5, (main.height / 2).max(5));
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(top_h), Constraint::Min(3)]).areas(main);
+    draw_datasets(frame, top, q);
+    draw_mine(frame, bottom, q);
+}
+
+fn draw_datasets(frame: &mut Frame, area: Rect, q: &QueueState) {
+    let focused = q.focus == Focus::Datasets;
+    let b = block("Datasets · Enter to review · Tab: my reviews", focused);
+    if q.rows.is_empty() {
+        let msg = if q.loaded {
+            "No datasets to review yet."
+        } else {
+            "Loading…"
+        };
+        frame.render_widget(Paragraph::new(msg).block(b), area);
+        return;
+    }
+    let name_w = area.width.saturating_sub(2 + 10 + 10 + 12 + 10 + 4) as usize;
+    let rows = q.rows.iter().map(|r| {
+        Row::new(vec![
+            Cell::from(text::truncate(&r.dataset, name_w)),
+            Cell::from(r.kind.as_str()),
+            Cell::from(format!("{:>9}", r.submitted)),
+            Cell::from(format!("{:>11}", r.in_progress)),
+            Cell::from(format!("{:>9}", r.available)),
+        ])
+    });
+    let header = Row::new(vec![
+        "Dataset",
+        "Kind",
+        "Submitted",
+        "In progress",
+        "Available",
+    ])
+    .style(Style::new().add_modifier(Modifier::BOLD));
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Min(8),
+            Constraint::Length(10),
+            Constraint::Length(10),
+            Constraint::Length(12),
+            Constraint::Length(10),
+        ],
+    )
+    .header(header)
+    .block(b)
+    .row_highlight_style(if focused { HIGHLIGHT } else { Style::new() });
+    let mut state = TableState::default().with_selected(Some(q.selected));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+fn draw_mine(frame: &mut Frame, area: Rect, q: &QueueState) {
+    let focused = q.focus == Focus::Mine;
+    let b = block("My reviews · Enter to reopen", focused);
+    if q.mine.is_empty() {
+        let p = Paragraph::new(Line::from("No reviews yet.")).block(b);
+        frame.render_widget(p, area);
+        return;
+    }
+    let id_w = area.width.saturating_sub(2 + 16 + 11 + 12 + 17 + 4) as usize;
+    let rows = q.mine.iter().map(|m| {
+        let (status, style) = match m.status {
+            ReviewStatus::Claimed => ("draft", Style::new().fg(Color::Yellow)),
+            ReviewStatus::Submitted => ("submitted", Style::new().fg(Color::Green)),
+        };
+        let change = if matches!(m.status, ReviewStatus::Claimed) {
+            "in progress"
+        } else if m.changeable {
+            "can change"
+        } else {
+            "settled"
+        };
+        Row::new(vec![
+            Cell::from(text::truncate(&m.item_id, id_w)),
+            Cell::from(text::truncate(&m.dataset, 16)),
+            Cell::from(status).style(style),
+            Cell::from(change),
+            Cell::from(
+                m.updated_at
+                    .replace('T', " ")
+                    .chars()
+                    .take(16)
+                    .collect::<String>(),
+            ),
+        ])
+    });
+    let header = Row::new(vec!["Item", "Dataset", "Status", "", "Updated"])
+        .style(Style::new().add_modifier(Modifier::BOLD));
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Min(8),
+            Constraint::Length(16),
+            Constraint::Length(11),
+            Constraint::Length(12),
+            Constraint::Length(17),
+        ],
+    )
+    .header(header)
+    .block(b)
+    .row_highlight_style(if focused { HIGHLIGHT } else { Style::new() });
+    let mut state = TableState::default().with_selected(Some(q.mine_selected));
+    frame.render_stateful_widget(table, area, &mut state);
+}

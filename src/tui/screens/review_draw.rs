@@ -1,0 +1,230 @@
+//! Drawing the review screen: the item, the checklist, and whichever input is open. Pure: it
+//! reads the state and writes the frame.
+
+use super::review::ReviewState;
+use crate::tui::keymap::{Context, help_rows};
+use crate::tui::text;
+use crate::tui::widgets::item_view::item_lines;
+use crate::tui::widgets::{criteria, department_picker, popup};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+
+/// Where the item and the checklist go. Wide terminals put them side by side (with the keys
+/// under the checklist); narrow ones stack them.
+pub struct Areas {
+    pub item: Rect,
+    pub panel: Rect,
+    pub keys: Option<Rect>,
+}
+
+/// Columns from which the item and the checklist sit side by side.
+pub const SIDE_BY_SIDE: u16 = 110;
+const PANEL_WIDTH: u16 = 50;
+
+pub fn areas(main: Rect) -> Areas {
+    let panel_h = criteria::HEIGHT + 2;
+    if main.width >= SIDE_BY_SIDE {
+        let [item, side] =
+            Layout::horizontal([Constraint::Min(40), Constraint::Length(PANEL_WIDTH)]).areas(main);
+        let [panel, keys] =
+            Layout::vertical([Constraint::Length(panel_h), Constraint::Min(0)]).areas(side);
+        Areas {
+            item,
+            panel,
+            keys: (keys.height > 2).then_some(keys),
+        }
+    } else {
+        let [item, panel] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(panel_h)]).areas(main);
+        Areas {
+            item,
+            panel,
+            keys: None,
+        }
+    }
+}
+
+/// The rows and columns the item text is laid out in (inside the border).
+pub fn item_viewport(main: Rect) -> Rect {
+    Block::bordered().inner(areas(main).item)
+}
+
+fn border(focused: bool) -> Style {
+    if focused {
+        Style::new().fg(Color::Cyan)
+    } else {
+        Style::new().fg(Color::DarkGray)
+    }
+}
+
+pub fn draw(frame: &mut Frame, main: Rect, r: &ReviewState) {
+    let a = areas(main);
+    let ctx = r.context();
+    draw_item(frame, a.item, r, ctx == Context::Review);
+    draw_panel(frame, a.panel, r);
+    if let Some(keys) = a.keys {
+        draw_keys(frame, keys);
+    }
+    match ctx {
+        Context::Reason => draw_reason(frame, main, r),
+        Context::Comment => draw_comment(frame, main, r),
+        Context::Departments | Context::Search => {
+            if let Some(p) = &r.picker {
+                // Narrow screens give the picker the whole width.
+                let width = if main.width < 90 { main.width } else { 78 };
+                let rect = popup(frame, main, width, main.height);
+                let suggested = &r.body().suggested_departments;
+                department_picker::draw(frame, rect, p, &r.content.departments, suggested);
+            }
+        }
+        Context::Editor => draw_editor(frame, main, r),
+        _ => {}
+    }
+}
+
+fn draw_item(frame: &mut Frame, area: Rect, r: &ReviewState, focused: bool) {
+    let a = &r.assignment;
+    let title = format!(
+        " {} · {} · {} · rev {} ",
+        a.dataset,
+        a.item.body.kind(),
+        a.item.id,
+        a.revision_no
+    );
+    let inner_w = area.width.saturating_sub(2) as usize;
+    let lines = item_lines(&a.item, inner_w);
+    let height = area.height.saturating_sub(2) as usize;
+    let max = lines.len().saturating_sub(height);
+    let top = r.scroll.min(max);
+    let pos = if lines.len() > height {
+        format!(
+            " {}-{}/{} ",
+            top + 1,
+            (top + height).min(lines.len()),
+            lines.len()
+        )
+    } else {
+        String::new()
+    };
+    let block = Block::bordered()
+        .border_style(border(focused))
+        .title(text::truncate(&title, inner_w))
+        .title_bottom(Line::from(pos).right_aligned());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let shown: Vec<Line> = lines.iter().skip(top).take(height).cloned().collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+    if lines.len() > height {
+        let mut state = ScrollbarState::new(max + 1).position(top);
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight),
+            area.inner(Margin::new(0, 1)),
+            &mut state,
+        );
+    }
+}
+
+fn draw_panel(frame: &mut Frame, area: Rect, r: &ReviewState) {
+    let mut title = " Criteria 评审标准 ".to_string();
+    if r.submitted() {
+        title.push_str("· submitted: changes count when you submit again ");
+    }
+    let block = Block::bordered()
+        .border_style(border(r.context() == Context::Review))
+        .title(text::truncate(
+            &title,
+            area.width.saturating_sub(2) as usize,
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines = criteria::lines(&r.content, r.body(), r.criterion, inner.width as usize);
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn draw_keys(frame: &mut Frame, area: Rect) {
+    let block = Block::bordered()
+        .border_style(border(false))
+        .title(" Keys (? for all) ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    let rows = help_rows(Context::Review);
+    let key_w = rows
+        .iter()
+        .map(|(k, _)| text::width(k))
+        .max()
+        .unwrap_or(0)
+        .min(w / 3)
+        + 1;
+    let lines: Vec<Line> = rows
+        .into_iter()
+        .take(inner.height as usize)
+        .map(|(k, d)| {
+            Line::from(vec![
+                Span::styled(text::pad(&k, key_w), Style::new().fg(Color::Yellow)),
+                Span::raw(text::truncate(d, w.saturating_sub(key_w))),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn input_box(frame: &mut Frame, main: Rect, title: &str, hint: &str) -> Rect {
+    let rect = popup(frame, main, 70, 4);
+    let w = rect.width.saturating_sub(2) as usize;
+    let block = Block::bordered()
+        .border_style(Style::new().fg(Color::Yellow))
+        .title(text::truncate(&format!(" {title} "), w))
+        .title_bottom(text::truncate(&format!(" {hint} "), w));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [field, _] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    field
+}
+
+fn draw_reason(frame: &mut Frame, main: Rect, r: &ReviewState) {
+    let Some(edit) = &r.reason else { return };
+    let title = format!(
+        "Why does {} fail? ({})",
+        edit.criterion.title(),
+        edit.criterion.title_zh()
+    );
+    let field = input_box(frame, main, &title, "Enter keep · Esc cancel the fail");
+    edit.input.draw(
+        frame,
+        field,
+        "> ",
+        Style::new().add_modifier(Modifier::BOLD),
+    );
+}
+
+fn draw_comment(frame: &mut Frame, main: Rect, r: &ReviewState) {
+    let Some(edit) = &r.comment else { return };
+    let field = input_box(
+        frame,
+        main,
+        "Comment for the curator",
+        "Enter keep · Esc discard changes",
+    );
+    edit.input.draw(frame, field, "> ", Style::default());
+}
+
+fn draw_editor(frame: &mut Frame, main: Rect, r: &ReviewState) {
+    let Some(ed) = &r.editor else { return };
+    let rect = popup(frame, main, main.width, main.height);
+    let w = rect.width.saturating_sub(2) as usize;
+    let block = Block::bordered()
+        .border_style(Style::new().fg(Color::Yellow))
+        .title(text::truncate(" Proposed correction: the item as JSON ", w))
+        .title_bottom(text::truncate(
+            " Esc done (kept) · Ctrl-O start again · Ctrl-U undo ",
+            w,
+        ));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    // The textarea draws its own cursor cell.
+    frame.render_widget(&ed.area, inner);
+}

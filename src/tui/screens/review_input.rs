@@ -1,0 +1,208 @@
+//! The review screen's text inputs and pickers: the fail reason, the comment, the department
+//! picker and its search, and the proposal editor.
+
+use super::review::{Effect, ProposalEditor, ReviewState};
+use crate::domain::departments;
+use crate::domain::item::ItemBody;
+use crate::domain::review::{MAX_REASON_CHARS, Verdict};
+use crate::tui::action::Action;
+use crate::tui::widgets::department_picker::label;
+use crate::tui::widgets::line_input::LineInput;
+use ratatui::layout::Rect;
+use ratatui_textarea::{TextArea, WrapMode};
+
+impl ReviewState {
+    pub(super) fn update_reason(&mut self, action: Action) -> Effect {
+        let Some(edit) = self.reason.as_mut() else {
+            return Effect::default();
+        };
+        let c = edit.criterion;
+        match action {
+            Action::Input(k) => {
+                if edit.input.handle(k) {
+                    let reason = edit.input.value();
+                    self.content.verdicts.insert(c, Verdict::Fail { reason });
+                    return Effect::changed();
+                }
+                Effect::default()
+            }
+            Action::Accept => {
+                let reason = edit.input.value();
+                if reason.trim().is_empty() {
+                    return Effect::error("A fail needs a short reason (Esc cancels the fail)");
+                }
+                let n = reason.chars().count();
+                if n > MAX_REASON_CHARS {
+                    return Effect::error(format!(
+                        "The reason is {n} characters; keep it under {MAX_REASON_CHARS}"
+                    ));
+                }
+                self.reason = None;
+                self.advance();
+                Effect::info(format!("{} failed: {reason}", c.title()))
+            }
+            Action::Cancel => {
+                let before = edit.before.clone();
+                self.reason = None;
+                match before {
+                    Some(v) => self.content.verdicts.insert(c, v),
+                    None => self.content.verdicts.remove(&c),
+                };
+                Effect {
+                    changed: true,
+                    message: Some(("Fail cancelled".into(), false)),
+                    request: None,
+                }
+            }
+            _ => Effect::default(),
+        }
+    }
+
+    pub(super) fn update_comment(&mut self, action: Action) -> Effect {
+        let Some(edit) = self.comment.as_mut() else {
+            return Effect::default();
+        };
+        match action {
+            Action::Input(k) => {
+                if edit.input.handle(k) {
+                    let v = edit.input.value();
+                    self.content.comment = (!v.trim().is_empty()).then_some(v);
+                    return Effect::changed();
+                }
+                Effect::default()
+            }
+            Action::Accept => {
+                self.comment = None;
+                Effect::info("Comment kept")
+            }
+            Action::Cancel => {
+                self.content.comment = edit.before.clone();
+                self.comment = None;
+                Effect::changed()
+            }
+            _ => Effect::default(),
+        }
+    }
+
+    pub(super) fn update_picker(&mut self, action: Action, main: Rect) -> Effect {
+        let Some(p) = self.picker.as_mut() else {
+            return Effect::default();
+        };
+        let page = main.height.saturating_sub(8).max(1) as isize;
+        match action {
+            Action::Up => p.move_by(-1),
+            Action::Down => p.move_by(1),
+            Action::PageUp => p.move_by(-page),
+            Action::PageDown => p.move_by(page),
+            Action::Search => p.searching = true,
+            Action::Back => self.picker = None,
+            Action::ToggleDepartment => {
+                let Some(id) = p.current() else {
+                    return Effect::error("No department matches the search");
+                };
+                return self.toggle_department(id);
+            }
+            _ => {}
+        }
+        Effect::default()
+    }
+
+    /// Tags or untags a department; a tag that breaks the rule is refused with its message.
+    pub fn toggle_department(&mut self, id: &str) -> Effect {
+        if let Some(pos) = self.content.departments.iter().position(|d| d == id) {
+            self.content.departments.remove(pos);
+            return Effect {
+                changed: true,
+                message: Some((format!("Untagged {}", label(id)), false)),
+                request: None,
+            };
+        }
+        let mut wanted = self.content.departments.clone();
+        wanted.push(id.to_string());
+        match departments::check_tags(&wanted) {
+            Ok(ids) => {
+                self.content.departments = ids;
+                Effect {
+                    changed: true,
+                    message: Some((format!("Tagged {}", label(id)), false)),
+                    request: None,
+                }
+            }
+            Err(msg) => Effect::error(msg),
+        }
+    }
+
+    pub(super) fn update_search(&mut self, action: Action) -> Effect {
+        let Some(p) = self.picker.as_mut() else {
+            return Effect::default();
+        };
+        match action {
+            Action::Input(k) if p.query.handle(k) => p.cursor = 0,
+            Action::Up => p.move_by(-1),
+            Action::Down => p.move_by(1),
+            Action::Accept => p.searching = false,
+            Action::Cancel => {
+                p.query = LineInput::default();
+                p.searching = false;
+                p.cursor = 0;
+            }
+            _ => {}
+        }
+        Effect::default()
+    }
+
+    pub(super) fn open_editor(&mut self) {
+        let original = serde_json::to_string_pretty(self.body()).unwrap_or_default();
+        let start = self
+            .content
+            .proposal
+            .clone()
+            .unwrap_or_else(|| original.clone());
+        let mut area = TextArea::new(start.lines().map(str::to_string).collect());
+        area.set_wrap_mode(WrapMode::WordOrGlyph);
+        self.editor = Some(ProposalEditor { area, original });
+    }
+
+    pub(super) fn update_editor(&mut self, action: Action) -> Effect {
+        let Some(ed) = self.editor.as_mut() else {
+            return Effect::default();
+        };
+        match action {
+            Action::Input(k) => {
+                if ed.area.input(k) {
+                    let text = ed.area.lines().join("\n");
+                    let proposal = (text.trim() != ed.original.trim()).then_some(text);
+                    if proposal != self.content.proposal {
+                        self.content.proposal = proposal;
+                        return Effect::changed();
+                    }
+                }
+                Effect::default()
+            }
+            Action::ResetProposal => {
+                let lines = ed.original.lines().map(str::to_string).collect();
+                ed.area = TextArea::new(lines);
+                ed.area.set_wrap_mode(WrapMode::WordOrGlyph);
+                let changed = self.content.proposal.take().is_some();
+                Effect {
+                    changed,
+                    message: Some(("Back to the item as it is: no proposal".into(), false)),
+                    request: None,
+                }
+            }
+            Action::Accept => {
+                self.editor = None;
+                match &self.content.proposal {
+                    None => Effect::info("No proposal (the text is the item as it is)"),
+                    Some(p) => match serde_json::from_str::<ItemBody>(p) {
+                        Ok(_) => Effect::info("Proposal kept for the curator"),
+                        Err(e) => Effect::error(format!(
+                            "Proposal kept, but it is not a valid item ({e}); the curator sees it as text"
+                        )),
+                    },
+                }
+            }
+            _ => Effect::default(),
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! The queue screen and the store worker, through `App::update` and a fake store.
+
+use super::*;
+
+fn row(ds: &str, available: u64) -> QueueRow {
+    QueueRow {
+        dataset: ds.into(),
+        kind: crate::domain::item::ItemKind::Mcq,
+        submitted: 3,
+        in_progress: 0,
+        available,
+    }
+}
+
+#[test]
+fn the_queue_claims_and_reopens() {
+    let mut app = App::new(person(), None, (80, 24));
+    assert_eq!(
+        app.take_commands(),
+        vec![Command::Queue, Command::MyReviews]
+    );
+    app.update(Action::QueueLoaded(vec![row("CMExam", 5), row("CMeEE", 0)]));
+    app.update(Action::Down);
+    app.update(Action::Open);
+    assert!(app.message.as_ref().unwrap().text.contains("Nothing left"));
+    app.update(Action::Up);
+    app.handle_key(code(KeyCode::Enter));
+    assert_eq!(
+        app.take_commands(),
+        vec![Command::ClaimNext(Some("CMExam".into()))]
+    );
+    app.update(Action::NothingLeft(Some("CMExam".into())));
+    assert_eq!(app.screen, Screen::Queue);
+    app.take_commands();
+    app.update(Action::MyReviewsLoaded(vec![
+        MyReview {
+            review_id: 1,
+            dataset: "CMExam".into(),
+            item_id: "a".into(),
+            status: ReviewStatus::Submitted,
+            changeable: false,
+            updated_at: "2026-01-01T00:00:00Z".into(),
+        },
+        MyReview {
+            review_id: 2,
+            dataset: "CMExam".into(),
+            item_id: "b".into(),
+            status: ReviewStatus::Submitted,
+            changeable: true,
+            updated_at: "2026-01-01T00:00:00Z".into(),
+        },
+    ]));
+    app.handle_key(code(KeyCode::Tab));
+    assert_eq!(app.context(), Context::MyReviews);
+    app.handle_key(code(KeyCode::Enter));
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("can no longer change")
+    );
+    app.handle_key(key('j'));
+    app.handle_key(code(KeyCode::Enter));
+    assert_eq!(app.take_commands(), vec![Command::Open(2)]);
+    // q on the queue quits; in my reviews it goes back to the datasets first.
+    app.handle_key(key('q'));
+    assert_eq!(app.context(), Context::Queue);
+    app.handle_key(key('q'));
+    assert!(app.quit);
+}
+
+#[test]
+fn a_reopened_submitted_review_is_not_saved_as_a_draft() {
+    let mut a = assignment(mcq(), ReviewContent::default());
+    a.status = ReviewStatus::Submitted;
+    let mut app = App::new(person(), None, (80, 24));
+    app.take_commands();
+    app.update(Action::Loaded(Box::new(a)));
+    app.update(Action::Pass);
+    assert_eq!(saves(&app.take_commands()), 0);
+    app.update(Action::Skip);
+    assert_eq!(app.confirm, None);
+}
+
+/// A store stand-in for the worker's dispatch.
+struct Fake;
+
+impl Backend for Fake {
+    fn review_queue(&self, _: &str) -> anyhow::Result<Vec<QueueRow>> {
+        Ok(vec![row("CMExam", 1)])
+    }
+    fn claim_next(&mut self, _: &str, _: Option<&str>) -> anyhow::Result<Option<Assignment>> {
+        Ok(None)
+    }
+    fn open_review(&mut self, _: &str, _: i64) -> anyhow::Result<Option<Assignment>> {
+        Ok(None)
+    }
+    fn save_draft(&mut self, _: &str, _: i64, _: &ReviewContent) -> anyhow::Result<()> {
+        anyhow::bail!("your claim on this item has lapsed; the draft could not be saved")
+    }
+    fn submit_review(
+        &mut self,
+        _: &str,
+        _: i64,
+        _: &ReviewContent,
+    ) -> anyhow::Result<SubmitOutcome> {
+        Ok(SubmitOutcome::Accepted)
+    }
+    fn release_review(&mut self, _: &str, _: i64) -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn my_reviews(&self, _: &str) -> anyhow::Result<Vec<MyReview>> {
+        Ok(Vec::new())
+    }
+}
+
+#[test]
+fn the_worker_answers_each_command_with_an_action() {
+    let mut f = Fake;
+    let a = worker::handle(&mut f, "wang", Command::ClaimNext(Some("X".into())));
+    assert_eq!(a, Action::NothingLeft(Some("X".into())));
+    let a = worker::handle(
+        &mut f,
+        "wang",
+        Command::SaveDraft(1, ReviewContent::default()),
+    );
+    assert!(matches!(a, Action::Failed(Job::Save, m) if m.contains("lapsed")));
+    let a = worker::handle(&mut f, "wang", Command::Open(9));
+    assert!(matches!(a, Action::Failed(Job::Open, _)));
+    assert!(matches!(
+        worker::handle(&mut f, "wang", Command::Queue),
+        Action::QueueLoaded(r) if r.len() == 1
+    ));
+}
+
+#[test]
+fn the_worker_serves_commands_in_order_until_the_channel_closes() {
+    let (cmd_tx, cmd_rx) = std::sync::mpsc::channel();
+    let (ev_tx, ev_rx) = std::sync::mpsc::channel();
+    cmd_tx.send(Command::Queue).unwrap();
+    cmd_tx.send(Command::Release(3)).unwrap();
+    drop(cmd_tx);
+    worker::serve(&mut Fake, "wang", &cmd_rx, &ev_tx);
+    let got: Vec<_> = ev_rx.try_iter().collect();
+    assert_eq!(got.len(), 2);
+    assert!(matches!(
+        &got[1],
+        crate::tui::event::Event::Action(Action::Released)
+    ));
+}

@@ -1,0 +1,110 @@
+//! `draw(&App)`: the whole frame from the app state. Pure: no store, no changes to the state.
+
+use super::app::{App, ConfirmKind, Screen};
+use super::keymap;
+use super::screens::{queue, review};
+use super::widgets::department_picker::label;
+use super::widgets::status_bar::{self, Status};
+use super::widgets::{confirm, help};
+use crate::domain::review::{Verdict, applicable};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::style::{Color, Style};
+use ratatui::widgets::{Block, Paragraph};
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let [main, status] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(2)]).areas(frame.area());
+    match (&app.screen, &app.review) {
+        (Screen::Queue, _) => queue::draw(frame, main, &app.queue),
+        (Screen::Review, Some(r)) => review::draw(frame, main, r),
+        (Screen::Review, None) => {
+            let msg = if app.busy.is_some() {
+                "Getting the next item…"
+            } else {
+                "No item open. q goes back to the queue."
+            };
+            let p = Paragraph::new(msg)
+                .style(Style::new().fg(Color::DarkGray))
+                .block(Block::bordered());
+            frame.render_widget(p, main);
+        }
+    }
+    if let Some(kind) = app.confirm {
+        let (title, body) = confirm_text(app, kind);
+        confirm::draw(frame, main, title, &body);
+    }
+    if let Some((ctx, scroll)) = app.help {
+        help::draw(frame, main, ctx, scroll);
+    }
+    status_bar::draw(frame, status, &status_of(app));
+}
+
+fn confirm_text(app: &App, kind: ConfirmKind) -> (&'static str, Vec<String>) {
+    let Some(r) = &app.review else {
+        return ("Confirm", vec!["Nothing to confirm.".into()]);
+    };
+    let id = &r.assignment.item.id;
+    match kind {
+        ConfirmKind::Skip => (
+            "Skip this item?",
+            vec![
+                format!(
+                    "Give {id} back? It goes to another reviewer and you will not get it again."
+                ),
+                "Your draft of it is dropped.".into(),
+            ],
+        ),
+        ConfirmKind::Submit => {
+            let crits = applicable(r.body());
+            let failed: Vec<&str> = crits
+                .iter()
+                .filter(|c| matches!(r.content.verdicts.get(c), Some(Verdict::Fail { .. })))
+                .map(|c| c.title())
+                .collect();
+            let verdict = if failed.is_empty() {
+                format!("All {} applicable criteria pass.", crits.len())
+            } else {
+                format!("Fails: {}.", failed.join(", "))
+            };
+            let depts: Vec<String> = r.content.departments.iter().map(|d| label(d)).collect();
+            let mut body = vec![
+                format!("Submit your review of {id}?"),
+                verdict,
+                format!("Departments: {}", depts.join(", ")),
+            ];
+            if r.content.proposal.is_some() {
+                body.push("With a proposed correction.".into());
+            }
+            ("Submit review", body)
+        }
+    }
+}
+
+fn status_of(app: &App) -> Status<'_> {
+    let (place, progress) = match (&app.screen, &app.review) {
+        (Screen::Review, Some(r)) => {
+            let a = &r.assignment;
+            (
+                format!("{} › {} · rev {}", a.dataset, a.item.id, a.revision_no),
+                app.queue.progress(&a.dataset).unwrap_or_default(),
+            )
+        }
+        (Screen::Review, None) => (
+            app.dataset.clone().unwrap_or_default(),
+            app.dataset
+                .as_deref()
+                .and_then(|d| app.queue.progress(d))
+                .unwrap_or_default(),
+        ),
+        (Screen::Queue, _) => ("Queue".to_string(), app.queue.total_progress()),
+    };
+    Status {
+        who: &app.reviewer.name,
+        place,
+        progress,
+        save: app.save_state(),
+        message: app.message.as_ref().map(|m| (m.text.as_str(), m.error)),
+        hint: keymap::hint(app.context()),
+    }
+}

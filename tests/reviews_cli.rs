@@ -1,0 +1,218 @@
+//! Reviews made outside the terminal, identities, and settings, through the real binary.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_medcurate"))
+        .arg("--db")
+        .arg(dir.join("t.db"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("MEDCURATE_DB")
+        .env("MEDCURATE_CONFIG", dir.join("config.toml"))
+        .output()
+        .unwrap()
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn err(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert_eq!(out.status.code(), Some(1), "{args:?} should fail");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+const ITEMS: &str = r#"{"id":"q1","kind":"mcq","stem":"维生素C缺乏可引起","options":[{"label":"A","text":"坏血病"},{"label":"B","text":"脚气病"}],"answer":"A"}
+{"id":"q2","kind":"mcq","stem":"缺铁性贫血的典型血象是","options":[{"label":"A","text":"小细胞低色素性"},{"label":"B","text":"大细胞性"}],"answer":"A"}
+"#;
+
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["init"]);
+    for id in ["dr-a", "dr-b", "dr-c"] {
+        ok(
+            d,
+            &["people", "add", id, "--name", id, "--role", "annotator"],
+        );
+    }
+    std::fs::write(d.join("items.jsonl"), ITEMS).unwrap();
+    ok(d, &["import", "items.jsonl", "--dataset", "Exam"]);
+    dir
+}
+
+fn write(dir: &Path, name: &str, lines: &[&str]) {
+    std::fs::write(
+        dir.join(name),
+        lines.iter().map(|l| format!("{l}\n")).collect::<String>(),
+    )
+    .unwrap();
+}
+
+const PASS_ALL: &str = r#""verdicts":{"natural_plausible":"pass","clinical_validity":"pass","answer_correctness":"pass","distractor_plausibility":"pass"}"#;
+
+#[test]
+fn a_typed_up_review_sheet_is_submitted_under_the_screens_rules() {
+    let dir = setup();
+    let d = dir.path();
+    write(
+        d,
+        "a.jsonl",
+        &[
+            &format!(r#"{{"dataset":"Exam","item":"q1",{PASS_ALL},"departments":["血液内科"]}}"#),
+            &format!(r#"{{"dataset":"Exam","item":"q2",{PASS_ALL},"departments":["hematology"]}}"#),
+        ],
+    );
+    assert_eq!(
+        ok(d, &["reviews", "import", "a.jsonl", "--as", "dr-a"]),
+        "2 review(s) submitted as dr-a: 0 item(s) accepted, 0 sent to curation, 2 waiting for a second review\n"
+    );
+    write(
+        d,
+        "b.jsonl",
+        &[
+            &format!(r#"{{"dataset":"Exam","item":"q1",{PASS_ALL},"departments":["hematology"]}}"#),
+            r#"{"dataset":"Exam","item":"q2","verdicts":{"natural_plausible":"pass","clinical_validity":"pass","answer_correctness":{"fail":"答案应为A和B"},"distractor_plausibility":"pass"},"departments":["hematology"]}"#,
+        ],
+    );
+    assert_eq!(
+        ok(d, &["reviews", "import", "b.jsonl", "--as", "dr-b"]),
+        "2 review(s) submitted as dr-b: 1 item(s) accepted, 1 sent to curation, 0 waiting for a second review\n"
+    );
+    let status = ok(d, &["status", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(v["datasets"][0]["states"]["accepted"], 1);
+    assert_eq!(v["datasets"][0]["states"]["needs_curation"], 1);
+    // A third reviewer, and settled items, are refused; nothing of the file is written.
+    write(
+        d,
+        "c.jsonl",
+        &[&format!(r#"{{"dataset":"Exam","item":"q1",{PASS_ALL}}}"#)],
+    );
+    assert_eq!(
+        err(d, &["reviews", "import", "c.jsonl", "--as", "dr-c"]),
+        "error: c.jsonl:1: Exam/q1 is already settled (accepted); it takes no more reviews\nerror: 1 review(s) refused; no review was submitted\n"
+    );
+}
+
+#[test]
+fn an_incomplete_or_malformed_sheet_submits_nothing() {
+    let dir = setup();
+    let d = dir.path();
+    write(
+        d,
+        "bad.jsonl",
+        &[
+            &format!(r#"{{"dataset":"Exam","item":"q1",{PASS_ALL}}}"#),
+            r#"{"dataset":"Exam","item":"q2","verdicts":{"natural_plausible":"pass","rubric_match":"pass"}}"#,
+        ],
+    );
+    let e = err(d, &["reviews", "import", "bad.jsonl", "--as", "dr-a"]);
+    assert_eq!(
+        e,
+        "error: bad.jsonl:2: the review is not complete: Clinical validity has no verdict yet; Answer correctness has no verdict yet; Distractor plausibility has no verdict yet; Rubric matches question does not apply to this item\nerror: 1 review(s) refused; no review was submitted\n"
+    );
+    // Line 1 was valid, but the file is all or nothing: no review row exists.
+    let conn = rusqlite::Connection::open(d.join("t.db")).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM reviews", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 0);
+    write(
+        d,
+        "typo.jsonl",
+        &[r#"{"dataset":"Exam","item":"q1","verdicts":{"natural":"pass"}}"#],
+    );
+    assert_eq!(
+        err(d, &["reviews", "import", "typo.jsonl", "--as", "dr-a"]),
+        "error: typo.jsonl:1: field `verdicts.natural`: is not a criterion; use natural_plausible, clinical_validity, answer_correctness, distractor_plausibility, rubric_match\nerror: 1 problem(s); no review was submitted\n"
+    );
+    write(
+        d,
+        "one.jsonl",
+        &[&format!(r#"{{"dataset":"Exam","item":"q1",{PASS_ALL}}}"#)],
+    );
+    assert!(
+        ok(d, &["reviews", "import", "one.jsonl", "--as", "dr-a"])
+            .starts_with("1 review(s) submitted")
+    );
+}
+
+#[test]
+fn identities_are_checked() {
+    let dir = setup();
+    let d = dir.path();
+    ok(
+        d,
+        &[
+            "people", "add", "cur", "--name", "Curator", "--role", "curator",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "people",
+            "add",
+            "bound",
+            "--name",
+            "Bound",
+            "--role",
+            "annotator",
+            "--os-user",
+            "someone-else-xyz",
+        ],
+    );
+    write(
+        d,
+        "r.jsonl",
+        &[&format!(r#"{{"dataset":"Exam","item":"q1",{PASS_ALL}}}"#)],
+    );
+    let e = err(d, &["reviews", "import", "r.jsonl", "--as", "bound"]);
+    assert!(
+        e.contains("bound is bound to the OS account \"someone-else-xyz\""),
+        "{e}"
+    );
+    let e = err(d, &["reviews", "import", "r.jsonl", "--as", "cur"]);
+    assert!(e.contains("cur is not an annotator (roles: curator); a maintainer can grant it: medcurate people grant cur --role annotator"), "{e}");
+    ok(d, &["people", "grant", "cur", "--role", "annotator"]);
+    // The config file names who to act as when --as is not given.
+    std::fs::write(d.join("config.toml"), "identity = \"cur\"\n").unwrap();
+    assert!(ok(d, &["reviews", "import", "r.jsonl"]).contains("submitted as cur"));
+    std::fs::write(d.join("config.toml"), "identity = \"ghost\"\n").unwrap();
+    let e = err(d, &["reviews", "import", "r.jsonl"]);
+    assert!(
+        e.contains("there is no person \"ghost\"; register them with: medcurate people add ghost"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_claim_lease_is_a_workspace_setting() {
+    let dir = setup();
+    let d = dir.path();
+    assert!(ok(d, &["settings"]).starts_with("review.lease_hours = 24 (default)"));
+    assert_eq!(
+        ok(d, &["settings", "review.lease_hours", "8"]),
+        "review.lease_hours = 8\n"
+    );
+    assert_eq!(ok(d, &["settings", "review.lease_hours"]), "8\n");
+    let e = err(d, &["settings", "review.lease_hours", "soon"]);
+    assert_eq!(
+        e,
+        "error: review.lease_hours must be a whole number of hours, at least 1\n"
+    );
+    let e = err(d, &["settings", "colour", "blue"]);
+    assert_eq!(
+        e,
+        "error: unknown setting \"colour\"; settings are: review.lease_hours\n"
+    );
+}
