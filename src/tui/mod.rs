@@ -29,6 +29,7 @@ use worker::Worker;
 /// one is given, until they quit. The terminal is restored on every way out (a panic too:
 /// `ratatui::try_init` installs a hook that restores it).
 pub fn run_review(db: &Path, reviewer: Person, dataset: Option<String>) -> Result<()> {
+    ignore_hangup();
     let (tx, rx) = mpsc::channel::<Event>();
     // Open the database first, so a wrong path is reported on a normal terminal.
     let mut worker = Worker::spawn(db.to_path_buf(), reviewer.id.clone(), tx.clone())?;
@@ -106,3 +107,13 @@ fn apply(app: &mut App, ev: Event) {
 
 #[cfg(test)]
 mod tests;
+
+/// A dropped SSH connection sends SIGHUP, whose default action kills the process at once,
+/// possibly with the latest draft change still queued. Ignored, the hangup shows up as the end
+/// of input instead: the input thread sends Quit and the last draft is saved before exit.
+fn ignore_hangup() {
+    // SAFETY: setting a signal's disposition to SIG_IGN installs no handler code.
+    unsafe {
+        libc::signal(libc::SIGHUP, libc::SIG_IGN);
+    }
+}
