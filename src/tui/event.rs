@@ -40,7 +40,11 @@ impl Input {
     pub fn stop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(h) = self.handle.take() {
-            let _ = h.join();
+            // After a hangup the reader can be stuck inside the terminal library reading
+            // end-of-file; it is left to end with the process rather than waited for.
+            if !super::session_gone() {
+                let _ = h.join();
+            }
         }
     }
 }
@@ -53,6 +57,11 @@ impl Drop for Input {
 
 fn read_loop(events: &Sender<Event>, stop: &AtomicBool) {
     while !stop.load(Ordering::Relaxed) {
+        if super::session_gone() {
+            // The session is gone: quit, which saves the draft.
+            let _ = events.send(Event::Action(Action::Quit));
+            return;
+        }
         match ct::poll(Duration::from_millis(250)) {
             Ok(false) => continue,
             Ok(true) => {}

@@ -22,7 +22,8 @@ use app::App;
 use event::{Event, Input};
 use ratatui::DefaultTerminal;
 use std::path::Path;
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use worker::Worker;
 
 /// Runs the review screen for `reviewer` on the database at `db`, starting in `dataset` if
@@ -84,9 +85,15 @@ fn event_loop(
         terminal
             .draw(|f| ui::draw(f, app))
             .context("drawing the screen")?;
-        let first = rx
-            .recv()
-            .context("the keyboard reader and the database worker have both stopped")?;
+        let first = match rx.recv_timeout(SESSION_CHECK) {
+            Ok(ev) => ev,
+            // After a hangup the keyboard reader may never return, so the loop looks itself.
+            Err(RecvTimeoutError::Timeout) if session_gone() => Event::Action(Action::Quit),
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => {
+                anyhow::bail!("the keyboard reader and the database worker have both stopped")
+            }
+        };
         apply(app, first);
         // Take everything already waiting before drawing again (fast typing, pastes).
         while !app.quit {
@@ -108,12 +115,45 @@ fn apply(app: &mut App, ev: Event) {
 #[cfg(test)]
 mod tests;
 
-/// A dropped SSH connection sends SIGHUP, whose default action kills the process at once,
-/// possibly with the latest draft change still queued. Ignored, the hangup shows up as the end
-/// of input instead: the input thread sends Quit and the last draft is saved before exit.
-fn ignore_hangup() {
-    // SAFETY: setting a signal's disposition to SIG_IGN installs no handler code.
+/// Set by SIGHUP (a dropped SSH connection) or SIGTERM.
+static HUNG_UP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_hangup(_signal: libc::c_int) {
+    HUNG_UP.store(true, Ordering::Relaxed);
+}
+
+/// True once the session has been hung up or asked to terminate.
+pub fn hung_up() -> bool {
+    HUNG_UP.load(Ordering::Relaxed)
+}
+
+/// How often the loop checks, when nothing happens, that its terminal is still there.
+const SESSION_CHECK: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// The session is over: hung up, asked to terminate, or the terminal no longer answers
+/// (a hung-up terminal fails `tcgetattr` even when no SIGHUP arrived).
+pub fn session_gone() -> bool {
+    if hung_up() {
+        return true;
+    }
+    // SAFETY: tcgetattr only writes into the struct we own.
     unsafe {
-        libc::signal(libc::SIGHUP, libc::SIG_IGN);
+        let mut t: libc::termios = std::mem::zeroed();
+        libc::tcgetattr(libc::STDIN_FILENO, &mut t) != 0
+    }
+}
+
+/// SIGHUP's default action kills the process at once, possibly with the latest draft change
+/// still queued, and after a hangup the terminal only returns end-of-file, which the input
+/// poll does not report. Instead the signal sets a flag: the input thread sees it, sends Quit,
+/// and the last draft is saved before exit. SIGTERM is treated the same way.
+fn ignore_hangup() {
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = on_hangup as *const () as usize;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(libc::SIGHUP, &action, std::ptr::null_mut());
+        libc::sigaction(libc::SIGTERM, &action, std::ptr::null_mut());
     }
 }
