@@ -86,7 +86,8 @@ struct Tally {
     /// Item ids whose submission returned Ok, with what it said.
     submitted: BTreeMap<String, SubmitOutcome>,
     released: Vec<String>,
-    /// The longest any one call took: how long a writer waited for the lock.
+    /// The longest a claim, or a draft and submission (or skip), took: mostly waiting for the
+    /// write lock.
     slowest: Duration,
 }
 

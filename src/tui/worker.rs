@@ -45,6 +45,8 @@ pub trait Backend {
     ) -> Result<SubmitOutcome>;
     fn release_review(&mut self, reviewer: &str, review_id: i64) -> Result<()>;
     fn my_reviews(&self, reviewer: &str) -> Result<Vec<MyReview>>;
+    /// Nothing is queued: a moment for housekeeping while the reviewer reads.
+    fn idle(&mut self) {}
 }
 
 impl Backend for Store {
@@ -75,6 +77,10 @@ impl Backend for Store {
     }
     fn release_review(&mut self, reviewer: &str, review_id: i64) -> Result<()> {
         Store::release_review(self, reviewer, review_id)
+    }
+    fn idle(&mut self) {
+        // Best effort: a failed checkpoint only leaves the WAL longer for the next one.
+        let _ = self.checkpoint();
     }
     fn my_reviews(&self, reviewer: &str) -> Result<Vec<MyReview>> {
         Store::my_reviews(self, reviewer)
@@ -153,6 +159,10 @@ impl Worker {
                         return;
                     }
                 };
+                if let Err(e) = store.defer_checkpoints() {
+                    let _ = ready_tx.send(Err(e));
+                    return;
+                }
                 let _ = ready_tx.send(Ok(()));
                 serve(&mut store, &reviewer, &cmd_rx, &events);
             })?;
@@ -203,9 +213,14 @@ pub fn serve<B: Backend>(
     commands: &Receiver<Command>,
     events: &Sender<Event>,
 ) {
-    while let Ok(cmd) = commands.recv() {
-        let action = handle(store, reviewer, cmd);
-        // The screen may already be gone (quitting); the work is done either way.
-        let _ = events.send(Event::Action(action));
+    while let Ok(first) = commands.recv() {
+        let mut next = Some(first);
+        while let Some(cmd) = next.take() {
+            let action = handle(store, reviewer, cmd);
+            // The screen may already be gone (quitting); the work is done either way.
+            let _ = events.send(Event::Action(action));
+            next = commands.try_recv().ok();
+        }
+        store.idle();
     }
 }

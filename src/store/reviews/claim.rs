@@ -202,12 +202,14 @@ fn next_item(
     let sql = if dataset_id.is_some() {
         "SELECT i.id, i.revision_no FROM items i INDEXED BY items_review_queue_by_dataset
          WHERE i.dataset_id = ?2 AND i.state = 'in_review' AND i.active_reviews < 2
+           AND i.solo_reviewer IS NOT ?1
            AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id
                            AND r.revision_no = i.revision_no AND r.reviewer = ?1)
          ORDER BY i.active_reviews DESC, i.id LIMIT 1"
     } else {
         "SELECT i.id, i.revision_no FROM items i INDEXED BY items_review_queue
          WHERE i.state = 'in_review' AND i.active_reviews < 2 AND ?2 IS NULL
+           AND i.solo_reviewer IS NOT ?1
            AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id
                            AND r.revision_no = i.revision_no AND r.reviewer = ?1)
          ORDER BY i.active_reviews DESC, i.id LIMIT 1"
