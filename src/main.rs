@@ -1,5 +1,6 @@
 use clap::Parser;
 use medcurate::cli::{Cli, run};
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -9,7 +10,8 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {}", describe(&err));
+            // Not eprintln!: after a hangup stderr is gone, and a failed write must not panic.
+            let _ = writeln!(std::io::stderr(), "error: {}", describe(&err));
             ExitCode::FAILURE
         }
     }
@@ -37,7 +39,8 @@ fn install_panic_message() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "error: medcurate hit an internal error ({what}{at}). Nothing was committed by the \
              failed step; please report this with the command you ran."
         );

@@ -37,14 +37,19 @@ pub fn run_review(db: &Path, reviewer: Person, dataset: Option<String>) -> Resul
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
         Err(e) => {
-            ratatui::restore();
+            let _ = ratatui::try_restore();
             return Err(e).context("starting the full-screen terminal");
         }
     };
     let result = run_loop(&mut terminal, &rx, tx, &worker, reviewer, dataset);
-    ratatui::restore();
+    // try_restore: restore() reports failure with eprintln!, which panics once the terminal is gone.
+    let _ = ratatui::try_restore();
     // Waits for queued work, the last draft save included.
     worker.finish();
+    if session_gone() {
+        // Hung up: the draft is saved and there is no one left to tell about a failed draw.
+        return Ok(());
+    }
     result
 }
 
