@@ -42,12 +42,18 @@ pub fn run_review(db: &Path, reviewer: Person, dataset: Option<String>) -> Resul
         }
     };
     let result = run_loop(&mut terminal, &rx, tx, &worker, reviewer, dataset);
-    // try_restore: restore() reports failure with eprintln!, which panics once the terminal is gone.
+    // Not restore(): it reports a failure with eprintln!, which panics once the terminal
+    // is gone.
     let _ = ratatui::try_restore();
     // Waits for queued work, the last draft save included.
     worker.finish();
+    if terminal_gone() {
+        // Dropping the terminal would try to show the cursor on the dead terminal and report
+        // the failure with eprintln!, which panics; the process is about to end anyway.
+        std::mem::forget(terminal);
+    }
     if session_gone() {
-        // Hung up: the draft is saved and there is no one left to tell about a failed draw.
+        // Hung up or terminated: the draft is saved, and a failed draw is no news to anyone.
         return Ok(());
     }
     result
@@ -138,9 +144,11 @@ const SESSION_CHECK: std::time::Duration = std::time::Duration::from_millis(250)
 /// The session is over: hung up, asked to terminate, or the terminal no longer answers
 /// (a hung-up terminal fails `tcgetattr` even when no SIGHUP arrived).
 pub fn session_gone() -> bool {
-    if hung_up() {
-        return true;
-    }
+    hung_up() || terminal_gone()
+}
+
+/// The terminal no longer answers: a hung-up terminal fails `tcgetattr`.
+fn terminal_gone() -> bool {
     // SAFETY: tcgetattr only writes into the struct we own.
     unsafe {
         let mut t: libc::termios = std::mem::zeroed();
