@@ -104,6 +104,9 @@ pub struct ReviewState {
     pub comment: Option<CommentEdit>,
     pub picker: Option<PickerState>,
     pub editor: Option<ProposalEditor>,
+    /// The item's lines wrapped at one width: the item does not change during a review, so
+    /// they are laid out once per width, not on every key and every frame.
+    wrapped: std::cell::RefCell<Option<(usize, std::rc::Rc<[ratatui::text::Line<'static>]>)>>,
 }
 
 impl ReviewState {
@@ -132,6 +135,20 @@ impl ReviewState {
             comment: None,
             picker: None,
             editor: None,
+            wrapped: std::cell::RefCell::new(None),
+        }
+    }
+
+    /// The item's lines at `width` columns (see `item_lines`), laid out once per width.
+    pub fn item_lines(&self, width: usize) -> std::rc::Rc<[ratatui::text::Line<'static>]> {
+        let mut cache = self.wrapped.borrow_mut();
+        match &*cache {
+            Some((w, lines)) if *w == width => lines.clone(),
+            _ => {
+                let lines: std::rc::Rc<[_]> = item_lines(&self.assignment.item, width).into();
+                *cache = Some((width, lines.clone()));
+                lines
+            }
         }
     }
 
@@ -311,7 +328,7 @@ impl ReviewState {
 
     fn scroll_by(&mut self, delta: isize, main: Rect) -> Effect {
         let vp = item_viewport(main);
-        let total = item_lines(&self.assignment.item, vp.width as usize).len();
+        let total = self.item_lines(vp.width as usize).len();
         let max = total.saturating_sub(vp.height as usize);
         let next = (self.scroll.min(max) as isize).saturating_add(delta);
         self.scroll = next.clamp(0, max as isize) as usize;

@@ -4,7 +4,6 @@
 use super::review::ReviewState;
 use crate::tui::keymap::{Context, help_rows};
 use crate::tui::text;
-use crate::tui::widgets::item_view::item_lines;
 use crate::tui::widgets::{criteria, department_picker, popup};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
@@ -95,7 +94,7 @@ fn draw_item(frame: &mut Frame, area: Rect, r: &ReviewState, focused: bool) {
         a.revision_no
     );
     let inner_w = area.width.saturating_sub(2) as usize;
-    let lines = item_lines(&a.item, inner_w);
+    let lines = r.item_lines(inner_w);
     let height = area.height.saturating_sub(2) as usize;
     let max = lines.len().saturating_sub(height);
     let top = r.scroll.min(max);
