@@ -32,6 +32,7 @@ use medcurate::domain::people::{Person, Role};
 use medcurate::domain::review::{ReviewContent, Verdict, applicable};
 use medcurate::import::{Format, ImportOptions, import};
 use medcurate::store::{ReviewStatus, Store, SubmitOutcome};
+use medcurate::synth::SplitMix64;
 use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -98,21 +99,6 @@ fn split(n: usize) -> [usize; 3] {
     let mcq = n * 6 / 10;
     let ner = n * 2 / 10;
     [mcq, ner, n - mcq - ner]
-}
-
-/// A small deterministic generator (SplitMix64), so every run writes the same progress.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 /// A complete review passing every criterion that applies, with these departments.
@@ -223,7 +209,7 @@ fn write_progress(db: &Path) -> Value {
     let tx = conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
         .unwrap();
-    let mut rng = Rng(42);
+    let mut rng = SplitMix64::new(42);
     let (mut pairs, mut disagreeing, mut singles, mut heavy, mut claims) = (0, 0, 0, 0, 0);
     {
         // A review submitted `age` seconds before now, as `submit_review` leaves it.

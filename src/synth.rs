@@ -26,14 +26,14 @@ use pool::{DEPARTMENTS, DIFFICULTIES, ENTITIES, LABELS, OPEN_ENDINGS, PHRASES, Q
 
 /// SplitMix64 (Steele, Lea and Flood 2014): tiny, fast and good enough for test data.
 #[derive(Debug, Clone)]
-struct SplitMix64(u64);
+pub struct SplitMix64(u64);
 
 impl SplitMix64 {
-    fn new(seed: u64) -> Self {
+    pub fn new(seed: u64) -> Self {
         SplitMix64(seed)
     }
 
-    fn next_u64(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -42,7 +42,7 @@ impl SplitMix64 {
     }
 
     /// Uniform in `0..n` (`n` > 0), by multiply-shift.
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
     }
 

@@ -1,6 +1,7 @@
 //! `medcurate demo`: a workspace with the built-in samples and demo people, ready to explore.
 
-use crate::cli::{os_user, status};
+use crate::cli::identity::os_account;
+use crate::cli::status;
 use crate::domain::people::{Person, Role};
 use crate::import::{Format, ImportOptions, import};
 use crate::sample::SAMPLE_DATASETS;
@@ -52,7 +53,7 @@ pub fn run(db: PathBuf) -> Result<()> {
                 revise: false,
                 skip_invalid: false,
                 rejects_dir: dir.clone(),
-                actor: os_user(),
+                actor: os_account(),
             };
             let report = import(&mut store, &opts, &mut |_, _| {})?;
             if report.error_count > 0 {

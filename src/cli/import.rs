@@ -1,6 +1,6 @@
 //! `medcurate import FILE... --dataset NAME [--format F] [--revise] [--skip-invalid]`
 
-use crate::cli::os_user;
+use crate::cli::identity::os_account;
 use crate::import::{Format, ImportOptions, ImportReport, MAX_SHOWN_ERRORS, import};
 use crate::store::Store;
 use anyhow::{Context, Result, bail};
@@ -53,7 +53,7 @@ pub fn run(db: &Path, args: ImportArgs) -> Result<()> {
         revise: args.revise,
         skip_invalid: args.skip_invalid,
         rejects_dir,
-        actor: os_user(),
+        actor: os_account(),
     };
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
     bar.set_style(

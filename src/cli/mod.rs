@@ -71,8 +71,3 @@ pub fn run(cli: Cli) -> Result<()> {
         }),
     }
 }
-
-/// The OS account running this process, for the event log.
-pub fn os_user() -> String {
-    identity::os_account()
-}

@@ -1,6 +1,6 @@
 //! `medcurate people add|list`
 
-use crate::cli::os_user;
+use crate::cli::identity::os_account;
 use crate::domain::people::{Person, Role, check_person_id};
 use crate::store::Store;
 use anyhow::{Result, bail};
@@ -66,7 +66,7 @@ pub fn run(db: &Path, cmd: PeopleCommand) -> Result<()> {
                 roles,
                 os_user: bound,
             };
-            store.add_person(&person, &os_user())?;
+            store.add_person(&person, &os_account())?;
             println!(
                 "added {} ({}): {}",
                 person.id,
@@ -76,7 +76,7 @@ pub fn run(db: &Path, cmd: PeopleCommand) -> Result<()> {
         }
         PeopleCommand::Grant { id, roles } => {
             let mut store = Store::open_existing(db)?;
-            store.grant_roles(&id, &roles, &os_user())?;
+            store.grant_roles(&id, &roles, &os_account())?;
             let person = store.person(&id)?;
             let held = person.map(|p| roles_text(&p.roles)).unwrap_or_default();
             println!("{id} now holds: {held}");

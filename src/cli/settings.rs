@@ -1,17 +1,24 @@
 //! `medcurate settings [KEY [VALUE]]`: workspace settings kept in the database.
 
 use crate::cli::identity::os_account;
-use crate::store::{LEASE_SETTING, Store};
+use crate::store::{DEFAULT_LEASE_HOURS, LEASE_SETTING, Store};
 use anyhow::{Result, bail};
 use clap::Args;
 use std::path::Path;
 
-/// (key, default, what it does)
-const KNOWN: &[(&str, &str, &str)] = &[(
+/// (key, what it does)
+const KNOWN: &[(&str, &str)] = &[(
     LEASE_SETTING,
-    "24",
     "hours a reviewer's claim on an item lasts before the item is offered to someone else",
 )];
+
+/// A setting's value when the workspace has not set it: the store's own default.
+fn default_of(key: &str) -> String {
+    match key {
+        LEASE_SETTING => DEFAULT_LEASE_HOURS.to_string(),
+        _ => String::new(),
+    }
+}
 
 #[derive(Debug, Args)]
 pub struct SettingsArgs {
@@ -25,23 +32,23 @@ pub fn run(db: &Path, args: SettingsArgs) -> Result<()> {
     match (args.key, args.value) {
         (None, _) => {
             let store = Store::open_existing(db)?;
-            for (key, default, what) in KNOWN {
+            for (key, what) in KNOWN {
                 let value = store
                     .setting(key)?
-                    .unwrap_or_else(|| format!("{default} (default)"));
+                    .unwrap_or_else(|| format!("{} (default)", default_of(key)));
                 println!("{key} = {value}\n    {what}");
             }
         }
         (Some(key), value) => {
-            let Some((_, default, _)) = KNOWN.iter().find(|(k, _, _)| *k == key) else {
-                let keys: Vec<&str> = KNOWN.iter().map(|(k, _, _)| *k).collect();
+            if !KNOWN.iter().any(|(k, _)| *k == key) {
+                let keys: Vec<&str> = KNOWN.iter().map(|(k, _)| *k).collect();
                 bail!("unknown setting {key:?}; settings are: {}", keys.join(", "));
-            };
+            }
             let mut store = Store::open_existing(db)?;
             match value {
                 None => println!(
                     "{}",
-                    store.setting(&key)?.unwrap_or_else(|| default.to_string())
+                    store.setting(&key)?.unwrap_or_else(|| default_of(&key))
                 ),
                 Some(v) => {
                     if key == LEASE_SETTING && !v.parse::<u64>().is_ok_and(|h| h >= 1) {
