@@ -70,3 +70,18 @@ pub fn act_as(store: &Store, requested: Option<&str>, role: Role) -> Result<Pers
     .cloned()
     .map_err(|e| anyhow!(e))
 }
+
+/// The registered person this command acts as, who must hold at least one of `roles`
+/// (the first role's refusal is the one reported).
+pub fn act_as_any(store: &Store, requested: Option<&str>, roles: &[Role]) -> Result<Person> {
+    let mut first = None;
+    for role in roles {
+        match act_as(store, requested, *role) {
+            Ok(p) => return Ok(p),
+            Err(e) => {
+                first.get_or_insert(e);
+            }
+        }
+    }
+    Err(first.unwrap_or_else(|| anyhow!("no role given")))
+}

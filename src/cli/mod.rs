@@ -1,6 +1,8 @@
 //! The command line: clap definitions here, one file per command.
 
+mod agreement;
 mod demo;
+mod history;
 pub mod identity;
 mod import;
 mod init;
@@ -45,7 +47,11 @@ pub enum Command {
     People(people::PeopleCommand),
     /// Review items as a physician: the review screen
     Review(review::ReviewArgs),
-    /// Reviews made outside the terminal
+    /// Everything that happened to an item: revisions, reviews, decisions, events
+    History(history::HistoryArgs),
+    /// Agreement between reviewers: Cohen's kappa per criterion, per dataset, per pair
+    Agreement(agreement::AgreementArgs),
+    /// Reviews made outside the terminal, and the export of settled reviews
     #[command(subcommand)]
     Reviews(reviews::ReviewsCommand),
     /// Show or change workspace settings (e.g. how long a review claim lasts)
@@ -63,6 +69,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Status(args) => status::run(&paths::resolve(db)?, args),
         Command::People(cmd) => people::run(&paths::resolve(db)?, cmd),
         Command::Review(args) => review::run(&paths::resolve(db)?, args),
+        Command::History(args) => history::run(&paths::resolve(db)?, args),
+        Command::Agreement(args) => agreement::run(&paths::resolve(db)?, args),
         Command::Reviews(cmd) => reviews::run(&paths::resolve(db)?, cmd),
         Command::Settings(args) => settings::run(&paths::resolve(db)?, args),
         Command::Demo => demo::run(match db {

@@ -1,12 +1,15 @@
-//! `medcurate reviews import FILE --as ID`: reviews made outside the terminal.
+//! `medcurate reviews import FILE --as ID`: reviews made outside the terminal;
+//! `medcurate reviews export --out FILE`: reviews and decisions of settled items.
 
-use crate::cli::identity::act_as;
+use crate::cli::identity::{act_as, act_as_any};
 use crate::domain::people::Role;
 use crate::import::MAX_SHOWN_ERRORS;
 use crate::import::reviews::read_reviews;
-use crate::store::{Store, SubmitOutcome};
-use anyhow::{Result, bail};
+use crate::store::{ExportRecord, Store, SubmitOutcome};
+use anyhow::{Context, Result, bail};
 use clap::Subcommand;
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Subcommand)]
@@ -19,12 +22,81 @@ pub enum ReviewsCommand {
         #[arg(long = "as", value_name = "ID")]
         as_id: Option<String>,
     },
+    /// Write every review and decision of settled items as JSONL (reviews of items still in
+    /// review or waiting for a curator are left out, so blinding holds)
+    Export {
+        /// Only this dataset
+        #[arg(long)]
+        dataset: Option<String>,
+        /// The file to write (replaced whole, never half written)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The curator or maintainer exporting
+        #[arg(long = "as", value_name = "ID")]
+        as_id: Option<String>,
+    },
 }
 
 pub fn run(db: &Path, cmd: ReviewsCommand) -> Result<()> {
     match cmd {
         ReviewsCommand::Import { file, as_id } => import(db, &file, as_id.as_deref()),
+        ReviewsCommand::Export {
+            dataset,
+            out,
+            as_id,
+        } => export(db, dataset.as_deref(), &out, as_id.as_deref()),
     }
+}
+
+fn export(db: &Path, dataset: Option<&str>, out: &Path, as_id: Option<&str>) -> Result<()> {
+    let store = Store::open_existing(db)?;
+    let me = act_as_any(&store, as_id, &[Role::Curator, Role::Maintainer])?;
+    let (reviews, decisions) = write_atomically(out, |w| {
+        let (mut reviews, mut decisions) = (0u64, 0u64);
+        store.export_reviews(&me.id, dataset, |rec| {
+            match rec {
+                ExportRecord::Review { .. } => reviews += 1,
+                ExportRecord::Decision { .. } => decisions += 1,
+            }
+            serde_json::to_writer(&mut *w, &rec)?;
+            w.write_all(b"\n")?;
+            Ok(())
+        })?;
+        Ok((reviews, decisions))
+    })?;
+    println!(
+        "wrote {reviews} review(s) and {decisions} decision(s) of settled items to {}",
+        out.display()
+    );
+    Ok(())
+}
+
+/// Writes `path` through a temporary file beside it, renamed into place only when complete.
+pub(crate) fn write_atomically<T>(
+    path: &Path,
+    fill: impl FnOnce(&mut BufWriter<File>) -> Result<T>,
+) -> Result<T> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .with_context(|| format!("{} is not a file name", path.display()))?;
+    let tmp = dir.join(format!(".{}.partial", name.to_string_lossy()));
+    let result = (|| {
+        let file = File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        let mut w = BufWriter::new(file);
+        let value = fill(&mut w)?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+        Ok(value)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 fn import(db: &Path, file: &Path, as_id: Option<&str>) -> Result<()> {

@@ -67,8 +67,9 @@ pub fn resolve<'a>(
     if !person.roles.contains(&role) {
         let held: Vec<&str> = person.roles.iter().map(|r| r.as_str()).collect();
         return Err(format!(
-            "{} is not an {role} (roles: {}); a maintainer can grant it: medcurate people grant {} --role {role}",
+            "{} is not {} {role} (roles: {}); a maintainer can grant it: medcurate people grant {} --role {role}",
             person.id,
+            if role == Role::Annotator { "an" } else { "a" },
             if held.is_empty() {
                 "none".to_string()
             } else {

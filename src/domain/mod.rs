@@ -1,6 +1,9 @@
 //! Pure domain types and rules: no I/O, no SQL, no terminal.
 
+pub mod agreement;
+pub mod curation;
 pub mod departments;
+pub mod diff;
 pub mod field_error;
 pub mod hash;
 pub mod identity;

@@ -4,17 +4,25 @@
 //! `BEGIN IMMEDIATE` transaction so a writer waits for the lock (up to the busy timeout)
 //! instead of failing half-way through.
 
+mod agreement;
 pub mod clock;
+mod curation;
 mod import_writer;
 mod items;
 pub mod migrations;
 mod people;
+mod review_export;
 mod reviews;
 mod status;
 
+pub use curation::{
+    CaseReview, CurationCase, CurationFilter, CurationQueue, CurationRow, DecideOutcome,
+    HistoryDecision, HistoryEvent, HistoryReview, HistoryRevision, ItemHistory, REASON_IDS,
+};
 pub use import_writer::{DatasetRef, ImportWriter, NewRevision, PutOutcome};
 pub use items::{StoredItem, StoredRevision};
 pub use migrations::{SCHEMA_VERSION, SchemaTooNew};
+pub use review_export::ExportRecord;
 pub use reviews::{
     Assignment, DEFAULT_LEASE_HOURS, ExternalReview, LEASE_SETTING, MyReview, QueueRow,
     ReviewStatus, SubmitOutcome,

@@ -117,3 +117,28 @@ impl Store {
         Ok(self.people()?.into_iter().find(|p| p.id == id))
     }
 }
+
+/// Refuses unless `person` holds one of `roles`. Store APIs that show what reviewers may not
+/// see (both reviews, the history of an unresolved item) check it themselves.
+pub(crate) fn require_role(
+    conn: &rusqlite::Connection,
+    person: &str,
+    roles: &[Role],
+) -> Result<()> {
+    for role in roles {
+        let held: Option<i64> = conn
+            .prepare_cached("SELECT 1 FROM person_roles WHERE person_id = ?1 AND role = ?2")?
+            .query_row(params![person, role.as_str()], |r| r.get(0))
+            .optional()?;
+        if held.is_some() {
+            return Ok(());
+        }
+    }
+    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    bail!(
+        "{person} does not have the {} role; a maintainer can grant it with \
+         `medcurate people grant {person} --role {}`",
+        names.join(" or "),
+        names[0]
+    )
+}

@@ -193,7 +193,8 @@ impl Store {
 }
 
 /// The next item for `reviewer`: unresolved, fewer than two reviews in force, none of them
-/// theirs; half-reviewed items first, then the oldest.
+/// theirs, and not a revision a curator sent to fresh reviewers when they reviewed an
+/// earlier one; half-reviewed items first, then the oldest.
 fn next_item(
     tx: &Transaction,
     reviewer: &str,
@@ -205,6 +206,8 @@ fn next_item(
            AND i.solo_reviewer IS NOT ?1
            AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id
                            AND r.revision_no = i.revision_no AND r.reviewer = ?1)
+           AND NOT (i.fresh_eyes = 1 AND EXISTS (SELECT 1 FROM reviews p WHERE p.item_id = i.id
+                    AND p.revision_no < i.revision_no AND p.reviewer = ?1 AND p.status = 'submitted'))
          ORDER BY i.active_reviews DESC, i.id LIMIT 1"
     } else {
         "SELECT i.id, i.revision_no FROM items i INDEXED BY items_review_queue
@@ -212,6 +215,8 @@ fn next_item(
            AND i.solo_reviewer IS NOT ?1
            AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id
                            AND r.revision_no = i.revision_no AND r.reviewer = ?1)
+           AND NOT (i.fresh_eyes = 1 AND EXISTS (SELECT 1 FROM reviews p WHERE p.item_id = i.id
+                    AND p.revision_no < i.revision_no AND p.reviewer = ?1 AND p.status = 'submitted'))
          ORDER BY i.active_reviews DESC, i.id LIMIT 1"
     };
     Ok(tx

@@ -8,7 +8,7 @@ mod submit;
 
 use super::Store;
 use crate::domain::item::{Item, ItemBody, ItemKind};
-use crate::domain::review::ReviewContent;
+use crate::domain::review::{Criterion, ReviewContent, Verdict};
 use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, Transaction, params};
 use std::time::{Duration, SystemTime};
@@ -97,6 +97,13 @@ impl Store {
                - (SELECT count(*) FROM reviews r CROSS JOIN items i ON i.id = r.item_id
                  WHERE r.reviewer = ?1 AND i.dataset_id = d.id AND i.state = 'in_review'
                    AND i.active_reviews < 2 AND r.revision_no = i.revision_no)
+               -- Revised items kept for other reviewers than this one.
+               - (SELECT count(DISTINCT i.id) FROM reviews r CROSS JOIN items i ON i.id = r.item_id
+                 WHERE r.reviewer = ?1 AND r.status = 'submitted' AND i.dataset_id = d.id
+                   AND i.state = 'in_review' AND i.active_reviews < 2 AND i.fresh_eyes = 1
+                   AND r.revision_no < i.revision_no
+                   AND NOT EXISTS (SELECT 1 FROM reviews c WHERE c.item_id = i.id
+                                   AND c.revision_no = i.revision_no AND c.reviewer = ?1))
              FROM datasets d ORDER BY d.name",
         )?;
         let rows = stmt.query_map(params![reviewer, now], |r| {
@@ -249,4 +256,32 @@ impl Loaded {
             lease_expires_at: self.lease_expires_at.clone(),
         })
     }
+}
+
+/// A review's verdicts as stored in `reviews.verdict_bits`: bit k says criterion k
+/// (in `Criterion::ALL` order) was judged, bit k + 8 that it passed.
+pub(crate) fn verdict_bits(content: &ReviewContent) -> i64 {
+    Criterion::ALL
+        .iter()
+        .enumerate()
+        .map(|(k, c)| match content.verdicts.get(c) {
+            Some(Verdict::Pass) => (1 << k) | (1 << (k + 8)),
+            Some(Verdict::Fail { .. }) => 1 << k,
+            None => 0,
+        })
+        .sum()
+}
+
+/// Departments as stored for filtering: sorted, unique, as `,a,b,` (`,,` for none).
+pub(crate) fn department_set<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    let set: std::collections::BTreeSet<&str> = ids.collect();
+    let mut out = String::from(",");
+    for id in set {
+        out.push_str(id);
+        out.push(',');
+    }
+    if out.len() == 1 {
+        out.push(',');
+    }
+    out
 }

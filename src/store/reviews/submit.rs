@@ -1,6 +1,7 @@
 //! Submitting (or changing) a review, and settling the item when both reviews are in.
 
-use super::load;
+use super::{department_set, load, verdict_bits};
+use crate::domain::curation::{Transition, next_state};
 use crate::domain::item::ItemBody;
 use crate::domain::review::ReviewContent;
 use crate::domain::workflow::{ItemState, ReviewPairOutcome, settle_pair};
@@ -87,10 +88,18 @@ pub(super) fn submit_tx(
     let passed = content.passes(&body);
     tx.prepare_cached(
         "UPDATE reviews SET status = 'submitted', content = ?2, passed = ?3, lease_expires_at = NULL,
-                updated_at = ?4, submitted_at = coalesce(submitted_at, ?4)
+                updated_at = ?4, submitted_at = coalesce(submitted_at, ?4),
+                verdict_bits = ?5, department_set = ?6
          WHERE id = ?1",
     )?
-    .execute(params![review_id, serde_json::to_string(content)?, passed, now])?;
+    .execute(params![
+        review_id,
+        serde_json::to_string(content)?,
+        passed,
+        now,
+        verdict_bits(content),
+        department_set(content.departments.iter().map(String::as_str))
+    ])?;
     tx.prepare_cached(
         "INSERT INTO events (at, actor, action, item_id, revision_no, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, json_object('review_id', ?6, 'passed', json(?7)))",
@@ -121,16 +130,54 @@ pub(super) fn submit_tx(
         let a: ReviewContent = serde_json::from_str(a)?;
         let b: ReviewContent = serde_json::from_str(b)?;
         let settled = settle_pair(&body, &a, &b);
-        let state = match settled {
-            ReviewPairOutcome::Accepted => ItemState::Accepted,
-            ReviewPairOutcome::NeedsCuration(_) => ItemState::NeedsCuration,
+        let state = next_state(
+            ItemState::InReview,
+            match settled {
+                ReviewPairOutcome::Accepted => Transition::PairAgrees,
+                ReviewPairOutcome::NeedsCuration(_) => Transition::PairDisputes,
+            },
+        )
+        .map_err(|e| anyhow::anyhow!("{what}: {e}"))?;
+        // An agreed pair's departments are the item's final ones.
+        let departments = match settled {
+            ReviewPairOutcome::Accepted => {
+                let mut d = a.departments.clone();
+                d.sort();
+                d.dedup();
+                Some(serde_json::to_string(&d)?)
+            }
+            ReviewPairOutcome::NeedsCuration(_) => None,
         };
-        tx.prepare_cached("UPDATE items SET state = ?2 WHERE id = ?1")?
-            .execute(params![l.item_rowid, state.as_str()])?;
+        tx.prepare_cached("UPDATE items SET state = ?2, departments = ?3 WHERE id = ?1")?
+            .execute(params![l.item_rowid, state.as_str(), departments])?;
         let reasons: Vec<String> = match &settled {
             ReviewPairOutcome::Accepted => Vec::new(),
             ReviewPairOutcome::NeedsCuration(r) => r.iter().map(|x| x.to_string()).collect(),
         };
+        if let ReviewPairOutcome::NeedsCuration(r) = &settled {
+            let has = |id: &str| r.iter().any(|x| x.id() == id);
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO curation (item_id, dataset_id, revision_no, reasons,
+                     criteria_disagree, both_failed, departments_disagree, correction_proposed,
+                     department_set, since)
+                 SELECT id, dataset_id, revision_no, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM items WHERE id = ?1",
+            )?
+            .execute(params![
+                l.item_rowid,
+                serde_json::to_string(&reasons)?,
+                has("criteria_disagree"),
+                has("both_failed"),
+                has("departments_disagree"),
+                has("correction_proposed"),
+                department_set(
+                    a.departments
+                        .iter()
+                        .chain(&b.departments)
+                        .map(String::as_str)
+                ),
+                now
+            ])?;
+        }
         tx.prepare_cached(
             "INSERT INTO events (at, actor, action, item_id, revision_no, detail)
              VALUES (?1, 'medcurate', 'item_settled', ?2, ?3, json_object('state', ?4, 'reasons', json(?5)))",

@@ -1,0 +1,221 @@
+//! `medcurate agreement [--dataset NAME] [--json]`: how well reviewers agree. Open to anyone
+//! with the database: it reports counts and coefficients, never a review's content.
+
+use crate::domain::agreement::{AgreementReport, Kappa, MIN_PAIR_ITEMS, PairTable, Scope};
+use crate::domain::review::Criterion;
+use crate::store::Store;
+use anyhow::Result;
+use clap::Args;
+use serde_json::{Map, Value, json};
+use std::path::Path;
+
+#[derive(Debug, Args)]
+pub struct AgreementArgs {
+    /// Only this dataset's reviews
+    #[arg(long)]
+    pub dataset: Option<String>,
+    /// Print JSON (criteria named by id) instead of tables
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(db: &Path, args: AgreementArgs) -> Result<()> {
+    let store = Store::open_existing(db)?;
+    let report = store.agreement(args.dataset.as_deref())?;
+    if args.json {
+        let v = to_json(&report, args.dataset.as_deref());
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        print!("{}", to_text(&report, args.dataset.as_deref()));
+    }
+    Ok(())
+}
+
+fn kappa_text(t: &PairTable) -> String {
+    match t.kappa() {
+        Kappa::Value(v) => format!("{v:.2}"),
+        k => k.explain().to_string(),
+    }
+}
+
+fn percent_text(p: Option<f64>) -> String {
+    p.map_or("-".into(), |p| format!("{p:.1}%"))
+}
+
+/// The report as tables for a terminal.
+pub fn to_text(r: &AgreementReport, dataset: Option<&str>) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let scope = dataset.unwrap_or("all datasets");
+    let _ = writeln!(s, "Agreement, {scope}: {} review pair(s)", r.overall.items);
+    if r.overall.items == 0 {
+        let _ = writeln!(
+            s,
+            "No item has two submitted reviews yet; agreement needs pairs of reviews."
+        );
+        return s;
+    }
+    let _ = writeln!(s, "\nCohen's kappa per criterion (pass/fail)");
+    let _ = writeln!(
+        s,
+        "  {:<25} {:>8} {:>9}  kappa",
+        "criterion", "pairs", "agree"
+    );
+    for c in Criterion::ALL {
+        let t = r.overall.criterion(c);
+        let _ = writeln!(
+            s,
+            "  {:<25} {:>8} {:>9}  {}",
+            c.id(),
+            t.total(),
+            percent_text(t.percent_agreement()),
+            kappa_text(t)
+        );
+    }
+    let d = &r.overall.departments;
+    let _ = writeln!(
+        s,
+        "\nDepartments: identical sets in {}, mean Jaccard {}",
+        percent_text(d.exact_percent()),
+        d.mean_jaccard().map_or("-".into(), |j| format!("{j:.2}"))
+    );
+    if dataset.is_none() && r.datasets.len() > 1 {
+        let _ = writeln!(s, "\nPer dataset (kappa pooled over criteria)");
+        let _ = writeln!(
+            s,
+            "  {:<24} {:>8} {:>9} {:>10} {:>8}  kappa",
+            "dataset", "pairs", "agree", "dept same", "jaccard"
+        );
+        for (name, sc) in &r.datasets {
+            let p = sc.pooled();
+            let _ = writeln!(
+                s,
+                "  {:<24} {:>8} {:>9} {:>10} {:>8}  {}",
+                name,
+                sc.items,
+                percent_text(p.percent_agreement()),
+                percent_text(sc.departments.exact_percent()),
+                sc.departments
+                    .mean_jaccard()
+                    .map_or("-".into(), |j| format!("{j:.2}")),
+                kappa_text(&p)
+            );
+        }
+    }
+    let pairs = r.pairs_with_at_least(MIN_PAIR_ITEMS);
+    let _ = writeln!(
+        s,
+        "\nReviewer pairs with at least {MIN_PAIR_ITEMS} shared items: {}",
+        pairs.len()
+    );
+    if !pairs.is_empty() {
+        let _ = writeln!(
+            s,
+            "  {:<32} {:>8} {:>9}  kappa",
+            "reviewers", "items", "agree"
+        );
+        for (a, b, sc) in &pairs {
+            let p = sc.pooled();
+            let _ = writeln!(
+                s,
+                "  {:<32} {:>8} {:>9}  {}",
+                format!("{a} + {b}"),
+                sc.items,
+                percent_text(p.percent_agreement()),
+                kappa_text(&p)
+            );
+        }
+    }
+    let _ = writeln!(s, "\nReviews submitted per reviewer per day");
+    let _ = writeln!(
+        s,
+        "  {:<24} {:>6} {:>8} {:>9} {:>6}",
+        "reviewer", "days", "reviews", "mean/day", "max"
+    );
+    for (who, days) in &r.per_day {
+        let total: u64 = days.values().sum();
+        let max = days.values().max().copied().unwrap_or(0);
+        let _ = writeln!(
+            s,
+            "  {:<24} {:>6} {:>8} {:>9.1} {:>6}",
+            who,
+            days.len(),
+            total,
+            total as f64 / days.len().max(1) as f64,
+            max
+        );
+    }
+    s
+}
+
+fn table_json(t: &PairTable) -> Value {
+    let k = t.kappa();
+    let mut m = Map::new();
+    m.insert("pairs".into(), json!(t.total()));
+    m.insert("kappa".into(), json!(k.value()));
+    if k.value().is_none() {
+        m.insert("kappa_note".into(), json!(k.explain()));
+    }
+    m.insert("percent_agreement".into(), json!(t.percent_agreement()));
+    m.insert(
+        "table".into(),
+        json!({
+            "both_pass": t.counts[1][1],
+            "both_fail": t.counts[0][0],
+            "first_pass_second_fail": t.counts[1][0],
+            "first_fail_second_pass": t.counts[0][1],
+        }),
+    );
+    Value::Object(m)
+}
+
+fn scope_json(sc: &Scope) -> Value {
+    let criteria: Map<String, Value> = Criterion::ALL
+        .iter()
+        .map(|c| (c.id().to_string(), table_json(sc.criterion(*c))))
+        .collect();
+    json!({
+        "pairs": sc.items,
+        "criteria": criteria,
+        "pooled": table_json(&sc.pooled()),
+        "departments": {
+            "pairs": sc.departments.pairs,
+            "exact_set_percent": sc.departments.exact_percent(),
+            "mean_jaccard": sc.departments.mean_jaccard(),
+        },
+    })
+}
+
+/// The report as JSON; criteria are named by their ids. Undefined kappa is `null` with a
+/// `kappa_note` saying why, never NaN.
+pub fn to_json(r: &AgreementReport, dataset: Option<&str>) -> Value {
+    let datasets: Map<String, Value> = r
+        .datasets
+        .iter()
+        .map(|(k, v)| (k.clone(), scope_json(v)))
+        .collect();
+    let pairs: Vec<Value> = r
+        .pairs_with_at_least(MIN_PAIR_ITEMS)
+        .into_iter()
+        .map(|(a, b, sc)| {
+            let mut v = scope_json(sc);
+            v["reviewers"] = json!([a, b]);
+            v
+        })
+        .collect();
+    let per_day: Vec<Value> = r
+        .per_day
+        .iter()
+        .flat_map(|(who, days)| {
+            days.iter()
+                .map(move |(day, n)| json!({"reviewer": who, "day": day, "reviews": n}))
+        })
+        .collect();
+    let mut overall = scope_json(&r.overall);
+    overall["dataset"] = json!(dataset);
+    overall["datasets"] = Value::Object(datasets);
+    overall["min_pair_items"] = json!(MIN_PAIR_ITEMS);
+    overall["reviewer_pairs"] = Value::Array(pairs);
+    overall["per_reviewer_day"] = Value::Array(per_day);
+    overall
+}

@@ -1,0 +1,212 @@
+//! Agreement, history and the review export, through the real binary.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_medcurate"))
+        .arg("--db")
+        .arg(dir.join("t.db"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("MEDCURATE_DB")
+        .env("MEDCURATE_CONFIG", dir.join("config.toml"))
+        .output()
+        .unwrap()
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn err(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert_eq!(out.status.code(), Some(1), "{args:?} should fail");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+const ITEMS: &str = r#"{"id":"q1","kind":"mcq","stem":"维生素C缺乏可引起","options":[{"label":"A","text":"坏血病"},{"label":"B","text":"脚气病"}],"answer":"A"}
+{"id":"q2","kind":"mcq","stem":"缺铁性贫血的典型血象是","options":[{"label":"A","text":"小细胞低色素性"},{"label":"B","text":"大细胞性"}],"answer":"A"}
+"#;
+
+const PASS_ALL: &str = r#""verdicts":{"natural_plausible":"pass","clinical_validity":"pass","answer_correctness":"pass","distractor_plausibility":"pass"}"#;
+const FAIL_AC: &str = r#""verdicts":{"natural_plausible":"pass","clinical_validity":"pass","answer_correctness":{"fail":"答案应为A和B"},"distractor_plausibility":"pass"}"#;
+
+/// q1 accepted by agreement; q2 disputed on answer correctness.
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["init"]);
+    for (id, role) in [
+        ("dr-a", "annotator"),
+        ("dr-b", "annotator"),
+        ("cur", "curator"),
+        ("ops", "maintainer"),
+    ] {
+        ok(d, &["people", "add", id, "--name", id, "--role", role]);
+    }
+    std::fs::write(d.join("items.jsonl"), ITEMS).unwrap();
+    ok(d, &["import", "items.jsonl", "--dataset", "Exam"]);
+    let line = |item: &str, verdicts: &str, dept: &str| {
+        format!(r#"{{"dataset":"Exam","item":"{item}",{verdicts},"departments":["{dept}"]}}"#)
+    };
+    std::fs::write(
+        d.join("a.jsonl"),
+        format!(
+            "{}\n{}\n",
+            line("q1", PASS_ALL, "hematology"),
+            line("q2", PASS_ALL, "hematology")
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("b.jsonl"),
+        format!(
+            "{}\n{}\n",
+            line("q1", PASS_ALL, "hematology"),
+            line("q2", FAIL_AC, "血液内科")
+        ),
+    )
+    .unwrap();
+    ok(d, &["reviews", "import", "a.jsonl", "--as", "dr-a"]);
+    ok(d, &["reviews", "import", "b.jsonl", "--as", "dr-b"]);
+    dir
+}
+
+#[test]
+fn agreement_as_json_names_criteria_by_id_and_never_prints_nan() {
+    let dir = setup();
+    let d = dir.path();
+    let out = ok(d, &["agreement", "--json"]);
+    assert!(!out.contains("NaN"));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["pairs"], 2);
+    // Answer correctness: one pair agrees (pass/pass), one does not. a passes 2/2, b 1/2:
+    // po = 0.5, pe = 1*0.5 + 0*0.5 = 0.5, kappa = 0.
+    let ac = &v["criteria"]["answer_correctness"];
+    assert_eq!(ac["pairs"], 2);
+    assert_eq!(ac["kappa"], 0.0);
+    assert_eq!(ac["percent_agreement"], 50.0);
+    // Everyone passed clinical validity: kappa undefined, said in words.
+    let cv = &v["criteria"]["clinical_validity"];
+    assert_eq!(cv["kappa"], serde_json::Value::Null);
+    assert_eq!(cv["kappa_note"], "undefined: only one label was used");
+    assert_eq!(v["criteria"]["rubric_match"]["kappa_note"], "no pairs");
+    assert_eq!(v["departments"]["exact_set_percent"], 100.0);
+    assert_eq!(v["datasets"]["Exam"]["pairs"], 2);
+    assert_eq!(
+        v["reviewer_pairs"].as_array().unwrap().len(),
+        0,
+        "under 20 items"
+    );
+    assert_eq!(v["per_reviewer_day"].as_array().unwrap().len(), 2);
+
+    let text = ok(d, &["agreement", "--dataset", "Exam"]);
+    assert!(
+        text.starts_with("Agreement, Exam: 2 review pair(s)\n"),
+        "{text}"
+    );
+    let row = |id: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(id))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        row("clinical_validity"),
+        "clinical_validity 2 100.0% undefined: only one label was used"
+    );
+    assert_eq!(row("answer_correctness"), "answer_correctness 2 50.0% 0.00");
+    assert_eq!(
+        err(d, &["agreement", "--dataset", "Nope"]),
+        "error: there is no dataset \"Nope\"; `medcurate status` lists them\n"
+    );
+}
+
+#[test]
+fn agreement_on_an_empty_workspace_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["init"]);
+    assert_eq!(
+        ok(d, &["agreement"]),
+        "Agreement, all datasets: 0 review pair(s)\nNo item has two submitted reviews yet; agreement needs pairs of reviews.\n"
+    );
+    let v: serde_json::Value = serde_json::from_str(&ok(d, &["agreement", "--json"])).unwrap();
+    assert_eq!(
+        v["criteria"]["natural_plausible"]["kappa"],
+        serde_json::Value::Null
+    );
+}
+
+#[test]
+fn history_shows_reviews_only_once_the_pair_is_settled() {
+    let dir = setup();
+    let d = dir.path();
+    let h = ok(d, &["history", "Exam/q2", "--as", "cur"]);
+    assert!(
+        h.starts_with("Exam/q2: needs_curation at revision 1\n"),
+        "{h}"
+    );
+    assert!(h.contains("answer_correctness: FAIL (答案应为A和B)"), "{h}");
+    assert!(h.contains("item_settled"), "{h}");
+    let h = ok(d, &["history", "Exam/q1", "--as", "ops"]);
+    assert!(
+        h.starts_with("Exam/q1: accepted at revision 1, departments hematology\n"),
+        "{h}"
+    );
+    let e = err(d, &["history", "Exam/q1", "--as", "dr-a"]);
+    assert!(e.contains("dr-a is not a curator"), "{e}");
+    let e = err(d, &["history", "q1", "--as", "cur"]);
+    assert!(e.contains("give the item as DATASET/ID"), "{e}");
+    let e = err(d, &["history", "Exam/q9", "--as", "cur"]);
+    assert!(e.contains("there is no item Exam/q9"), "{e}");
+}
+
+#[test]
+fn the_export_holds_settled_items_only() {
+    let dir = setup();
+    let d = dir.path();
+    let out = ok(
+        d,
+        &["reviews", "export", "--out", "reviews.jsonl", "--as", "ops"],
+    );
+    assert_eq!(
+        out,
+        "wrote 2 review(s) and 0 decision(s) of settled items to reviews.jsonl\n"
+    );
+    let text = std::fs::read_to_string(d.join("reviews.jsonl")).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["item_id"] == "q1" && l["record"] == "review")
+    );
+    assert_eq!(lines[0]["reviewer"], "dr-a");
+    assert_eq!(lines[0]["departments"][0], "hematology");
+    // The same database exports the same bytes.
+    ok(
+        d,
+        &["reviews", "export", "--out", "again.jsonl", "--as", "cur"],
+    );
+    assert_eq!(
+        std::fs::read(d.join("again.jsonl")).unwrap(),
+        text.as_bytes()
+    );
+    let e = err(
+        d,
+        &["reviews", "export", "--out", "x.jsonl", "--as", "dr-a"],
+    );
+    assert!(e.contains("dr-a is not a curator"), "{e}");
+    assert!(!d.join("x.jsonl").exists());
+}
