@@ -332,6 +332,8 @@ impl Typist {
             Context::Confirm => ch('n'),
             Context::Comment | Context::Editor => key(KeyCode::Esc),
             Context::Queue | Context::MyReviews => panic!("the review was left"),
+            // The curation screen's contexts; the review screen never has them.
+            _ => panic!("the review was left"),
         }
     }
 }

@@ -24,42 +24,7 @@ mod pool;
 
 use pool::{DEPARTMENTS, DIFFICULTIES, ENTITIES, LABELS, OPEN_ENDINGS, PHRASES, QUESTION_ENDINGS};
 
-/// SplitMix64 (Steele, Lea and Flood 2014): tiny, fast and good enough for test data.
-#[derive(Debug, Clone)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (`n` > 0), by multiply-shift.
-    pub fn below(&mut self, n: usize) -> usize {
-        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
-    }
-
-    /// Uniform in `lo..=hi`.
-    fn between(&mut self, lo: usize, hi: usize) -> usize {
-        lo + self.below(hi - lo + 1)
-    }
-
-    /// True with probability `percent`/100.
-    fn percent(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a, T: ?Sized>(&mut self, pool: &[&'a T]) -> &'a T {
-        pool[self.below(pool.len())]
-    }
-}
+pub use crate::domain::rng::SplitMix64;
 
 /// Appends phrases from the pool to `out` until it holds exactly `chars` more characters.
 fn push_text(rng: &mut SplitMix64, out: &mut String, chars: usize) {

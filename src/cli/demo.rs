@@ -1,5 +1,6 @@
 //! `medcurate demo`: a workspace with the built-in samples and demo people, ready to explore.
 
+use crate::cli::demo_reviews::{self, DEMO_DATASET, DEMO_PAIR};
 use crate::cli::identity::os_account;
 use crate::cli::status;
 use crate::domain::people::{Person, Role};
@@ -72,11 +73,18 @@ pub fn run(db: PathBuf) -> Result<()> {
     })();
     let _ = std::fs::remove_dir_all(&dir);
     result?;
+    let seeded = demo_reviews::seed(&mut store)?;
     println!("medcurate demo workspace: {}", db.display());
     println!();
     println!("sample datasets:");
     for l in &lines {
         println!("{l}");
+    }
+    if seeded > 0 {
+        println!(
+            "  {} and {} reviewed {}: {seeded} reviews, some in disagreement",
+            DEMO_PAIR[0], DEMO_PAIR[1], DEMO_DATASET
+        );
     }
     println!();
     print!("{}", status::table(&store.status()?));
@@ -89,6 +97,8 @@ pub fn run(db: PathBuf) -> Result<()> {
     println!();
     println!("try:");
     println!("  medcurate --db {} review --as dr-wang", db.display());
+    println!("  medcurate --db {} curate --as cur-chen", db.display());
+    println!("  medcurate --db {} agreement", db.display());
     println!("  medcurate --db {} status", db.display());
     // On a terminal the demo goes straight to the review screen; piped, it only reports.
     if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {

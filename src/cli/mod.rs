@@ -1,7 +1,9 @@
 //! The command line: clap definitions here, one file per command.
 
 mod agreement;
+mod curate;
 mod demo;
+mod demo_reviews;
 mod history;
 pub mod identity;
 mod import;
@@ -47,6 +49,8 @@ pub enum Command {
     People(people::PeopleCommand),
     /// Review items as a physician: the review screen
     Review(review::ReviewArgs),
+    /// Settle disputed items as a curator: the curation screen
+    Curate(curate::CurateArgs),
     /// Everything that happened to an item: revisions, reviews, decisions, events
     History(history::HistoryArgs),
     /// Agreement between reviewers: Cohen's kappa per criterion, per dataset, per pair
@@ -69,6 +73,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Status(args) => status::run(&paths::resolve(db)?, args),
         Command::People(cmd) => people::run(&paths::resolve(db)?, cmd),
         Command::Review(args) => review::run(&paths::resolve(db)?, args),
+        Command::Curate(args) => curate::run(&paths::resolve(db)?, args),
         Command::History(args) => history::run(&paths::resolve(db)?, args),
         Command::Agreement(args) => agreement::run(&paths::resolve(db)?, args),
         Command::Reviews(cmd) => reviews::run(&paths::resolve(db)?, cmd),

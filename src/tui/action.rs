@@ -1,8 +1,9 @@
-//! Everything that can happen to the review screen: what a key asks for, and what the worker
-//! reports back. `App::update` takes one `Action` at a time.
+//! Everything that can happen to a screen: what a key asks for, and what the worker reports
+//! back. `App::update` (review) and `CurateApp::update` take one `Action` at a time.
 
 use crate::domain::review::Criterion;
 use crate::store::{Assignment, MyReview, QueueRow, SubmitOutcome};
+use crate::tui::curate::worker::Reply as CurationReply;
 use crossterm::event::KeyEvent;
 
 /// A store job, named so a failure can say which job failed.
@@ -47,7 +48,7 @@ pub enum Action {
     Quit,
     /// Show or hide the key help.
     ToggleHelp,
-    /// Switch between the dataset list and the list of own reviews.
+    /// Switch between the two lists (datasets, own reviews) or panes (item, reviews).
     SwitchList,
     /// Reload the queue and the list of own reviews.
     Refresh,
@@ -94,6 +95,28 @@ pub enum Action {
     /// A key typed into the text input, search box or editor.
     Input(KeyEvent),
 
+    // --- from keys: curating ---
+    /// Show the next dataset (after the last: all of them).
+    CycleDataset,
+    /// Show the next curation reason (after the last: all of them).
+    CycleReason,
+    /// Drop the filter (on the queue: every filter).
+    ClearFilters,
+    /// Show the item's history.
+    History,
+    /// Show the agreement statistics.
+    Stats,
+    /// Show or hide the reviewers' names.
+    ToggleNames,
+    /// Accept the item: choose its final departments, then confirm.
+    AcceptItem,
+    /// Revise the item: choose the text to start from, edit it, then confirm.
+    ReviseItem,
+    /// Discard the item: give a reason, then confirm.
+    DiscardItem,
+    /// Finish a decision's step (departments chosen, edit saved) and go on to confirm.
+    Done,
+
     // --- from the terminal ---
     /// The terminal now has this many columns and rows.
     Resize(u16, u16),
@@ -115,6 +138,8 @@ pub enum Action {
     Released,
     /// A store job failed; the message says what to do.
     Failed(Job, String),
+    /// A curation store job's answer.
+    Curation(Box<CurationReply>),
 }
 
 /// The verdict keys, for messages that name a criterion.

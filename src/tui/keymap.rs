@@ -27,6 +27,24 @@ pub enum Context {
     Confirm,
     /// The key help.
     Help,
+    /// The curation queue.
+    CurateQueue,
+    /// One item waiting for a curator, with both reviews.
+    Case,
+    /// Choosing the final departments of an item being accepted.
+    FinalDepartments,
+    /// Choosing the department the curation queue is filtered by.
+    DepartmentFilter,
+    /// Choosing the text a revision starts from.
+    StartText,
+    /// Editing a revision of the item (text mode).
+    Revision,
+    /// Typing why an item is discarded (text mode).
+    DiscardReason,
+    /// An item's history.
+    History,
+    /// The agreement statistics.
+    Stats,
 }
 
 impl Context {
@@ -34,7 +52,12 @@ impl Context {
     pub fn is_text(self) -> bool {
         matches!(
             self,
-            Context::Search | Context::Reason | Context::Comment | Context::Editor
+            Context::Search
+                | Context::Reason
+                | Context::Comment
+                | Context::Editor
+                | Context::Revision
+                | Context::DiscardReason
         )
     }
 
@@ -50,6 +73,15 @@ impl Context {
             Context::Editor => "Proposed correction",
             Context::Confirm => "Confirm",
             Context::Help => "Help",
+            Context::CurateQueue => "Curation queue",
+            Context::Case => "Curating an item",
+            Context::FinalDepartments => "Final departments",
+            Context::DepartmentFilter => "Department filter",
+            Context::StartText => "Start the revision from",
+            Context::Revision => "Revising the item",
+            Context::DiscardReason => "Reason for discarding",
+            Context::History => "History",
+            Context::Stats => "Agreement",
         }
     }
 }
@@ -250,6 +282,109 @@ pub static BINDINGS: &[Binding] = &[
     b(Key::ch('n'), In(C::Confirm), Action::Cancel, "no"),
     b(Key::ch('q'), In(C::Confirm), Action::Cancel, "no"),
     b(Key::plain(K::Esc), In(C::Confirm), Action::Cancel, "no"),
+    // Curation queue
+    b(Key::ch('k'), In(C::CurateQueue), Action::Up, "previous item"),
+    b(Key::plain(K::Up), In(C::CurateQueue), Action::Up, "previous item"),
+    b(Key::ch('j'), In(C::CurateQueue), Action::Down, "next item"),
+    b(Key::plain(K::Down), In(C::CurateQueue), Action::Down, "next item"),
+    b(Key::plain(K::PageUp), In(C::CurateQueue), Action::PageUp, "page up"),
+    b(Key::plain(K::PageDown), In(C::CurateQueue), Action::PageDown, "page down"),
+    b(Key::plain(K::Enter), In(C::CurateQueue), Action::Open, "open the item with both reviews"),
+    b(Key::ch('d'), In(C::CurateQueue), Action::CycleDataset, "dataset filter: next dataset (or all)"),
+    b(Key::ch('r'), In(C::CurateQueue), Action::CycleReason, "reason filter: next reason (or all)"),
+    b(Key::ch('t'), In(C::CurateQueue), Action::Departments, "department filter (search English or 中文)"),
+    b(Key::ch('x'), In(C::CurateQueue), Action::ClearFilters, "clear every filter"),
+    b(Key::ch('h'), In(C::CurateQueue), Action::History, "history of the selected item"),
+    b(Key::ch('s'), In(C::CurateQueue), Action::Stats, "stats of reviewer agreement (kappa)"),
+    b(Key::ch('n'), In(C::CurateQueue), Action::ToggleNames, "names of reviewers shown or hidden (Reviewer 1, 2)"),
+    b(Key::ch('R'), In(C::CurateQueue), Action::Refresh, "reload the queue"),
+    b(Key::ch('q'), In(C::CurateQueue), Action::Back, "quit"),
+    b(Key::plain(K::Esc), In(C::CurateQueue), Action::Back, "quit"),
+    // One item with both reviews
+    b(Key::ch('k'), In(C::Case), Action::Up, "scroll up"),
+    b(Key::plain(K::Up), In(C::Case), Action::Up, "scroll up"),
+    b(Key::ch('j'), In(C::Case), Action::Down, "scroll down"),
+    b(Key::plain(K::Down), In(C::Case), Action::Down, "scroll down"),
+    b(Key::plain(K::PageUp), In(C::Case), Action::PageUp, "page up"),
+    b(Key::plain(K::PageDown), In(C::Case), Action::PageDown, "page down"),
+    b(Key::ch(' '), In(C::Case), Action::PageDown, "page down"),
+    b(Key::ch('g'), In(C::Case), Action::Top, "top"),
+    b(Key::ch('G'), In(C::Case), Action::Bottom, "end"),
+    b(Key::plain(K::Tab), In(C::Case), Action::SwitchList, "switch between the item and the reviews"),
+    b(Key::ch('a'), In(C::Case), Action::AcceptItem, "accept (choose final departments, then confirm)"),
+    b(Key::ch('e'), In(C::Case), Action::ReviseItem, "revise (edit the item; it goes back to two reviewers)"),
+    b(Key::ch('d'), In(C::Case), Action::DiscardItem, "discard (with a reason)"),
+    b(Key::ch('h'), In(C::Case), Action::History, "history of this item"),
+    b(Key::ch('n'), In(C::Case), Action::ToggleNames, "names of reviewers shown or hidden (Reviewer 1, 2)"),
+    b(Key::ch('R'), In(C::Case), Action::Refresh, "reload this item"),
+    b(Key::ch('q'), In(C::Case), Action::Back, "back to the queue"),
+    b(Key::plain(K::Esc), In(C::Case), Action::Back, "back to the queue"),
+    // Final departments of an accepted item
+    b(Key::ch('k'), In(C::FinalDepartments), Action::Up, "previous department"),
+    b(Key::plain(K::Up), In(C::FinalDepartments), Action::Up, "previous department"),
+    b(Key::ch('j'), In(C::FinalDepartments), Action::Down, "next department"),
+    b(Key::plain(K::Down), In(C::FinalDepartments), Action::Down, "next department"),
+    b(Key::plain(K::PageUp), In(C::FinalDepartments), Action::PageUp, "page up"),
+    b(Key::plain(K::PageDown), In(C::FinalDepartments), Action::PageDown, "page down"),
+    b(Key::ch(' '), In(C::FinalDepartments), Action::ToggleDepartment, "tag or untag (at most 3)"),
+    b(Key::plain(K::Enter), In(C::FinalDepartments), Action::ToggleDepartment, "tag or untag (at most 3)"),
+    b(Key::ch('/'), In(C::FinalDepartments), Action::Search, "search (English or 中文)"),
+    b(Key::ch('a'), In(C::FinalDepartments), Action::Done, "accept with these departments (confirm next)"),
+    b(Key::ch('q'), In(C::FinalDepartments), Action::Cancel, "cancel: no decision"),
+    b(Key::plain(K::Esc), In(C::FinalDepartments), Action::Cancel, "cancel: no decision"),
+    // Department filter of the queue
+    b(Key::ch('k'), In(C::DepartmentFilter), Action::Up, "previous department"),
+    b(Key::plain(K::Up), In(C::DepartmentFilter), Action::Up, "previous department"),
+    b(Key::ch('j'), In(C::DepartmentFilter), Action::Down, "next department"),
+    b(Key::plain(K::Down), In(C::DepartmentFilter), Action::Down, "next department"),
+    b(Key::plain(K::PageUp), In(C::DepartmentFilter), Action::PageUp, "page up"),
+    b(Key::plain(K::PageDown), In(C::DepartmentFilter), Action::PageDown, "page down"),
+    b(Key::plain(K::Enter), In(C::DepartmentFilter), Action::ToggleDepartment, "show only this department"),
+    b(Key::ch(' '), In(C::DepartmentFilter), Action::ToggleDepartment, "show only this department"),
+    b(Key::ch('/'), In(C::DepartmentFilter), Action::Search, "search (English or 中文)"),
+    b(Key::ch('x'), In(C::DepartmentFilter), Action::ClearFilters, "show every department"),
+    b(Key::ch('q'), In(C::DepartmentFilter), Action::Cancel, "close, filter unchanged"),
+    b(Key::plain(K::Esc), In(C::DepartmentFilter), Action::Cancel, "close, filter unchanged"),
+    // The text a revision starts from
+    b(Key::ch('k'), In(C::StartText), Action::Up, "previous text"),
+    b(Key::plain(K::Up), In(C::StartText), Action::Up, "previous text"),
+    b(Key::ch('j'), In(C::StartText), Action::Down, "next text"),
+    b(Key::plain(K::Down), In(C::StartText), Action::Down, "next text"),
+    b(Key::plain(K::Enter), In(C::StartText), Action::Open, "edit, starting from this text"),
+    b(Key::ch('q'), In(C::StartText), Action::Cancel, "cancel: no decision"),
+    b(Key::plain(K::Esc), In(C::StartText), Action::Cancel, "cancel: no decision"),
+    // Revision editor (text)
+    b(Key::ctrl('s'), In(C::Revision), Action::Done, "check the edited item, then confirm"),
+    b(Key::plain(K::Esc), In(C::Revision), Action::Cancel, "close the editor (the edit is kept for e)"),
+    // Discard reason (text)
+    b(Key::plain(K::Enter), In(C::DiscardReason), Action::Done, "go on to confirm the discard"),
+    b(Key::plain(K::Esc), In(C::DiscardReason), Action::Cancel, "cancel: no decision"),
+    // History
+    b(Key::ch('k'), In(C::History), Action::Up, "scroll up"),
+    b(Key::plain(K::Up), In(C::History), Action::Up, "scroll up"),
+    b(Key::ch('j'), In(C::History), Action::Down, "scroll down"),
+    b(Key::plain(K::Down), In(C::History), Action::Down, "scroll down"),
+    b(Key::plain(K::PageUp), In(C::History), Action::PageUp, "page up"),
+    b(Key::plain(K::PageDown), In(C::History), Action::PageDown, "page down"),
+    b(Key::ch(' '), In(C::History), Action::PageDown, "page down"),
+    b(Key::ch('g'), In(C::History), Action::Top, "top"),
+    b(Key::ch('G'), In(C::History), Action::Bottom, "end"),
+    b(Key::ch('n'), In(C::History), Action::ToggleNames, "names of reviewers shown or hidden (Reviewer 1, 2)"),
+    b(Key::ch('q'), In(C::History), Action::Back, "back"),
+    b(Key::plain(K::Esc), In(C::History), Action::Back, "back"),
+    // Agreement statistics
+    b(Key::ch('k'), In(C::Stats), Action::Up, "scroll up"),
+    b(Key::plain(K::Up), In(C::Stats), Action::Up, "scroll up"),
+    b(Key::ch('j'), In(C::Stats), Action::Down, "scroll down"),
+    b(Key::plain(K::Down), In(C::Stats), Action::Down, "scroll down"),
+    b(Key::plain(K::PageUp), In(C::Stats), Action::PageUp, "page up"),
+    b(Key::plain(K::PageDown), In(C::Stats), Action::PageDown, "page down"),
+    b(Key::ch(' '), In(C::Stats), Action::PageDown, "page down"),
+    b(Key::ch('g'), In(C::Stats), Action::Top, "top"),
+    b(Key::ch('d'), In(C::Stats), Action::CycleDataset, "dataset shown: the next one (or all)"),
+    b(Key::ch('R'), In(C::Stats), Action::Refresh, "reload the statistics"),
+    b(Key::ch('q'), In(C::Stats), Action::Back, "back to the queue"),
+    b(Key::plain(K::Esc), In(C::Stats), Action::Back, "back to the queue"),
     // Help
     b(Key::ch('k'), In(C::Help), Action::Up, "scroll up"),
     b(Key::plain(K::Up), In(C::Help), Action::Up, "scroll up"),

@@ -127,27 +127,42 @@ pub fn handle<B: Backend>(store: &mut B, reviewer: &str, cmd: Command) -> Action
 }
 
 /// A store error as a person should read it: what happened, never SQLITE_BUSY.
-fn failed(job: Job, err: &anyhow::Error) -> Action {
-    let message = if store::is_busy(err) {
+pub fn user_message(err: &anyhow::Error) -> String {
+    if store::is_busy(err) {
         "the database is busy with another writer; try again in a moment".to_string()
     } else {
         err.to_string()
-    };
-    Action::Failed(job, message)
+    }
+}
+
+fn failed(job: Job, err: &anyhow::Error) -> Action {
+    Action::Failed(job, user_message(err))
 }
 
 /// The running worker: send it commands; dropping `commands` and joining ends it after the
 /// queued commands are done (so a final draft save is not lost).
-pub struct Worker {
-    commands: Option<Sender<Command>>,
+pub struct Worker<C = Command> {
+    commands: Option<Sender<C>>,
     handle: Option<JoinHandle<()>>,
 }
 
-impl Worker {
-    /// Opens the store on a new thread and waits until it is open, so a bad path or a newer
-    /// schema is reported before the terminal changes mode.
+impl Worker<Command> {
+    /// The review screen's worker, serving `reviewer`.
     pub fn spawn(db: PathBuf, reviewer: String, events: Sender<Event>) -> Result<Worker> {
-        let (cmd_tx, cmd_rx) = mpsc::channel::<Command>();
+        Worker::start(db, events, move |store, commands, events| {
+            serve(store, &reviewer, commands, events)
+        })
+    }
+}
+
+impl<C: Send + 'static> Worker<C> {
+    /// Opens the store on a new thread and waits until it is open, so a bad path or a newer
+    /// schema is reported before the terminal changes mode; then `serve` runs there.
+    pub fn start<F>(db: PathBuf, events: Sender<Event>, serve: F) -> Result<Worker<C>>
+    where
+        F: FnOnce(&mut Store, &Receiver<C>, &Sender<Event>) + Send + 'static,
+    {
+        let (cmd_tx, cmd_rx) = mpsc::channel::<C>();
         let (ready_tx, ready_rx) = mpsc::channel::<Result<()>>();
         let handle = thread::Builder::new()
             .name("medcurate-store".into())
@@ -164,7 +179,7 @@ impl Worker {
                     return;
                 }
                 let _ = ready_tx.send(Ok(()));
-                serve(&mut store, &reviewer, &cmd_rx, &events);
+                serve(&mut store, &cmd_rx, &events);
             })?;
         match ready_rx.recv() {
             Ok(Ok(())) => Ok(Worker {
@@ -182,7 +197,7 @@ impl Worker {
         }
     }
 
-    pub fn send(&self, cmd: Command) -> Result<()> {
+    pub fn send(&self, cmd: C) -> Result<()> {
         match &self.commands {
             Some(tx) => tx
                 .send(cmd)
@@ -200,9 +215,12 @@ impl Worker {
     }
 }
 
-impl Drop for Worker {
+impl<C> Drop for Worker<C> {
     fn drop(&mut self) {
-        self.finish();
+        self.commands = None;
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
     }
 }
 
@@ -213,14 +231,32 @@ pub fn serve<B: Backend>(
     commands: &Receiver<Command>,
     events: &Sender<Event>,
 ) {
+    serve_each(
+        store,
+        commands,
+        events,
+        |s, cmd| handle(s, reviewer, cmd),
+        B::idle,
+    );
+}
+
+/// Answers each command with the action `handle` makes of it, in order, until the command
+/// channel closes; `idle` runs whenever the queue is empty.
+pub fn serve_each<S, C>(
+    store: &mut S,
+    commands: &Receiver<C>,
+    events: &Sender<Event>,
+    mut handle: impl FnMut(&mut S, C) -> Action,
+    mut idle: impl FnMut(&mut S),
+) {
     while let Ok(first) = commands.recv() {
         let mut next = Some(first);
         while let Some(cmd) = next.take() {
-            let action = handle(store, reviewer, cmd);
+            let action = handle(store, cmd);
             // The screen may already be gone (quitting); the work is done either way.
             let _ = events.send(Event::Action(action));
             next = commands.try_recv().ok();
         }
-        store.idle();
+        idle(store);
     }
 }

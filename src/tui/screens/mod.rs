@@ -4,3 +4,4 @@ pub mod queue;
 pub mod review;
 mod review_draw;
 mod review_input;
+pub mod stats;

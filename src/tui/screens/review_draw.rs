@@ -4,12 +4,12 @@
 use super::review::ReviewState;
 use crate::tui::keymap::{Context, help_rows};
 use crate::tui::text;
-use crate::tui::widgets::{criteria, department_picker, popup};
+use crate::tui::widgets::{criteria, department_picker, input_box, popup, scroll_view};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+use ratatui::widgets::{Block, Paragraph};
 
 /// Where the item and the checklist go. Wide terminals put them side by side (with the keys
 /// under the checklist); narrow ones stack them.
@@ -93,37 +93,8 @@ fn draw_item(frame: &mut Frame, area: Rect, r: &ReviewState, focused: bool) {
         a.item.id,
         a.revision_no
     );
-    let inner_w = area.width.saturating_sub(2) as usize;
-    let lines = r.item_lines(inner_w);
-    let height = area.height.saturating_sub(2) as usize;
-    let max = lines.len().saturating_sub(height);
-    let top = r.scroll.min(max);
-    let pos = if lines.len() > height {
-        format!(
-            " {}-{}/{} ",
-            top + 1,
-            (top + height).min(lines.len()),
-            lines.len()
-        )
-    } else {
-        String::new()
-    };
-    let block = Block::bordered()
-        .border_style(border(focused))
-        .title(text::truncate(&title, inner_w))
-        .title_bottom(Line::from(pos).right_aligned());
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let shown: Vec<Line> = lines.iter().skip(top).take(height).cloned().collect();
-    frame.render_widget(Paragraph::new(shown), inner);
-    if lines.len() > height {
-        let mut state = ScrollbarState::new(max + 1).position(top);
-        frame.render_stateful_widget(
-            Scrollbar::new(ScrollbarOrientation::VerticalRight),
-            area.inner(Margin::new(0, 1)),
-            &mut state,
-        );
-    }
+    let lines = r.item_lines(area.width.saturating_sub(2) as usize);
+    scroll_view::draw(frame, area, &title, &lines, r.scroll, focused);
 }
 
 fn draw_panel(frame: &mut Frame, area: Rect, r: &ReviewState) {
@@ -169,19 +140,6 @@ fn draw_keys(frame: &mut Frame, area: Rect) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
-}
-
-fn input_box(frame: &mut Frame, main: Rect, title: &str, hint: &str) -> Rect {
-    let rect = popup(frame, main, 70, 4);
-    let w = rect.width.saturating_sub(2) as usize;
-    let block = Block::bordered()
-        .border_style(Style::new().fg(Color::Yellow))
-        .title(text::truncate(&format!(" {title} "), w))
-        .title_bottom(text::truncate(&format!(" {hint} "), w));
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
-    let [field, _] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-    field
 }
 
 fn draw_reason(frame: &mut Frame, main: Rect, r: &ReviewState) {

@@ -2,11 +2,10 @@
 //! picker and its search, and the proposal editor.
 
 use super::review::{Effect, ProposalEditor, ReviewState};
-use crate::domain::departments;
 use crate::domain::item::ItemBody;
 use crate::domain::review::{MAX_REASON_CHARS, Verdict};
 use crate::tui::action::Action;
-use crate::tui::widgets::department_picker::label;
+use crate::tui::widgets::department_picker;
 use crate::tui::widgets::line_input::LineInput;
 use ratatui::layout::Rect;
 use ratatui_textarea::{TextArea, WrapMode};
@@ -109,25 +108,12 @@ impl ReviewState {
 
     /// Tags or untags a department; a tag that breaks the rule is refused with its message.
     pub fn toggle_department(&mut self, id: &str) -> Effect {
-        if let Some(pos) = self.content.departments.iter().position(|d| d == id) {
-            self.content.departments.remove(pos);
-            return Effect {
+        match department_picker::toggle(&mut self.content.departments, id) {
+            Ok(msg) => Effect {
                 changed: true,
-                message: Some((format!("Untagged {}", label(id)), false)),
+                message: Some((msg, false)),
                 request: None,
-            };
-        }
-        let mut wanted = self.content.departments.clone();
-        wanted.push(id.to_string());
-        match departments::check_tags(&wanted) {
-            Ok(ids) => {
-                self.content.departments = ids;
-                Effect {
-                    changed: true,
-                    message: Some((format!("Tagged {}", label(id)), false)),
-                    request: None,
-                }
-            }
+            },
             Err(msg) => Effect::error(msg),
         }
     }

@@ -101,6 +101,44 @@ pub fn label(id: &str) -> String {
     }
 }
 
+/// Adds `id` to `chosen`, or removes it if it is there; a tag that breaks the rule (at most
+/// three, "No Department" alone) is refused with the rule's message. Ok says what changed.
+pub fn toggle(chosen: &mut Vec<String>, id: &str) -> Result<String, String> {
+    if let Some(pos) = chosen.iter().position(|d| d == id) {
+        chosen.remove(pos);
+        return Ok(format!("Untagged {}", label(id)));
+    }
+    let mut wanted = chosen.clone();
+    wanted.push(id.to_string());
+    *chosen = departments::check_tags(&wanted)?;
+    Ok(format!("Tagged {}", label(id)))
+}
+
+/// What the picker's frame says: its title, the line above the search, the keys below.
+pub struct Labels<'a> {
+    pub title: &'a str,
+    pub head: String,
+    pub hint: &'a str,
+}
+
+/// "Tagged (2/3): …", the head of a picker that tags an item.
+pub fn tagged_head(chosen: &[String]) -> String {
+    let chosen_text = if chosen.is_empty() {
+        "none".to_string()
+    } else {
+        chosen
+            .iter()
+            .map(|id| label(id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "Tagged ({}/{}): {chosen_text}",
+        chosen.len(),
+        departments::MAX_PER_ITEM
+    )
+}
+
 /// Draws the picker in `area`: the chosen tags, the search box, and the list.
 pub fn draw(
     frame: &mut Frame,
@@ -109,9 +147,26 @@ pub fn draw(
     chosen: &[String],
     suggested: &[String],
 ) {
+    let labels = Labels {
+        title: " Departments 科室 ",
+        head: tagged_head(chosen),
+        hint: " Space tag/untag · / search · Esc close ",
+    };
+    draw_with(frame, area, state, chosen, suggested, &labels);
+}
+
+/// `draw` with its own title, head line and key hint.
+pub fn draw_with(
+    frame: &mut Frame,
+    area: Rect,
+    state: &PickerState,
+    chosen: &[String],
+    suggested: &[String],
+    labels: &Labels<'_>,
+) {
     let block = Block::bordered()
-        .title(" Departments 科室 ")
-        .title_bottom(" Space tag/untag · / search · Esc close ");
+        .title(labels.title)
+        .title_bottom(labels.hint);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [top, search, list] = Layout::vertical([
@@ -122,21 +177,7 @@ pub fn draw(
     .areas(inner);
     let w = inner.width as usize;
 
-    let chosen_text = if chosen.is_empty() {
-        "none".to_string()
-    } else {
-        chosen
-            .iter()
-            .map(|id| label(id))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let head = format!(
-        "Tagged ({}/{}): {chosen_text}",
-        chosen.len(),
-        departments::MAX_PER_ITEM
-    );
-    frame.render_widget(Paragraph::new(text::truncate(&head, w)), top);
+    frame.render_widget(Paragraph::new(text::truncate(&labels.head, w)), top);
 
     let query_style = Style::new().add_modifier(Modifier::BOLD);
     if state.searching {

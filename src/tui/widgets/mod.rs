@@ -1,17 +1,21 @@
 //! Reusable pieces of the screens: each draws from plain data and never touches the store.
 
+pub mod bar;
 pub mod confirm;
 pub mod criteria;
 pub mod department_picker;
+pub mod diff_view;
 pub mod help;
 pub mod item_view;
 pub mod line_input;
+pub mod scroll_view;
 pub mod status_bar;
 
 use crate::tui::text;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::widgets::Clear;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::widgets::{Block, Clear};
 
 /// A centred box of at most `width` x `height` inside `area`, cleared for an overlay. A wide
 /// char just left of the box would lose its right half under the border, so it is blanked.
@@ -32,4 +36,18 @@ pub fn popup(frame: &mut Frame, area: Rect, width: u16, height: u16) -> Rect {
         }
     }
     rect
+}
+
+/// A one-line input box over `main` with a title and a key hint; returns the field's row.
+pub fn input_box(frame: &mut Frame, main: Rect, title: &str, hint: &str) -> Rect {
+    let rect = popup(frame, main, 70, 4);
+    let w = rect.width.saturating_sub(2) as usize;
+    let block = Block::bordered()
+        .border_style(Style::new().fg(Color::Yellow))
+        .title(text::truncate(&format!(" {title} "), w))
+        .title_bottom(text::truncate(&format!(" {hint} "), w));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [field, _] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    field
 }

@@ -1,0 +1,70 @@
+//! `medcurate curate [--as ID]`: the curation screen.
+
+use crate::cli::identity::act_as;
+use crate::domain::departments::taxonomy;
+use crate::domain::people::Role;
+use crate::store::{REASON_IDS, Store};
+use crate::tui::CurateOptions;
+use anyhow::{Result, anyhow, bail};
+use clap::Args;
+use std::path::Path;
+
+#[derive(Debug, Args)]
+pub struct CurateArgs {
+    /// The registered curator to act as [default: `identity` in the config file, else the
+    /// person bound to your OS account]
+    #[arg(long = "as", value_name = "ID")]
+    pub as_id: Option<String>,
+    /// Show only this dataset's items
+    #[arg(long)]
+    pub dataset: Option<String>,
+    /// Show only items sent to curation for this reason: criteria_disagree, both_failed,
+    /// departments_disagree or correction_proposed
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Show only items where a reviewer chose this department (id, English or Chinese name)
+    #[arg(long)]
+    pub department: Option<String>,
+    /// Hide reviewers' names (shown as Reviewer 1 and Reviewer 2)
+    #[arg(long)]
+    pub anonymous: bool,
+}
+
+pub fn run(db: &Path, args: CurateArgs) -> Result<()> {
+    let store = Store::open_existing(db)?;
+    let person = act_as(&store, args.as_id.as_deref(), Role::Curator)?;
+    if let Some(ds) = &args.dataset
+        && !store.status()?.iter().any(|d| &d.dataset == ds)
+    {
+        bail!("there is no dataset {ds:?}; `medcurate status` lists them");
+    }
+    if let Some(r) = &args.reason
+        && !REASON_IDS.contains(&r.as_str())
+    {
+        bail!(
+            "--reason {r:?} is not a curation reason; use one of {}",
+            REASON_IDS.join(", ")
+        );
+    }
+    let department = args
+        .department
+        .as_deref()
+        .map(|d| {
+            taxonomy()
+                .resolve(d)
+                .map(str::to_string)
+                .map_err(|e| anyhow!("--department: {e}"))
+        })
+        .transpose()?;
+    drop(store);
+    crate::tui::run_curate(
+        db,
+        person,
+        CurateOptions {
+            dataset: args.dataset,
+            reason: args.reason,
+            department,
+            anonymous: args.anonymous,
+        },
+    )
+}

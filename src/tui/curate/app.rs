@@ -1,0 +1,552 @@
+//! The curation screen's state and `CurateApp::update`, the one place actions change it.
+//! Store work leaves as `Command`s in an outbox that the loop hands to the worker.
+
+use super::case::{CaseView, Pane};
+use super::decide::{Flow, Pending};
+use super::history::{HistoryView, history_lines};
+use super::queue::{QueueRequest, QueueView, page_rows};
+use super::worker::{Command, Job, Reply};
+use super::{CurateOptions, layout};
+use crate::domain::agreement::AgreementReport;
+use crate::domain::people::Person;
+use crate::store::{CurationFilter, DecideOutcome};
+use crate::tui::action::Action;
+use crate::tui::app::Message;
+use crate::tui::keymap::{self, Context};
+use crate::tui::widgets::item_view::item_lines;
+use crate::tui::widgets::scroll_view::clamp;
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Queue,
+    /// One item; with no case loaded it shows that the item is on its way.
+    Case,
+    History,
+    Stats,
+}
+
+/// The agreement statistics and where they are scrolled to.
+#[derive(Debug, Default)]
+pub struct StatsView {
+    /// The dataset shown; `None` for all.
+    pub dataset: Option<String>,
+    pub report: Option<AgreementReport>,
+    pub scroll: u16,
+}
+
+pub struct CurateApp {
+    pub curator: Person,
+    pub view: View,
+    pub queue: QueueView,
+    pub case: Option<CaseView>,
+    /// The item being opened, until its case arrives.
+    pub opening: Option<(String, String)>,
+    pub history: Option<HistoryView>,
+    /// The item whose history is on its way.
+    pub history_of: Option<(String, String)>,
+    /// Where the history goes back to.
+    pub history_from: View,
+    pub stats: StatsView,
+    /// Reviewers shown as "Reviewer 1" and "Reviewer 2".
+    pub anonymous: bool,
+    /// A decision being prepared on the open case.
+    pub flow: Option<Flow>,
+    /// A decision waiting for yes or no.
+    pub confirm: Option<Pending>,
+    /// The help overlay: the context it describes, and its scroll.
+    pub help: Option<(Context, usize)>,
+    pub message: Option<Message>,
+    /// Terminal columns and rows.
+    pub size: (u16, u16),
+    /// The store job being waited for, shown as "loading".
+    pub busy: Option<Job>,
+    pub quit: bool,
+    /// What the last decision did, said again when the next item opens.
+    carry: Option<String>,
+    outbox: Vec<Command>,
+}
+
+impl CurateApp {
+    pub fn new(curator: Person, options: CurateOptions, size: (u16, u16)) -> CurateApp {
+        let filter = CurationFilter {
+            dataset: options.dataset.clone(),
+            reason: options.reason,
+            department: options.department,
+        };
+        let queue = QueueView {
+            filter: filter.clone(),
+            ..QueueView::default()
+        };
+        CurateApp {
+            curator,
+            view: View::Queue,
+            queue,
+            case: None,
+            opening: None,
+            history: None,
+            history_of: None,
+            history_from: View::Queue,
+            stats: StatsView {
+                dataset: options.dataset,
+                ..StatsView::default()
+            },
+            anonymous: options.anonymous,
+            flow: None,
+            confirm: None,
+            help: None,
+            message: None,
+            size,
+            busy: Some(Job::Queue),
+            quit: false,
+            carry: None,
+            outbox: vec![Command::Queue(filter), Command::Datasets],
+        }
+    }
+
+    /// The store commands to send, oldest first.
+    pub fn take_commands(&mut self) -> Vec<Command> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    pub(super) fn send(&mut self, cmd: Command) {
+        self.outbox.push(cmd);
+    }
+
+    /// The screen area above the status bar.
+    pub fn main_area(&self) -> Rect {
+        let (w, h) = self.size;
+        Rect::new(0, 0, w, h.saturating_sub(2))
+    }
+
+    /// Where the keyboard is now.
+    pub fn context(&self) -> Context {
+        if self.help.is_some() {
+            return Context::Help;
+        }
+        if self.confirm.is_some() {
+            return Context::Confirm;
+        }
+        match self.view {
+            View::Queue => self.queue.context(),
+            View::Case => match &self.flow {
+                Some(f) => f.context(),
+                None => Context::Case,
+            },
+            View::History => Context::History,
+            View::Stats => Context::Stats,
+        }
+    }
+
+    /// A key, through the key table for the current context.
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        if let Some(a) = keymap::action_for(self.context(), key) {
+            // A message stays until the next key; then the key hints show again.
+            self.message = None;
+            self.update(a);
+        }
+    }
+
+    pub(super) fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub(super) fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::Resize(w, h) => self.size = (w, h),
+            Action::Quit => self.quit = true,
+            Action::ToggleHelp => {
+                self.help = match self.help {
+                    Some(_) => None,
+                    None => Some((self.context(), 0)),
+                }
+            }
+            Action::ToggleNames => {
+                self.anonymous = !self.anonymous;
+                self.info(if self.anonymous {
+                    "Reviewers' names hidden: Reviewer 1 and Reviewer 2"
+                } else {
+                    "Reviewers' names shown"
+                });
+            }
+            Action::Curation(reply) => self.reply(*reply),
+            other => self.route(other),
+        }
+    }
+
+    /// Actions that depend on where the keyboard is.
+    fn route(&mut self, action: Action) {
+        match self.context() {
+            Context::Help => {
+                if let Some((_, scroll)) = self.help.as_mut() {
+                    match action {
+                        Action::Up => *scroll = scroll.saturating_sub(1),
+                        Action::Down => *scroll += 1,
+                        _ => {}
+                    }
+                }
+            }
+            Context::Confirm => match action {
+                Action::Confirm => self.confirmed(),
+                Action::Cancel => {
+                    self.confirm = None;
+                    self.info("Not decided; change it or Esc to leave the decision");
+                }
+                _ => {}
+            },
+            _ => match self.view {
+                View::Queue => self.route_queue(action),
+                View::Case => match self.flow {
+                    Some(_) => self.update_flow(action),
+                    None => self.route_case(action),
+                },
+                View::History => self.route_history(action),
+                View::Stats => self.route_stats(action),
+            },
+        }
+    }
+
+    fn route_queue(&mut self, action: Action) {
+        let page = page_rows(self.main_area().height);
+        match self.queue.update(action, page) {
+            Ok(Some(req)) => self.queue_request(req),
+            Ok(None) => {}
+            Err(msg) => self.error(msg),
+        }
+    }
+
+    fn queue_request(&mut self, req: QueueRequest) {
+        match req {
+            QueueRequest::Reload => self.reload_queue(),
+            QueueRequest::Open(ds, id) => self.open(ds, id),
+            QueueRequest::History(ds, id) => self.open_history(ds, id, View::Queue),
+            QueueRequest::Stats => {
+                self.view = View::Stats;
+                self.load_stats();
+            }
+            QueueRequest::Quit => self.quit = true,
+        }
+    }
+
+    pub(super) fn reload_queue(&mut self) {
+        self.busy = Some(Job::Queue);
+        self.outbox.push(Command::Queue(self.queue.filter.clone()));
+    }
+
+    /// Opens an item, showing "loading" meanwhile.
+    pub(super) fn open(&mut self, dataset: String, item_id: String) {
+        self.case = None;
+        self.flow = None;
+        self.confirm = None;
+        self.view = View::Case;
+        self.busy = Some(Job::Open);
+        self.opening = Some((dataset.clone(), item_id.clone()));
+        self.outbox.push(Command::Open { dataset, item_id });
+    }
+
+    fn open_history(&mut self, dataset: String, item_id: String, from: View) {
+        self.history = None;
+        self.history_from = from;
+        self.view = View::History;
+        self.busy = Some(Job::History);
+        self.history_of = Some((dataset.clone(), item_id.clone()));
+        self.outbox.push(Command::History { dataset, item_id });
+    }
+
+    fn load_stats(&mut self) {
+        self.busy = Some(Job::Agreement);
+        self.stats.report = None;
+        self.outbox
+            .push(Command::Agreement(self.stats.dataset.clone()));
+    }
+
+    pub(super) fn back_to_queue(&mut self) {
+        self.case = None;
+        self.flow = None;
+        self.confirm = None;
+        self.opening = None;
+        self.view = View::Queue;
+        self.reload_queue();
+    }
+
+    fn route_case(&mut self, action: Action) {
+        let main = self.main_area();
+        let anonymous = self.anonymous;
+        let Some(c) = self.case.as_mut() else {
+            // Waiting for the item: only leaving makes sense.
+            if action == Action::Back {
+                self.back_to_queue();
+            }
+            return;
+        };
+        let areas = layout::case_areas(main);
+        let (pane, scroll) = match c.focus {
+            Pane::Item => (areas.item, &mut c.item_scroll),
+            Pane::Reviews => (areas.reviews, &mut c.reviews_scroll),
+        };
+        let vp = crate::tui::widgets::scroll_view::viewport(pane);
+        let page = vp.height.max(2) as isize - 1;
+        let delta = match action {
+            Action::Up => Some(-1),
+            Action::Down => Some(1),
+            Action::PageUp => Some(-page),
+            Action::PageDown => Some(page),
+            Action::Top => Some(isize::MIN / 2),
+            Action::Bottom => Some(isize::MAX / 2),
+            _ => None,
+        };
+        if let Some(delta) = delta {
+            let w = vp.width as usize;
+            let total = match c.focus {
+                Pane::Item => item_lines(&c.case.item, w).len(),
+                Pane::Reviews => super::case::review_lines(&c.case, anonymous, w).len(),
+            };
+            *scroll = clamp(*scroll, delta, total, vp.height as usize);
+            return;
+        }
+        match action {
+            Action::SwitchList => {
+                c.focus = match c.focus {
+                    Pane::Item => Pane::Reviews,
+                    Pane::Reviews => Pane::Item,
+                }
+            }
+            Action::AcceptItem => self.start_accept(),
+            Action::ReviseItem => self.start_revise(),
+            Action::DiscardItem => self.start_discard(),
+            Action::History => {
+                let (ds, id) = (c.case.item.dataset.clone(), c.case.item.id.clone());
+                self.open_history(ds, id, View::Case);
+            }
+            Action::Refresh => {
+                let (ds, id) = (c.case.item.dataset.clone(), c.case.item.id.clone());
+                self.open(ds, id);
+            }
+            Action::Back => {
+                self.back_to_queue();
+                self.info("Back at the queue; nothing was decided");
+            }
+            _ => {}
+        }
+    }
+
+    fn route_history(&mut self, action: Action) {
+        let anonymous = self.anonymous;
+        let vp = crate::tui::widgets::scroll_view::viewport(self.main_area());
+        let Some(h) = self.history.as_mut() else {
+            if action == Action::Back {
+                self.leave_history();
+            }
+            return;
+        };
+        let page = vp.height.max(2) as isize - 1;
+        let delta = match action {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -page,
+            Action::PageDown => page,
+            Action::Top => isize::MIN / 2,
+            Action::Bottom => isize::MAX / 2,
+            Action::Back => return self.leave_history(),
+            _ => return,
+        };
+        let total = history_lines(&h.history, anonymous, vp.width as usize).len();
+        h.scroll = clamp(h.scroll, delta, total, vp.height as usize);
+    }
+
+    fn leave_history(&mut self) {
+        self.history = None;
+        self.history_of = None;
+        match self.history_from {
+            View::Case if self.case.is_some() || self.opening.is_some() => self.view = View::Case,
+            _ => self.back_to_queue(),
+        }
+    }
+
+    fn route_stats(&mut self, action: Action) {
+        let page = self.main_area().height.saturating_sub(3).max(1);
+        let s = &mut self.stats;
+        match action {
+            Action::Up => s.scroll = s.scroll.saturating_sub(1),
+            Action::Down => s.scroll = s.scroll.saturating_add(1),
+            Action::PageUp => s.scroll = s.scroll.saturating_sub(page),
+            Action::PageDown => s.scroll = s.scroll.saturating_add(page),
+            Action::Top => s.scroll = 0,
+            Action::CycleDataset => {
+                let names = &self.queue.datasets;
+                s.dataset = match s
+                    .dataset
+                    .as_deref()
+                    .and_then(|d| names.iter().position(|n| n == d))
+                {
+                    None => names.first().cloned(),
+                    Some(i) => names.get(i + 1).cloned(),
+                };
+                s.scroll = 0;
+                self.load_stats();
+            }
+            Action::Refresh => self.load_stats(),
+            Action::Back => self.back_to_queue(),
+            _ => {}
+        }
+        // Stop at the last page, so scrolling back up starts at once.
+        if let Some(report) = &self.stats.report {
+            let max = crate::tui::screens::stats::max_scroll(
+                report,
+                self.stats.dataset.as_deref(),
+                self.main_area(),
+            );
+            self.stats.scroll = self.stats.scroll.min(max);
+        }
+    }
+
+    fn reply(&mut self, reply: Reply) {
+        match reply {
+            Reply::Queue(filter, q) => {
+                if filter == self.queue.filter {
+                    self.busy = self.busy.filter(|b| *b != Job::Queue);
+                }
+                self.queue.set(&filter, q);
+            }
+            Reply::Datasets(names) => self.queue.datasets = names,
+            Reply::Case(case) => {
+                let wanted = self
+                    .opening
+                    .as_ref()
+                    .is_some_and(|(ds, id)| *ds == case.item.dataset && *id == case.item.id);
+                if !wanted || self.view != View::Case {
+                    return;
+                }
+                self.busy = None;
+                self.opening = None;
+                let c = CaseView::new(case);
+                let now = format!(
+                    "{} (revision {}): {}",
+                    c.what(),
+                    c.case.revision_no,
+                    c.case.reasons.join(", ")
+                );
+                let text = match self.carry.take() {
+                    Some(before) => format!("{before}. Now {now}"),
+                    None => format!("Curating {now}"),
+                };
+                self.info(text);
+                self.case = Some(c);
+            }
+            Reply::NotWaiting { dataset, item_id } => {
+                if self.opening.as_ref() != Some(&(dataset.clone(), item_id.clone())) {
+                    return;
+                }
+                self.busy = None;
+                let lead = self
+                    .carry
+                    .take()
+                    .map_or(String::new(), |c| format!("{c}. "));
+                self.back_to_queue();
+                self.info(format!(
+                    "{lead}{dataset}/{item_id} is no longer waiting for a curator (decided or revised meanwhile)"
+                ));
+            }
+            Reply::Decided {
+                dataset,
+                item_id,
+                outcome,
+            } => self.decided(dataset, item_id, outcome),
+            Reply::History(h) => {
+                let wanted = self
+                    .history_of
+                    .as_ref()
+                    .is_some_and(|(ds, id)| *ds == h.dataset && *id == h.item_id);
+                if wanted && self.view == View::History {
+                    self.busy = None;
+                    self.history = Some(HistoryView {
+                        history: h,
+                        scroll: 0,
+                    });
+                }
+            }
+            Reply::NoHistory { dataset, item_id } => {
+                self.busy = None;
+                if self.view == View::History {
+                    self.leave_history();
+                }
+                self.error(format!("There is no item {dataset}/{item_id}"));
+            }
+            Reply::Agreement(ds, report) => {
+                if ds == self.stats.dataset {
+                    self.busy = None;
+                    self.stats.report = Some(report);
+                }
+            }
+            Reply::Failed(job, msg) => self.failed(job, msg),
+        }
+    }
+
+    fn decided(&mut self, dataset: String, item_id: String, outcome: DecideOutcome) {
+        self.busy = None;
+        self.flow = None;
+        self.confirm = None;
+        let what = format!("{dataset}/{item_id}");
+        let text = match outcome {
+            DecideOutcome::Accepted => format!("Accepted {what}"),
+            DecideOutcome::Discarded => format!("Discarded {what}"),
+            DecideOutcome::Revised {
+                revision_no,
+                fresh_eyes,
+            } => {
+                let who = if fresh_eyes {
+                    "two new reviewers"
+                } else {
+                    "two reviewers"
+                };
+                format!("Revised {what}: revision {revision_no} goes back to {who}")
+            }
+        };
+        self.info(text.clone());
+        match self.queue.next_after(&dataset, &item_id) {
+            Some((ds, id)) => {
+                self.carry = Some(text);
+                self.reload_queue();
+                self.open(ds, id);
+            }
+            None => {
+                self.back_to_queue();
+                self.info(format!(
+                    "{text}. Nothing else is waiting under these filters"
+                ));
+            }
+        }
+    }
+
+    fn failed(&mut self, job: Job, msg: String) {
+        match job {
+            Job::Open => {
+                self.busy = None;
+                if self.view == View::Case && self.case.is_none() {
+                    self.opening = None;
+                    self.view = View::Queue;
+                }
+            }
+            Job::History => {
+                self.busy = None;
+                if self.view == View::History && self.history.is_none() {
+                    self.leave_history();
+                }
+            }
+            Job::Queue | Job::Decide | Job::Agreement => self.busy = None,
+            Job::Datasets => {}
+        }
+        self.error(format!("{}: {msg}", job.failure()));
+    }
+}

@@ -1,0 +1,210 @@
+//! An item's whole history as one scrollable text: every revision with its diff against the
+//! one before, every review, every decision and every logged event, each with who and when.
+
+use super::queue::short_time;
+use crate::domain::curation::editable_text;
+use crate::domain::review::Verdict;
+use crate::store::{HistoryReview, ItemHistory};
+use crate::tui::text::{wrap_lines, wrap_plain};
+use crate::tui::widgets::department_picker::label;
+use crate::tui::widgets::{criteria, diff_view};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use std::collections::BTreeMap;
+
+pub struct HistoryView {
+    pub history: ItemHistory,
+    pub scroll: usize,
+}
+
+const HEADING: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+const SUB: Style = Style::new().add_modifier(Modifier::BOLD);
+const DIM: Style = Style::new().fg(Color::DarkGray);
+
+/// Reviewers' ids, or "Reviewer 1", "Reviewer 2"… in the order they first reviewed the item.
+struct Names {
+    aliases: BTreeMap<String, String>,
+}
+
+impl Names {
+    fn new(h: &ItemHistory, anonymous: bool) -> Names {
+        let mut aliases = BTreeMap::new();
+        if anonymous {
+            for r in &h.reviews {
+                let n = aliases.len() + 1;
+                aliases
+                    .entry(r.reviewer.clone())
+                    .or_insert_with(|| format!("Reviewer {n}"));
+            }
+        }
+        Names { aliases }
+    }
+
+    fn of<'a>(&'a self, id: &'a str) -> &'a str {
+        self.aliases.get(id).map_or(id, String::as_str)
+    }
+}
+
+pub fn history_lines(h: &ItemHistory, anonymous: bool, width: usize) -> Vec<Line<'static>> {
+    let width = width.max(10);
+    let names = Names::new(h, anonymous);
+    let mut out = Vec::new();
+    let finals = h.final_departments.as_ref().map_or("—".to_string(), |d| {
+        d.iter().map(|id| label(id)).collect::<Vec<_>>().join(", ")
+    });
+    out.extend(wrap_plain(
+        &format!(
+            "{}/{} is {}, at revision {}. Final departments: {finals}",
+            h.dataset, h.item_id, h.state, h.revision_no
+        ),
+        SUB,
+        width,
+    ));
+
+    section(
+        &mut out,
+        &format!("Revisions ({})", h.revisions.len()),
+        width,
+    );
+    let mut before: Option<String> = None;
+    for r in &h.revisions {
+        let hash: String = r.content_hash.chars().take(12).collect();
+        out.extend(wrap_plain(
+            &format!(
+                "Revision {} · {} · {} · {hash}",
+                r.revision_no,
+                r.source,
+                short_time(&r.created_at)
+            ),
+            SUB,
+            width,
+        ));
+        let now = editable_text(&r.body);
+        match &before {
+            None => out.extend(wrap_plain(&now, DIM, width)),
+            Some(b) => out.extend(diff_view::lines(b, &now, Some(2), width)),
+        }
+        before = Some(now);
+    }
+
+    section(&mut out, &format!("Reviews ({})", h.reviews.len()), width);
+    for r in &h.reviews {
+        review(&mut out, r, names.of(&r.reviewer), width);
+    }
+
+    section(
+        &mut out,
+        &format!("Decisions ({})", h.decisions.len()),
+        width,
+    );
+    if h.decisions.is_empty() {
+        out.push(Line::from(Span::styled("none yet", DIM)));
+    }
+    for d in &h.decisions {
+        let mut what = format!(
+            "{} · {} chose {} on revision {}",
+            short_time(&d.at),
+            names.of(&d.curator),
+            d.action,
+            d.revision_no
+        );
+        if let Some(ds) = &d.departments {
+            let ds: Vec<String> = ds.iter().map(|id| label(id)).collect();
+            what.push_str(&format!(" · departments: {}", ds.join(", ")));
+        }
+        if let Some(n) = d.new_revision {
+            what.push_str(&format!(" · new revision {n}"));
+        }
+        if let Some(reason) = &d.reason {
+            what.push_str(&format!(" · reason: {reason}"));
+        }
+        out.extend(wrap_plain(&what, Style::default(), width));
+    }
+
+    section(&mut out, &format!("Events ({})", h.events.len()), width);
+    for e in &h.events {
+        let rev = e
+            .revision_no
+            .map_or(String::new(), |n| format!(" · rev {n}"));
+        let lead = Span::styled(format!("{} ", short_time(&e.at)), DIM);
+        let what = format!("{} · {}{rev}", names.of(&e.actor), e.action);
+        let detail = e
+            .detail
+            .as_deref()
+            .map_or(String::new(), |d| format!(" {d}"));
+        out.extend(wrap_lines(
+            lead,
+            &[(&what, Style::default()), (&detail, DIM)],
+            width,
+        ));
+    }
+    out
+}
+
+fn section(out: &mut Vec<Line<'static>>, title: &str, width: usize) {
+    out.push(Line::default());
+    out.extend(wrap_plain(&format!("── {title}"), HEADING, width));
+}
+
+fn review(out: &mut Vec<Line<'static>>, r: &HistoryReview, who: &str, width: usize) {
+    let when = match &r.submitted_at {
+        Some(at) => format!("submitted {}", short_time(at)),
+        None => format!("claimed {}", short_time(&r.claimed_at)),
+    };
+    out.extend(wrap_plain(
+        &format!("Revision {} · {who} · {} · {when}", r.revision_no, r.status),
+        SUB,
+        width,
+    ));
+    let Some(c) = &r.content else {
+        if r.status == "submitted" {
+            out.extend(wrap_plain(
+                "  (hidden while the revision is in review)",
+                DIM,
+                width,
+            ));
+        }
+        return;
+    };
+    for (crit, v) in &c.verdicts {
+        let (tag, style, reason) = match v {
+            Verdict::Pass => ("pass ", criteria::PASS_STYLE, String::new()),
+            Verdict::Fail { reason } => ("FAIL ", criteria::FAIL_STYLE, format!(" — {reason}")),
+        };
+        out.extend(wrap_lines(
+            Span::raw("  "),
+            &[
+                (tag, style),
+                (
+                    &format!("{} {}", crit.title(), crit.title_zh()),
+                    Style::default(),
+                ),
+                (&reason, Style::default()),
+            ],
+            width,
+        ));
+    }
+    let depts: Vec<String> = c.departments.iter().map(|id| label(id)).collect();
+    out.extend(wrap_lines(
+        Span::raw("  "),
+        &[
+            ("Departments: ", DIM),
+            (&depts.join(", "), Style::default()),
+        ],
+        width,
+    ));
+    if let Some(comment) = &c.comment {
+        out.extend(wrap_lines(
+            Span::raw("  "),
+            &[("Comment: ", DIM), (comment, Style::default())],
+            width,
+        ));
+    }
+    if let Some(p) = &c.proposal {
+        out.extend(wrap_plain(
+            &format!("  Proposed a correction ({} lines)", p.lines().count()),
+            DIM,
+            width,
+        ));
+    }
+}

@@ -1,0 +1,132 @@
+//! `draw(&CurateApp)`: the whole frame from the state. Pure: no store, no changes.
+
+use super::app::{CurateApp, View};
+use super::case::{CaseView, Pane, review_lines};
+use super::history::history_lines;
+use super::layout::case_areas;
+use super::{decide_draw, queue};
+use crate::tui::keymap;
+use crate::tui::screens::stats::draw_stats;
+use crate::tui::widgets::item_view::item_lines;
+use crate::tui::widgets::status_bar::{self, Status};
+use crate::tui::widgets::{confirm, help, scroll_view};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::widgets::{Block, Paragraph};
+
+pub fn draw(frame: &mut Frame, app: &CurateApp) {
+    let [main, status] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(2)]).areas(frame.area());
+    match app.view {
+        View::Queue => queue::draw(frame, main, &app.queue),
+        View::Case => match &app.case {
+            Some(c) => {
+                draw_case(frame, main, c, app.anonymous, app.flow.is_none());
+                decide_draw::draw(frame, main, app);
+            }
+            None => waiting(frame, main, "Opening the item…"),
+        },
+        View::History => match &app.history {
+            Some(h) => {
+                let inner = scroll_view::viewport(main);
+                let lines = history_lines(&h.history, app.anonymous, inner.width as usize);
+                let title = format!(
+                    " History of {}/{} · q back ",
+                    h.history.dataset, h.history.item_id
+                );
+                scroll_view::draw(frame, main, &title, &lines, h.scroll, true);
+            }
+            None => waiting(frame, main, "Loading the history…"),
+        },
+        View::Stats => match &app.stats.report {
+            Some(r) => draw_stats(
+                frame,
+                main,
+                r,
+                app.stats.dataset.as_deref(),
+                app.stats.scroll,
+            ),
+            None => waiting(frame, main, "Counting agreement…"),
+        },
+    }
+    if app.confirm.is_some() {
+        let (title, body) = app.confirm_text();
+        confirm::draw(frame, main, title, &body);
+    }
+    if let Some((ctx, scroll)) = app.help {
+        help::draw(frame, main, ctx, scroll);
+    }
+    status_bar::draw(frame, status, &status_of(app));
+}
+
+fn waiting(frame: &mut Frame, area: Rect, msg: &str) {
+    let p = Paragraph::new(msg)
+        .style(Style::new().fg(Color::DarkGray))
+        .block(Block::bordered());
+    frame.render_widget(p, area);
+}
+
+fn draw_case(frame: &mut Frame, main: Rect, c: &CaseView, anonymous: bool, focused: bool) {
+    let a = case_areas(main);
+    let item = &c.case.item;
+    let title = format!(
+        " {} · {} · {} · rev {} ",
+        item.dataset,
+        item.body.kind(),
+        item.id,
+        c.case.revision_no
+    );
+    let w = scroll_view::viewport(a.item).width as usize;
+    let lines = item_lines(item, w);
+    let on_item = focused && c.focus == Pane::Item;
+    scroll_view::draw(frame, a.item, &title, &lines, c.item_scroll, on_item);
+
+    let w = scroll_view::viewport(a.reviews).width as usize;
+    let lines = review_lines(&c.case, anonymous, w);
+    let on_reviews = focused && c.focus == Pane::Reviews;
+    let title = " Reviews side by side · Tab switch pane · a accept · e revise · d discard ";
+    scroll_view::draw(
+        frame,
+        a.reviews,
+        title,
+        &lines,
+        c.reviews_scroll,
+        on_reviews,
+    );
+}
+
+fn status_of(app: &CurateApp) -> Status<'_> {
+    let place = match app.view {
+        View::Queue => "Curation queue".to_string(),
+        View::Case => match (&app.case, &app.opening) {
+            (Some(c), _) => format!(
+                "{} › {} · rev {}",
+                c.case.item.dataset, c.case.item.id, c.case.revision_no
+            ),
+            (None, Some((ds, id))) => format!("{ds} › {id}"),
+            (None, None) => String::new(),
+        },
+        View::History => match &app.history_of {
+            Some((ds, id)) => format!("History › {ds}/{id}"),
+            None => "History".into(),
+        },
+        View::Stats => format!(
+            "Agreement › {}",
+            app.stats.dataset.as_deref().unwrap_or("all datasets")
+        ),
+    };
+    let progress = if app.queue.loaded {
+        format!("{} waiting", app.queue.data.waiting)
+    } else {
+        String::new()
+    };
+    Status {
+        who: &app.curator.name,
+        place,
+        progress,
+        save: if app.anonymous { "names hidden" } else { "" },
+        message: app.message.as_ref().map(|m| (m.text.as_str(), m.error)),
+        hint: keymap::hint(app.context()),
+    }
+}

@@ -1,0 +1,494 @@
+//! The curation screen end to end: the real binary in a pseudo-terminal (120x40,
+//! TERM=xterm-256color), driven by keystrokes, its screen read back through a terminal
+//! emulator (vt100), and the database checked afterwards with rusqlite.
+//!
+//! The database: real CMExam items from sample-data, two annotators whose reviews of two
+//! items disagree (submitted with `medcurate reviews import`), and a curator.
+//! - Accept with chosen departments: the item is accepted with them, and the decision and
+//!   its event are recorded with the curator as actor; the terminal is restored.
+//! - Discard with a reason, then revise the next item from a reviewer's proposal edited by
+//!   keystrokes: the item is discarded, the other gets revision 2 and goes back to review.
+//! - An annotator is refused the screen, in words naming the role.
+//!
+//! Every wait polls the emulated screen for an expected string, with a 10 s limit.
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use rusqlite::Connection;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, BorrowedFd};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const COLS: u16 = 120;
+const ROWS: u16 = 40;
+const WAIT: Duration = Duration::from_secs(10);
+
+const Q1: &str = "cmexam_val_sample:2";
+const Q2: &str = "cmexam_val_sample:616";
+const FAIL_REASON: &str = "出血部位同样影响表现";
+const DISCARD_REASON: &str = "题目与临床实践不符";
+
+fn medcurate(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_medcurate"))
+        .arg("--db")
+        .arg(dir.join("t.db"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("MEDCURATE_DB")
+        .env("MEDCURATE_CONFIG", dir.join("config.toml"))
+        .output()
+        .unwrap()
+}
+
+fn cli(dir: &Path, args: &[&str]) -> String {
+    let out = medcurate(dir, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const PASS_ALL: &str = r#""natural_plausible":"pass","clinical_validity":"pass","answer_correctness":"pass","distractor_plausibility":"pass""#;
+
+/// The item body as the editor shows it (the text a proposal starts from).
+fn editable(id: &str) -> String {
+    let path = format!("{}/sample-data/CMExam.jsonl", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains(&format!("\"id\": \"{id}\"")))
+        .unwrap();
+    let raw = medcurate::import::native::parse(line).unwrap();
+    let item = medcurate::domain::validate::build_item(raw, "CMExam").unwrap();
+    medcurate::domain::curation::editable_text(&item.body)
+}
+
+/// CMExam from sample-data; dr-a and dr-b (annotators) disagree on Q1 and Q2; dr-b proposes
+/// a correction of Q2; cur is the curator.
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    cli(d, &["init"]);
+    for (id, name, role) in [
+        ("dr-a", "李医生", "annotator"),
+        ("dr-b", "王医生", "annotator"),
+        ("cur", "张主任", "curator"),
+    ] {
+        cli(d, &["people", "add", id, "--name", name, "--role", role]);
+    }
+    let items = format!("{}/sample-data/CMExam.jsonl", env!("CARGO_MANIFEST_DIR"));
+    cli(d, &["import", &items, "--dataset", "CMExam"]);
+    let a = format!(
+        "{{\"dataset\":\"CMExam\",\"item\":\"{Q1}\",\"verdicts\":{{{PASS_ALL}}},\"departments\":[\"gastroenterology\"]}}\n\
+         {{\"dataset\":\"CMExam\",\"item\":\"{Q2}\",\"verdicts\":{{{PASS_ALL}}},\"departments\":[\"otolaryngology\"]}}\n"
+    );
+    std::fs::write(d.join("a.jsonl"), a).unwrap();
+    cli(d, &["reviews", "import", "a.jsonl", "--as", "dr-a"]);
+    let fail = format!(
+        r#""natural_plausible":"pass","clinical_validity":"pass","answer_correctness":{{"fail":"{FAIL_REASON}"}},"distractor_plausibility":"pass""#
+    );
+    let proposal = editable(Q2).replace("哪项是错误的", "哪项是错误的？");
+    let b = [
+        serde_json::json!({
+            "dataset": "CMExam", "item": Q1,
+            "verdicts": serde_json::from_str::<serde_json::Value>(&format!("{{{fail}}}")).unwrap(),
+            "departments": ["gastroenterology", "hematology"],
+            "comment": "答案值得商榷",
+        }),
+        serde_json::json!({
+            "dataset": "CMExam", "item": Q2,
+            "verdicts": serde_json::from_str::<serde_json::Value>(&format!("{{{fail}}}")).unwrap(),
+            "departments": ["otolaryngology"],
+            "proposal": proposal,
+        }),
+    ];
+    let b: Vec<String> = b.iter().map(|v| v.to_string()).collect();
+    std::fs::write(d.join("b.jsonl"), b.join("\n") + "\n").unwrap();
+    let out = cli(d, &["reviews", "import", "b.jsonl", "--as", "dr-b"]);
+    assert!(out.contains("2 sent to curation"), "{out}");
+    dir
+}
+
+/// The binary running in a pseudo-terminal, and what it has drawn so far (as in
+/// tests/e2e_review.rs: all pty I/O through one duplicate of the master, on this thread).
+struct Tui {
+    child: Box<dyn Child + Send + Sync>,
+    _master: Box<dyn MasterPty + Send>,
+    io: File,
+    screen: vt100::Parser,
+    raw: Vec<u8>,
+    eof: bool,
+}
+
+impl Tui {
+    fn spawn(dir: &Path, args: &[&str]) -> Tui {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_medcurate"));
+        cmd.arg("--db");
+        cmd.arg(dir.join("t.db"));
+        cmd.args(args);
+        cmd.cwd(dir);
+        cmd.env_remove("MEDCURATE_DB");
+        cmd.env("MEDCURATE_CONFIG", dir.join("config.toml"));
+        cmd.env("TERM", "xterm-256color");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let fd = pair.master.as_raw_fd().expect("a unix pty master");
+        // SAFETY: `fd` is the master's descriptor, open for as long as `pair.master` lives.
+        let io = unsafe { BorrowedFd::borrow_raw(fd) }
+            .try_clone_to_owned()
+            .unwrap();
+        Tui {
+            child,
+            _master: pair.master,
+            io: File::from(io),
+            screen: vt100::Parser::new(ROWS.try_into().unwrap(), COLS.try_into().unwrap(), 0),
+            raw: Vec::new(),
+            eof: false,
+        }
+    }
+
+    fn pump(&mut self, timeout: Duration) {
+        if self.eof {
+            return;
+        }
+        let mut pfd = libc::pollfd {
+            fd: self.io.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = timeout.as_millis().min(1000) as libc::c_int;
+        // SAFETY: one valid pollfd.
+        if unsafe { libc::poll(&mut pfd, 1, ms) } <= 0 {
+            return;
+        }
+        let mut buf = [0u8; 16384];
+        match self.io.read(&mut buf) {
+            Ok(0) => self.eof = true,
+            Ok(k) => {
+                self.screen.process(&buf[..k]);
+                self.raw.extend_from_slice(&buf[..k]);
+            }
+            Err(e) if e.raw_os_error() == Some(libc::EIO) => self.eof = true,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => panic!("reading the pty: {e}"),
+        }
+    }
+
+    fn text(&self) -> String {
+        self.screen.screen().contents()
+    }
+
+    fn wait_for(&mut self, needle: &str) {
+        let start = Instant::now();
+        loop {
+            if self.text().contains(needle) {
+                return;
+            }
+            if start.elapsed() > WAIT || self.eof {
+                panic!(
+                    "{} waiting for {needle:?}; the screen:\n{}",
+                    if self.eof {
+                        "the program ended"
+                    } else {
+                        "timed out"
+                    },
+                    self.text()
+                );
+            }
+            self.pump(Duration::from_millis(100));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.io.write_all(keys.as_bytes()).unwrap();
+        self.io.flush().unwrap();
+    }
+
+    fn termios(&self) -> libc::termios {
+        // SAFETY: a zeroed termios is a valid out-parameter for tcgetattr.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: the descriptor is open and `t` is valid.
+        assert_eq!(unsafe { libc::tcgetattr(self.io.as_raw_fd(), &mut t) }, 0);
+        t
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                while !self.eof && start.elapsed() < WAIT {
+                    self.pump(Duration::from_millis(50));
+                }
+                return status;
+            }
+            assert!(
+                start.elapsed() < WAIT,
+                "no exit; the screen:\n{}",
+                self.text()
+            );
+            self.pump(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        // Never leave the program behind when a test fails.
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// (state, departments) of an item.
+fn item(d: &Path, id: &str) -> (String, Option<String>) {
+    let conn = Connection::open(d.join("t.db")).unwrap();
+    conn.query_row(
+        "SELECT state, departments FROM items WHERE ext_id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .unwrap()
+}
+
+/// (curator, action, departments, reason, new_revision) of the item's decisions.
+type DecisionRow = (String, String, Option<String>, Option<String>, Option<i64>);
+
+fn decisions(d: &Path, id: &str) -> Vec<DecisionRow> {
+    let conn = Connection::open(d.join("t.db")).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT x.curator, x.action, x.departments, x.reason, x.new_revision
+             FROM decisions x JOIN items i ON i.id = x.item_id WHERE i.ext_id = ?1 ORDER BY x.id",
+        )
+        .unwrap();
+    stmt.query_map([id], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })
+    .unwrap()
+    .collect::<rusqlite::Result<_>>()
+    .unwrap()
+}
+
+/// (actor, action) of the item's curator events.
+fn curator_events(d: &Path, id: &str) -> Vec<(String, String)> {
+    let conn = Connection::open(d.join("t.db")).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT e.actor, e.action FROM events e JOIN items i ON i.id = e.item_id
+             WHERE i.ext_id = ?1 AND e.action LIKE 'curator_%' ORDER BY e.id",
+        )
+        .unwrap();
+    stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn a_dispute_accepted_with_chosen_departments_is_recorded() {
+    let dir = setup();
+    let d = dir.path();
+    let mut tui = Tui::spawn(d, &["curate", "--as", "cur"]);
+    tui.wait_for("张主任");
+    tui.wait_for(&format!("CMExam/{Q1}"));
+    tui.wait_for("Waiting 2");
+    assert_eq!(tui.termios().c_lflag & libc::ICANON, 0, "raw mode");
+
+    // Open the first item: both reviews side by side, the difference marked.
+    tui.send("\r");
+    tui.wait_for("上消化道出血可单纯表现为呕血或黑便");
+    tui.wait_for("Reviewer 1 · 李医生 (dr-a)");
+    tui.wait_for("Reviewer 2 · 王医生 (dr-b)");
+    tui.wait_for("≠ Answer correctness 答案正确");
+    tui.wait_for(FAIL_REASON);
+    // Anonymous at a key.
+    tui.send("n");
+    tui.wait_for("names hidden");
+    assert!(!tui.text().contains("李医生"), "{}", tui.text());
+
+    // Accept: the union is prefilled; untag hematology through the search, in Chinese.
+    tui.send("a");
+    tui.wait_for("Tagged (2/3): Gastroenterology 消化内科, Hematology 血液内科");
+    tui.send("/");
+    tui.send("血液内科");
+    tui.send("\r"); // keep the search
+    tui.send(" "); // untag the department under the cursor
+    tui.wait_for("Untagged Hematology 血液内科");
+    tui.send("a");
+    tui.wait_for(&format!("Accept CMExam/{Q1} as it is"));
+    tui.wait_for("Final departments: Gastroenterology 消化内科");
+    tui.send("y");
+    tui.wait_for(&format!("Accepted CMExam/{Q1}"));
+    // The next item of the queue follows.
+    tui.wait_for("以下关于上颌窦癌的叙述");
+    tui.send("q");
+    tui.wait_for("Back at the queue");
+    tui.wait_for("Waiting 1");
+    tui.send("q");
+    let status = tui.wait_exit();
+    assert!(status.success(), "{status:?}");
+
+    // The terminal is restored.
+    assert!(!tui.screen.screen().alternate_screen());
+    assert!(!tui.screen.screen().hide_cursor());
+    assert_ne!(
+        tui.termios().c_lflag & libc::ICANON,
+        0,
+        "cooked mode is back"
+    );
+    let tail = String::from_utf8_lossy(&tui.raw[tui.raw.len().saturating_sub(40)..]).into_owned();
+    assert!(tail.contains("\x1b[?1049l"), "{tail:?}");
+
+    assert_eq!(
+        item(d, Q1),
+        ("accepted".into(), Some(r#"["gastroenterology"]"#.into()))
+    );
+    assert_eq!(
+        decisions(d, Q1),
+        vec![(
+            "cur".into(),
+            "accept".into(),
+            Some(r#"["gastroenterology"]"#.into()),
+            None,
+            None
+        )]
+    );
+    assert_eq!(
+        curator_events(d, Q1),
+        vec![("cur".into(), "curator_accept".into())]
+    );
+    assert_eq!(item(d, Q2).0, "needs_curation");
+}
+
+#[test]
+fn a_discard_with_a_reason_then_a_revision_from_a_proposal() {
+    let dir = setup();
+    let d = dir.path();
+    let mut tui = Tui::spawn(
+        d,
+        &["curate", "--as", "cur", "--reason", "criteria_disagree"],
+    );
+    tui.wait_for(&format!("CMExam/{Q2}"));
+    tui.send("\r");
+    tui.wait_for("≠ Answer correctness 答案正确");
+
+    // Discard: a reason is required, then the confirm step.
+    tui.send("d");
+    tui.wait_for("Why discard this item?");
+    tui.send("\r");
+    tui.wait_for("A discard needs a reason");
+    tui.send(DISCARD_REASON);
+    tui.send("\r");
+    tui.wait_for(&format!("Discard CMExam/{Q1}?"));
+    tui.send("y");
+    tui.wait_for(&format!("Discarded CMExam/{Q1}"));
+
+    // The next item opens; revise it from dr-b's proposal, with one more edit typed.
+    tui.wait_for("以下关于上颌窦癌的叙述");
+    tui.wait_for("Correction proposed by 王医生 (dr-b)");
+    tui.send("e");
+    tui.wait_for("Start the revision from");
+    tui.send("j\r");
+    tui.wait_for("Revising, from the correction Reviewer 2 proposed");
+    // Third line is the stem: go to its end, before `",`, and add to it.
+    tui.send("\x1b[B\x1b[B\x1b[F\x1b[D\x1b[D");
+    tui.send("（修订）");
+    tui.wait_for("哪项是错误的？（修订）");
+    tui.send("\x13"); // Ctrl-S: check, then confirm
+    tui.wait_for("Save your edit of CMExam/");
+    tui.wait_for("1 line removed, 1 line added.");
+    tui.send("y");
+    tui.wait_for(&format!(
+        "Revised CMExam/{Q2}: revision 2 goes back to two reviewers"
+    ));
+    tui.wait_for("Nothing waiting under these filters");
+    tui.send("q");
+    assert!(tui.wait_exit().success());
+
+    assert_eq!(item(d, Q1).0, "discarded");
+    assert_eq!(
+        decisions(d, Q1),
+        vec![(
+            "cur".into(),
+            "discard".into(),
+            None,
+            Some(DISCARD_REASON.into()),
+            None
+        )]
+    );
+    assert_eq!(
+        curator_events(d, Q1),
+        vec![("cur".into(), "curator_discard".into())]
+    );
+    assert_eq!(item(d, Q2).0, "in_review");
+    assert_eq!(
+        decisions(d, Q2),
+        vec![("cur".into(), "revise".into(), None, None, Some(2))]
+    );
+    assert_eq!(
+        curator_events(d, Q2),
+        vec![("cur".into(), "curator_revise".into())]
+    );
+    let conn = Connection::open(d.join("t.db")).unwrap();
+    let (body, author): (String, String) = conn
+        .query_row(
+            "SELECT r.body, r.author FROM revisions r JOIN items i ON i.id = r.item_id
+             WHERE i.ext_id = ?1 AND r.revision_no = 2",
+            [Q2],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(author, "cur");
+    assert!(
+        body.contains("以下关于上颌窦癌的叙述，哪项是错误的？（修订）"),
+        "{body}"
+    );
+}
+
+#[test]
+fn an_annotator_is_refused_the_curation_screen() {
+    let dir = setup();
+    let d = dir.path();
+    let out = medcurate(d, &["curate", "--as", "dr-a"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("curator"), "{err}");
+    // Nothing was decided.
+    assert!(decisions(d, Q1).is_empty());
+}
+
+#[test]
+fn sigterm_ends_the_screen_cleanly() {
+    let dir = setup();
+    let d = dir.path();
+    let mut tui = Tui::spawn(d, &["curate", "--as", "cur", "--anonymous"]);
+    tui.wait_for(&format!("CMExam/{Q1}"));
+    tui.send("\r");
+    tui.wait_for("Reviewer 2");
+    assert!(!tui.text().contains("王医生"), "{}", tui.text());
+    let pid = tui.child.process_id().unwrap();
+    // SAFETY: signalling our own child by its pid.
+    unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) };
+    assert!(tui.wait_exit().success());
+    assert!(!tui.screen.screen().alternate_screen());
+    assert_ne!(
+        tui.termios().c_lflag & libc::ICANON,
+        0,
+        "cooked mode is back"
+    );
+    assert_eq!(item(d, Q1).0, "needs_curation");
+}
