@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod domain;
 pub mod import;
+pub mod release;
 pub mod sample;
 pub mod store;
 pub mod synth;

@@ -1,6 +1,7 @@
 //! The command line: clap definitions here, one file per command.
 
 mod agreement;
+mod calibration;
 mod curate;
 mod demo;
 mod demo_reviews;
@@ -10,8 +11,11 @@ mod import;
 mod init;
 mod paths;
 mod people;
+mod plan;
+mod release;
 mod review;
 mod reviews;
+mod sample;
 mod settings;
 mod status;
 
@@ -58,6 +62,17 @@ pub enum Command {
     /// Reviews made outside the terminal, and the export of settled reviews
     #[command(subcommand)]
     Reviews(reviews::ReviewsCommand),
+    /// Calibration models' results, and the difficulty they give
+    #[command(subcommand)]
+    Calibration(calibration::CalibrationCommand),
+    /// Check a benchmark plan against the accepted pool
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
+    /// Draw a stratified sample for a plan (kept as a draft), or show one
+    Sample(sample::SampleArgs),
+    /// Freeze, export and verify releases
+    #[command(subcommand)]
+    Release(release::ReleaseCommand),
     /// Show or change workspace settings (e.g. how long a review claim lasts)
     Settings(settings::SettingsArgs),
     /// Set up a demo workspace with the built-in sample items and open the review screen
@@ -77,6 +92,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::History(args) => history::run(&paths::resolve(db)?, args),
         Command::Agreement(args) => agreement::run(&paths::resolve(db)?, args),
         Command::Reviews(cmd) => reviews::run(&paths::resolve(db)?, cmd),
+        Command::Calibration(cmd) => calibration::run(&paths::resolve(db)?, cmd),
+        Command::Plan(cmd) => plan::run(&paths::resolve(db)?, cmd),
+        Command::Sample(args) => sample::run(&paths::resolve(db)?, args),
+        Command::Release(cmd) => release::run(&paths::resolve(db)?, cmd),
         Command::Settings(args) => settings::run(&paths::resolve(db)?, args),
         Command::Demo => demo::run(match db {
             Some(p) => p,

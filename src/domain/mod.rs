@@ -11,6 +11,7 @@ pub mod identity;
 pub mod item;
 pub mod people;
 pub mod plan;
+pub mod release;
 pub mod review;
 pub mod rng;
 pub mod sampling;

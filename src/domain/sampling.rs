@@ -86,6 +86,12 @@ impl SampleOutcome {
             }
         }
         for d in &self.difficulties {
+            if d.difficulty.is_none() && d.target.is_some() && d.achieved > 0 {
+                out.push(format!(
+                    "{} sampled items have no difficulty, so the mix cannot count them; rate them with `medcurate calibration import`",
+                    d.achieved
+                ));
+            }
             if let Some(t) = d.target
                 && d.achieved < t
             {

@@ -5,6 +5,7 @@
 //! each with its reasons, to a rejects file.
 
 pub mod adapters;
+pub mod calibration;
 mod lines;
 pub mod native;
 mod prepare;

@@ -118,8 +118,9 @@ impl ImportWriter<'_> {
         let inserted = self
             .tx
             .prepare_cached(
-                "INSERT INTO items (dataset_id, ext_id, kind, revision_no, difficulty, created_at)
-                 VALUES (?1, ?2, ?3, 1, ?4, ?5)
+                "INSERT INTO items (dataset_id, ext_id, kind, revision_no, difficulty,
+                                    difficulty_source, created_at)
+                 VALUES (?1, ?2, ?3, 1, ?4, CASE WHEN ?4 IS NULL THEN NULL ELSE 'import' END, ?5)
                  ON CONFLICT (dataset_id, ext_id) DO NOTHING",
             )?
             .execute(params![
@@ -172,6 +173,7 @@ impl ImportWriter<'_> {
         self.tx
             .prepare_cached(
                 "UPDATE items SET revision_no = ?2, state = 'in_review', difficulty = ?3,
+                 difficulty_source = CASE WHEN ?3 IS NULL THEN NULL ELSE 'import' END,
                  active_reviews = 0 WHERE id = ?1",
             )?
             .execute(params![item_id, next, difficulty])?;

@@ -5,16 +5,20 @@
 //! instead of failing half-way through.
 
 mod agreement;
+mod calibration;
 pub mod clock;
 mod curation;
 mod import_writer;
 mod items;
 pub mod migrations;
 mod people;
+mod releases;
 mod review_export;
 mod reviews;
+mod samples;
 mod status;
 
+pub use calibration::CalibrationSummary;
 pub use curation::{
     CaseReview, CurationCase, CurationFilter, CurationQueue, CurationRow, DecideOutcome,
     HistoryDecision, HistoryEvent, HistoryReview, HistoryRevision, ItemHistory, REASON_IDS,
@@ -27,6 +31,7 @@ pub use reviews::{
     Assignment, DEFAULT_LEASE_HOURS, ExternalReview, LEASE_SETTING, MyReview, QueueRow,
     ReviewStatus, SubmitOutcome,
 };
+pub use samples::{NewSampleItem, PoolRow, StoredSample};
 pub use status::DatasetStatus;
 
 use anyhow::{Context, Result};

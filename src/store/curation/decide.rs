@@ -96,7 +96,8 @@ impl Store {
                 )?
                 .execute(params![rowid, next, json, hash, curator, now])?;
                 tx.prepare_cached(
-                    "UPDATE items SET revision_no = ?2, difficulty = ?3, active_reviews = 0
+                    "UPDATE items SET revision_no = ?2, difficulty = ?3, active_reviews = 0,
+                     difficulty_source = CASE WHEN ?3 IS NULL THEN NULL ELSE 'import' END
                      WHERE id = ?1",
                 )?
                 .execute(params![

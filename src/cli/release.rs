@@ -1,0 +1,118 @@
+//! `medcurate release freeze|export|verify`.
+
+use crate::cli::identity::act_as;
+use crate::domain::people::Role;
+use crate::release::files::write_dir;
+use crate::release::freeze::freeze;
+use crate::release::verify::verify;
+use crate::store::Store;
+use anyhow::{Result, bail};
+use clap::Subcommand;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Subcommand)]
+pub enum ReleaseCommand {
+    /// Freeze a draft sample as a release and write its files (it never changes afterwards)
+    Freeze {
+        /// The sample's name
+        name: String,
+        /// The release's version, X.Y.Z
+        #[arg(long)]
+        version: String,
+        /// A new or empty directory for the files
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Skip the confirm question
+        #[arg(long)]
+        yes: bool,
+        /// The maintainer freezing it
+        #[arg(long = "as", value_name = "ID")]
+        as_id: Option<String>,
+    },
+    /// Write a frozen release's files again, byte for byte
+    Export {
+        name: String,
+        /// A new or empty directory for the files
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Recheck a release directory against its datapackage.json; exits 1 naming what differs
+    Verify { dir: PathBuf },
+}
+
+pub fn run(db: &Path, cmd: ReleaseCommand) -> Result<()> {
+    match cmd {
+        ReleaseCommand::Freeze {
+            name,
+            version,
+            out,
+            yes,
+            as_id,
+        } => {
+            let mut store = Store::open_existing(db)?;
+            let me = act_as(&store, as_id.as_deref(), Role::Maintainer)?;
+            if out.exists() && std::fs::read_dir(&out)?.next().is_some() {
+                bail!(
+                    "{} is not empty; give a new or empty directory",
+                    out.display()
+                );
+            }
+            if !yes && !confirm(&name, &version)? {
+                bail!("not frozen");
+            }
+            let files = freeze(&mut store, &me.id, &name, &version)?;
+            write_dir(&out, &files)?;
+            println!(
+                "froze {name} as version {version}: {} file(s) in {}",
+                files.len(),
+                out.display()
+            );
+            Ok(())
+        }
+        ReleaseCommand::Export { name, out } => {
+            let store = Store::open_existing(db)?;
+            let Some((version, files)) = store.release_files(&name)? else {
+                bail!(
+                    "there is no frozen release {name}; `medcurate sample list` lists samples and releases"
+                );
+            };
+            write_dir(&out, &files)?;
+            println!(
+                "wrote release {name} {version}: {} file(s) in {}",
+                files.len(),
+                out.display()
+            );
+            Ok(())
+        }
+        ReleaseCommand::Verify { dir } => {
+            let v = verify(&dir)?;
+            if v.problems.is_empty() {
+                println!(
+                    "{}: {} file(s) and {} item(s) match datapackage.json",
+                    dir.display(),
+                    v.files,
+                    v.items
+                );
+                Ok(())
+            } else {
+                for p in &v.problems {
+                    eprintln!("differs: {p}");
+                }
+                bail!("{} difference(s) from datapackage.json", v.problems.len());
+            }
+        }
+    }
+}
+
+/// Asks on the terminal; without one, `--yes` is required.
+fn confirm(name: &str, version: &str) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        bail!("freezing {name} cannot be undone; pass --yes to confirm");
+    }
+    print!("Freeze {name} as version {version}? A frozen release never changes. [y/N] ");
+    std::io::stdout().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}

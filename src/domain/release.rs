@@ -1,0 +1,269 @@
+//! A release's files, built from the pinned items alone: one JSONL file per dataset (items
+//! sorted by id), a dataset card (README.md) and `datapackage.json` (Frictionless Data) with
+//! every file's size, SHA-256 and count. Nothing here reads a clock, so the same items, plan
+//! and seed give the same bytes.
+
+mod card;
+
+use super::agreement::{AgreementReport, Verdicts};
+use super::hash::sha256_hex;
+use super::item::{Content, Difficulty, ItemBody};
+use super::review::{Criterion, ReviewContent, Verdict};
+use super::rng::SplitMix64;
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+/// How many shuffled presentations each mcq item carries (paper 3.6.1).
+pub const PERMUTATIONS: usize = 3;
+
+/// A submitted review behind a released item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReleaseReview {
+    pub reviewer: String,
+    pub submitted_at: String,
+    pub content: ReviewContent,
+}
+
+/// The curator's decision behind a released item, if a curator accepted it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseDecision {
+    pub curator: String,
+    pub at: String,
+}
+
+/// One item as pinned in the sample.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReleaseItem {
+    pub dataset: String,
+    pub id: String,
+    pub revision_no: i64,
+    pub content_hash: String,
+    pub body: ItemBody,
+    pub departments: Vec<String>,
+    pub difficulty: Option<Difficulty>,
+    pub reviews: Vec<ReleaseReview>,
+    pub decision: Option<ReleaseDecision>,
+}
+
+/// Target against achieved for one dataset, from the sampling report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatasetSummary {
+    pub dataset: String,
+    pub kind: String,
+    pub target: u64,
+    pub achieved: u64,
+    pub shortfalls: Vec<String>,
+}
+
+/// Everything a release is built from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReleaseInput {
+    pub name: String,
+    pub version: String,
+    /// The plan's own name (e.g. MLB) and where it came from (e.g. `mlb` or a file name).
+    pub plan_name: String,
+    pub plan_ref: String,
+    pub difficulty_target: Option<(f64, f64, f64)>,
+    pub seed: u64,
+    pub datasets: Vec<DatasetSummary>,
+    pub items: Vec<ReleaseItem>,
+}
+
+/// One file of a release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A dataset name usable as a file name, or why not.
+pub fn file_name(dataset: &str) -> Result<String, String> {
+    let bad = dataset.is_empty()
+        || dataset.starts_with('.')
+        || dataset.chars().any(|c| {
+            matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control()
+        });
+    if bad {
+        return Err(format!(
+            "dataset {dataset:?} cannot be a file name in a release; rename it"
+        ));
+    }
+    Ok(format!("{dataset}.jsonl"))
+}
+
+/// A Frictionless name: lower case letters, digits, `-`, `_`, `.`.
+fn slug(s: &str, fallback: &str) -> String {
+    let out: String = s
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let out = out.trim_matches('-').to_string();
+    if out.is_empty() {
+        fallback.to_string()
+    } else {
+        out
+    }
+}
+
+/// Three shuffles of an mcq item's option labels, drawn from the seed and the item.
+pub fn option_permutations(
+    seed: u64,
+    dataset: &str,
+    id: &str,
+    labels: &[String],
+) -> Vec<Vec<String>> {
+    let mut rng = SplitMix64::derived(seed, &format!("permutation\u{1f}{dataset}\u{1f}{id}"));
+    (0..PERMUTATIONS)
+        .map(|_| {
+            let mut p = labels.to_vec();
+            rng.shuffle(&mut p);
+            p
+        })
+        .collect()
+}
+
+fn verdicts_of(c: &ReviewContent) -> Verdicts {
+    std::array::from_fn(|k| c.verdicts.get(&Criterion::ALL[k]).map(Verdict::passed))
+}
+
+/// One released item as its JSON line.
+fn item_line(it: &ReleaseItem, seed: u64) -> Value {
+    let mut obj: Map<String, Value> = match serde_json::to_value(&it.body) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    let source = obj.remove("provenance").unwrap_or_else(|| json!({}));
+    obj.remove("suggested_departments");
+    obj.remove("difficulty");
+    obj.insert("attributes".into(), json!(it.body.attributes));
+    obj.insert("id".into(), json!(it.id));
+    obj.insert("dataset".into(), json!(it.dataset));
+    obj.insert("departments".into(), json!(it.departments));
+    obj.insert(
+        "difficulty".into(),
+        json!(it.difficulty.map(Difficulty::as_str)),
+    );
+    let reviews: Vec<Value> = it
+        .reviews
+        .iter()
+        .map(|r| {
+            let mut v = serde_json::to_value(&r.content).unwrap_or_default();
+            v["reviewer"] = json!(r.reviewer);
+            v["submitted_at"] = json!(r.submitted_at);
+            v
+        })
+        .collect();
+    obj.insert(
+        "provenance".into(),
+        json!({
+            "source": source,
+            "revision": it.revision_no,
+            "content_hash": it.content_hash,
+            "reviews": reviews,
+            "decision": it.decision.as_ref().map(|d| json!({
+                "curator": d.curator, "action": "accept", "at": d.at,
+            })),
+        }),
+    );
+    if let Content::Mcq(m) = &it.body.content {
+        let labels: Vec<String> = m.options.iter().map(|o| o.label.clone()).collect();
+        obj.insert(
+            "option_permutations".into(),
+            json!(option_permutations(seed, &it.dataset, &it.id, &labels)),
+        );
+    }
+    Value::Object(obj)
+}
+
+/// Builds every file of the release: data files in dataset order, then README.md, then
+/// datapackage.json. Fails only on a dataset name that cannot be a file name.
+pub fn build(input: &ReleaseInput) -> Result<Vec<ReleaseFile>, String> {
+    let mut by_dataset: BTreeMap<&str, Vec<&ReleaseItem>> = BTreeMap::new();
+    for it in &input.items {
+        by_dataset.entry(it.dataset.as_str()).or_default().push(it);
+    }
+    let mut files = Vec::new();
+    let mut resources = Vec::new();
+    let mut agreement = AgreementReport::default();
+    for (dataset, mut items) in by_dataset {
+        // A plan dataset the workspace could not supply has no file; the card lists it.
+        if items.is_empty() {
+            continue;
+        }
+        items.sort_by(|a, b| a.id.cmp(&b.id));
+        let path = file_name(dataset)?;
+        let mut bytes = Vec::new();
+        for it in &items {
+            bytes.extend_from_slice(item_line(it, input.seed).to_string().as_bytes());
+            bytes.push(b'\n');
+            if let [a, b] = it.reviews.as_slice() {
+                let da: Vec<&str> = a.content.departments.iter().map(String::as_str).collect();
+                let db: Vec<&str> = b.content.departments.iter().map(String::as_str).collect();
+                agreement.add_pair(
+                    dataset,
+                    &a.reviewer,
+                    &b.reviewer,
+                    &verdicts_of(&a.content),
+                    &verdicts_of(&b.content),
+                    &da,
+                    &db,
+                );
+            }
+        }
+        resources.push(json!({
+            "name": slug(dataset, &format!("dataset-{}", resources.len() + 1)),
+            "path": path,
+            "format": "jsonl",
+            "mediatype": "application/jsonl",
+            "encoding": "utf-8",
+            "bytes": bytes.len(),
+            "hash": format!("sha256:{}", sha256_hex(&bytes)),
+            "count": items.len(),
+        }));
+        files.push(ReleaseFile { path, bytes });
+    }
+    let readme = card::render(input, &agreement).into_bytes();
+    let package = json!({
+        "profile": "data-package",
+        "name": slug(&input.name, "release"),
+        "title": input.name,
+        "version": input.version,
+        "description": format!(
+            "{} items of the {} benchmark plan, sampled from physician-reviewed items with seed {}; see README.md",
+            input.items.len(), input.plan_name, input.seed
+        ),
+        "resources": resources,
+        "medcurate": {
+            "plan": input.plan_name,
+            "plan_source": input.plan_ref,
+            "seed": input.seed,
+            "count": input.items.len(),
+            "card": {
+                "path": "README.md",
+                "bytes": readme.len(),
+                "hash": format!("sha256:{}", sha256_hex(&readme)),
+            },
+        },
+    });
+    files.push(ReleaseFile {
+        path: "README.md".into(),
+        bytes: readme,
+    });
+    let mut pkg = serde_json::to_string_pretty(&package).unwrap_or_default();
+    pkg.push('\n');
+    files.push(ReleaseFile {
+        path: "datapackage.json".into(),
+        bytes: pkg.into_bytes(),
+    });
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests;

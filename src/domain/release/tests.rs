@@ -1,0 +1,152 @@
+use super::*;
+use crate::domain::item::{Mcq, McqOption};
+
+fn mcq(id: &str) -> ReleaseItem {
+    let mut r = ReviewContent::default();
+    for c in [
+        Criterion::NaturalPlausible,
+        Criterion::ClinicalValidity,
+        Criterion::AnswerCorrectness,
+        Criterion::DistractorPlausibility,
+    ] {
+        r.verdicts.insert(c, Verdict::Pass);
+    }
+    r.departments = vec!["cardiology".into()];
+    ReleaseItem {
+        dataset: "CMExam".into(),
+        id: id.into(),
+        revision_no: 1,
+        content_hash: "h".into(),
+        body: ItemBody {
+            content: Content::Mcq(Mcq {
+                stem: "高血压首选哪类药物？".into(),
+                options: ["A", "B", "C", "D"]
+                    .iter()
+                    .map(|l| McqOption {
+                        label: l.to_string(),
+                        text: format!("选项{l}"),
+                    })
+                    .collect(),
+                answer: vec!["A".into()],
+                explanation: None,
+            }),
+            provenance: Map::new(),
+            attributes: Default::default(),
+            suggested_departments: vec!["cardiology".into()],
+            difficulty: Some(Difficulty::Easy),
+        },
+        departments: vec!["cardiology".into()],
+        difficulty: Some(Difficulty::Hard),
+        reviews: vec![
+            ReleaseReview {
+                reviewer: "a".into(),
+                submitted_at: "t1".into(),
+                content: r.clone(),
+            },
+            ReleaseReview {
+                reviewer: "b".into(),
+                submitted_at: "t2".into(),
+                content: r,
+            },
+        ],
+        decision: None,
+    }
+}
+
+fn input(items: Vec<ReleaseItem>) -> ReleaseInput {
+    ReleaseInput {
+        name: "MLB-demo".into(),
+        version: "1.0.0".into(),
+        plan_name: "MLB".into(),
+        plan_ref: "mlb".into(),
+        difficulty_target: Some((3.0, 5.0, 2.0)),
+        seed: 42,
+        datasets: vec![DatasetSummary {
+            dataset: "CMExam".into(),
+            kind: "mcq".into(),
+            target: 2,
+            achieved: items.len() as u64,
+            shortfalls: vec![],
+        }],
+        items,
+    }
+}
+
+#[test]
+fn files_are_sorted_hashed_and_the_same_every_time() {
+    let a = build(&input(vec![mcq("q2"), mcq("q1")])).unwrap();
+    let b = build(&input(vec![mcq("q1"), mcq("q2")])).unwrap();
+    assert_eq!(a, b, "input order does not matter");
+    let paths: Vec<_> = a.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["CMExam.jsonl", "README.md", "datapackage.json"]);
+    let data = String::from_utf8(a[0].bytes.clone()).unwrap();
+    let lines: Vec<Value> = data
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["id"], "q1");
+    assert_eq!(lines[1]["id"], "q2");
+    // The pinned difficulty and departments, not the imported ones.
+    assert_eq!(lines[0]["difficulty"], "hard");
+    assert_eq!(lines[0]["departments"][0], "cardiology");
+    assert!(lines[0].get("suggested_departments").is_none());
+    assert_eq!(lines[0]["provenance"]["reviews"][1]["reviewer"], "b");
+    assert_eq!(lines[0]["stem"], "高血压首选哪类药物？");
+    let perms = lines[0]["option_permutations"].as_array().unwrap();
+    assert_eq!(perms.len(), 3);
+    for p in perms {
+        let mut labels: Vec<&str> = p
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap())
+            .collect();
+        labels.sort();
+        assert_eq!(labels, ["A", "B", "C", "D"]);
+    }
+    let pkg: Value = serde_json::from_slice(&a[2].bytes).unwrap();
+    let res = &pkg["resources"][0];
+    assert_eq!(res["path"], "CMExam.jsonl");
+    assert_eq!(res["bytes"], a[0].bytes.len());
+    assert_eq!(res["hash"], format!("sha256:{}", sha256_hex(&a[0].bytes)));
+    assert_eq!(res["count"], 2);
+    assert_eq!(pkg["name"], "mlb-demo");
+    assert_eq!(
+        pkg["medcurate"]["card"]["hash"],
+        format!("sha256:{}", sha256_hex(&a[1].bytes))
+    );
+    let card = String::from_utf8(a[1].bytes.clone()).unwrap();
+    assert!(card.starts_with("# MLB-demo 1.0.0\n"), "{card}");
+    assert!(
+        card.contains("| CMExam | mcq | 2 | 2 | 2 | 0 | 0 | 0 |"),
+        "{card}"
+    );
+    assert!(
+        card.contains("| Cardiology (`cardiology`) | 心血管内科 | 2 |"),
+        "{card}"
+    );
+    assert!(
+        card.contains("| natural_plausible | 2 | 100.0% | undefined: only one label was used |"),
+        "{card}"
+    );
+    assert!(!card.contains("NaN"));
+}
+
+#[test]
+fn permutations_depend_on_seed_and_item() {
+    let labels: Vec<String> = ["A", "B", "C", "D", "E"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let p = option_permutations(1, "D", "q1", &labels);
+    assert_eq!(p, option_permutations(1, "D", "q1", &labels));
+    assert_ne!(p, option_permutations(2, "D", "q1", &labels));
+    assert_ne!(p, option_permutations(1, "D", "q2", &labels));
+}
+
+#[test]
+fn a_dataset_name_must_be_a_file_name() {
+    assert_eq!(file_name("中医诊断").unwrap(), "中医诊断.jsonl");
+    assert!(file_name("a/b").is_err());
+    assert!(file_name(".hidden").is_err());
+}

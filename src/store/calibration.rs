@@ -1,0 +1,220 @@
+//! Calibration results and the difficulty they give.
+
+use super::{Store, clock};
+use crate::domain::difficulty::{Outcome, Thresholds, rate};
+use crate::domain::item::{Difficulty, ItemKind};
+use crate::import::calibration::CalibrationRow;
+use anyhow::Result;
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::SystemTime;
+
+/// What a calibration import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CalibrationSummary {
+    pub results: usize,
+    pub items: usize,
+    /// Items now rated by calibration, per difficulty.
+    pub rated: BTreeMap<Difficulty, usize>,
+    /// Items whose difficulty changed (including from none).
+    pub changed: usize,
+    /// Items still missing some plan model's result; they keep their difficulty.
+    pub incomplete: usize,
+}
+
+fn outcome_json(o: &Outcome) -> Value {
+    match o {
+        Outcome::Choice(c) => json!({ "choice": c }),
+        Outcome::F1(f) => json!({ "f1": f }),
+        Outcome::Score(s) => json!({ "score": s }),
+    }
+}
+
+fn outcome_from(v: &Value) -> Option<Outcome> {
+    if let Some(c) = v.get("choice").and_then(Value::as_array) {
+        return Some(Outcome::Choice(
+            c.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect(),
+        ));
+    }
+    if let Some(f) = v.get("f1").and_then(Value::as_f64) {
+        return Some(Outcome::F1(f));
+    }
+    v.get("score").and_then(Value::as_f64).map(Outcome::Score)
+}
+
+impl Store {
+    /// Records calibration results for the items' current revisions, all or nothing, and
+    /// rates every item that now has a result from each of `models`. An item missing a
+    /// model keeps the difficulty it has. Refusals come back with their line numbers.
+    pub fn import_calibration(
+        &mut self,
+        actor: &str,
+        rows: &[CalibrationRow],
+        models: &[String],
+        thresholds: &Thresholds,
+    ) -> Result<Result<CalibrationSummary, Vec<(usize, String)>>> {
+        let now = clock::iso(SystemTime::now());
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut refused = Vec::new();
+        let mut seen: BTreeMap<(i64, &str), usize> = BTreeMap::new();
+        let mut touched: BTreeSet<i64> = BTreeSet::new();
+        for row in rows {
+            let what = format!("{}/{}", row.dataset, row.item_id);
+            if !models.iter().any(|m| m == &row.model) {
+                refused.push((
+                    row.line,
+                    format!(
+                        "field `model`: {:?} is not one of the plan's calibration models ({})",
+                        row.model,
+                        models.join(", ")
+                    ),
+                ));
+                continue;
+            }
+            let item: Option<(i64, String, i64)> = tx
+                .prepare_cached(
+                    "SELECT i.id, i.kind, i.revision_no FROM items i
+                     JOIN datasets d ON d.id = i.dataset_id WHERE d.name = ?1 AND i.ext_id = ?2",
+                )?
+                .query_row(params![row.dataset, row.item_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()?;
+            let Some((rowid, kind, revision_no)) = item else {
+                refused.push((
+                    row.line,
+                    format!("field `item`: there is no item {what}; import it first"),
+                ));
+                continue;
+            };
+            let fits = matches!(
+                (ItemKind::parse(&kind), &row.outcome),
+                (Some(ItemKind::Mcq), Outcome::Choice(_))
+                    | (Some(ItemKind::Extraction), Outcome::F1(_))
+                    | (Some(ItemKind::OpenEnded), Outcome::Score(_))
+            );
+            if !fits {
+                let want = match ItemKind::parse(&kind) {
+                    Some(ItemKind::Mcq) => "choice",
+                    Some(ItemKind::Extraction) => "f1",
+                    _ => "score",
+                };
+                refused.push((
+                    row.line,
+                    format!("{what} is {kind}: give its result as `{want}`"),
+                ));
+                continue;
+            }
+            if let Some(first) = seen.insert((rowid, row.model.as_str()), row.line) {
+                refused.push((
+                    row.line,
+                    format!(
+                        "{what} already has a result from {} on line {first}",
+                        row.model
+                    ),
+                ));
+                continue;
+            }
+            tx.prepare_cached(
+                "INSERT INTO calibration (item_id, revision_no, model, outcome, imported_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (item_id, revision_no, model)
+                 DO UPDATE SET outcome = excluded.outcome, imported_at = excluded.imported_at",
+            )?
+            .execute(params![
+                rowid,
+                revision_no,
+                row.model,
+                outcome_json(&row.outcome).to_string(),
+                now
+            ])?;
+            touched.insert(rowid);
+        }
+        if !refused.is_empty() {
+            return Ok(Err(refused));
+        }
+        let mut summary = CalibrationSummary {
+            results: rows.len(),
+            items: touched.len(),
+            ..Default::default()
+        };
+        for rowid in touched {
+            let (revision_no, old, answer): (i64, Option<String>, Option<String>) = tx
+                .prepare_cached(
+                    "SELECT i.revision_no, i.difficulty, r.body ->> '$.answer' FROM items i
+                     JOIN revisions r ON r.item_id = i.id AND r.revision_no = i.revision_no
+                     WHERE i.id = ?1",
+                )?
+                .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let mut by_model: BTreeMap<String, Outcome> = BTreeMap::new();
+            let mut stmt = tx.prepare_cached(
+                "SELECT model, outcome FROM calibration WHERE item_id = ?1 AND revision_no = ?2",
+            )?;
+            let found = stmt.query_map(params![rowid, revision_no], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
+            for f in found {
+                let (model, outcome) = f?;
+                if let Some(o) = serde_json::from_str(&outcome)
+                    .ok()
+                    .as_ref()
+                    .and_then(outcome_from)
+                {
+                    by_model.insert(model, o);
+                }
+            }
+            let outcomes: Option<Vec<Outcome>> =
+                models.iter().map(|m| by_model.get(m).cloned()).collect();
+            let Some(outcomes) = outcomes else {
+                summary.incomplete += 1;
+                continue;
+            };
+            let answer: Option<Vec<String>> = answer.and_then(|a| serde_json::from_str(&a).ok());
+            let Some(d) = rate(&outcomes, answer.as_deref(), thresholds) else {
+                continue;
+            };
+            *summary.rated.entry(d).or_default() += 1;
+            if old.as_deref() != Some(d.as_str()) {
+                summary.changed += 1;
+                tx.prepare_cached(
+                    "INSERT INTO events (at, actor, action, item_id, revision_no, detail)
+                     VALUES (?1, ?2, 'difficulty_calibrated', ?3, ?4,
+                             json_object('from', ?5, 'to', ?6, 'models', ?7))",
+                )?
+                .execute(params![
+                    now,
+                    actor,
+                    rowid,
+                    revision_no,
+                    old,
+                    d.as_str(),
+                    models.len() as i64
+                ])?;
+            }
+            tx.prepare_cached(
+                "UPDATE items SET difficulty = ?2, difficulty_source = 'calibration' WHERE id = ?1",
+            )?
+            .execute(params![rowid, d.as_str()])?;
+        }
+        tx.execute(
+            "INSERT INTO events (at, actor, action, detail)
+             VALUES (?1, ?2, 'calibration_import',
+                     json_object('results', ?3, 'items', ?4, 'changed', ?5, 'incomplete', ?6))",
+            params![
+                now,
+                actor,
+                summary.results as i64,
+                summary.items as i64,
+                summary.changed as i64,
+                summary.incomplete as i64
+            ],
+        )?;
+        tx.commit()?;
+        Ok(Ok(summary))
+    }
+}
