@@ -27,33 +27,20 @@
 //! benchmark, setup and measurement each run in their own child process (this executable re-run
 //! with a mode argument).
 
-use medcurate::domain::item::{ItemBody, ItemKind};
-use medcurate::domain::people::{Person, Role};
+mod common;
+
+use common::{FILES, REVIEWERS, Samples, rank, reviewer, secs};
+use medcurate::domain::item::ItemBody;
 use medcurate::domain::review::{ReviewContent, Verdict, applicable};
-use medcurate::import::{Format, ImportOptions, import};
 use medcurate::store::{ReviewStatus, Store, SubmitOutcome};
 use medcurate::synth::SplitMix64;
 use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::fs::{self, File};
-use std::io::{BufWriter, Write};
+use std::fs;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
-const DEFAULT_ITEMS: usize = 350_000;
-/// The first argument that makes this executable a child rather than the parent.
-const CHILD: &str = "__medcurate_bench_child";
-
-/// The three files and datasets: (file name, dataset, kind, seed), as in the import benchmark.
-const FILES: [(&str, &str, ItemKind, u64); 3] = [
-    ("mcq.jsonl", "SynthMcq", ItemKind::Mcq, 1),
-    ("ner.jsonl", "SynthNer", ItemKind::Extraction, 2),
-    ("open.jsonl", "SynthOpen", ItemKind::OpenEnded, 3),
-];
-
-const REVIEWERS: usize = 300;
 /// Annotators `0..ROTATING` take turns in the measured claims.
 const ROTATING: usize = 200;
 /// Annotators `ROTATING..HEAVY_INDEX` each hold one claim in force (not measured).
@@ -70,10 +57,7 @@ const QUEUE_CALLS: usize = 20;
 const TARGET_P99_MS: f64 = 5.0;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some(CHILD) {
-        let mode = args.get(2).expect("child mode");
-        let rest = &args[3..];
+    if let Some((mode, rest)) = common::child_mode() {
         let result = match mode.as_str() {
             "setup" => child_setup(
                 Path::new(&rest[0]),
@@ -90,17 +74,6 @@ fn main() {
     parent();
 }
 
-fn reviewer(i: usize) -> String {
-    format!("dr{i:03}")
-}
-
-/// How many items of each file make `n` items in all: 60% / 20% / the rest.
-fn split(n: usize) -> [usize; 3] {
-    let mcq = n * 6 / 10;
-    let ner = n * 2 / 10;
-    [mcq, ner, n - mcq - ner]
-}
-
 /// A complete review passing every criterion that applies, with these departments.
 fn passing(body: &ItemBody, departments: &[&str]) -> ReviewContent {
     let mut r = ReviewContent::default();
@@ -111,58 +84,11 @@ fn passing(body: &ItemBody, departments: &[&str]) -> ReviewContent {
     r
 }
 
-fn secs(since: Instant) -> f64 {
-    since.elapsed().as_secs_f64()
-}
-
 fn child_setup(dir: &Path, db: &Path, n: usize) -> Value {
     let mut timings = serde_json::Map::new();
 
-    let t = Instant::now();
-    fs::create_dir_all(dir).unwrap();
-    let mut bytes = 0;
-    for ((name, _, kind, seed), count) in FILES.iter().zip(split(n)) {
-        let mut out = BufWriter::new(File::create(dir.join(name)).unwrap());
-        bytes += medcurate::synth::write_items_of_kind(&mut out, count, *seed, *kind).unwrap();
-        out.flush().unwrap();
-    }
-    timings.insert("generate".into(), json!(secs(t)));
-
-    let t = Instant::now();
-    let mut store = Store::open(db).unwrap();
-    for (name, dataset, _, _) in FILES {
-        let file = dir.join(name);
-        let opts = ImportOptions {
-            files: vec![file.clone()],
-            dataset: dataset.to_string(),
-            format: Format::Native,
-            revise: false,
-            skip_invalid: false,
-            rejects_dir: dir.to_path_buf(),
-            actor: "bench".to_string(),
-        };
-        let r = import(&mut store, &opts, &mut |_, _| {}).unwrap();
-        assert!(
-            r.committed && r.error_count == 0,
-            "{dataset}: {:?}",
-            r.errors
-        );
-        fs::remove_file(file).unwrap();
-    }
-    timings.insert("import".into(), json!(secs(t)));
-
-    let t = Instant::now();
-    for i in 0..REVIEWERS {
-        let p = Person {
-            id: reviewer(i),
-            name: format!("Dr {i}"),
-            roles: vec![Role::Annotator],
-            os_user: None,
-        };
-        store.add_person(&p, "bench").unwrap();
-    }
+    let (bytes, store) = common::build_workspace(dir, db, n, &mut timings);
     drop(store);
-    timings.insert("people".into(), json!(secs(t)));
 
     let t = Instant::now();
     let counts = write_progress(db);
@@ -184,12 +110,9 @@ fn child_setup(dir: &Path, db: &Path, n: usize) -> Value {
         wrong, 0,
         "items whose active_reviews disagrees with their reviews"
     );
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-        .unwrap();
     drop(conn);
     // Write the setup out now rather than while latency is being measured.
-    // SAFETY: sync(2) takes no arguments and cannot fail.
-    unsafe { libc::sync() };
+    common::settle_to_disk(db);
     timings.insert("check".into(), json!(secs(t)));
 
     json!({
@@ -399,46 +322,6 @@ fn write_progress(db: &Path) -> Value {
     })
 }
 
-/// Milliseconds since `t`.
-fn ms(t: Instant) -> f64 {
-    t.elapsed().as_secs_f64() * 1000.0
-}
-
-/// CPU time this thread has used: unlike wall-clock time, not inflated when other processes
-/// take the machine's cores.
-fn thread_cpu() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime only writes the timespec it is given.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-}
-
-/// Wall-clock and CPU milliseconds of each call timed.
-#[derive(Default)]
-struct Samples {
-    wall: Vec<f64>,
-    cpu: Vec<f64>,
-}
-
-impl Samples {
-    fn time<T>(&mut self, call: impl FnOnce() -> T) -> T {
-        let (wall, cpu) = (Instant::now(), thread_cpu());
-        let out = call();
-        self.cpu.push((thread_cpu() - cpu).as_secs_f64() * 1000.0);
-        self.wall.push(ms(wall));
-        out
-    }
-}
-
-/// Nearest-rank percentile `q` of sorted `v`.
-fn rank(v: &[f64], q: f64) -> f64 {
-    v[((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1]
-}
-
 /// p50, p95, p99, max, mean and first of the wall-clock times; p50 and p99 of the CPU times.
 fn stats(s: &Samples) -> Value {
     let mut wall = s.wall.clone();
@@ -544,30 +427,8 @@ fn child_measure(db: &Path) -> Value {
     json!({ "rows": rows, "loadavg": fs::read_to_string("/proc/loadavg").unwrap_or_default() })
 }
 
-/// Runs this executable as a child in `mode` and reads its one-line JSON result.
-fn run_child(mode: &str, args: &[&str]) -> Value {
-    let exe = std::env::current_exe().unwrap();
-    let out = Command::new(exe)
-        .arg(CHILD)
-        .arg(mode)
-        .args(args)
-        .stderr(Stdio::inherit())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "child {mode} failed: {}", out.status);
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let line = stdout.lines().last().expect("a result line");
-    serde_json::from_str(line).unwrap()
-}
-
 fn parent() {
-    let n: usize = match std::env::var("MEDCURATE_BENCH_ITEMS") {
-        Ok(v) => v
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("MEDCURATE_BENCH_ITEMS={v:?} is not a number")),
-        Err(_) => DEFAULT_ITEMS,
-    };
+    let n = common::bench_items();
     assert!(
         n * 6 / 10 * SINGLE_PER_MILLE / 1000 > HEAVY_WAITING + REVIEWERS,
         "MEDCURATE_BENCH_ITEMS={n} is too few for {HEAVY_WAITING} reviews waiting; use at least 50000"
@@ -579,7 +440,7 @@ fn parent() {
     let db = tmp.path().join("review.sqlite");
     let (dir, db_arg) = (tmp.path().join("data"), db.to_str().unwrap());
     eprintln!("building a workspace of {n} items with review progress");
-    let s = run_child("setup", &[dir.to_str().unwrap(), db_arg, &n.to_string()]);
+    let s = common::run_child("setup", &[dir.to_str().unwrap(), db_arg, &n.to_string()]);
     let t = &s["seconds"];
     let total: f64 = t
         .as_object()
@@ -600,7 +461,7 @@ fn parent() {
     );
     eprintln!("  progress: {}", s["counts"]);
     eprintln!("measuring");
-    let m = run_child("measure", &[db_arg]);
+    let m = common::run_child("measure", &[db_arg]);
 
     println!();
     println!(

@@ -5,14 +5,17 @@ mod calibration;
 mod curate;
 mod demo;
 mod demo_reviews;
+mod disputes;
 mod history;
 pub mod identity;
 mod import;
 mod init;
+mod judge;
 mod paths;
 mod people;
 mod plan;
 mod release;
+mod responses;
 mod review;
 mod reviews;
 mod sample;
@@ -73,6 +76,14 @@ pub enum Command {
     /// Freeze, export and verify releases
     #[command(subcommand)]
     Release(release::ReleaseCommand),
+    /// Model responses with their two AI-judge scores
+    #[command(subcommand)]
+    Responses(responses::ResponsesCommand),
+    /// AI-judge disputes per dataset and model; `disputes export` writes the experts' decisions
+    Disputes(disputes::DisputesArgs),
+    /// Rate AI judges against the experts' decisions
+    #[command(subcommand)]
+    Judge(judge::JudgeCommand),
     /// Show or change workspace settings (e.g. how long a review claim lasts)
     Settings(settings::SettingsArgs),
     /// Set up a demo workspace with the built-in sample items and open the review screen
@@ -96,6 +107,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Plan(cmd) => plan::run(&paths::resolve(db)?, cmd),
         Command::Sample(args) => sample::run(&paths::resolve(db)?, args),
         Command::Release(cmd) => release::run(&paths::resolve(db)?, cmd),
+        Command::Responses(cmd) => responses::run(&paths::resolve(db)?, cmd),
+        Command::Disputes(args) => disputes::run(&paths::resolve(db)?, args),
+        Command::Judge(cmd) => judge::run(&paths::resolve(db)?, cmd),
         Command::Settings(args) => settings::run(&paths::resolve(db)?, args),
         Command::Demo => demo::run(match db {
             Some(p) => p,

@@ -1,21 +1,29 @@
 //! `medcurate settings [KEY [VALUE]]`: workspace settings kept in the database.
 
 use crate::cli::identity::os_account;
-use crate::store::{DEFAULT_LEASE_HOURS, LEASE_SETTING, Store};
+use crate::domain::judge::DEFAULT_THRESHOLD;
+use crate::store::{DEFAULT_LEASE_HOURS, LEASE_SETTING, Store, THRESHOLD_SETTING};
 use anyhow::{Result, bail};
 use clap::Args;
 use std::path::Path;
 
 /// (key, what it does)
-const KNOWN: &[(&str, &str)] = &[(
-    LEASE_SETTING,
-    "hours a reviewer's claim on an item lasts before the item is offered to someone else",
-)];
+const KNOWN: &[(&str, &str)] = &[
+    (
+        LEASE_SETTING,
+        "hours a reviewer's claim on an item (or an expert's on a dispute) lasts before it is offered to someone else",
+    ),
+    (
+        THRESHOLD_SETTING,
+        "how far apart (0-1) the two AI judges' scores must be for a physician to decide; a gap of exactly this is not a dispute",
+    ),
+];
 
 /// A setting's value when the workspace has not set it: the store's own default.
 fn default_of(key: &str) -> String {
     match key {
         LEASE_SETTING => DEFAULT_LEASE_HOURS.to_string(),
+        THRESHOLD_SETTING => DEFAULT_THRESHOLD.to_string(),
         _ => String::new(),
     }
 }
@@ -53,6 +61,11 @@ pub fn run(db: &Path, args: SettingsArgs) -> Result<()> {
                 Some(v) => {
                     if key == LEASE_SETTING && !v.parse::<u64>().is_ok_and(|h| h >= 1) {
                         bail!("{key} must be a whole number of hours, at least 1");
+                    }
+                    if key == THRESHOLD_SETTING
+                        && !v.parse::<f64>().is_ok_and(|t| (0.0..=1.0).contains(&t))
+                    {
+                        bail!("{key} must be a number from 0 to 1, e.g. 0.25");
                     }
                     store.set_setting(&key, &v, &os_account())?;
                     println!("{key} = {v}");

@@ -110,17 +110,17 @@ impl DepartmentAgreement {
     ) {
         let a: BTreeSet<&str> = a.into_iter().collect();
         let b: BTreeSet<&str> = b.into_iter().collect();
-        let union = a.union(&b).count();
-        let inter = a.intersection(&b).count();
+        let (exact, jaccard) = set_similarity(a.iter().copied(), b.iter().copied());
+        self.add_measured(exact, jaccard);
+    }
+
+    /// Adds a pair whose sets were already compared (see `set_similarity`).
+    pub fn add_measured(&mut self, exact: bool, jaccard: f64) {
         self.pairs += 1;
-        if a == b {
+        if exact {
             self.exact += 1;
         }
-        self.jaccard_sum += if union == 0 {
-            1.0
-        } else {
-            inter as f64 / union as f64
-        };
+        self.jaccard_sum += jaccard;
     }
 
     pub fn merge(&mut self, other: &DepartmentAgreement) {
@@ -139,6 +139,43 @@ impl DepartmentAgreement {
     }
 }
 
+/// Whether two sets are identical, and their Jaccard similarity (two empty sets: 1), from
+/// both sets' members in sorted order without repeats: one merge, no allocation.
+pub fn set_similarity<'a>(
+    a: impl Iterator<Item = &'a str>,
+    b: impl Iterator<Item = &'a str>,
+) -> (bool, f64) {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    let (mut inter, mut union) = (0u32, 0u32);
+    loop {
+        let step = match (a.peek(), b.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) => x.cmp(y),
+        };
+        union += 1;
+        match step {
+            std::cmp::Ordering::Less => {
+                a.next();
+            }
+            std::cmp::Ordering::Greater => {
+                b.next();
+            }
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                a.next();
+                b.next();
+            }
+        }
+    }
+    if union == 0 {
+        (true, 1.0)
+    } else {
+        (inter == union, f64::from(inter) / f64::from(union))
+    }
+}
+
 /// Agreement within one scope (everything, a dataset, a reviewer pair).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Scope {
@@ -151,13 +188,21 @@ pub struct Scope {
 
 impl Scope {
     pub fn add(&mut self, a: &Verdicts, b: &Verdicts, da: &[&str], db: &[&str]) {
+        let da: BTreeSet<&str> = da.iter().copied().collect();
+        let db: BTreeSet<&str> = db.iter().copied().collect();
+        let (exact, jaccard) = set_similarity(da.into_iter(), db.into_iter());
+        self.add_measured(a, b, exact, jaccard);
+    }
+
+    /// Adds a pair whose department sets were already compared.
+    pub fn add_measured(&mut self, a: &Verdicts, b: &Verdicts, exact: bool, jaccard: f64) {
         self.items += 1;
         for k in 0..5 {
             if let (Some(x), Some(y)) = (a[k], b[k]) {
                 self.criteria[k].add(x, y);
             }
         }
-        self.departments.add(da.iter().copied(), db.iter().copied());
+        self.departments.add_measured(exact, jaccard);
     }
 
     pub fn criterion(&self, c: Criterion) -> &PairTable {

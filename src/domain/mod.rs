@@ -9,6 +9,8 @@ pub mod field_error;
 pub mod hash;
 pub mod identity;
 pub mod item;
+pub mod judge;
+pub mod judge_export;
 pub mod people;
 pub mod plan;
 pub mod release;

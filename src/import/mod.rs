@@ -6,10 +6,12 @@
 
 pub mod adapters;
 pub mod calibration;
+pub mod judge_verdicts;
 mod lines;
 pub mod native;
 mod prepare;
 mod report;
+pub mod responses;
 pub mod reviews;
 
 pub use report::{Counts, ImportReport, MAX_SHOWN_ERRORS, RowError};

@@ -13,6 +13,7 @@ mod items;
 pub mod migrations;
 mod people;
 mod releases;
+mod responses;
 mod review_export;
 mod reviews;
 mod samples;
@@ -26,6 +27,10 @@ pub use curation::{
 pub use import_writer::{DatasetRef, ImportWriter, NewRevision, PutOutcome};
 pub use items::{StoredItem, StoredRevision};
 pub use migrations::{SCHEMA_VERSION, SchemaTooNew};
+pub use responses::{
+    AdjudicatedDispute, DisputeAssignment, DisputeCount, MyAdjudication, ResponsesImported,
+    THRESHOLD_SETTING,
+};
 pub use review_export::ExportRecord;
 pub use reviews::{
     Assignment, DEFAULT_LEASE_HOURS, ExternalReview, LEASE_SETTING, MyReview, QueueRow,

@@ -1,0 +1,67 @@
+//! `medcurate responses import FILE`: model responses with their two AI-judge scores.
+
+use crate::cli::identity::act_as;
+use crate::domain::people::Role;
+use crate::import::MAX_SHOWN_ERRORS;
+use crate::import::responses::read_responses;
+use crate::store::Store;
+use anyhow::{Result, bail};
+use clap::Subcommand;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Subcommand)]
+pub enum ResponsesCommand {
+    /// Import responses (one JSON line each: dataset, item, model, response, and the two
+    /// judges' scores with optional points and rationales), all or nothing
+    Import {
+        file: PathBuf,
+        /// The maintainer importing
+        #[arg(long = "as", value_name = "ID")]
+        as_id: Option<String>,
+    },
+}
+
+pub fn run(db: &Path, cmd: ResponsesCommand) -> Result<()> {
+    let ResponsesCommand::Import { file, as_id } = cmd;
+    let mut store = Store::open_existing(db)?;
+    let me = act_as(&store, as_id.as_deref(), Role::Maintainer)?;
+    let rows = match read_responses(&file)? {
+        Ok(r) => r,
+        Err(errors) => {
+            report(errors.iter().map(|e| e.to_string()).collect());
+            bail!("{} problem(s); no response was imported", errors.len());
+        }
+    };
+    let threshold = store.dispute_threshold()?;
+    match store.import_responses(&me.id, &rows)? {
+        Ok(s) => {
+            println!(
+                "{} response(s) imported; {} are disputes (judge scores more than {threshold} apart) for a physician to decide",
+                s.responses, s.disputes
+            );
+            Ok(())
+        }
+        Err(refused) => {
+            let shown = file.display();
+            report(
+                refused
+                    .iter()
+                    .map(|(line, why)| format!("{shown}:{line}: {why}"))
+                    .collect(),
+            );
+            bail!(
+                "{} line(s) refused; no response was imported",
+                refused.len()
+            );
+        }
+    }
+}
+
+pub(crate) fn report(lines: Vec<String>) {
+    for l in lines.iter().take(MAX_SHOWN_ERRORS) {
+        eprintln!("error: {l}");
+    }
+    if lines.len() > MAX_SHOWN_ERRORS {
+        eprintln!("... and {} more", lines.len() - MAX_SHOWN_ERRORS);
+    }
+}

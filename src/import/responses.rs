@@ -1,0 +1,237 @@
+//! Reads a model responses file: one response per line with its two AI-judge scores.
+//!
+//! ```json
+//! {"dataset":"MADiagnosis","item":"madx-1","model":"GPT-4o","response":"……",
+//!  "judges":[{"score":0.8,"points":[true,true,false],"rationale":"……"},{"score":0.4}]}
+//! ```
+
+use super::RowError;
+use super::lines::Lines;
+use crate::domain::field_error::FieldError;
+use crate::domain::judge::JudgeScore;
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use serde_json::Value;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+/// One response as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseRow {
+    pub line: usize,
+    pub dataset: String,
+    pub item_id: String,
+    pub model: String,
+    pub response: String,
+    pub judges: [JudgeScore; 2],
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawResponse {
+    dataset: Option<String>,
+    item: Option<String>,
+    model: Option<String>,
+    response: Option<String>,
+    judges: Option<Vec<Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJudge {
+    score: Option<Value>,
+    points: Option<Vec<Value>>,
+    rationale: Option<String>,
+}
+
+/// Every response in `path`, or every problem found (file, line, field).
+pub fn read_responses(path: &Path) -> Result<Result<Vec<ResponseRow>, Vec<RowError>>> {
+    let shown = path.display().to_string();
+    let file = File::open(path).with_context(|| format!("opening {shown}"))?;
+    let mut lines = Lines::new(BufReader::new(file));
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    while let Some(line) = lines
+        .next_line()
+        .with_context(|| format!("reading {shown}"))?
+    {
+        match line.text().map_err(|e| vec![e]).and_then(parse_line) {
+            Ok((dataset, item_id, model, response, judges)) => out.push(ResponseRow {
+                line: line.number,
+                dataset,
+                item_id,
+                model,
+                response,
+                judges,
+            }),
+            Err(errs) => errors.extend(errs.into_iter().map(|error| RowError {
+                file: shown.clone(),
+                line: line.number,
+                error,
+            })),
+        }
+    }
+    Ok(if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    })
+}
+
+type Parsed = (String, String, String, String, [JudgeScore; 2]);
+
+fn parse_line(text: &str) -> Result<Parsed, Vec<FieldError>> {
+    let raw: RawResponse = serde_json::from_str(text).map_err(|e| {
+        let msg = e.to_string();
+        let msg = msg
+            .rfind(" at line ")
+            .map_or(msg.as_str(), |i| &msg[..i])
+            .to_string();
+        vec![FieldError::new(
+            "",
+            format!(
+                "is not a response line ({msg}); give dataset, item, model, response and judges"
+            ),
+        )]
+    })?;
+    let mut errs = Vec::new();
+    let mut need = |field: &str, v: Option<String>, what: &str| match v {
+        Some(s) if !s.trim().is_empty() => s,
+        _ => {
+            errs.push(FieldError::new(field, format!("missing; give {what}")));
+            String::new()
+        }
+    };
+    let dataset = need("dataset", raw.dataset, "the item's dataset");
+    let item = need("item", raw.item, "the item id");
+    let model = need("model", raw.model, "the evaluated model's name");
+    let response = need("response", raw.response, "the model's response");
+    let mut judges = Vec::new();
+    match raw.judges {
+        None => errs.push(FieldError::new(
+            "judges",
+            "missing; give the two AI judges' scores, e.g. [{\"score\": 0.8}, {\"score\": 0.4}]",
+        )),
+        Some(list) if list.len() != 2 => errs.push(FieldError::new(
+            "judges",
+            format!(
+                "has {} judge(s); give exactly two (the two judge instances)",
+                list.len()
+            ),
+        )),
+        Some(list) => {
+            for (i, v) in list.into_iter().enumerate() {
+                let field = format!("judges[{i}]");
+                let j: RawJudge = match serde_json::from_value(v) {
+                    Ok(j) => j,
+                    Err(e) => {
+                        errs.push(FieldError::new(
+                            field,
+                            format!("{e}; give score, and optionally points and rationale"),
+                        ));
+                        continue;
+                    }
+                };
+                let score = match j.score.as_ref().and_then(Value::as_f64) {
+                    Some(s) if (0.0..=1.0).contains(&s) => s,
+                    Some(s) => {
+                        errs.push(FieldError::new(
+                            format!("{field}.score"),
+                            format!("is {s}; give a number from 0 to 1"),
+                        ));
+                        continue;
+                    }
+                    None => {
+                        errs.push(FieldError::new(
+                            format!("{field}.score"),
+                            "missing; give a number from 0 to 1",
+                        ));
+                        continue;
+                    }
+                };
+                let points = match j.points {
+                    None => None,
+                    Some(ps) => {
+                        let parsed: Option<Vec<bool>> = ps
+                            .iter()
+                            .map(|p| match p {
+                                Value::Bool(b) => Some(*b),
+                                Value::Number(n) if n.as_f64() == Some(1.0) => Some(true),
+                                Value::Number(n) if n.as_f64() == Some(0.0) => Some(false),
+                                Value::String(s) if s == "met" => Some(true),
+                                Value::String(s) if s == "not_met" => Some(false),
+                                _ => None,
+                            })
+                            .collect();
+                        if parsed.is_none() {
+                            errs.push(FieldError::new(
+                                format!("{field}.points"),
+                                "give one true/false (or 1/0, \"met\"/\"not_met\") per rubric point",
+                            ));
+                        }
+                        parsed
+                    }
+                };
+                judges.push(JudgeScore {
+                    score,
+                    points,
+                    rationale: j.rationale.filter(|r| !r.trim().is_empty()),
+                });
+            }
+        }
+    }
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    let [a, b]: [JudgeScore; 2] = judges
+        .try_into()
+        .map_err(|_| vec![FieldError::new("judges", "give exactly two judges")])?;
+    Ok((dataset, item, model, response, [a, b]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errs(t: &str) -> Vec<String> {
+        parse_line(t)
+            .unwrap_err()
+            .iter()
+            .map(|e| e.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_response_line_and_what_is_wrong_with_bad_ones() {
+        let (_, _, model, _, j) = parse_line(
+            r#"{"dataset":"D","item":"1","model":"GPT-4o","response":"建议就医","judges":[{"score":0.8,"points":[1,0,"met"],"rationale":"好"},{"score":0.4}]}"#,
+        )
+        .unwrap();
+        assert_eq!(model, "GPT-4o");
+        assert_eq!(j[0].points, Some(vec![true, false, true]));
+        assert_eq!(j[1].points, None);
+        assert_eq!(
+            errs(
+                r#"{"dataset":"D","item":"1","model":"M","response":"r","judges":[{"score":0.8}]}"#
+            ),
+            vec!["field `judges`: has 1 judge(s); give exactly two (the two judge instances)"]
+        );
+        assert_eq!(
+            errs(
+                r#"{"dataset":"D","item":"1","model":"M","response":"r","judges":[{"score":1.2},{"score":-0.1}]}"#
+            ),
+            vec![
+                "field `judges[0].score`: is 1.2; give a number from 0 to 1",
+                "field `judges[1].score`: is -0.1; give a number from 0 to 1"
+            ]
+        );
+        assert_eq!(
+            errs(r#"{"dataset":"D","item":"1","model":"M","response":" "}"#),
+            vec![
+                "field `response`: missing; give the model's response",
+                "field `judges`: missing; give the two AI judges' scores, e.g. [{\"score\": 0.8}, {\"score\": 0.4}]"
+            ]
+        );
+    }
+}

@@ -1,0 +1,432 @@
+//! An expert's side of a dispute: claiming the next one, drafts, submitting, giving it back.
+//! The same rules as review: a claim has a lease, a dispute has one expert at a time, and an
+//! expert is never offered a dispute they gave back.
+
+use crate::domain::item::{Content, Item, ItemBody};
+use crate::domain::judge::{Adjudication, JudgeScore};
+use crate::domain::people::Role;
+use crate::store::people::require_role;
+use crate::store::{ReviewStatus, Store, clock};
+use anyhow::{Context, Result, bail};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use std::time::SystemTime;
+
+/// A disputed response given to an expert, with their own decision so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DisputeAssignment {
+    pub adjudication_id: i64,
+    pub dataset: String,
+    /// The item at the revision the response answered.
+    pub item: Item,
+    pub revision_no: i64,
+    pub model: String,
+    pub response: String,
+    pub judges: Vec<JudgeScore>,
+    pub gap: f64,
+    pub status: ReviewStatus,
+    pub content: Adjudication,
+    pub lease_expires_at: Option<String>,
+}
+
+impl DisputeAssignment {
+    /// How many rubric points the item has.
+    pub fn rubric_len(&self) -> usize {
+        match &self.item.body.content {
+            Content::OpenEnded(o) => o.rubric.len(),
+            _ => 0,
+        }
+    }
+}
+
+/// One of an expert's own adjudications, for the list they can reopen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MyAdjudication {
+    pub adjudication_id: i64,
+    pub dataset: String,
+    pub item_id: String,
+    pub model: String,
+    pub status: ReviewStatus,
+    pub updated_at: String,
+}
+
+struct Row {
+    status: String,
+    content: String,
+    lease: Option<String>,
+    response_id: i64,
+    taken: i64,
+    dataset: String,
+    ext_id: String,
+    revision_no: i64,
+    body: String,
+    model: String,
+    response: String,
+    judges: String,
+    gap: f64,
+}
+
+fn load(tx: &Transaction, expert: &str, id: i64) -> Result<Option<Row>> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT a.status, a.content, a.lease_expires_at, r.id, r.taken, d.name, i.ext_id,
+                    r.revision_no, v.body, r.model, r.response, r.judges, r.gap
+             FROM adjudications a JOIN responses r ON r.id = a.response_id
+             JOIN items i ON i.id = r.item_id JOIN datasets d ON d.id = i.dataset_id
+             JOIN revisions v ON v.item_id = r.item_id AND v.revision_no = r.revision_no
+             WHERE a.id = ?1 AND a.expert = ?2",
+        )?
+        .query_row(params![id, expert], |r| {
+            Ok(Row {
+                status: r.get(0)?,
+                content: r.get(1)?,
+                lease: r.get(2)?,
+                response_id: r.get(3)?,
+                taken: r.get(4)?,
+                dataset: r.get(5)?,
+                ext_id: r.get(6)?,
+                revision_no: r.get(7)?,
+                body: r.get(8)?,
+                model: r.get(9)?,
+                response: r.get(10)?,
+                judges: r.get(11)?,
+                gap: r.get(12)?,
+            })
+        })
+        .optional()?)
+}
+
+impl Row {
+    fn assignment(&self, id: i64) -> Result<DisputeAssignment> {
+        let what = format!("{}/{}", self.dataset, self.ext_id);
+        let body: ItemBody =
+            serde_json::from_str(&self.body).with_context(|| format!("reading {what}"))?;
+        let rubric = match &body.content {
+            Content::OpenEnded(o) => o.rubric.len(),
+            _ => 0,
+        };
+        let mut content: Adjudication = serde_json::from_str(&self.content).unwrap_or_default();
+        if content.points.len() != rubric {
+            content.points.resize(rubric, None);
+        }
+        Ok(DisputeAssignment {
+            adjudication_id: id,
+            dataset: self.dataset.clone(),
+            item: Item {
+                id: self.ext_id.clone(),
+                dataset: self.dataset.clone(),
+                body,
+            },
+            revision_no: self.revision_no,
+            model: self.model.clone(),
+            response: self.response.clone(),
+            judges: serde_json::from_str(&self.judges)?,
+            gap: self.gap,
+            status: if self.status == "submitted" {
+                ReviewStatus::Submitted
+            } else {
+                ReviewStatus::Claimed
+            },
+            content,
+            lease_expires_at: self.lease.clone(),
+        })
+    }
+}
+
+/// Lapsed claims free their dispute. Runs inside every claim.
+fn expire(tx: &Transaction, now: &str) -> Result<()> {
+    let expired: Vec<(i64, i64, String)> = tx
+        .prepare_cached(
+            "UPDATE adjudications SET status = 'expired', lease_expires_at = NULL
+             WHERE status = 'claimed' AND lease_expires_at <= ?1
+             RETURNING id, response_id, expert",
+        )?
+        .query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, response_id, expert) in expired {
+        tx.prepare_cached("UPDATE responses SET taken = 0 WHERE id = ?1")?
+            .execute([response_id])?;
+        tx.prepare_cached(
+            "INSERT INTO events (at, actor, action, detail)
+             VALUES (?1, 'medcurate', 'dispute_claim_expired',
+                     json_object('adjudication_id', ?2, 'response_id', ?3, 'expert', ?4))",
+        )?
+        .execute(params![now, id, response_id, expert])?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Resumes the expert's open claim (in `dataset`, if given) or claims the next dispute,
+    /// widest gap first. `None` when none is left for them.
+    pub fn claim_dispute(
+        &mut self,
+        expert: &str,
+        dataset: Option<&str>,
+    ) -> Result<Option<DisputeAssignment>> {
+        self.claim_dispute_at(expert, dataset, SystemTime::now())
+    }
+
+    /// `claim_dispute` at a given time (tests use it to step past leases).
+    pub fn claim_dispute_at(
+        &mut self,
+        expert: &str,
+        dataset: Option<&str>,
+        now: SystemTime,
+    ) -> Result<Option<DisputeAssignment>> {
+        let threshold = self.dispute_threshold()?;
+        let dataset_id = dataset.map(|d| self.dataset_id(d)).transpose()?;
+        let lease_until = clock::iso(now + self.lease()?);
+        let now = clock::iso(now);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        require_role(&tx, expert, &[Role::Annotator])?;
+        expire(&tx, &now)?;
+        let open: Option<i64> = tx
+            .prepare_cached(
+                "SELECT a.id FROM adjudications a JOIN responses r ON r.id = a.response_id
+                 JOIN items i ON i.id = r.item_id
+                 WHERE a.expert = ?1 AND a.status = 'claimed' AND (?2 IS NULL OR i.dataset_id = ?2)
+                 ORDER BY a.claimed_at LIMIT 1",
+            )?
+            .query_row(params![expert, dataset_id], |r| r.get(0))
+            .optional()?;
+        let id = match open {
+            Some(id) => {
+                tx.prepare_cached(
+                    "UPDATE adjudications SET lease_expires_at = ?2, updated_at = ?3 WHERE id = ?1",
+                )?
+                .execute(params![id, lease_until, now])?;
+                id
+            }
+            None => {
+                let next: Option<(i64, i64)> = tx
+                    .prepare_cached(
+                        "SELECT r.id, i.revision_no FROM responses r INDEXED BY responses_open
+                         JOIN items i ON i.id = r.item_id
+                         WHERE r.taken = 0 AND r.gap > ?2 + 1e-9
+                           AND (?3 IS NULL OR i.dataset_id = ?3)
+                           AND NOT EXISTS (SELECT 1 FROM adjudications a
+                                           WHERE a.response_id = r.id AND a.expert = ?1)
+                         ORDER BY r.gap DESC, r.id LIMIT 1",
+                    )?
+                    .query_row(params![expert, threshold, dataset_id], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })
+                    .optional()?;
+                let Some((response_id, _)) = next else {
+                    return Ok(None);
+                };
+                tx.prepare_cached(
+                    "INSERT INTO adjudications (response_id, expert, status, claimed_at,
+                                                lease_expires_at, updated_at)
+                     VALUES (?1, ?2, 'claimed', ?3, ?4, ?3)",
+                )?
+                .execute(params![response_id, expert, now, lease_until])?;
+                let id = tx.last_insert_rowid();
+                tx.prepare_cached("UPDATE responses SET taken = 1 WHERE id = ?1")?
+                    .execute([response_id])?;
+                tx.prepare_cached(
+                    "INSERT INTO events (at, actor, action, detail)
+                     VALUES (?1, ?2, 'dispute_claimed', json_object('adjudication_id', ?3, 'response_id', ?4))",
+                )?
+                .execute(params![now, expert, id, response_id])?;
+                id
+            }
+        };
+        let Some(row) = load(&tx, expert, id)? else {
+            bail!("adjudication {id} vanished while being claimed");
+        };
+        let a = row.assignment(id)?;
+        tx.commit()?;
+        Ok(Some(a))
+    }
+
+    /// One of the expert's own adjudications, to resume a draft or change a submitted one.
+    pub fn open_adjudication(
+        &mut self,
+        expert: &str,
+        id: i64,
+    ) -> Result<Option<DisputeAssignment>> {
+        let now = SystemTime::now();
+        let lease_until = clock::iso(now + self.lease()?);
+        let now = clock::iso(now);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(row) = load(&tx, expert, id)? else {
+            return Ok(None);
+        };
+        match row.status.as_str() {
+            "claimed" => {
+                tx.prepare_cached(
+                    "UPDATE adjudications SET lease_expires_at = ?2, updated_at = ?3 WHERE id = ?1",
+                )?
+                .execute(params![id, lease_until, now])?;
+            }
+            "submitted" => {}
+            _ => bail!(
+                "your claim on the dispute about {}/{} has lapsed; take the next one",
+                row.dataset,
+                row.ext_id
+            ),
+        }
+        let a = row.assignment(id)?;
+        tx.commit()?;
+        Ok(Some(a))
+    }
+
+    /// Saves a draft and renews the lease. A submitted decision changes only when it is
+    /// submitted again.
+    pub fn save_adjudication_draft(
+        &mut self,
+        expert: &str,
+        id: i64,
+        content: &Adjudication,
+    ) -> Result<()> {
+        let now = SystemTime::now();
+        let lease_until = clock::iso(now + self.lease()?);
+        let now = clock::iso(now);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let n = tx
+            .prepare_cached(
+                "UPDATE adjudications SET content = ?3, lease_expires_at = ?4, updated_at = ?5
+                 WHERE id = ?1 AND expert = ?2 AND status = 'claimed'",
+            )?
+            .execute(params![
+                id,
+                expert,
+                serde_json::to_string(content)?,
+                lease_until,
+                now
+            ])?;
+        if n == 0 {
+            match load(&tx, expert, id)? {
+                Some(r) if r.status == "submitted" => {}
+                Some(r) => bail!(
+                    "your claim on the dispute about {}/{} has lapsed; the draft was not saved",
+                    r.dataset,
+                    r.ext_id
+                ),
+                None => bail!("adjudication {id} is not yours"),
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Submits (or changes) the expert's decision; refused, with what is missing, if it is
+    /// incomplete.
+    pub fn submit_adjudication(
+        &mut self,
+        expert: &str,
+        id: i64,
+        content: &Adjudication,
+    ) -> Result<()> {
+        let now = clock::iso(SystemTime::now());
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(row) = load(&tx, expert, id)? else {
+            bail!("adjudication {id} is not yours");
+        };
+        let a = row.assignment(id)?;
+        let problems = content.problems(a.rubric_len());
+        if !problems.is_empty() {
+            bail!("the decision is not complete: {}", problems.join("; "));
+        }
+        match row.status.as_str() {
+            "claimed" | "submitted" => {}
+            // A lapsed claim may still be completed if no one else has taken the dispute.
+            _ if row.taken == 0 => {
+                tx.prepare_cached("UPDATE responses SET taken = 1 WHERE id = ?1")?
+                    .execute([row.response_id])?;
+            }
+            _ => bail!(
+                "your claim on the dispute about {}/{} lapsed and another expert has it now",
+                row.dataset,
+                row.ext_id
+            ),
+        }
+        let first = row.status != "submitted";
+        tx.prepare_cached(
+            "UPDATE adjudications SET status = 'submitted', content = ?2, lease_expires_at = NULL,
+                    updated_at = ?3, submitted_at = coalesce(submitted_at, ?3)
+             WHERE id = ?1",
+        )?
+        .execute(params![id, serde_json::to_string(content)?, now])?;
+        tx.prepare_cached(
+            "INSERT INTO events (at, actor, action, detail)
+             VALUES (?1, ?2, ?3, json_object('adjudication_id', ?4, 'response_id', ?5, 'score', ?6))",
+        )?
+        .execute(params![
+            now,
+            expert,
+            if first {
+                "dispute_adjudicated"
+            } else {
+                "adjudication_changed"
+            },
+            id,
+            row.response_id,
+            content.score
+        ])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Gives a claimed dispute back; the expert is not offered it again.
+    pub fn release_adjudication(&mut self, expert: &str, id: i64) -> Result<()> {
+        let now = clock::iso(SystemTime::now());
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let response: Option<i64> = tx
+            .prepare_cached(
+                "UPDATE adjudications SET status = 'released', lease_expires_at = NULL, updated_at = ?3
+                 WHERE id = ?1 AND expert = ?2 AND status = 'claimed' RETURNING response_id",
+            )?
+            .query_row(params![id, expert, now], |r| r.get(0))
+            .optional()?;
+        let Some(response_id) = response else {
+            bail!("there is no claim of yours to give back (adjudication {id})");
+        };
+        tx.prepare_cached("UPDATE responses SET taken = 0 WHERE id = ?1")?
+            .execute([response_id])?;
+        tx.prepare_cached(
+            "INSERT INTO events (at, actor, action, detail)
+             VALUES (?1, ?2, 'dispute_released', json_object('adjudication_id', ?3, 'response_id', ?4))",
+        )?
+        .execute(params![now, expert, id, response_id])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The expert's own claimed and submitted adjudications, newest first.
+    pub fn my_adjudications(&self, expert: &str) -> Result<Vec<MyAdjudication>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.id, d.name, i.ext_id, r.model, a.status, a.updated_at
+             FROM adjudications a JOIN responses r ON r.id = a.response_id
+             JOIN items i ON i.id = r.item_id JOIN datasets d ON d.id = i.dataset_id
+             WHERE a.expert = ?1 AND (a.status = 'claimed' OR a.status = 'submitted')
+             ORDER BY a.updated_at DESC, a.id DESC",
+        )?;
+        let rows = stmt.query_map([expert], |r| {
+            Ok(MyAdjudication {
+                adjudication_id: r.get(0)?,
+                dataset: r.get(1)?,
+                item_id: r.get(2)?,
+                model: r.get(3)?,
+                status: if r.get::<_, String>(4)? == "submitted" {
+                    ReviewStatus::Submitted
+                } else {
+                    ReviewStatus::Claimed
+                },
+                updated_at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
