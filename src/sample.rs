@@ -21,3 +21,7 @@ pub const SAMPLE_DATASETS: &[(&str, &str)] = &[
     ("CHIP-CDN", include_str!("../sample-data/CHIP-CDN.jsonl")),
     ("CHIP-CDEE", include_str!("../sample-data/CHIP-CDEE.jsonl")),
 ];
+
+/// Model responses to some of the open-ended samples with two AI-judge scores each, several
+/// of them disputes, in the format of `medcurate responses import`.
+pub const SAMPLE_RESPONSES: &str = include_str!("../sample-data/responses/model-responses.jsonl");

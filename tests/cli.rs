@@ -201,6 +201,10 @@ fn demo_builds_its_own_workspace_from_the_built_in_samples_and_is_repeatable() {
     assert!(state("CMExam", "accepted") > 0);
     assert_eq!(total - 25, state("*", "in_review"));
     assert!(stdout.contains("curate --as cur-chen"), "{stdout}");
+    assert!(
+        stdout.contains("model responses: 10 with two AI-judge scores each, 6 of them disputes"),
+        "{stdout}"
+    );
 
     let again = medcurate(home.path(), &["demo"]);
     assert!(again.status.success());

@@ -239,8 +239,13 @@ fn experts_claim_widest_gap_first_with_leases_and_drafts() {
         store.my_adjudications("e1").unwrap()[0].status,
         ReviewStatus::Submitted
     );
-    // e2 gives Q2 back: e1 may take it, e2 is not offered it again.
+    // e2 gives Q2 back: e1 may take it, e2 is not offered it again, nor may submit it.
     store.release_adjudication("e2", b.adjudication_id).unwrap();
+    assert!(
+        store
+            .submit_adjudication("e2", b.adjudication_id, &complete(3, 0.5))
+            .is_err()
+    );
     assert!(store.claim_dispute_at("e2", None, t0).unwrap().is_none());
     let c = store.claim_dispute_at("e1", None, t0).unwrap().unwrap();
     assert_eq!(c.item.id, Q2);

@@ -43,6 +43,7 @@ pub fn run(db: PathBuf) -> Result<()> {
     let dir = std::env::temp_dir().join(format!("medcurate-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut lines = Vec::new();
+    let mut responses = None;
     let result = (|| -> Result<()> {
         for (dataset, jsonl) in SAMPLE_DATASETS {
             let file = dir.join(format!("{dataset}.jsonl"));
@@ -69,6 +70,7 @@ pub fn run(db: PathBuf) -> Result<()> {
                 c.imported, c.skipped
             ));
         }
+        responses = demo_reviews::seed_responses(&mut store, &dir)?;
         Ok(())
     })();
     let _ = std::fs::remove_dir_all(&dir);
@@ -79,6 +81,12 @@ pub fn run(db: PathBuf) -> Result<()> {
     println!("sample datasets:");
     for l in &lines {
         println!("{l}");
+    }
+    if let Some(r) = responses {
+        println!(
+            "  model responses: {} with two AI-judge scores each, {} of them disputes",
+            r.responses, r.disputes
+        );
     }
     if seeded > 0 {
         println!(
@@ -99,6 +107,7 @@ pub fn run(db: PathBuf) -> Result<()> {
     println!("  medcurate --db {} review --as dr-wang", db.display());
     println!("  medcurate --db {} curate --as cur-chen", db.display());
     println!("  medcurate --db {} agreement", db.display());
+    println!("  medcurate --db {} adjudicate --as dr-zhang", db.display());
     println!("  medcurate --db {} status", db.display());
     // On a terminal the demo goes straight to the review screen; piped, it only reports.
     if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {

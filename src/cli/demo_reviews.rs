@@ -3,9 +3,11 @@
 //! `reviews import`, once (a workspace that already has reviews is left alone).
 
 use crate::domain::review::{Criterion, ReviewContent, Verdict, applicable};
-use crate::sample::SAMPLE_DATASETS;
-use crate::store::{ExternalReview, Store};
+use crate::import::responses::read_responses;
+use crate::sample::{SAMPLE_DATASETS, SAMPLE_RESPONSES};
+use crate::store::{ExternalReview, ResponsesImported, Store};
 use anyhow::{Context, Result, anyhow};
+use std::path::Path;
 
 /// The dataset the demo reviews, and by whom.
 pub const DEMO_DATASET: &str = "CMExam";
@@ -90,4 +92,24 @@ pub fn seed(store: &mut Store) -> Result<usize> {
         }
     }
     Ok(written)
+}
+
+/// Imports the sample model responses (through a file in `dir`, as `responses import`
+/// reads them) unless the workspace has responses already.
+pub fn seed_responses(store: &mut Store, dir: &Path) -> Result<Option<ResponsesImported>> {
+    if !store.disputes()?.is_empty() {
+        return Ok(None);
+    }
+    let file = dir.join("model-responses.jsonl");
+    std::fs::write(&file, SAMPLE_RESPONSES)
+        .with_context(|| format!("writing {}", file.display()))?;
+    let rows = read_responses(&file)?
+        .map_err(|e| anyhow!("the sample responses do not read: {}", e[0]))?;
+    match store.import_responses("demo", &rows)? {
+        Ok(done) => Ok(Some(done)),
+        Err(refused) => {
+            let (line, why) = &refused[0];
+            anyhow::bail!("the sample responses were refused (line {line}): {why}")
+        }
+    }
 }

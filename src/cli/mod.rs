@@ -1,5 +1,6 @@
 //! The command line: clap definitions here, one file per command.
 
+mod adjudicate;
 mod agreement;
 mod calibration;
 mod curate;
@@ -81,6 +82,8 @@ pub enum Command {
     Responses(responses::ResponsesCommand),
     /// AI-judge disputes per dataset and model; `disputes export` writes the experts' decisions
     Disputes(disputes::DisputesArgs),
+    /// Decide AI-judge disputes as a physician: the adjudication screen
+    Adjudicate(adjudicate::AdjudicateArgs),
     /// Rate AI judges against the experts' decisions
     #[command(subcommand)]
     Judge(judge::JudgeCommand),
@@ -109,6 +112,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Release(cmd) => release::run(&paths::resolve(db)?, cmd),
         Command::Responses(cmd) => responses::run(&paths::resolve(db)?, cmd),
         Command::Disputes(args) => disputes::run(&paths::resolve(db)?, args),
+        Command::Adjudicate(args) => adjudicate::run(&paths::resolve(db)?, args),
         Command::Judge(cmd) => judge::run(&paths::resolve(db)?, cmd),
         Command::Settings(args) => settings::run(&paths::resolve(db)?, args),
         Command::Demo => demo::run(match db {

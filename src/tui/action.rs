@@ -1,8 +1,10 @@
 //! Everything that can happen to a screen: what a key asks for, and what the worker reports
-//! back. `App::update` (review) and `CurateApp::update` take one `Action` at a time.
+//! back. `App::update` (review), `CurateApp::update` and `AdjudicateApp::update` take one
+//! `Action` at a time.
 
 use crate::domain::review::Criterion;
 use crate::store::{Assignment, MyReview, QueueRow, SubmitOutcome};
+use crate::tui::adjudicate::worker::Reply as AdjudicationReply;
 use crate::tui::curate::worker::Reply as CurationReply;
 use crossterm::event::KeyEvent;
 
@@ -117,6 +119,30 @@ pub enum Action {
     /// Finish a decision's step (departments chosen, edit saved) and go on to confirm.
     Done,
 
+    // --- from keys: adjudicating judge disputes ---
+    /// Put the rubric cursor on point `n` (0-based).
+    SelectPoint(usize),
+    /// Move the rubric cursor to the next point.
+    NextPoint,
+    /// Move the rubric cursor to the previous point.
+    PrevPoint,
+    /// Mark the selected rubric point met (again: clear it).
+    MarkMet,
+    /// Mark the selected rubric point not met (again: clear it).
+    MarkNotMet,
+    /// Clear the selected rubric point's mark.
+    ClearMark,
+    /// Raise the overall score by a quarter.
+    ScoreUp,
+    /// Lower the overall score by a quarter.
+    ScoreDown,
+    /// Set the overall score to the share of rubric points met.
+    ScoreFromPoints,
+    /// Type the overall score.
+    EditScore,
+    /// Type the reason for the decision.
+    EditReason,
+
     // --- from the terminal ---
     /// The terminal now has this many columns and rows.
     Resize(u16, u16),
@@ -140,6 +166,8 @@ pub enum Action {
     Failed(Job, String),
     /// A curation store job's answer.
     Curation(Box<CurationReply>),
+    /// An adjudication store job's answer.
+    Adjudication(Box<AdjudicationReply>),
 }
 
 /// The verdict keys, for messages that name a criterion.

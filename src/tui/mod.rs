@@ -1,4 +1,5 @@
-//! The terminal screens: reviewing (`App`) and curating (`curate::CurateApp`).
+//! The terminal screens: reviewing (`App`), curating (`curate::CurateApp`) and adjudicating
+//! AI-judge disputes (`adjudicate::AdjudicateApp`).
 //!
 //! One loop (`session.rs`): the input thread and the store worker send `Event`s; a key goes
 //! through the keymap to an `Action`; `update(action)` changes the state and queues store
@@ -6,6 +7,7 @@
 //! waits on disk.
 
 pub mod action;
+pub mod adjudicate;
 pub mod app;
 pub mod curate;
 pub mod event;
@@ -17,6 +19,7 @@ pub mod ui;
 pub mod widgets;
 pub mod worker;
 
+pub use adjudicate::run_adjudicate;
 pub use curate::{CurateOptions, run_curate};
 
 use crate::domain::people::Person;

@@ -339,8 +339,9 @@ impl Store {
         }
         match row.status.as_str() {
             "claimed" | "submitted" => {}
-            // A lapsed claim may still be completed if no one else has taken the dispute.
-            _ if row.taken == 0 => {
+            // A lapsed claim may still be completed if no one else has taken the dispute;
+            // one given back may not.
+            "expired" if row.taken == 0 => {
                 tx.prepare_cached("UPDATE responses SET taken = 1 WHERE id = ?1")?
                     .execute([row.response_id])?;
             }

@@ -196,7 +196,9 @@ impl Store {
         let now = clock::iso(SystemTime::now());
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.name, r.model, count(*),
-                    sum(r.gap > ?1 + 1e-9),
+                    -- A decided dispute stays one if the threshold is raised later.
+                    sum(r.gap > ?1 + 1e-9 OR EXISTS (SELECT 1 FROM adjudications a
+                        WHERE a.response_id = r.id AND a.status = 'submitted')),
                     sum(EXISTS (SELECT 1 FROM adjudications a WHERE a.response_id = r.id
                                 AND a.status = 'submitted')),
                     sum(EXISTS (SELECT 1 FROM adjudications a WHERE a.response_id = r.id

@@ -65,25 +65,25 @@ pub enum Request {
 }
 
 impl Effect {
-    pub(super) fn changed() -> Effect {
+    pub fn changed() -> Effect {
         Effect {
             changed: true,
             ..Effect::default()
         }
     }
-    pub(super) fn info(msg: impl Into<String>) -> Effect {
+    pub fn info(msg: impl Into<String>) -> Effect {
         Effect {
             message: Some((msg.into(), false)),
             ..Effect::default()
         }
     }
-    pub(super) fn error(msg: impl Into<String>) -> Effect {
+    pub fn error(msg: impl Into<String>) -> Effect {
         Effect {
             message: Some((msg.into(), true)),
             ..Effect::default()
         }
     }
-    pub(super) fn request(r: Request) -> Effect {
+    pub fn request(r: Request) -> Effect {
         Effect {
             request: Some(r),
             ..Effect::default()

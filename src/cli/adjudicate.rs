@@ -1,0 +1,32 @@
+//! `medcurate adjudicate [--as ID] [--dataset NAME]`: the expert's screen for AI-judge
+//! disputes.
+
+use crate::cli::identity::act_as;
+use crate::domain::people::Role;
+use crate::store::Store;
+use anyhow::{Result, bail};
+use clap::Args;
+use std::path::Path;
+
+#[derive(Debug, Args)]
+pub struct AdjudicateArgs {
+    /// The registered annotator (physician) to decide as [default: `identity` in the config
+    /// file, else the person bound to your OS account]
+    #[arg(long = "as", value_name = "ID")]
+    pub as_id: Option<String>,
+    /// Take disputes only from this dataset
+    #[arg(long)]
+    pub dataset: Option<String>,
+}
+
+pub fn run(db: &Path, args: AdjudicateArgs) -> Result<()> {
+    let store = Store::open_existing(db)?;
+    let person = act_as(&store, args.as_id.as_deref(), Role::Annotator)?;
+    if let Some(ds) = &args.dataset
+        && !store.status()?.iter().any(|d| &d.dataset == ds)
+    {
+        bail!("there is no dataset {ds:?}; `medcurate status` lists them");
+    }
+    drop(store);
+    crate::tui::run_adjudicate(db, person, args.dataset)
+}

@@ -1,0 +1,433 @@
+//! The adjudication screen's state and `AdjudicateApp::update`, the one place actions change
+//! it. Store work leaves as `Command`s in an outbox that the loop hands to the worker.
+
+use super::dispute::DisputeState;
+use super::start::{StartRequest, StartView};
+use super::worker::{Command, Job, Reply};
+use crate::domain::people::Person;
+use crate::store::DisputeAssignment;
+use crate::tui::action::Action;
+use crate::tui::app::{ConfirmKind, Message};
+use crate::tui::keymap::{self, Context};
+use crate::tui::screens::review::{Effect, Origin, Request};
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Start,
+    /// Deciding; with no dispute loaded it shows that the next one is on its way.
+    Dispute,
+}
+
+pub struct AdjudicateApp {
+    pub expert: Person,
+    pub view: View,
+    pub start: StartView,
+    pub dispute: Option<DisputeState>,
+    /// The help overlay: the context it describes, and its scroll.
+    pub help: Option<(Context, usize)>,
+    pub confirm: Option<ConfirmKind>,
+    pub message: Option<Message>,
+    /// Terminal columns and rows.
+    pub size: (u16, u16),
+    /// The store job being waited for, shown as "loading".
+    pub busy: Option<Job>,
+    /// Where "the next dispute" comes from: one dataset, or all of them.
+    pub scope: Option<String>,
+    pub quit: bool,
+    /// Draft saves sent and not yet answered.
+    pub saves_in_flight: usize,
+    /// The draft changed since the last save was sent.
+    pub dirty: bool,
+    /// How the dispute being loaded was asked for.
+    pending_origin: Origin,
+    /// What the last step did ("Submitted"), said again when the next dispute arrives.
+    carry: Option<String>,
+    outbox: Vec<Command>,
+}
+
+impl AdjudicateApp {
+    /// A new session: loads the counts, and goes straight to a dispute when a dataset is given.
+    pub fn new(expert: Person, dataset: Option<String>, size: (u16, u16)) -> AdjudicateApp {
+        let mut app = AdjudicateApp {
+            expert,
+            view: View::Start,
+            start: StartView::default(),
+            dispute: None,
+            help: None,
+            confirm: None,
+            message: None,
+            size,
+            busy: None,
+            scope: None,
+            quit: false,
+            saves_in_flight: 0,
+            dirty: false,
+            pending_origin: Origin::Claim,
+            carry: None,
+            outbox: vec![Command::Overview, Command::Mine],
+        };
+        if let Some(ds) = dataset {
+            app.claim(Some(ds));
+        }
+        app
+    }
+
+    /// The store commands to send, oldest first.
+    pub fn take_commands(&mut self) -> Vec<Command> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// The screen area above the status bar.
+    pub fn main_area(&self) -> Rect {
+        let (w, h) = self.size;
+        Rect::new(0, 0, w, h.saturating_sub(2))
+    }
+
+    /// Where the keyboard is now.
+    pub fn context(&self) -> Context {
+        if self.help.is_some() {
+            return Context::Help;
+        }
+        if self.confirm.is_some() {
+            return Context::Confirm;
+        }
+        match (self.view, &self.dispute) {
+            (View::Dispute, Some(d)) => d.context(),
+            (View::Dispute, None) => Context::Dispute,
+            (View::Start, _) => self.start.context(),
+        }
+    }
+
+    /// A key, through the key table for the current context.
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        if let Some(a) = keymap::action_for(self.context(), key) {
+            // A message stays until the next key; then the key hints show again.
+            self.message = None;
+            self.update(a);
+        }
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::Resize(w, h) => self.size = (w, h),
+            Action::Quit => {
+                self.flush_save();
+                self.quit = true;
+            }
+            Action::ToggleHelp => {
+                self.help = match self.help {
+                    Some(_) => None,
+                    None => Some((self.context(), 0)),
+                }
+            }
+            Action::Adjudication(reply) => self.reply(*reply),
+            other => self.route(other),
+        }
+    }
+
+    /// Actions that depend on where the keyboard is.
+    fn route(&mut self, action: Action) {
+        match self.context() {
+            Context::Help => {
+                if let Some((_, scroll)) = self.help.as_mut() {
+                    match action {
+                        Action::Up => *scroll = scroll.saturating_sub(1),
+                        Action::Down => *scroll += 1,
+                        _ => {}
+                    }
+                }
+            }
+            Context::Confirm => match action {
+                Action::Confirm => match self.confirm.take() {
+                    Some(ConfirmKind::Submit) => self.confirm_submit(),
+                    Some(ConfirmKind::Skip) => self.confirm_skip(),
+                    None => {}
+                },
+                Action::Cancel => {
+                    self.confirm = None;
+                    self.info("Cancelled");
+                }
+                _ => {}
+            },
+            Context::DisputeStart | Context::MyAdjudications => {
+                if let Some(req) = self.start.update(action) {
+                    self.start_request(req);
+                }
+            }
+            _ => self.route_dispute(action),
+        }
+    }
+
+    fn start_request(&mut self, req: StartRequest) {
+        match req {
+            StartRequest::Claim(ds) => self.claim(ds),
+            StartRequest::Open(id) => {
+                self.pending_origin = Origin::Reopen;
+                self.busy = Some(Job::Open);
+                self.outbox.push(Command::Open(id));
+                self.view = View::Dispute;
+                self.info("Opening your adjudication…");
+            }
+            StartRequest::Refresh => self.refresh(),
+            StartRequest::Quit => self.quit = true,
+        }
+    }
+
+    fn route_dispute(&mut self, action: Action) {
+        let main = self.main_area();
+        let Some(d) = self.dispute.as_mut() else {
+            // Waiting for the next dispute: only leaving makes sense.
+            if action == Action::Back {
+                self.back_to_start();
+            }
+            return;
+        };
+        let Effect {
+            changed,
+            message,
+            request,
+        } = d.update(action, main);
+        if changed {
+            self.dirty = true;
+            self.maybe_save();
+        }
+        if let Some((text, error)) = message {
+            self.message = Some(Message { text, error });
+        }
+        match request {
+            Some(Request::Submit) => self.ask_submit(),
+            Some(Request::Skip) => self.ask_skip(),
+            Some(Request::Back) => {
+                self.back_to_start();
+                self.info("Back at the disputes; your draft is kept");
+            }
+            None => {}
+        }
+    }
+
+    fn claim(&mut self, dataset: Option<String>) {
+        self.pending_origin = Origin::Claim;
+        self.busy = Some(Job::Claim);
+        self.info(match &dataset {
+            Some(d) => format!("Getting the next dispute in {d}…"),
+            None => "Getting the next dispute…".to_string(),
+        });
+        self.outbox.push(Command::ClaimNext(dataset.clone()));
+        self.scope = dataset;
+        self.view = View::Dispute;
+    }
+
+    fn refresh(&mut self) {
+        self.outbox.push(Command::Overview);
+        self.outbox.push(Command::Mine);
+    }
+
+    fn reply(&mut self, reply: Reply) {
+        match reply {
+            Reply::Overview { threshold, counts } => {
+                self.busy = self.busy.filter(|b| *b != Job::Overview);
+                self.start.set_overview(threshold, counts);
+            }
+            Reply::Mine(rows) => self.start.set_mine(rows),
+            Reply::Loaded(a) => self.loaded(*a),
+            Reply::NothingLeft(ds) => {
+                self.busy = None;
+                self.back_to_start();
+                match ds {
+                    Some(d) => self.info(format!("No dispute left for you in {d}")),
+                    None => self.info("No dispute left for you"),
+                }
+            }
+            Reply::Saved(_) => {
+                self.saves_in_flight = self.saves_in_flight.saturating_sub(1);
+                self.maybe_save();
+            }
+            Reply::Submitted(_) => self.submitted(),
+            Reply::Released(_) => {
+                self.busy = None;
+                self.info("Skipped: the dispute goes to another expert");
+                self.carry = Some("Skipped".into());
+                self.next_dispute();
+            }
+            Reply::Failed(job, msg) => self.failed(job, msg),
+        }
+    }
+
+    /// Shows a loaded dispute.
+    fn loaded(&mut self, a: DisputeAssignment) {
+        self.busy = None;
+        self.flush_save();
+        let d = DisputeState::new(a, self.pending_origin);
+        let what = format!(
+            "{} on {} in {}",
+            d.assignment.model, d.assignment.item.id, d.assignment.dataset
+        );
+        let lead = match self.carry.take() {
+            Some(before) => format!("{before}. Now "),
+            None => String::new(),
+        };
+        let text = if d.submitted() {
+            format!("{lead}your decision on {what}: changes count only when you submit again")
+        } else {
+            format!("{lead}deciding {what}")
+        };
+        self.info(capitalize(&text));
+        self.start.select_dataset(&d.assignment.dataset);
+        self.dispute = Some(d);
+        self.view = View::Dispute;
+    }
+
+    /// Sends the draft if it changed and no save is in flight (at most one at a time).
+    fn maybe_save(&mut self) {
+        if self.dirty && self.saves_in_flight == 0 {
+            self.send_save();
+        }
+    }
+
+    /// Sends the draft now if it changed, even with a save in flight (leaving the dispute).
+    fn flush_save(&mut self) {
+        if self.dirty {
+            self.send_save();
+        }
+    }
+
+    fn send_save(&mut self) {
+        self.dirty = false;
+        let Some(d) = &self.dispute else { return };
+        if d.submitted() {
+            // The store keeps changes to a submitted decision only when it is submitted again.
+            return;
+        }
+        self.saves_in_flight += 1;
+        self.outbox.push(Command::SaveDraft(
+            d.assignment.adjudication_id,
+            d.content.clone(),
+        ));
+    }
+
+    fn back_to_start(&mut self) {
+        self.flush_save();
+        self.dispute = None;
+        self.confirm = None;
+        self.view = View::Start;
+        self.refresh();
+    }
+
+    fn ask_submit(&mut self) {
+        let Some(d) = &self.dispute else { return };
+        let problems = d.problems();
+        if problems.is_empty() {
+            self.confirm = Some(ConfirmKind::Submit);
+        } else {
+            self.error(format!("Not ready to submit: {}", problems.join("; ")));
+        }
+    }
+
+    fn ask_skip(&mut self) {
+        let Some(d) = &self.dispute else { return };
+        if d.submitted() {
+            self.error("A submitted decision cannot be given back; q goes back to the list");
+        } else {
+            self.confirm = Some(ConfirmKind::Skip);
+        }
+    }
+
+    fn confirm_submit(&mut self) {
+        let Some(d) = &self.dispute else { return };
+        self.dirty = false;
+        self.busy = Some(Job::Submit);
+        self.outbox.push(Command::Submit(
+            d.assignment.adjudication_id,
+            d.content.clone(),
+        ));
+        self.info("Submitting…");
+    }
+
+    fn confirm_skip(&mut self) {
+        let Some(d) = self.dispute.take() else { return };
+        self.dirty = false;
+        self.busy = Some(Job::Release);
+        self.outbox
+            .push(Command::Release(d.assignment.adjudication_id));
+        self.info("Giving the dispute back…");
+    }
+
+    fn submitted(&mut self) {
+        self.busy = None;
+        let origin = self.dispute.take().map(|d| d.origin);
+        self.info("Submitted");
+        self.carry = Some("Submitted".into());
+        match origin {
+            Some(Origin::Claim) => self.next_dispute(),
+            _ => self.back_to_start(),
+        }
+        self.refresh();
+    }
+
+    /// Claims the next dispute in the same scope, showing "loading" meanwhile.
+    fn next_dispute(&mut self) {
+        self.dispute = None;
+        self.pending_origin = Origin::Claim;
+        self.busy = Some(Job::Claim);
+        self.outbox.push(Command::ClaimNext(self.scope.clone()));
+        self.view = View::Dispute;
+    }
+
+    fn failed(&mut self, job: Job, msg: String) {
+        match job {
+            Job::Save => {
+                self.saves_in_flight = self.saves_in_flight.saturating_sub(1);
+                self.dirty = true;
+            }
+            Job::Claim | Job::Open => {
+                self.busy = None;
+                if self.dispute.is_none() {
+                    self.view = View::Start;
+                }
+            }
+            Job::Release => {
+                self.busy = None;
+                self.back_to_start();
+            }
+            Job::Submit | Job::Overview => self.busy = None,
+            Job::Mine => {}
+        }
+        self.error(format!("{}: {msg}", job.failure()));
+    }
+
+    /// "saving…", "saved", "unsaved" or "" for the status bar.
+    pub fn save_state(&self) -> &'static str {
+        match (&self.dispute, self.saves_in_flight, self.dirty) {
+            (_, n, _) if n > 0 => "saving…",
+            (None, _, _) => "",
+            (Some(_), _, true) => "unsaved",
+            (Some(d), _, false) if d.submitted() => "",
+            (Some(_), _, false) => "saved",
+        }
+    }
+}
+
+/// `s` with its first letter in upper case.
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,272 @@
+//! The start screen: disputes per dataset and model with the threshold, and the expert's own
+//! adjudications to reopen.
+
+use crate::store::{DisputeCount, MyAdjudication, ReviewStatus};
+use crate::tui::action::Action;
+use crate::tui::keymap::Context;
+use crate::tui::text;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    Disputes,
+    Mine,
+}
+
+#[derive(Debug, Default)]
+pub struct StartView {
+    pub threshold: Option<f64>,
+    pub counts: Vec<DisputeCount>,
+    pub mine: Vec<MyAdjudication>,
+    /// Row of the disputes table; 0 is "all datasets".
+    pub selected: usize,
+    pub mine_selected: usize,
+    pub focus: Focus,
+    /// The counts have arrived at least once.
+    pub loaded: bool,
+}
+
+/// What the start screen asks the app to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartRequest {
+    /// Take the next dispute, of this dataset if given.
+    Claim(Option<String>),
+    /// Reopen this adjudication.
+    Open(i64),
+    Refresh,
+    Quit,
+}
+
+/// Disputes not yet decided nor claimed.
+pub fn waiting(c: &DisputeCount) -> u64 {
+    c.disputes.saturating_sub(c.adjudicated + c.in_progress)
+}
+
+impl StartView {
+    pub fn context(&self) -> Context {
+        match self.focus {
+            Focus::Disputes => Context::DisputeStart,
+            Focus::Mine => Context::MyAdjudications,
+        }
+    }
+
+    /// Rows of the disputes table: "all datasets" first, then one per dataset and model.
+    fn table_len(&self) -> usize {
+        self.counts.len() + 1
+    }
+
+    pub fn set_overview(&mut self, threshold: f64, counts: Vec<DisputeCount>) {
+        self.threshold = Some(threshold);
+        self.counts = counts;
+        self.selected = self.selected.min(self.table_len() - 1);
+        self.loaded = true;
+    }
+
+    pub fn set_mine(&mut self, mine: Vec<MyAdjudication>) {
+        self.mine = mine;
+        self.mine_selected = self.mine_selected.min(self.mine.len().saturating_sub(1));
+    }
+
+    /// Puts the cursor on the first row of `dataset`.
+    pub fn select_dataset(&mut self, dataset: &str) {
+        if let Some(i) = self.counts.iter().position(|c| c.dataset == dataset) {
+            self.selected = i + 1;
+        }
+    }
+
+    /// "3/12 decided" over `dataset`, or over all datasets.
+    pub fn progress(&self, dataset: Option<&str>) -> String {
+        if !self.loaded {
+            return String::new();
+        }
+        let rows = self
+            .counts
+            .iter()
+            .filter(|c| dataset.is_none_or(|d| c.dataset == d));
+        let (done, all) = rows.fold((0, 0), |(d, a), c| (d + c.adjudicated, a + c.disputes));
+        format!("{done}/{all} disputes decided")
+    }
+
+    pub fn update(&mut self, action: Action) -> Option<StartRequest> {
+        let (cursor, len) = match self.focus {
+            Focus::Disputes => (&mut self.selected, self.counts.len() + 1),
+            Focus::Mine => (&mut self.mine_selected, self.mine.len()),
+        };
+        match action {
+            Action::Up => *cursor = cursor.saturating_sub(1),
+            Action::Down => *cursor = (*cursor + 1).min(len.saturating_sub(1)),
+            Action::SwitchList => {
+                self.focus = match self.focus {
+                    Focus::Disputes => Focus::Mine,
+                    Focus::Mine => Focus::Disputes,
+                }
+            }
+            Action::Refresh => return Some(StartRequest::Refresh),
+            Action::Back => match self.focus {
+                Focus::Mine => self.focus = Focus::Disputes,
+                Focus::Disputes => return Some(StartRequest::Quit),
+            },
+            Action::Open => {
+                return match self.focus {
+                    Focus::Disputes => Some(StartRequest::Claim(
+                        self.selected
+                            .checked_sub(1)
+                            .and_then(|i| self.counts.get(i))
+                            .map(|c| c.dataset.clone()),
+                    )),
+                    Focus::Mine => self
+                        .mine
+                        .get(self.mine_selected)
+                        .map(|m| StartRequest::Open(m.adjudication_id)),
+                };
+            }
+            _ => {}
+        }
+        None
+    }
+}
+
+fn block(title: &str, focused: bool, width: u16) -> Block<'static> {
+    let style = if focused {
+        Style::new().fg(Color::Cyan)
+    } else {
+        Style::new().fg(Color::DarkGray)
+    };
+    Block::bordered().border_style(style).title(text::truncate(
+        &format!(" {title} "),
+        width.saturating_sub(2) as usize,
+    ))
+}
+
+const HIGHLIGHT: Style = Style::new().add_modifier(Modifier::REVERSED);
+const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
+
+pub fn draw(frame: &mut Frame, main: Rect, s: &StartView) {
+    let top_h = (s.table_len() as u16 + 5).clamp(6, (main.height / 2).max(6));
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(top_h), Constraint::Min(3)]).areas(main);
+    draw_disputes(frame, top, s);
+    draw_mine(frame, bottom, s);
+}
+
+fn draw_disputes(frame: &mut Frame, area: Rect, s: &StartView) {
+    let focused = s.focus == Focus::Disputes;
+    let title = match s.threshold {
+        Some(t) => format!("AI-judge disputes: scores more than {t} apart · Enter takes the next"),
+        None => "AI-judge disputes".to_string(),
+    };
+    let b = block(&title, focused, area.width);
+    if !s.loaded {
+        frame.render_widget(Paragraph::new("Loading…").block(b), area);
+        return;
+    }
+    // Numbers: responses 9, disputes 8, decided 7, in progress 11, waiting 7, and gaps.
+    let name_w = area.width.saturating_sub(2 + 9 + 8 + 7 + 11 + 7 + 7) as usize;
+    let ds_w = (name_w * 3 / 5).max(4);
+    let model_w = name_w.saturating_sub(ds_w + 1).max(4);
+    let total = |f: fn(&DisputeCount) -> u64| s.counts.iter().map(f).sum::<u64>();
+    let mut rows = vec![Row::new(vec![
+        Cell::from(text::truncate("All datasets", ds_w)),
+        Cell::from(""),
+        Cell::from(format!("{:>9}", total(|c| c.responses))),
+        Cell::from(format!("{:>8}", total(|c| c.disputes))),
+        Cell::from(format!("{:>7}", total(|c| c.adjudicated))),
+        Cell::from(format!("{:>11}", total(|c| c.in_progress))),
+        Cell::from(format!("{:>7}", total(waiting))),
+    ])];
+    rows.extend(s.counts.iter().map(|c| {
+        Row::new(vec![
+            Cell::from(text::truncate(&c.dataset, ds_w)),
+            Cell::from(text::truncate(&c.model, model_w)),
+            Cell::from(format!("{:>9}", c.responses)),
+            Cell::from(format!("{:>8}", c.disputes)),
+            Cell::from(format!("{:>7}", c.adjudicated)),
+            Cell::from(format!("{:>11}", c.in_progress)),
+            Cell::from(format!("{:>7}", waiting(c))),
+        ])
+    }));
+    let header = Row::new(vec![
+        "Dataset",
+        "Model",
+        "Responses",
+        "Disputes",
+        "Decided",
+        "In progress",
+        "Waiting",
+    ])
+    .style(BOLD);
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(ds_w as u16),
+            Constraint::Length(model_w as u16),
+            Constraint::Length(9),
+            Constraint::Length(8),
+            Constraint::Length(7),
+            Constraint::Length(11),
+            Constraint::Length(7),
+        ],
+    )
+    .header(header)
+    .block(b)
+    .row_highlight_style(if focused { HIGHLIGHT } else { Style::new() });
+    let mut state = TableState::default().with_selected(Some(s.selected));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+fn draw_mine(frame: &mut Frame, area: Rect, s: &StartView) {
+    let focused = s.focus == Focus::Mine;
+    let b = block(
+        "My adjudications · Enter reopens (finish a draft or change a decision)",
+        focused,
+        area.width,
+    );
+    if s.mine.is_empty() {
+        let p = Paragraph::new(Line::from("No adjudications yet.")).block(b);
+        frame.render_widget(p, area);
+        return;
+    }
+    let fixed = 2 + 11 + 14 + 17 + 4;
+    let id_w = (area.width.saturating_sub(fixed) as usize * 2 / 3).max(4);
+    let ds_w = area.width.saturating_sub(fixed + id_w as u16).max(4) as usize;
+    let rows = s.mine.iter().map(|m| {
+        let (status, style) = match m.status {
+            ReviewStatus::Claimed => ("draft", Style::new().fg(Color::Yellow)),
+            ReviewStatus::Submitted => ("submitted", Style::new().fg(Color::Green)),
+        };
+        Row::new(vec![
+            Cell::from(text::truncate(&m.item_id, id_w)),
+            Cell::from(text::truncate(&m.dataset, ds_w)),
+            Cell::from(text::truncate(&m.model, 14)),
+            Cell::from(status).style(style),
+            Cell::from(
+                m.updated_at
+                    .replace('T', " ")
+                    .chars()
+                    .take(16)
+                    .collect::<String>(),
+            ),
+        ])
+    });
+    let header = Row::new(vec!["Item", "Dataset", "Model", "Status", "Updated"]).style(BOLD);
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(id_w as u16),
+            Constraint::Length(ds_w as u16),
+            Constraint::Length(14),
+            Constraint::Length(11),
+            Constraint::Length(17),
+        ],
+    )
+    .header(header)
+    .block(b)
+    .row_highlight_style(if focused { HIGHLIGHT } else { Style::new() });
+    let mut state = TableState::default().with_selected(Some(s.mine_selected));
+    frame.render_stateful_widget(table, area, &mut state);
+}

@@ -1,0 +1,546 @@
+//! The adjudication screen through `AdjudicateApp::update`, the keymap and a fake store; and
+//! its frames rendered into ratatui's `TestBackend` with real Chinese open-ended items. No
+//! store, no terminal, no sleeps.
+
+use super::app::{AdjudicateApp, View};
+use super::dispute::{fmt_score, parse_score};
+use super::worker::{self, Backend, Command, Job, Reply};
+use crate::domain::item::{Content, Item};
+use crate::domain::judge::{Adjudication, JudgeScore};
+use crate::domain::people::{Person, Role};
+use crate::store::{DisputeAssignment, DisputeCount, MyAdjudication, ReviewStatus};
+use crate::tui::action::Action;
+use crate::tui::app::ConfirmKind;
+use crate::tui::keymap::{Context, help_rows};
+use anyhow::Result;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+mod render;
+
+const ITEM: &str = "chinese_medical_dialogue_IM_7specialty_sample:1956";
+const RESPONSE: &str = "高血压确实可能引起头晕，但头晕的原因很多，比如睡眠不足、过度疲劳、贫血、低血糖、颈椎病等。建议他先在家规范测量几次血压，如果血压确实偏高，应到心内科就诊。如出现一侧肢体无力、言语不清，应立即就医。";
+const RATIONALE: &str = "回答指出了高血压可致头晕并列举了多种鉴别原因，建议家庭血压监测并提示了卒中警示症状，但未建议完善血常规、血糖检查。";
+const REASON: &str = "未建议完善血常规和血糖检查，第3条不满足";
+
+pub(super) fn sample(file: &str, id: &str) -> Item {
+    let path = format!("{}/sample-data/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains(&format!("\"id\": \"{id}\"")))
+        .unwrap();
+    let raw = crate::import::native::parse(line).unwrap();
+    crate::domain::validate::build_item(raw, file.trim_end_matches(".jsonl")).unwrap()
+}
+
+pub(super) fn assignment(id: i64) -> DisputeAssignment {
+    let item = sample("MADiagnosis.jsonl", ITEM);
+    let n = match &item.body.content {
+        Content::OpenEnded(o) => o.rubric.len(),
+        _ => panic!("not open-ended"),
+    };
+    assert_eq!(n, 4);
+    DisputeAssignment {
+        adjudication_id: id,
+        dataset: "MADiagnosis".into(),
+        item,
+        revision_no: 1,
+        model: "GPT-4o".into(),
+        response: RESPONSE.into(),
+        judges: vec![
+            JudgeScore {
+                score: 0.9,
+                points: Some(vec![true, true, true, true]),
+                rationale: Some(RATIONALE.into()),
+            },
+            JudgeScore {
+                score: 0.3,
+                points: None,
+                rationale: None,
+            },
+        ],
+        gap: 0.6,
+        status: ReviewStatus::Claimed,
+        content: Adjudication::blank(n),
+        lease_expires_at: Some("2099-01-01T00:00:00Z".into()),
+    }
+}
+
+pub(super) fn counts() -> Vec<DisputeCount> {
+    vec![
+        DisputeCount {
+            dataset: "MADiagnosis".into(),
+            model: "GPT-4o".into(),
+            responses: 10,
+            disputes: 4,
+            adjudicated: 1,
+            in_progress: 1,
+        },
+        DisputeCount {
+            dataset: "MACompliance".into(),
+            model: "通义千问-Max".into(),
+            responses: 6,
+            disputes: 2,
+            adjudicated: 0,
+            in_progress: 0,
+        },
+    ]
+}
+
+pub(super) fn expert() -> Person {
+    Person {
+        id: "dr-a".into(),
+        name: "李医生".into(),
+        roles: vec![Role::Annotator],
+        os_user: None,
+    }
+}
+
+pub(super) fn reply(r: Reply) -> Action {
+    Action::Adjudication(Box::new(r))
+}
+
+fn key(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+fn code(c: KeyCode) -> KeyEvent {
+    KeyEvent::new(c, KeyModifiers::NONE)
+}
+
+fn typed(app: &mut AdjudicateApp, s: &str) {
+    for c in s.chars() {
+        app.handle_key(key(c));
+    }
+}
+
+/// An app at `size` with the counts loaded and dispute 7 open.
+pub(super) fn opened(size: (u16, u16)) -> AdjudicateApp {
+    let mut app = AdjudicateApp::new(expert(), None, size);
+    assert_eq!(app.take_commands(), vec![Command::Overview, Command::Mine]);
+    app.update(reply(Reply::Overview {
+        threshold: 0.25,
+        counts: counts(),
+    }));
+    app.handle_key(code(KeyCode::Enter));
+    assert_eq!(app.take_commands(), vec![Command::ClaimNext(None)]);
+    app.update(reply(Reply::Loaded(Box::new(assignment(7)))));
+    assert_eq!(app.context(), Context::Dispute);
+    app
+}
+
+fn saves(cmds: &[Command]) -> Vec<&Adjudication> {
+    cmds.iter()
+        .filter_map(|c| match c {
+            Command::SaveDraft(_, a) => Some(a),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn marking_scoring_and_a_reason_are_saved_as_drafts_one_at_a_time() {
+    let mut app = opened((120, 40));
+    let d = app.dispute.as_ref().unwrap();
+    assert_eq!(d.point, 0);
+    // m marks point 1 met and moves on to point 2; n marks it not met.
+    app.handle_key(key('m'));
+    let first = app.take_commands();
+    assert_eq!(saves(&first)[0].points, vec![Some(true), None, None, None]);
+    assert_eq!(app.dispute.as_ref().unwrap().point, 1);
+    // While that save is in flight, changes wait and go as one save.
+    app.handle_key(key('n'));
+    app.handle_key(key('4'));
+    app.handle_key(key('m'));
+    assert!(app.take_commands().is_empty());
+    assert_eq!(app.save_state(), "saving…");
+    app.update(reply(Reply::Saved(7)));
+    let second = app.take_commands();
+    assert_eq!(
+        saves(&second)[0].points,
+        vec![Some(true), Some(false), None, Some(true)]
+    );
+    app.update(reply(Reply::Saved(7)));
+    assert_eq!(app.save_state(), "saved");
+    // The same mark again clears it; u clears too.
+    app.handle_key(key('4'));
+    app.handle_key(key('m'));
+    assert_eq!(app.dispute.as_ref().unwrap().content.points[3], None);
+    app.handle_key(key('2'));
+    app.handle_key(key('u'));
+    assert_eq!(app.dispute.as_ref().unwrap().content.points[1], None);
+    // j/k move the cursor, wrapping round.
+    app.handle_key(key('k'));
+    assert_eq!(app.dispute.as_ref().unwrap().point, 0);
+    app.handle_key(key('k'));
+    assert_eq!(app.dispute.as_ref().unwrap().point, 3);
+    app.handle_key(key('j'));
+    assert_eq!(app.dispute.as_ref().unwrap().point, 0);
+    // A point past the rubric is refused.
+    app.handle_key(key('7'));
+    assert!(app.message.as_ref().unwrap().error);
+    assert_eq!(app.dispute.as_ref().unwrap().point, 0);
+
+    // The score, typed: a bad number is refused and the input stays open.
+    app.handle_key(key('='));
+    assert_eq!(app.context(), Context::Score);
+    typed(&mut app, "1.5");
+    app.handle_key(code(KeyCode::Enter));
+    assert!(app.message.as_ref().unwrap().error);
+    assert_eq!(app.context(), Context::Score);
+    for _ in 0..3 {
+        app.handle_key(code(KeyCode::Backspace));
+    }
+    typed(&mut app, "0.6");
+    app.handle_key(code(KeyCode::Enter));
+    assert_eq!(app.context(), Context::Dispute);
+    assert_eq!(app.dispute.as_ref().unwrap().content.score, Some(0.6));
+    // ] and [ step by quarters from there.
+    app.handle_key(key(']'));
+    assert_eq!(app.dispute.as_ref().unwrap().content.score, Some(0.75));
+    app.handle_key(key('['));
+    app.handle_key(key('['));
+    assert_eq!(app.dispute.as_ref().unwrap().content.score, Some(0.25));
+
+    // The reason in Chinese goes into the draft as it is typed; Esc puts the old one back.
+    app.handle_key(key('r'));
+    assert_eq!(app.context(), Context::DecisionReason);
+    typed(&mut app, "草稿");
+    assert_eq!(app.dispute.as_ref().unwrap().content.reason, "草稿");
+    app.handle_key(code(KeyCode::Esc));
+    assert_eq!(app.dispute.as_ref().unwrap().content.reason, "");
+    app.handle_key(key('r'));
+    typed(&mut app, REASON);
+    app.handle_key(code(KeyCode::Enter));
+    assert_eq!(app.dispute.as_ref().unwrap().content.reason, REASON);
+
+    // Quitting flushes the last change even with a save in flight.
+    app.take_commands();
+    app.handle_key(key('1'));
+    app.handle_key(key('n'));
+    app.update(Action::Quit);
+    let last = app.take_commands();
+    let s = saves(&last);
+    assert_eq!(s.last().unwrap().points[0], Some(false));
+    assert_eq!(s.last().unwrap().reason, REASON);
+    assert!(app.quit);
+}
+
+#[test]
+fn submit_is_refused_until_complete_then_confirmed_and_the_next_dispute_follows() {
+    let mut app = opened((120, 40));
+    app.handle_key(key('s'));
+    let msg = app.message.clone().unwrap();
+    assert!(msg.error);
+    assert!(
+        msg.text.contains("mark rubric point(s) 1, 2, 3, 4"),
+        "{}",
+        msg.text
+    );
+    assert!(msg.text.contains("give a short reason"), "{}", msg.text);
+    assert_eq!(app.confirm, None);
+
+    // p before every point is marked says what to do.
+    app.handle_key(key('p'));
+    assert!(app.message.as_ref().unwrap().error);
+    typed(&mut app, "mmnm");
+    // Points 1, 2 and 4 are worth 2 + 2 + 1 of 6.
+    app.handle_key(key('p'));
+    assert_eq!(app.dispute.as_ref().unwrap().content.score, Some(0.83));
+    app.handle_key(key('r'));
+    typed(&mut app, REASON);
+    app.handle_key(code(KeyCode::Enter));
+    app.take_commands();
+
+    app.handle_key(key('s'));
+    assert_eq!(app.confirm, Some(ConfirmKind::Submit));
+    assert_eq!(app.context(), Context::Confirm);
+    // No: nothing sent.
+    app.handle_key(key('n'));
+    assert_eq!(app.confirm, None);
+    assert!(app.take_commands().is_empty());
+    app.handle_key(key('s'));
+    app.handle_key(key('y'));
+    let want = Adjudication {
+        points: vec![Some(true), Some(true), Some(false), Some(true)],
+        score: Some(0.83),
+        reason: REASON.into(),
+    };
+    assert_eq!(app.take_commands(), vec![Command::Submit(7, want)]);
+    assert_eq!(app.busy, Some(Job::Submit));
+
+    app.update(reply(Reply::Submitted(7)));
+    assert!(app.dispute.is_none());
+    let cmds = app.take_commands();
+    assert_eq!(cmds[0], Command::ClaimNext(None));
+    assert!(cmds.contains(&Command::Overview));
+    let mut next = assignment(8);
+    next.item = sample("MADiagnosis.jsonl", "madiag-0004");
+    next.content = Adjudication::blank(4);
+    next.judges[0].points = Some(vec![false, true, false, true]);
+    app.update(reply(Reply::Loaded(Box::new(next))));
+    let msg = &app.message.as_ref().unwrap().text;
+    assert!(
+        msg.starts_with("Submitted. Now deciding GPT-4o on madiag-0004"),
+        "{msg}"
+    );
+
+    // Nothing left: back at the start, saying so.
+    app.handle_key(key('x'));
+    assert_eq!(app.confirm, Some(ConfirmKind::Skip));
+    app.handle_key(key('y'));
+    assert_eq!(app.take_commands(), vec![Command::Release(8)]);
+    app.update(reply(Reply::Released(8)));
+    assert_eq!(app.take_commands(), vec![Command::ClaimNext(None)]);
+    app.update(reply(Reply::NothingLeft(None)));
+    assert_eq!(app.view, View::Start);
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("No dispute left")
+    );
+}
+
+#[test]
+fn the_start_screen_claims_by_dataset_and_reopens_own_decisions() {
+    let mut app = AdjudicateApp::new(expert(), None, (80, 24));
+    app.take_commands();
+    app.update(reply(Reply::Overview {
+        threshold: 0.25,
+        counts: counts(),
+    }));
+    app.update(reply(Reply::Mine(vec![MyAdjudication {
+        adjudication_id: 3,
+        dataset: "MADiagnosis".into(),
+        item_id: ITEM.into(),
+        model: "GPT-4o".into(),
+        status: ReviewStatus::Submitted,
+        updated_at: "2026-03-01T08:00:00Z".into(),
+    }])));
+    // Row 0 is all datasets; row 2 is MACompliance.
+    app.handle_key(key('j'));
+    app.handle_key(key('j'));
+    app.handle_key(code(KeyCode::Enter));
+    assert_eq!(
+        app.take_commands(),
+        vec![Command::ClaimNext(Some("MACompliance".into()))]
+    );
+    assert_eq!(app.scope.as_deref(), Some("MACompliance"));
+    app.update(reply(Reply::NothingLeft(Some("MACompliance".into()))));
+    assert_eq!(app.view, View::Start);
+    app.take_commands();
+
+    // Reopen a submitted decision: no drafts are saved for it, and it cannot be skipped.
+    app.handle_key(code(KeyCode::Tab));
+    assert_eq!(app.context(), Context::MyAdjudications);
+    app.handle_key(code(KeyCode::Enter));
+    assert_eq!(app.take_commands(), vec![Command::Open(3)]);
+    let mut a = assignment(3);
+    a.status = ReviewStatus::Submitted;
+    a.content = Adjudication {
+        points: vec![Some(true); 4],
+        score: Some(1.0),
+        reason: "全部满足".into(),
+    };
+    app.update(reply(Reply::Loaded(Box::new(a))));
+    assert!(app.message.as_ref().unwrap().text.contains("submit again"));
+    app.handle_key(key('1'));
+    app.handle_key(key('n'));
+    assert!(saves(&app.take_commands()).is_empty());
+    app.handle_key(key('x'));
+    assert!(app.message.as_ref().unwrap().error);
+    assert_eq!(app.confirm, None);
+    // Submitting again goes back to the start screen, not to a new dispute.
+    app.handle_key(key('s'));
+    app.handle_key(key('y'));
+    assert!(
+        matches!(&app.take_commands()[..], [Command::Submit(3, a)] if a.points[0] == Some(false))
+    );
+    app.update(reply(Reply::Submitted(3)));
+    assert_eq!(app.view, View::Start);
+    assert!(
+        !app.take_commands()
+            .iter()
+            .any(|c| matches!(c, Command::ClaimNext(_)))
+    );
+    // q at the start quits.
+    app.handle_key(code(KeyCode::Esc));
+    app.handle_key(key('q'));
+    assert!(app.quit);
+}
+
+#[test]
+fn a_given_dataset_goes_straight_to_a_dispute_and_failures_read_well() {
+    let mut app = AdjudicateApp::new(expert(), Some("MADiagnosis".into()), (80, 24));
+    assert_eq!(
+        app.take_commands(),
+        vec![
+            Command::Overview,
+            Command::Mine,
+            Command::ClaimNext(Some("MADiagnosis".into()))
+        ]
+    );
+    assert_eq!(app.view, View::Dispute);
+    app.update(reply(Reply::Loaded(Box::new(assignment(7)))));
+    app.handle_key(key('m'));
+    app.take_commands();
+    app.update(reply(Reply::Failed(
+        Job::Save,
+        "the database is busy with another writer; try again in a moment".into(),
+    )));
+    let msg = app.message.clone().unwrap();
+    assert!(
+        msg.error
+            && msg
+                .text
+                .starts_with("Draft not saved: the database is busy")
+    );
+    assert_eq!(app.save_state(), "unsaved");
+    // The next change retries the save with everything in it.
+    app.handle_key(key('n'));
+    let s = app.take_commands();
+    assert_eq!(saves(&s)[0].points[..2], [Some(true), Some(false)]);
+    // q goes back with the draft kept.
+    app.update(reply(Reply::Saved(7)));
+    app.handle_key(key('q'));
+    assert_eq!(app.view, View::Start);
+    assert!(app.message.as_ref().unwrap().text.contains("draft is kept"));
+}
+
+#[test]
+fn scores_are_read_leniently_and_shown_short() {
+    assert_eq!(parse_score("0.75"), Ok(Some(0.75)));
+    assert_eq!(parse_score(" .5 "), Ok(Some(0.5)));
+    assert_eq!(parse_score("75%"), Ok(Some(0.75)));
+    assert_eq!(parse_score("０．６"), Ok(Some(0.6)));
+    assert_eq!(parse_score("1"), Ok(Some(1.0)));
+    assert_eq!(parse_score(""), Ok(None));
+    assert!(parse_score("1.2").unwrap_err().contains("outside 0 to 1"));
+    assert!(parse_score("-0").is_ok());
+    assert!(parse_score("abc").unwrap_err().contains("not a number"));
+    assert!(parse_score("NaN").is_err());
+    assert_eq!(fmt_score(0.6), "0.6");
+    assert_eq!(fmt_score(1.0), "1");
+    assert_eq!(fmt_score(0.0), "0");
+    assert_eq!(fmt_score(0.8333), "0.833");
+}
+
+#[test]
+fn the_help_comes_from_the_key_table() {
+    let rows = help_rows(Context::Dispute);
+    assert!(rows.iter().any(|(k, d)| k == "m" && d.starts_with("met")));
+    assert!(rows.iter().any(|(k, _)| k == "1 2 3 4 5 6 7 8 9"));
+    assert!(rows.iter().any(|(k, _)| k == "k Shift-Tab"));
+    let mut app = opened((80, 24));
+    app.handle_key(key('?'));
+    assert_eq!(app.help, Some((Context::Dispute, 0)));
+    app.handle_key(key('j'));
+    assert_eq!(app.help, Some((Context::Dispute, 1)));
+    app.handle_key(key('?'));
+    assert_eq!(app.help, None);
+}
+
+/// A store stand-in for the worker: one open dispute, busy on the first submit.
+struct Fake {
+    submits: usize,
+    saved: Option<Adjudication>,
+}
+
+impl Backend for Fake {
+    fn dispute_threshold(&self) -> Result<f64> {
+        Ok(0.25)
+    }
+    fn disputes(&self) -> Result<Vec<DisputeCount>> {
+        Ok(counts())
+    }
+    fn my_adjudications(&self, _: &str) -> Result<Vec<MyAdjudication>> {
+        Ok(Vec::new())
+    }
+    fn claim_dispute(&mut self, _: &str, ds: Option<&str>) -> Result<Option<DisputeAssignment>> {
+        Ok((ds != Some("MACompliance")).then(|| assignment(7)))
+    }
+    fn open_adjudication(&mut self, _: &str, id: i64) -> Result<Option<DisputeAssignment>> {
+        Ok((id == 7).then(|| assignment(7)))
+    }
+    fn save_adjudication_draft(&mut self, _: &str, _: i64, a: &Adjudication) -> Result<()> {
+        self.saved = Some(a.clone());
+        Ok(())
+    }
+    fn submit_adjudication(&mut self, _: &str, _: i64, _: &Adjudication) -> Result<()> {
+        self.submits += 1;
+        if self.submits == 1 {
+            let busy = rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                None,
+            );
+            return Err(anyhow::Error::new(busy).context("submitting"));
+        }
+        Ok(())
+    }
+    fn release_adjudication(&mut self, _: &str, _: i64) -> Result<()> {
+        anyhow::bail!("there is no claim of yours to give back (adjudication 7)")
+    }
+}
+
+#[test]
+fn the_worker_answers_each_command_and_never_shows_sqlite_busy() {
+    let mut fake = Fake {
+        submits: 0,
+        saved: None,
+    };
+    let got = |a: Action| match a {
+        Action::Adjudication(r) => *r,
+        other => panic!("{other:?}"),
+    };
+    assert!(matches!(
+        got(worker::handle(&mut fake, "dr-a", Command::Overview)),
+        Reply::Overview { threshold, counts } if threshold == 0.25 && counts.len() == 2
+    ));
+    assert!(matches!(
+        got(worker::handle(&mut fake, "dr-a", Command::ClaimNext(None))),
+        Reply::Loaded(a) if a.adjudication_id == 7
+    ));
+    assert_eq!(
+        got(worker::handle(
+            &mut fake,
+            "dr-a",
+            Command::ClaimNext(Some("MACompliance".into()))
+        )),
+        Reply::NothingLeft(Some("MACompliance".into()))
+    );
+    assert!(matches!(
+        got(worker::handle(&mut fake, "dr-a", Command::Open(9))),
+        Reply::Failed(Job::Open, m) if m.contains("not one of yours")
+    ));
+    let a = Adjudication::blank(4);
+    assert_eq!(
+        got(worker::handle(
+            &mut fake,
+            "dr-a",
+            Command::SaveDraft(7, a.clone())
+        )),
+        Reply::Saved(7)
+    );
+    assert_eq!(fake.saved, Some(a.clone()));
+    match got(worker::handle(
+        &mut fake,
+        "dr-a",
+        Command::Submit(7, a.clone()),
+    )) {
+        Reply::Failed(Job::Submit, m) => {
+            assert!(m.contains("busy with another writer"), "{m}");
+            assert!(!m.contains("SQLITE") && !m.contains("locked"), "{m}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        got(worker::handle(&mut fake, "dr-a", Command::Submit(7, a))),
+        Reply::Submitted(7)
+    );
+    assert!(matches!(
+        got(worker::handle(&mut fake, "dr-a", Command::Release(7))),
+        Reply::Failed(Job::Release, m) if m.contains("no claim of yours")
+    ));
+}

@@ -1,0 +1,169 @@
+//! The adjudication screen's store jobs: what the screen asks the worker thread for, and what
+//! comes back. Only the worker runs these; the screen never waits on disk.
+
+use crate::domain::judge::Adjudication;
+use crate::store::{DisputeAssignment, DisputeCount, MyAdjudication, Store};
+use crate::tui::action::Action;
+use crate::tui::worker::user_message;
+use anyhow::Result;
+
+/// A job for the worker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Load the disputes per dataset and model, with the threshold.
+    Overview,
+    /// Load the expert's own adjudications.
+    Mine,
+    /// Resume the open claim or claim the next dispute (in this dataset, if given).
+    ClaimNext(Option<String>),
+    /// Open one of the expert's own adjudications.
+    Open(i64),
+    /// Save the draft of an adjudication.
+    SaveDraft(i64, Adjudication),
+    /// Submit (or change) a decision.
+    Submit(i64, Adjudication),
+    /// Give the dispute back.
+    Release(i64),
+}
+
+/// Which job failed, so the message can say so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    Overview,
+    Mine,
+    Claim,
+    Open,
+    Save,
+    Submit,
+    Release,
+}
+
+impl Job {
+    pub fn failure(self) -> &'static str {
+        match self {
+            Job::Overview => "Could not load the disputes",
+            Job::Mine => "Could not load your adjudications",
+            Job::Claim => "Could not get a dispute",
+            Job::Open => "Could not open the adjudication",
+            Job::Save => "Draft not saved",
+            Job::Submit => "Not submitted",
+            Job::Release => "Could not give the dispute back",
+        }
+    }
+}
+
+/// What the worker reports back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    Overview {
+        threshold: f64,
+        counts: Vec<DisputeCount>,
+    },
+    Mine(Vec<MyAdjudication>),
+    /// A dispute to decide, with the expert's decision so far.
+    Loaded(Box<DisputeAssignment>),
+    /// Nothing is left to claim (in this dataset, if one is named).
+    NothingLeft(Option<String>),
+    /// The draft of this adjudication was saved.
+    Saved(i64),
+    Submitted(i64),
+    Released(i64),
+    Failed(Job, String),
+}
+
+/// What the worker needs from a store; `Store` is the real one, tests use a fake.
+pub trait Backend {
+    fn dispute_threshold(&self) -> Result<f64>;
+    fn disputes(&self) -> Result<Vec<DisputeCount>>;
+    fn my_adjudications(&self, expert: &str) -> Result<Vec<MyAdjudication>>;
+    fn claim_dispute(
+        &mut self,
+        expert: &str,
+        dataset: Option<&str>,
+    ) -> Result<Option<DisputeAssignment>>;
+    fn open_adjudication(&mut self, expert: &str, id: i64) -> Result<Option<DisputeAssignment>>;
+    fn save_adjudication_draft(&mut self, expert: &str, id: i64, a: &Adjudication) -> Result<()>;
+    fn submit_adjudication(&mut self, expert: &str, id: i64, a: &Adjudication) -> Result<()>;
+    fn release_adjudication(&mut self, expert: &str, id: i64) -> Result<()>;
+    /// Nothing is queued: a moment for housekeeping while the expert reads.
+    fn idle(&mut self) {}
+}
+
+impl Backend for Store {
+    fn dispute_threshold(&self) -> Result<f64> {
+        Store::dispute_threshold(self)
+    }
+    fn disputes(&self) -> Result<Vec<DisputeCount>> {
+        Store::disputes(self)
+    }
+    fn my_adjudications(&self, expert: &str) -> Result<Vec<MyAdjudication>> {
+        Store::my_adjudications(self, expert)
+    }
+    fn claim_dispute(
+        &mut self,
+        expert: &str,
+        dataset: Option<&str>,
+    ) -> Result<Option<DisputeAssignment>> {
+        Store::claim_dispute(self, expert, dataset)
+    }
+    fn open_adjudication(&mut self, expert: &str, id: i64) -> Result<Option<DisputeAssignment>> {
+        Store::open_adjudication(self, expert, id)
+    }
+    fn save_adjudication_draft(&mut self, expert: &str, id: i64, a: &Adjudication) -> Result<()> {
+        Store::save_adjudication_draft(self, expert, id, a)
+    }
+    fn submit_adjudication(&mut self, expert: &str, id: i64, a: &Adjudication) -> Result<()> {
+        Store::submit_adjudication(self, expert, id, a)
+    }
+    fn release_adjudication(&mut self, expert: &str, id: i64) -> Result<()> {
+        Store::release_adjudication(self, expert, id)
+    }
+    fn idle(&mut self) {
+        // Best effort: a failed checkpoint only leaves the WAL longer for the next one.
+        let _ = self.checkpoint();
+    }
+}
+
+/// Runs one command against the store and says what happened.
+pub fn handle<B: Backend>(store: &mut B, expert: &str, cmd: Command) -> Action {
+    let fail = |job: Job, e: anyhow::Error| Reply::Failed(job, user_message(&e));
+    let reply = match cmd {
+        Command::Overview => match store
+            .dispute_threshold()
+            .and_then(|t| Ok((t, store.disputes()?)))
+        {
+            Ok((threshold, counts)) => Reply::Overview { threshold, counts },
+            Err(e) => fail(Job::Overview, e),
+        },
+        Command::Mine => match store.my_adjudications(expert) {
+            Ok(rows) => Reply::Mine(rows),
+            Err(e) => fail(Job::Mine, e),
+        },
+        Command::ClaimNext(dataset) => match store.claim_dispute(expert, dataset.as_deref()) {
+            Ok(Some(a)) => Reply::Loaded(Box::new(a)),
+            Ok(None) => Reply::NothingLeft(dataset),
+            Err(e) => fail(Job::Claim, e),
+        },
+        Command::Open(id) => match store.open_adjudication(expert, id) {
+            Ok(Some(a)) => Reply::Loaded(Box::new(a)),
+            Ok(None) => Reply::Failed(
+                Job::Open,
+                format!("adjudication {id} is not one of yours or no longer exists"),
+            ),
+            Err(e) => fail(Job::Open, e),
+        },
+        Command::SaveDraft(id, a) => match store.save_adjudication_draft(expert, id, &a) {
+            Ok(()) => Reply::Saved(id),
+            Err(e) => fail(Job::Save, e),
+        },
+        Command::Submit(id, a) => match store.submit_adjudication(expert, id, &a) {
+            Ok(()) => Reply::Submitted(id),
+            Err(e) => fail(Job::Submit, e),
+        },
+        Command::Release(id) => match store.release_adjudication(expert, id) {
+            Ok(()) => Reply::Released(id),
+            Err(e) => fail(Job::Release, e),
+        },
+    };
+    Action::Adjudication(Box::new(reply))
+}
