@@ -1,35 +1,8 @@
 //! Agreement, history and the review export, through the real binary.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_medcurate"))
-        .arg("--db")
-        .arg(dir.join("t.db"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("MEDCURATE_DB")
-        .env("MEDCURATE_CONFIG", dir.join("config.toml"))
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn err(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, args);
-    assert_eq!(out.status.code(), Some(1), "{args:?} should fail");
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use common::{err, ok};
 
 const ITEMS: &str = r#"{"id":"q1","kind":"mcq","stem":"维生素C缺乏可引起","options":[{"label":"A","text":"坏血病"},{"label":"B","text":"脚气病"}],"answer":"A"}
 {"id":"q2","kind":"mcq","stem":"缺铁性贫血的典型血象是","options":[{"label":"A","text":"小细胞低色素性"},{"label":"B","text":"大细胞性"}],"answer":"A"}

@@ -1,39 +1,14 @@
 //! Responses, AI-judge disputes, adjudication, the training export and the judge report.
 
+mod common;
+
+use common::{err, ok};
+
 use medcurate::domain::judge::Adjudication;
 use medcurate::store::{ReviewStatus, Store};
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::{Command, Output};
 use std::time::{Duration, SystemTime};
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_medcurate"))
-        .arg("--db")
-        .arg(dir.join("t.db"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("MEDCURATE_DB")
-        .env("MEDCURATE_CONFIG", dir.join("config.toml"))
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn err(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, args);
-    assert_eq!(out.status.code(), Some(1), "{args:?} should fail");
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 const Q1: &str = "chinese_medical_dialogue_IM_7specialty_sample:1956"; // 4 rubric points
 const Q2: &str = "chinese_medical_dialogue_IM_7specialty_sample:7215"; // 3 rubric points

@@ -1,36 +1,11 @@
 //! Calibration, plan check, sampling and frozen releases, through the real binary.
 
+mod common;
+
+use common::{err, ok, run_db};
+
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn run(dir: &Path, db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_medcurate"))
-        .arg("--db")
-        .arg(dir.join(db))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("MEDCURATE_DB")
-        .env("MEDCURATE_CONFIG", dir.join("config.toml"))
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, "t.db", args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn err(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, "t.db", args);
-    assert_eq!(out.status.code(), Some(1), "{args:?} should fail");
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 const DEPTS: [&str; 3] = ["cardiology", "nephrology", "neurology"];
 const N: usize = 60;
@@ -574,7 +549,7 @@ fn a_frozen_release_is_byte_identical_verifiable_and_never_changes() {
         ],
     );
     assert_eq!(out, "froze mini as version 1.0.0: 3 file(s) in r1\n");
-    let copy = run(
+    let copy = run_db(
         d,
         "copy.db",
         &[

@@ -7,14 +7,12 @@
 //! ```
 
 use super::RowError;
-use super::lines::Lines;
+use super::rows::{not_a, read_rows};
 use crate::domain::difficulty::Outcome;
 use crate::domain::field_error::FieldError;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::Deserialize;
 use serde_json::Value;
-use std::fs::File;
-use std::io::BufReader;
 use std::path::Path;
 
 /// One model's result on one item, as read.
@@ -40,50 +38,28 @@ struct RawRow {
 
 /// Every row in `path`, or every problem found (file, line, field).
 pub fn read_calibration(path: &Path) -> Result<Result<Vec<CalibrationRow>, Vec<RowError>>> {
-    let shown = path.display().to_string();
-    let file = File::open(path).with_context(|| format!("opening {shown}"))?;
-    let mut lines = Lines::new(BufReader::new(file));
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    while let Some(line) = lines
-        .next_line()
-        .with_context(|| format!("reading {shown}"))?
-    {
-        match line.text().map_err(|e| vec![e]).and_then(parse_line) {
-            Ok((dataset, item_id, model, outcome)) => out.push(CalibrationRow {
-                line: line.number,
-                dataset,
-                item_id,
-                model,
-                outcome,
-            }),
-            Err(errs) => errors.extend(errs.into_iter().map(|error| RowError {
-                file: shown.clone(),
-                line: line.number,
-                error,
-            })),
-        }
-    }
-    Ok(if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    })
+    Ok(read_rows(path, parse_line)?.map(|rows| {
+        rows.into_iter()
+            .map(
+                |(line, (dataset, item_id, model, outcome))| CalibrationRow {
+                    line,
+                    dataset,
+                    item_id,
+                    model,
+                    outcome,
+                },
+            )
+            .collect()
+    }))
 }
 
 fn parse_line(text: &str) -> Result<(String, String, String, Outcome), Vec<FieldError>> {
     let raw: RawRow = serde_json::from_str(text).map_err(|e| {
-        let msg = e.to_string();
-        let msg = msg
-            .rfind(" at line ")
-            .map_or(msg.as_str(), |i| &msg[..i])
-            .to_string();
-        vec![FieldError::new(
-            "",
-            format!(
-                "is not a calibration line ({msg}); give dataset, item, model and one of choice, f1 or score"
-            ),
-        )]
+        not_a(
+            "a calibration line",
+            &e,
+            "give dataset, item, model and one of choice, f1 or score",
+        )
     })?;
     let mut errs = Vec::new();
     let mut need = |field: &str, v: Option<String>, what: &str| match v {

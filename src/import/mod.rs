@@ -13,6 +13,7 @@ mod prepare;
 mod report;
 pub mod responses;
 pub mod reviews;
+mod rows;
 
 pub use report::{Counts, ImportReport, MAX_SHOWN_ERRORS, RowError};
 

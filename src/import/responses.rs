@@ -6,14 +6,12 @@
 //! ```
 
 use super::RowError;
-use super::lines::Lines;
+use super::rows::{marks, not_a, read_rows};
 use crate::domain::field_error::FieldError;
 use crate::domain::judge::JudgeScore;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::Deserialize;
 use serde_json::Value;
-use std::fs::File;
-use std::io::BufReader;
 use std::path::Path;
 
 /// One response as read.
@@ -47,53 +45,31 @@ struct RawJudge {
 
 /// Every response in `path`, or every problem found (file, line, field).
 pub fn read_responses(path: &Path) -> Result<Result<Vec<ResponseRow>, Vec<RowError>>> {
-    let shown = path.display().to_string();
-    let file = File::open(path).with_context(|| format!("opening {shown}"))?;
-    let mut lines = Lines::new(BufReader::new(file));
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    while let Some(line) = lines
-        .next_line()
-        .with_context(|| format!("reading {shown}"))?
-    {
-        match line.text().map_err(|e| vec![e]).and_then(parse_line) {
-            Ok((dataset, item_id, model, response, judges)) => out.push(ResponseRow {
-                line: line.number,
-                dataset,
-                item_id,
-                model,
-                response,
-                judges,
-            }),
-            Err(errs) => errors.extend(errs.into_iter().map(|error| RowError {
-                file: shown.clone(),
-                line: line.number,
-                error,
-            })),
-        }
-    }
-    Ok(if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    })
+    Ok(read_rows(path, parse_line)?.map(|rows| {
+        rows.into_iter()
+            .map(
+                |(line, (dataset, item_id, model, response, judges))| ResponseRow {
+                    line,
+                    dataset,
+                    item_id,
+                    model,
+                    response,
+                    judges,
+                },
+            )
+            .collect()
+    }))
 }
 
 type Parsed = (String, String, String, String, [JudgeScore; 2]);
 
 fn parse_line(text: &str) -> Result<Parsed, Vec<FieldError>> {
     let raw: RawResponse = serde_json::from_str(text).map_err(|e| {
-        let msg = e.to_string();
-        let msg = msg
-            .rfind(" at line ")
-            .map_or(msg.as_str(), |i| &msg[..i])
-            .to_string();
-        vec![FieldError::new(
-            "",
-            format!(
-                "is not a response line ({msg}); give dataset, item, model, response and judges"
-            ),
-        )]
+        not_a(
+            "a response line",
+            &e,
+            "give dataset, item, model, response and judges",
+        )
     })?;
     let mut errs = Vec::new();
     let mut need = |field: &str, v: Option<String>, what: &str| match v {
@@ -153,17 +129,7 @@ fn parse_line(text: &str) -> Result<Parsed, Vec<FieldError>> {
                 let points = match j.points {
                     None => None,
                     Some(ps) => {
-                        let parsed: Option<Vec<bool>> = ps
-                            .iter()
-                            .map(|p| match p {
-                                Value::Bool(b) => Some(*b),
-                                Value::Number(n) if n.as_f64() == Some(1.0) => Some(true),
-                                Value::Number(n) if n.as_f64() == Some(0.0) => Some(false),
-                                Value::String(s) if s == "met" => Some(true),
-                                Value::String(s) if s == "not_met" => Some(false),
-                                _ => None,
-                            })
-                            .collect();
+                        let parsed = marks(&ps);
                         if parsed.is_none() {
                             errs.push(FieldError::new(
                                 format!("{field}.points"),

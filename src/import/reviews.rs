@@ -5,16 +5,14 @@
 //! ```
 
 use super::RowError;
-use super::lines::Lines;
+use super::rows::{not_a, read_rows};
 use crate::domain::field_error::FieldError;
 use crate::domain::review::{Criterion, ReviewContent, Verdict};
 use crate::store::ExternalReview;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::BufReader;
 use std::path::Path;
 
 #[derive(Debug, Deserialize)]
@@ -31,49 +29,21 @@ struct RawReview {
 
 /// Every review in `path`, or every problem found (file, line, field).
 pub fn read_reviews(path: &Path) -> Result<Result<Vec<ExternalReview>, Vec<RowError>>> {
-    let shown = path.display().to_string();
-    let file = File::open(path).with_context(|| format!("opening {shown}"))?;
-    let mut lines = Lines::new(BufReader::new(file));
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    while let Some(line) = lines
-        .next_line()
-        .with_context(|| format!("reading {shown}"))?
-    {
-        let parsed = line.text().map_err(|e| vec![e]).and_then(parse_line);
-        match parsed {
-            Ok((dataset, item_id, content)) => out.push(ExternalReview {
-                line: line.number,
+    Ok(read_rows(path, parse_line)?.map(|rows| {
+        rows.into_iter()
+            .map(|(line, (dataset, item_id, content))| ExternalReview {
+                line,
                 dataset,
                 item_id,
                 content,
-            }),
-            Err(errs) => errors.extend(errs.into_iter().map(|error| RowError {
-                file: shown.clone(),
-                line: line.number,
-                error,
-            })),
-        }
-    }
-    Ok(if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    })
+            })
+            .collect()
+    }))
 }
 
 fn parse_line(text: &str) -> Result<(String, String, ReviewContent), Vec<FieldError>> {
-    let raw: RawReview = serde_json::from_str(text).map_err(|e| {
-        let msg = e.to_string();
-        let msg = msg
-            .rfind(" at line ")
-            .map_or(msg.as_str(), |i| &msg[..i])
-            .to_string();
-        vec![FieldError::new(
-            "",
-            format!("is not a review line ({msg}); see schemas/review.schema.json"),
-        )]
-    })?;
+    let raw: RawReview = serde_json::from_str(text)
+        .map_err(|e| not_a("a review line", &e, "see schemas/review.schema.json"))?;
     let mut errs = Vec::new();
     let mut need = |field: &str, v: Option<String>| match v {
         Some(s) if !s.trim().is_empty() => s,

@@ -1,0 +1,41 @@
+//! Running the real binary on a workspace in a temporary directory, as a person types it.
+#![allow(dead_code)] // each test file uses its own part
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// `medcurate --db DIR/DB ARGS...` in DIR, with no environment or config file of the host.
+pub fn run_db(dir: &Path, db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_medcurate"))
+        .arg("--db")
+        .arg(dir.join(db))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("MEDCURATE_DB")
+        .env("MEDCURATE_CONFIG", dir.join("config.toml"))
+        .output()
+        .unwrap()
+}
+
+/// The same on `t.db`.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    run_db(dir, "t.db", args)
+}
+
+/// Standard output of a command that must succeed.
+pub fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Standard error of a command that must fail with exit code 1.
+pub fn err(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert_eq!(out.status.code(), Some(1), "{args:?} should fail");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
