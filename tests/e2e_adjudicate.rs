@@ -13,47 +13,22 @@
 //!
 //! Every wait polls the emulated screen for an expected string, with a 10 s limit.
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+mod common;
+
+use common::ok as cli;
+use common::pty::{Tui, position};
 use rusqlite::Connection;
 use serde_json::Value;
-use std::fs::File;
-use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, BorrowedFd};
 use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
 
-const COLS: u16 = 120;
-const ROWS: u16 = 40;
-const WAIT: Duration = Duration::from_secs(10);
+/// Columns and rows of the terminal.
+const SIZE: (u16, u16) = (120, 40);
 
 /// Four rubric points worth 2, 2, 1 and 1; judged 0.9 and 0.3 (the widest gap, so first).
 const WIDE: &str = "chinese_medical_dialogue_IM_7specialty_sample:1956";
 /// Three rubric points; judged 0.7 and 0.3.
 const NARROW: &str = "chinese_medical_dialogue_IM_7specialty_sample:7215";
 const REASON: &str = "未建议查血常规和血糖，第3条不满足";
-
-fn medcurate(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_medcurate"))
-        .arg("--db")
-        .arg(dir.join("t.db"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("MEDCURATE_DB")
-        .env("MEDCURATE_CONFIG", dir.join("config.toml"))
-        .output()
-        .unwrap()
-}
-
-fn cli(dir: &Path, args: &[&str]) -> String {
-    let out = medcurate(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// MADiagnosis from sample-data; `maint` imports two disputed responses; `dr-a` decides.
 fn setup() -> tempfile::TempDir {
@@ -96,146 +71,6 @@ fn setup() -> tempfile::TempDir {
     dir
 }
 
-/// The binary running in a pseudo-terminal, and what it has drawn so far (as in
-/// tests/e2e_review.rs: all pty I/O through one duplicate of the master, on this thread).
-struct Tui {
-    child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
-    io: File,
-    screen: vt100::Parser,
-    raw: Vec<u8>,
-    eof: bool,
-}
-
-impl Tui {
-    fn spawn(dir: &Path, args: &[&str]) -> Tui {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_medcurate"));
-        cmd.arg("--db");
-        cmd.arg(dir.join("t.db"));
-        cmd.args(args);
-        cmd.cwd(dir);
-        cmd.env_remove("MEDCURATE_DB");
-        cmd.env("MEDCURATE_CONFIG", dir.join("config.toml"));
-        cmd.env("TERM", "xterm-256color");
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let fd = pair.master.as_raw_fd().expect("a unix pty master");
-        // SAFETY: `fd` is the master's descriptor, open for as long as `pair.master` lives.
-        let io = unsafe { BorrowedFd::borrow_raw(fd) }
-            .try_clone_to_owned()
-            .unwrap();
-        Tui {
-            child,
-            _master: pair.master,
-            io: File::from(io),
-            screen: vt100::Parser::new(ROWS.try_into().unwrap(), COLS.try_into().unwrap(), 0),
-            raw: Vec::new(),
-            eof: false,
-        }
-    }
-
-    fn pump(&mut self, timeout: Duration) {
-        if self.eof {
-            return;
-        }
-        let mut pfd = libc::pollfd {
-            fd: self.io.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        let ms = timeout.as_millis().min(1000) as libc::c_int;
-        // SAFETY: one valid pollfd.
-        if unsafe { libc::poll(&mut pfd, 1, ms) } <= 0 {
-            return;
-        }
-        let mut buf = [0u8; 16384];
-        match self.io.read(&mut buf) {
-            Ok(0) => self.eof = true,
-            Ok(k) => {
-                self.screen.process(&buf[..k]);
-                self.raw.extend_from_slice(&buf[..k]);
-            }
-            Err(e) if e.raw_os_error() == Some(libc::EIO) => self.eof = true,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => panic!("reading the pty: {e}"),
-        }
-    }
-
-    fn text(&self) -> String {
-        self.screen.screen().contents()
-    }
-
-    fn wait_for(&mut self, needle: &str) {
-        let start = Instant::now();
-        loop {
-            if self.text().contains(needle) {
-                return;
-            }
-            if start.elapsed() > WAIT || self.eof {
-                panic!(
-                    "{} waiting for {needle:?}; the screen:\n{}",
-                    if self.eof {
-                        "the program ended"
-                    } else {
-                        "timed out"
-                    },
-                    self.text()
-                );
-            }
-            self.pump(Duration::from_millis(100));
-        }
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.io.write_all(keys.as_bytes()).unwrap();
-        self.io.flush().unwrap();
-    }
-
-    fn termios(&self) -> libc::termios {
-        // SAFETY: a zeroed termios is a valid out-parameter for tcgetattr.
-        let mut t: libc::termios = unsafe { std::mem::zeroed() };
-        // SAFETY: the descriptor is open and `t` is valid.
-        assert_eq!(unsafe { libc::tcgetattr(self.io.as_raw_fd(), &mut t) }, 0);
-        t
-    }
-
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                while !self.eof && start.elapsed() < WAIT {
-                    self.pump(Duration::from_millis(50));
-                }
-                return status;
-            }
-            assert!(
-                start.elapsed() < WAIT,
-                "no exit; the screen:\n{}",
-                self.text()
-            );
-            self.pump(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Tui {
-    fn drop(&mut self) {
-        // Never leave the program behind when a test fails.
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
 /// (status, content) of dr-a's adjudications, oldest first.
 fn adjudications(d: &Path) -> Vec<(String, Value)> {
     let conn = Connection::open(d.join("t.db")).unwrap();
@@ -251,15 +86,11 @@ fn adjudications(d: &Path) -> Vec<(String, Value)> {
     .unwrap()
 }
 
-fn position(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
-}
-
 /// The terminal is as it was: the alternate screen left last, the cursor shown again (a cursor
 /// move from an open text field may come between), cooked mode and echo back.
 fn restored(tui: &Tui) {
     let out = &tui.raw;
-    let tail = String::from_utf8_lossy(&out[out.len().saturating_sub(40)..]).into_owned();
+    let tail = tui.tail();
     assert!(
         tail.ends_with("\x1b[?1049l") || tail.ends_with("\x1b[?25h"),
         "the output ends with {tail:?}"
@@ -277,7 +108,7 @@ fn restored(tui: &Tui) {
 fn a_dispute_decided_by_keystrokes_is_stored_and_exported() {
     let dir = setup();
     let d = dir.path();
-    let mut tui = Tui::spawn(d, &["adjudicate", "--as", "dr-a"]);
+    let mut tui = Tui::spawn(d, &["adjudicate", "--as", "dr-a"], SIZE);
 
     // The start screen: the threshold and the counts.
     tui.wait_for("scores more than 0.25 apart");
@@ -393,7 +224,7 @@ fn a_dispute_decided_by_keystrokes_is_stored_and_exported() {
 fn sigterm_keeps_the_draft_and_the_next_run_resumes_it() {
     let dir = setup();
     let d = dir.path();
-    let mut tui = Tui::spawn(d, &["adjudicate", "--as", "dr-a"]);
+    let mut tui = Tui::spawn(d, &["adjudicate", "--as", "dr-a"], SIZE);
     tui.wait_for("All datasets");
     tui.send("\r");
     tui.wait_for("Rubric 评分标准 · 0/4 marked");
@@ -404,9 +235,7 @@ fn sigterm_keeps_the_draft_and_the_next_run_resumes_it() {
     tui.wait_for("Reason for the decision");
     tui.send(REASON);
     tui.wait_for(&format!("> {REASON}"));
-    let pid = tui.child.process_id().unwrap();
-    // SAFETY: signalling our own child by its pid.
-    assert_eq!(unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) }, 0);
+    tui.signal(libc::SIGTERM);
     let status = tui.wait_exit();
     assert!(status.success(), "{status:?}");
     restored(&tui);
@@ -422,7 +251,7 @@ fn sigterm_keeps_the_draft_and_the_next_run_resumes_it() {
     assert_eq!(rows[0].1["reason"], REASON, "{rows:?}");
 
     // The next run resumes the same dispute with the draft.
-    let mut tui = Tui::spawn(d, &["adjudicate", "--as", "dr-a"]);
+    let mut tui = Tui::spawn(d, &["adjudicate", "--as", "dr-a"], SIZE);
     tui.wait_for("draft");
     tui.send("\r");
     tui.wait_for(&format!("Deciding GPT-4o on {WIDE} in MADiagnosis"));

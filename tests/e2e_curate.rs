@@ -12,45 +12,20 @@
 //!
 //! Every wait polls the emulated screen for an expected string, with a 10 s limit.
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
-use rusqlite::Connection;
-use std::fs::File;
-use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, BorrowedFd};
-use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
+mod common;
 
-const COLS: u16 = 120;
-const ROWS: u16 = 40;
-const WAIT: Duration = Duration::from_secs(10);
+use common::ok as cli;
+use common::pty::Tui;
+use rusqlite::Connection;
+use std::path::Path;
+
+/// Columns and rows of the terminal.
+const SIZE: (u16, u16) = (120, 40);
 
 const Q1: &str = "cmexam_val_sample:2";
 const Q2: &str = "cmexam_val_sample:616";
 const FAIL_REASON: &str = "出血部位同样影响表现";
 const DISCARD_REASON: &str = "题目与临床实践不符";
-
-fn medcurate(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_medcurate"))
-        .arg("--db")
-        .arg(dir.join("t.db"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("MEDCURATE_DB")
-        .env("MEDCURATE_CONFIG", dir.join("config.toml"))
-        .output()
-        .unwrap()
-}
-
-fn cli(dir: &Path, args: &[&str]) -> String {
-    let out = medcurate(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 const PASS_ALL: &str = r#""natural_plausible":"pass","clinical_validity":"pass","answer_correctness":"pass","distractor_plausibility":"pass""#;
 
@@ -113,146 +88,6 @@ fn setup() -> tempfile::TempDir {
     dir
 }
 
-/// The binary running in a pseudo-terminal, and what it has drawn so far (as in
-/// tests/e2e_review.rs: all pty I/O through one duplicate of the master, on this thread).
-struct Tui {
-    child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
-    io: File,
-    screen: vt100::Parser,
-    raw: Vec<u8>,
-    eof: bool,
-}
-
-impl Tui {
-    fn spawn(dir: &Path, args: &[&str]) -> Tui {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_medcurate"));
-        cmd.arg("--db");
-        cmd.arg(dir.join("t.db"));
-        cmd.args(args);
-        cmd.cwd(dir);
-        cmd.env_remove("MEDCURATE_DB");
-        cmd.env("MEDCURATE_CONFIG", dir.join("config.toml"));
-        cmd.env("TERM", "xterm-256color");
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let fd = pair.master.as_raw_fd().expect("a unix pty master");
-        // SAFETY: `fd` is the master's descriptor, open for as long as `pair.master` lives.
-        let io = unsafe { BorrowedFd::borrow_raw(fd) }
-            .try_clone_to_owned()
-            .unwrap();
-        Tui {
-            child,
-            _master: pair.master,
-            io: File::from(io),
-            screen: vt100::Parser::new(ROWS.try_into().unwrap(), COLS.try_into().unwrap(), 0),
-            raw: Vec::new(),
-            eof: false,
-        }
-    }
-
-    fn pump(&mut self, timeout: Duration) {
-        if self.eof {
-            return;
-        }
-        let mut pfd = libc::pollfd {
-            fd: self.io.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        let ms = timeout.as_millis().min(1000) as libc::c_int;
-        // SAFETY: one valid pollfd.
-        if unsafe { libc::poll(&mut pfd, 1, ms) } <= 0 {
-            return;
-        }
-        let mut buf = [0u8; 16384];
-        match self.io.read(&mut buf) {
-            Ok(0) => self.eof = true,
-            Ok(k) => {
-                self.screen.process(&buf[..k]);
-                self.raw.extend_from_slice(&buf[..k]);
-            }
-            Err(e) if e.raw_os_error() == Some(libc::EIO) => self.eof = true,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => panic!("reading the pty: {e}"),
-        }
-    }
-
-    fn text(&self) -> String {
-        self.screen.screen().contents()
-    }
-
-    fn wait_for(&mut self, needle: &str) {
-        let start = Instant::now();
-        loop {
-            if self.text().contains(needle) {
-                return;
-            }
-            if start.elapsed() > WAIT || self.eof {
-                panic!(
-                    "{} waiting for {needle:?}; the screen:\n{}",
-                    if self.eof {
-                        "the program ended"
-                    } else {
-                        "timed out"
-                    },
-                    self.text()
-                );
-            }
-            self.pump(Duration::from_millis(100));
-        }
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.io.write_all(keys.as_bytes()).unwrap();
-        self.io.flush().unwrap();
-    }
-
-    fn termios(&self) -> libc::termios {
-        // SAFETY: a zeroed termios is a valid out-parameter for tcgetattr.
-        let mut t: libc::termios = unsafe { std::mem::zeroed() };
-        // SAFETY: the descriptor is open and `t` is valid.
-        assert_eq!(unsafe { libc::tcgetattr(self.io.as_raw_fd(), &mut t) }, 0);
-        t
-    }
-
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                while !self.eof && start.elapsed() < WAIT {
-                    self.pump(Duration::from_millis(50));
-                }
-                return status;
-            }
-            assert!(
-                start.elapsed() < WAIT,
-                "no exit; the screen:\n{}",
-                self.text()
-            );
-            self.pump(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Tui {
-    fn drop(&mut self) {
-        // Never leave the program behind when a test fails.
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
 /// (state, departments) of an item.
 fn item(d: &Path, id: &str) -> (String, Option<String>) {
     let conn = Connection::open(d.join("t.db")).unwrap();
@@ -302,7 +137,7 @@ fn curator_events(d: &Path, id: &str) -> Vec<(String, String)> {
 fn a_dispute_accepted_with_chosen_departments_is_recorded() {
     let dir = setup();
     let d = dir.path();
-    let mut tui = Tui::spawn(d, &["curate", "--as", "cur"]);
+    let mut tui = Tui::spawn(d, &["curate", "--as", "cur"], SIZE);
     tui.wait_for("张主任");
     tui.wait_for(&format!("CMExam/{Q1}"));
     tui.wait_for("Waiting 2");
@@ -350,7 +185,7 @@ fn a_dispute_accepted_with_chosen_departments_is_recorded() {
         0,
         "cooked mode is back"
     );
-    let tail = String::from_utf8_lossy(&tui.raw[tui.raw.len().saturating_sub(40)..]).into_owned();
+    let tail = tui.tail();
     assert!(tail.contains("\x1b[?1049l"), "{tail:?}");
 
     assert_eq!(
@@ -381,6 +216,7 @@ fn a_discard_with_a_reason_then_a_revision_from_a_proposal() {
     let mut tui = Tui::spawn(
         d,
         &["curate", "--as", "cur", "--reason", "criteria_disagree"],
+        SIZE,
     );
     tui.wait_for(&format!("CMExam/{Q2}"));
     tui.send("\r");
@@ -463,7 +299,7 @@ fn a_discard_with_a_reason_then_a_revision_from_a_proposal() {
 fn an_annotator_is_refused_the_curation_screen() {
     let dir = setup();
     let d = dir.path();
-    let out = medcurate(d, &["curate", "--as", "dr-a"]);
+    let out = common::run(d, &["curate", "--as", "dr-a"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("curator"), "{err}");
@@ -475,14 +311,12 @@ fn an_annotator_is_refused_the_curation_screen() {
 fn sigterm_ends_the_screen_cleanly() {
     let dir = setup();
     let d = dir.path();
-    let mut tui = Tui::spawn(d, &["curate", "--as", "cur", "--anonymous"]);
+    let mut tui = Tui::spawn(d, &["curate", "--as", "cur", "--anonymous"], SIZE);
     tui.wait_for(&format!("CMExam/{Q1}"));
     tui.send("\r");
     tui.wait_for("Reviewer 2");
     assert!(!tui.text().contains("王医生"), "{}", tui.text());
-    let pid = tui.child.process_id().unwrap();
-    // SAFETY: signalling our own child by its pid.
-    unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) };
+    tui.signal(libc::SIGTERM);
     assert!(tui.wait_exit().success());
     assert!(!tui.screen.screen().alternate_screen());
     assert_ne!(

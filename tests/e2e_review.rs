@@ -14,19 +14,17 @@
 //!
 //! Every wait polls the emulated screen for an expected string, with a 10 s limit.
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+mod common;
+
+use common::ok as cli;
+use common::pty::{Tui, WAIT, position};
 use rusqlite::Connection;
 use serde_json::Value;
-use std::fs::File;
-use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, BorrowedFd};
 use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-const COLS: u16 = 100;
-const ROWS: u16 = 30;
-const WAIT: Duration = Duration::from_secs(10);
+/// Columns and rows of the terminal.
+const SIZE: (u16, u16) = (100, 30);
 
 /// Two Chinese mcq items without suggested departments, so the reviewer tags one.
 const ITEMS: &str = r#"{"id":"q1","kind":"mcq","stem":"维生素C缺乏可引起下列哪种疾病","options":[{"label":"A","text":"坏血病"},{"label":"B","text":"脚气病"},{"label":"C","text":"佝偻病"},{"label":"D","text":"夜盲症"}],"answer":["A"],"explanation":"维生素C参与胶原合成，缺乏时毛细血管脆性增加，引起坏血病。"}
@@ -35,24 +33,6 @@ const ITEMS: &str = r#"{"id":"q1","kind":"mcq","stem":"维生素C缺乏可引起
 
 /// A reason for a fail, typed in Chinese.
 const REASON: &str = "题干缺少关键体征";
-
-fn cli(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_medcurate"))
-        .arg("--db")
-        .arg(dir.join("t.db"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("MEDCURATE_DB")
-        .env("MEDCURATE_CONFIG", dir.join("config.toml"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// A database with one annotator, dr-a, and the two items in dataset "Exam".
 fn setup() -> tempfile::TempDir {
@@ -76,192 +56,11 @@ fn setup() -> tempfile::TempDir {
     dir
 }
 
-/// The binary running in a pseudo-terminal, and what it has drawn so far.
-///
-/// All pty I/O goes through one duplicate of the master descriptor, read only after `poll`
-/// says it is readable, on this thread. portable-pty's own writer is not used: dropping it
-/// types a newline and Ctrl-D into the terminal, which a dropped connection does not do; and a
-/// reader blocked in `read` on another thread would keep the master open after `hang_up`.
-struct Tui {
-    child: Box<dyn Child + Send + Sync>,
-    master: Option<Box<dyn MasterPty + Send>>,
-    io: Option<File>,
-    screen: vt100::Parser,
-    /// Every byte the program wrote.
-    raw: Vec<u8>,
-    /// The slave side is closed (the program exited) or hung up.
-    eof: bool,
-}
-
-impl Tui {
-    fn spawn(dir: &Path, args: &[&str]) -> Tui {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_medcurate"));
-        cmd.arg("--db");
-        cmd.arg(dir.join("t.db"));
-        cmd.args(args);
-        cmd.cwd(dir);
-        cmd.env_remove("MEDCURATE_DB");
-        cmd.env("MEDCURATE_CONFIG", dir.join("config.toml"));
-        cmd.env("TERM", "xterm-256color");
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        // Only the child holds the slave now, so its exit reads as the end of the output.
-        drop(pair.slave);
-        let fd = pair.master.as_raw_fd().expect("a unix pty master");
-        // SAFETY: `fd` is the master's descriptor, open for as long as `pair.master` lives.
-        let io = unsafe { BorrowedFd::borrow_raw(fd) }
-            .try_clone_to_owned()
-            .unwrap();
-        Tui {
-            child,
-            master: Some(pair.master),
-            io: Some(File::from(io)),
-            screen: vt100::Parser::new(ROWS.try_into().unwrap(), COLS.try_into().unwrap(), 0),
-            raw: Vec::new(),
-            eof: false,
-        }
-    }
-
-    /// Reads what the program wrote, waiting at most `timeout` for the first bytes.
-    fn pump(&mut self, timeout: Duration) {
-        let Some(io) = self.io.as_mut() else { return };
-        if self.eof {
-            return;
-        }
-        let mut pfd = libc::pollfd {
-            fd: io.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        let ms = timeout.as_millis().min(1000) as libc::c_int;
-        // SAFETY: one valid pollfd.
-        let n = unsafe { libc::poll(&mut pfd, 1, ms) };
-        if n <= 0 {
-            return;
-        }
-        let mut buf = [0u8; 16384];
-        match io.read(&mut buf) {
-            Ok(0) => self.eof = true,
-            Ok(k) => {
-                self.screen.process(&buf[..k]);
-                self.raw.extend_from_slice(&buf[..k]);
-            }
-            // EIO: every slave descriptor is closed.
-            Err(e) if e.raw_os_error() == Some(libc::EIO) => self.eof = true,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => panic!("reading the pty: {e}"),
-        }
-    }
-
-    fn text(&self) -> String {
-        self.screen.screen().contents()
-    }
-
-    /// Waits until the screen shows `needle`; panics with the screen after 10 s.
-    fn wait_for(&mut self, needle: &str) {
-        self.wait_until(needle, |s| s.contains(needle));
-    }
-
-    /// Waits for the queue with the Exam row (the worker has loaded it).
-    fn wait_for_queue(&mut self) {
-        self.wait_until("the Exam row", |s| {
-            s.lines().any(|l| l.contains("Exam") && l.contains("mcq"))
-        });
-    }
-
-    fn wait_until(&mut self, what: &str, ok: impl Fn(&str) -> bool) {
-        let start = Instant::now();
-        loop {
-            if ok(&self.text()) {
-                return;
-            }
-            if start.elapsed() > WAIT || self.eof {
-                panic!(
-                    "{} waiting for {what:?}; the screen:\n{}",
-                    if self.eof {
-                        "the program ended"
-                    } else {
-                        "timed out"
-                    },
-                    self.text()
-                );
-            }
-            self.pump(Duration::from_millis(100));
-        }
-    }
-
-    /// Types `keys` as a terminal sends them (UTF-8; "\r" is Enter).
-    fn send(&mut self, keys: &str) {
-        let io = self.io.as_mut().expect("the pty is open");
-        io.write_all(keys.as_bytes()).unwrap();
-        io.flush().unwrap();
-    }
-
-    /// The slave's terminal modes (raw or cooked), read through the master.
-    fn termios(&self) -> libc::termios {
-        let fd = self.io.as_ref().unwrap().as_raw_fd();
-        // SAFETY: a zeroed termios is a valid out-parameter for tcgetattr.
-        let mut t: libc::termios = unsafe { std::mem::zeroed() };
-        // SAFETY: `fd` is open and `t` is valid.
-        assert_eq!(unsafe { libc::tcgetattr(fd, &mut t) }, 0);
-        t
-    }
-
-    /// Waits for the program to exit, reading its output meanwhile; None after `limit`.
-    fn wait_exit(&mut self, limit: Duration) -> Option<portable_pty::ExitStatus> {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                // Whatever it wrote last is still in the pty.
-                while !self.eof && self.io.is_some() {
-                    self.pump(Duration::from_millis(50));
-                    if start.elapsed() > limit {
-                        break;
-                    }
-                }
-                return Some(status);
-            }
-            if start.elapsed() > limit {
-                return None;
-            }
-            if self.io.is_some() && !self.eof {
-                self.pump(Duration::from_millis(20));
-            } else {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-    }
-
-    /// Closes every descriptor of the master side, as sshd does when the connection drops:
-    /// the kernel hangs up the terminal and sends SIGHUP to the program.
-    fn hang_up(&mut self) {
-        self.io = None;
-        self.master = None;
-    }
-
-    fn kill(&mut self) {
-        if let Some(pid) = self.child.process_id() {
-            // SAFETY: signalling our own child by its pid.
-            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
-        }
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Tui {
-    fn drop(&mut self) {
-        // Never leave the program behind when a test fails.
-        if let Ok(None) = self.child.try_wait() {
-            self.kill();
-        }
-    }
+/// Waits for the queue with the Exam row (the worker has loaded it).
+fn wait_for_queue(tui: &mut Tui) {
+    tui.wait_until("the Exam row", |s| {
+        s.lines().any(|l| l.contains("Exam") && l.contains("mcq"))
+    });
 }
 
 /// dr-a's reviews: (item ext_id, status, content as JSON).
@@ -286,19 +85,15 @@ fn reviews(dir: &Path) -> Vec<(String, String, Value)> {
     .unwrap()
 }
 
-fn position(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
-}
-
 #[test]
 fn a_review_typed_in_the_terminal_is_submitted_and_the_terminal_restored() {
     let dir = setup();
     let d = dir.path();
-    let mut tui = Tui::spawn(d, &["review", "--as", "dr-a"]);
+    let mut tui = Tui::spawn(d, &["review", "--as", "dr-a"], SIZE);
 
     // The queue, once the worker has loaded it.
     tui.wait_for("李医生 Dr. A");
-    tui.wait_for_queue();
+    wait_for_queue(&mut tui);
     let raw = tui.termios();
     assert_eq!(
         raw.c_lflag & libc::ICANON,
@@ -347,14 +142,14 @@ fn a_review_typed_in_the_terminal_is_submitted_and_the_terminal_restored() {
     tui.wait_for("Back at the queue; your draft is kept");
     tui.send("q");
     let status = tui
-        .wait_exit(WAIT)
+        .wait_exit_within(WAIT)
         .expect("medcurate exits after q at the queue");
     assert!(status.success(), "{status:?}");
 
     // The terminal is restored: the output ends by leaving the alternate screen and showing the
     // cursor, and the terminal is back in cooked mode.
     let out = &tui.raw;
-    let tail = String::from_utf8_lossy(&out[out.len().saturating_sub(40)..]).into_owned();
+    let tail = tui.tail();
     assert!(
         tail.ends_with("\x1b[?1049l\x1b[?25h") || tail.ends_with("\x1b[?25h\x1b[?1049l"),
         "the output ends with {tail:?}"
@@ -397,8 +192,8 @@ fn a_review_typed_in_the_terminal_is_submitted_and_the_terminal_restored() {
 fn a_dropped_session_keeps_the_draft_and_the_next_session_resumes_it() {
     let dir = setup();
     let d = dir.path();
-    let mut tui = Tui::spawn(d, &["review", "--as", "dr-a"]);
-    tui.wait_for_queue();
+    let mut tui = Tui::spawn(d, &["review", "--as", "dr-a"], SIZE);
+    wait_for_queue(&mut tui);
     tui.send("\r");
     tui.wait_for("Exam › q1");
 
@@ -416,7 +211,7 @@ fn a_dropped_session_keeps_the_draft_and_the_next_session_resumes_it() {
     // The connection drops.
     let pid = tui.child.process_id().unwrap();
     tui.hang_up();
-    let exited = tui.wait_exit(Duration::from_secs(5));
+    let exited = tui.wait_exit_within(Duration::from_secs(5));
     let cpu = if exited.is_none() {
         // Still running (crossterm can spin reading end-of-file from a hung-up terminal): how busy?
         // utime+stime in clock ticks over half a second, from /proc.
@@ -467,8 +262,8 @@ fn a_dropped_session_keeps_the_draft_and_the_next_session_resumes_it() {
     assert!(status.success(), "after the hangup: {status:?}");
 
     // A new session resumes the same item, showing the reason.
-    let mut tui = Tui::spawn(d, &["review", "--as", "dr-a"]);
-    tui.wait_for_queue();
+    let mut tui = Tui::spawn(d, &["review", "--as", "dr-a"], SIZE);
+    wait_for_queue(&mut tui);
     tui.wait_for("draft");
     tui.send("\r");
     tui.wait_for("Exam › q1");
@@ -479,7 +274,7 @@ fn a_dropped_session_keeps_the_draft_and_the_next_session_resumes_it() {
     tui.wait_for("Back at the queue");
     tui.send("q");
     let status = tui
-        .wait_exit(WAIT)
+        .wait_exit_within(WAIT)
         .expect("medcurate exits after q at the queue");
     assert!(status.success(), "{status:?}");
     // Nothing changed: still one draft with the reason.
@@ -492,19 +287,18 @@ fn a_dropped_session_keeps_the_draft_and_the_next_session_resumes_it() {
 fn sigterm_saves_the_draft_and_restores_the_terminal() {
     let dir = setup();
     let d = dir.path();
-    let mut tui = Tui::spawn(d, &["review", "--as", "dr-a"]);
-    tui.wait_for_queue();
+    let mut tui = Tui::spawn(d, &["review", "--as", "dr-a"], SIZE);
+    wait_for_queue(&mut tui);
     tui.send("\r");
     tui.wait_for("Exam › q1");
     tui.send("1p");
     tui.wait_for("1 [pass] Natural and plausible");
-    let pid = tui.child.process_id().unwrap();
-    // SAFETY: signalling our own child by its pid.
-    assert_eq!(unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) }, 0);
-    let status = tui.wait_exit(WAIT).expect("medcurate exits on SIGTERM");
+    tui.signal(libc::SIGTERM);
+    let status = tui
+        .wait_exit_within(WAIT)
+        .expect("medcurate exits on SIGTERM");
     assert!(status.success(), "{status:?}");
-    let out = &tui.raw;
-    let tail = String::from_utf8_lossy(&out[out.len().saturating_sub(40)..]).into_owned();
+    let tail = tui.tail();
     assert!(
         tail.ends_with("\x1b[?1049l\x1b[?25h") || tail.ends_with("\x1b[?25h\x1b[?1049l"),
         "the output ends with {tail:?}"

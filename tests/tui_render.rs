@@ -2,6 +2,9 @@
 //! sample-data/, at 80x24 and 120x40: nothing wider than the screen, no wide char cut, text in
 //! order across wrapped lines, the answer key marked, extraction spans highlighted.
 
+mod common;
+
+use common::screen::{assert_clean, rows};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use medcurate::domain::item::{Content, Item};
 use medcurate::domain::people::{Person, Role};
@@ -12,8 +15,6 @@ use medcurate::tui::app::App;
 use medcurate::tui::keymap::{Context, action_for};
 use medcurate::tui::ui;
 use medcurate::tui::widgets::item_view::type_color;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use unicode_width::UnicodeWidthStr;
@@ -29,6 +30,10 @@ fn sample(file: &str, id: &str) -> Item {
         .unwrap_or_else(|| panic!("{id} not in {file}"));
     let raw = medcurate::import::native::parse(line).unwrap();
     medcurate::domain::validate::build_item(raw, file.trim_end_matches(".jsonl")).unwrap()
+}
+
+fn render(app: &App) -> Buffer {
+    common::screen::render(app.size, |f| ui::draw(f, app))
 }
 
 fn app_for(item: Item, size: (u16, u16)) -> App {
@@ -50,55 +55,6 @@ fn app_for(item: Item, size: (u16, u16)) -> App {
         lease_expires_at: None,
     })));
     app
-}
-
-fn render(app: &App) -> Buffer {
-    let (w, h) = app.size;
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| ui::draw(f, app)).unwrap();
-    t.backend().buffer().clone()
-}
-
-/// Each row as text, a wide char counted once (its hidden second cell skipped).
-fn rows(buf: &Buffer) -> Vec<String> {
-    let a = buf.area;
-    (a.top()..a.bottom())
-        .map(|y| {
-            let mut s = String::new();
-            let mut x = a.left();
-            while x < a.right() {
-                let sym = buf[(x, y)].symbol();
-                s.push_str(sym);
-                x += sym.width().max(1) as u16;
-            }
-            s
-        })
-        .collect()
-}
-
-/// No row is wider than the screen, and every wide char has its second cell free and on the
-/// screen: nothing was drawn over half of it and it was not cut at the edge.
-fn assert_clean(buf: &Buffer) {
-    let a = buf.area;
-    for y in a.top()..a.bottom() {
-        let mut cols = 0;
-        let mut x = a.left();
-        while x < a.right() {
-            let sym = buf[(x, y)].symbol();
-            let w = sym.width();
-            if w == 2 {
-                assert!(x + 1 < a.right(), "wide {sym:?} cut at the edge, row {y}");
-                assert_eq!(
-                    buf[(x + 1, y)].symbol(),
-                    " ",
-                    "the second half of {sym:?} at ({x},{y}) was drawn over"
-                );
-            }
-            cols += w.max(1);
-            x += w.max(1) as u16;
-        }
-        assert!(cols <= a.width as usize, "row {y} is {cols} columns wide");
-    }
 }
 
 fn strip(s: &str) -> String {

@@ -2,12 +2,14 @@
 //! `Command`s in an outbox that the main loop hands to the worker; nothing here waits on disk.
 
 use super::action::{Action, Job};
+use super::draft::DraftSaver;
 use super::keymap::{self, Context};
 use super::screens::queue::{QueueRequest, QueueState};
 use super::screens::review::{Effect, Origin, Request, ReviewState};
 use super::worker::Command;
 use crate::domain::people::Person;
 use crate::store::{Assignment, SubmitOutcome};
+use crate::tui::text;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
@@ -47,10 +49,7 @@ pub struct App {
     /// The dataset being reviewed, for "next item" and progress.
     pub dataset: Option<String>,
     pub quit: bool,
-    /// Draft saves sent and not yet answered.
-    pub saves_in_flight: usize,
-    /// The draft changed since the last save was sent.
-    pub dirty: bool,
+    draft: DraftSaver,
     /// How the review being loaded was asked for.
     pending_origin: Origin,
     /// What the last step did ("Submitted…"), said again when the next item arrives.
@@ -73,8 +72,7 @@ impl App {
             busy: None,
             dataset: None,
             quit: false,
-            saves_in_flight: 0,
-            dirty: false,
+            draft: DraftSaver::default(),
             pending_origin: Origin::Claim,
             carry: None,
             outbox: vec![Command::Queue, Command::MyReviews],
@@ -92,8 +90,7 @@ impl App {
 
     /// The screen area above the status bar.
     pub fn main_area(&self) -> Rect {
-        let (w, h) = self.size;
-        Rect::new(0, 0, w, h.saturating_sub(2))
+        crate::tui::frame::main_area(self.size)
     }
 
     /// Where the keyboard is now.
@@ -168,10 +165,7 @@ impl App {
                     None => self.info("Nothing left for you to review"),
                 }
             }
-            Action::Saved(_) => {
-                self.saves_in_flight = self.saves_in_flight.saturating_sub(1);
-                self.maybe_save();
-            }
+            Action::Saved(_) => self.draft.saved(&mut self.outbox, || save_of(&self.review)),
             Action::Submitted(outcome) => self.submitted(outcome),
             Action::Released => {
                 self.busy = None;
@@ -240,8 +234,8 @@ impl App {
             request,
         } = r.update(action, main);
         if changed {
-            self.dirty = true;
-            self.maybe_save();
+            self.draft
+                .changed(&mut self.outbox, || save_of(&self.review));
         }
         if let Some((text, error)) = message {
             self.message = Some(Message { text, error });
@@ -292,37 +286,14 @@ impl App {
         } else {
             format!("{lead}{now} reviewing {what}")
         };
-        self.info(capitalize(text.trim_start()));
+        self.info(text::capitalize(text.trim_start()));
         self.review = Some(r);
         self.screen = Screen::Review;
     }
 
-    /// Sends the draft if it changed and no save is in flight (at most one at a time).
-    fn maybe_save(&mut self) {
-        if self.dirty && self.saves_in_flight == 0 {
-            self.send_save();
-        }
-    }
-
-    /// Sends the draft now if it changed, even with a save in flight (leaving the review).
+    /// Sends the draft now if it changed (leaving it).
     fn flush_save(&mut self) {
-        if self.dirty {
-            self.send_save();
-        }
-    }
-
-    fn send_save(&mut self) {
-        self.dirty = false;
-        let Some(r) = &self.review else { return };
-        if r.submitted() {
-            // The store keeps changes to a submitted review only when it is submitted again.
-            return;
-        }
-        self.saves_in_flight += 1;
-        self.outbox.push(Command::SaveDraft(
-            r.assignment.review_id,
-            r.content.clone(),
-        ));
+        self.draft.flush(&mut self.outbox, || save_of(&self.review));
     }
 
     fn back_to_queue(&mut self) {
@@ -358,7 +329,7 @@ impl App {
         }
         self.confirm = None;
         let Some(r) = &self.review else { return };
-        self.dirty = false;
+        self.draft.forget();
         self.busy = Some(Job::Submit);
         self.outbox
             .push(Command::Submit(r.assignment.review_id, r.content.clone()));
@@ -371,7 +342,7 @@ impl App {
         }
         self.confirm = None;
         let Some(r) = self.review.take() else { return };
-        self.dirty = false;
+        self.draft.forget();
         self.busy = Some(Job::Release);
         self.outbox.push(Command::Release(r.assignment.review_id));
         self.info("Giving the item back…");
@@ -414,8 +385,7 @@ impl App {
     fn failed(&mut self, job: Job, msg: String) {
         match job {
             Job::Save => {
-                self.saves_in_flight = self.saves_in_flight.saturating_sub(1);
-                self.dirty = true;
+                self.draft.failed();
                 self.error(format!("Draft not saved: {msg}"));
                 return;
             }
@@ -446,22 +416,17 @@ impl App {
 
     /// "saving…", "saved", "unsaved" or "" for the status bar.
     pub fn save_state(&self) -> &'static str {
-        match (&self.review, self.saves_in_flight, self.dirty) {
-            (None, 0, _) => "",
-            (_, n, _) if n > 0 => "saving…",
-            (Some(_), _, true) => "unsaved",
-            (Some(r), _, false) if r.submitted() => "",
-            (Some(_), _, false) => "saved",
-            (None, _, _) => "",
-        }
+        self.draft
+            .state(self.review.as_ref().map(|d| d.submitted()))
     }
 }
 
-/// `s` with its first letter in upper case.
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
+/// The save of the open draft; none once it is submitted (the store keeps changes to a
+/// submitted review only when it is submitted again).
+fn save_of(open: &Option<ReviewState>) -> Option<Command> {
+    let d = open.as_ref().filter(|d| !d.submitted())?;
+    Some(Command::SaveDraft(
+        d.assignment.review_id,
+        d.content.clone(),
+    ))
 }

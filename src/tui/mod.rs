@@ -10,7 +10,9 @@ pub mod action;
 pub mod adjudicate;
 pub mod app;
 pub mod curate;
+pub mod draft;
 pub mod event;
+pub mod frame;
 pub mod keymap;
 pub mod screens;
 pub mod session;
@@ -25,22 +27,20 @@ pub use curate::{CurateOptions, run_curate};
 use crate::domain::people::Person;
 use anyhow::Result;
 use app::App;
-use event::Event;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
-use worker::Worker;
 
 /// Runs the review screen for `reviewer` on the database at `db`, starting in `dataset` if
 /// one is given, until they quit. The terminal is restored on every way out.
 pub fn run_review(db: &Path, reviewer: Person, dataset: Option<String>) -> Result<()> {
-    ignore_hangup();
-    let (tx, rx) = mpsc::channel::<Event>();
-    // Open the database first, so a wrong path is reported on a normal terminal.
-    let worker = Worker::spawn(db.to_path_buf(), reviewer.id.clone(), tx.clone())?;
-    session::run(worker, tx, rx, |size| App::new(reviewer, dataset, size))
+    let id = reviewer.id.clone();
+    session::run_screen(db, id, worker::handle, |size| {
+        App::new(reviewer, dataset, size)
+    })
 }
 
+#[cfg(test)]
+mod test_support;
 #[cfg(test)]
 mod tests;
 

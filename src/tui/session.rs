@@ -4,12 +4,14 @@
 use super::action::Action;
 use super::app::App;
 use super::event::{Event, Input};
-use super::worker::{self, Worker};
+use super::worker::{self, Backend, Worker, serve_each};
 use super::{session_gone, terminal_gone, ui};
+use crate::store::Store;
 use anyhow::{Context as _, Result};
 use crossterm::event::KeyEvent;
 use ratatui::{DefaultTerminal, Frame};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::path::Path;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 
 /// A screen's state as the loop sees it.
 pub trait Session {
@@ -25,23 +27,59 @@ pub trait Session {
     fn draw(&self, frame: &mut Frame);
 }
 
-impl Session for App {
-    type Command = worker::Command;
-    fn handle_key(&mut self, key: KeyEvent) {
-        App::handle_key(self, key)
-    }
-    fn update(&mut self, action: Action) {
-        App::update(self, action)
-    }
-    fn take_commands(&mut self) -> Vec<worker::Command> {
-        App::take_commands(self)
-    }
-    fn quitting(&self) -> bool {
-        self.quit
-    }
-    fn draw(&self, frame: &mut Frame) {
-        ui::draw(frame, self)
-    }
+/// `Session` for a screen's app from its parts: the inherent `handle_key`, `update` and
+/// `take_commands`, the `quit` flag, and `$draw` for the frame.
+macro_rules! impl_session {
+    ($app:ty, $command:ty, $draw:path) => {
+        impl $crate::tui::session::Session for $app {
+            type Command = $command;
+            fn handle_key(&mut self, key: ::crossterm::event::KeyEvent) {
+                <$app>::handle_key(self, key)
+            }
+            fn update(&mut self, action: $crate::tui::action::Action) {
+                <$app>::update(self, action)
+            }
+            fn take_commands(&mut self) -> Vec<$command> {
+                <$app>::take_commands(self)
+            }
+            fn quitting(&self) -> bool {
+                self.quit
+            }
+            fn draw(&self, frame: &mut ::ratatui::Frame) {
+                $draw(frame, self)
+            }
+        }
+    };
+}
+pub(crate) use impl_session;
+
+impl_session!(App, worker::Command, ui::draw);
+
+/// Runs a screen for `person` on the database at `db` until they quit; SIGHUP and SIGTERM
+/// end it cleanly. The worker answers each command with `handle(store, person, command)`.
+pub fn run_screen<S: Session>(
+    db: &Path,
+    person: String,
+    handle: fn(&mut Store, &str, S::Command) -> Action,
+    make: impl FnOnce((u16, u16)) -> S,
+) -> Result<()> {
+    super::ignore_hangup();
+    let (tx, rx) = mpsc::channel::<Event>();
+    // Open the database first, so a wrong path is reported on a normal terminal.
+    let worker = Worker::start(
+        db.to_path_buf(),
+        tx.clone(),
+        move |store, commands, events| {
+            serve_each(
+                store,
+                commands,
+                events,
+                |s, cmd| handle(s, &person, cmd),
+                <Store as Backend>::idle,
+            )
+        },
+    )?;
+    run(worker, tx, rx, make)
 }
 
 /// How often the loop checks, when nothing happens, that its terminal is still there.

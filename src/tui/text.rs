@@ -9,6 +9,15 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+/// `s` with its first letter in upper case.
+pub fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 /// Columns `c` takes on a terminal: 2 for wide (CJK) chars, 0 for control and combining chars.
 pub fn char_width(c: char) -> usize {
     if c == '\t' {

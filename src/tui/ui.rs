@@ -1,43 +1,31 @@
 //! `draw(&App)`: the whole frame from the app state. Pure: no store, no changes to the state.
 
 use super::app::{App, ConfirmKind, Screen};
+use super::frame::{self, Overlays};
 use super::keymap;
 use super::screens::{queue, review};
 use super::widgets::department_picker::label;
-use super::widgets::status_bar::{self, Status};
-use super::widgets::{confirm, help};
+use super::widgets::status_bar::Status;
 use crate::domain::review::{Verdict, applicable};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
-use ratatui::style::{Color, Style};
-use ratatui::widgets::{Block, Paragraph};
 
 pub fn draw(frame: &mut Frame, app: &App) {
-    let [main, status] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(2)]).areas(frame.area());
-    match (&app.screen, &app.review) {
-        (Screen::Queue, _) => queue::draw(frame, main, &app.queue),
-        (Screen::Review, Some(r)) => review::draw(frame, main, r),
-        (Screen::Review, None) => {
-            let msg = if app.busy.is_some() {
-                "Getting the next item…"
-            } else {
-                "No item open. q goes back to the queue."
-            };
-            let p = Paragraph::new(msg)
-                .style(Style::new().fg(Color::DarkGray))
-                .block(Block::bordered());
-            frame.render_widget(p, main);
+    let overlays = Overlays {
+        confirm: app.confirm.map(|kind| confirm_text(app, kind)),
+        help: app.help,
+    };
+    frame::draw(frame, &status_of(app), overlays, |frame, main| {
+        match (&app.screen, &app.review) {
+            (Screen::Queue, _) => queue::draw(frame, main, &app.queue),
+            (Screen::Review, Some(r)) => review::draw(frame, main, r),
+            (Screen::Review, None) if app.busy.is_some() => {
+                frame::waiting(frame, main, "Getting the next item…")
+            }
+            (Screen::Review, None) => {
+                frame::waiting(frame, main, "No item open. q goes back to the queue.")
+            }
         }
-    }
-    if let Some(kind) = app.confirm {
-        let (title, body) = confirm_text(app, kind);
-        confirm::draw(frame, main, title, &body);
-    }
-    if let Some((ctx, scroll)) = app.help {
-        help::draw(frame, main, ctx, scroll);
-    }
-    status_bar::draw(frame, status, &status_of(app));
+    });
 }
 
 fn confirm_text(app: &App, kind: ConfirmKind) -> (&'static str, Vec<String>) {

@@ -146,15 +146,6 @@ pub struct Worker<C = Command> {
     handle: Option<JoinHandle<()>>,
 }
 
-impl Worker<Command> {
-    /// The review screen's worker, serving `reviewer`.
-    pub fn spawn(db: PathBuf, reviewer: String, events: Sender<Event>) -> Result<Worker> {
-        Worker::start(db, events, move |store, commands, events| {
-            serve(store, &reviewer, commands, events)
-        })
-    }
-}
-
 impl<C: Send + 'static> Worker<C> {
     /// Opens the store on a new thread and waits until it is open, so a bad path or a newer
     /// schema is reported before the terminal changes mode; then `serve` runs there.

@@ -1,6 +1,10 @@
 //! Running the real binary on a workspace in a temporary directory, as a person types it.
 #![allow(dead_code)] // each test file uses its own part
 
+pub mod pty;
+#[path = "../../src/tui/test_support/screen.rs"]
+pub mod screen;
+
 use std::path::Path;
 use std::process::{Command, Output};
 

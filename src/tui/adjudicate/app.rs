@@ -8,8 +8,10 @@ use crate::domain::people::Person;
 use crate::store::DisputeAssignment;
 use crate::tui::action::Action;
 use crate::tui::app::{ConfirmKind, Message};
+use crate::tui::draft::DraftSaver;
 use crate::tui::keymap::{self, Context};
 use crate::tui::screens::review::{Effect, Origin, Request};
+use crate::tui::text;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
@@ -36,10 +38,7 @@ pub struct AdjudicateApp {
     /// Where "the next dispute" comes from: one dataset, or all of them.
     pub scope: Option<String>,
     pub quit: bool,
-    /// Draft saves sent and not yet answered.
-    pub saves_in_flight: usize,
-    /// The draft changed since the last save was sent.
-    pub dirty: bool,
+    draft: DraftSaver,
     /// How the dispute being loaded was asked for.
     pending_origin: Origin,
     /// What the last step did ("Submitted"), said again when the next dispute arrives.
@@ -62,8 +61,7 @@ impl AdjudicateApp {
             busy: None,
             scope: None,
             quit: false,
-            saves_in_flight: 0,
-            dirty: false,
+            draft: DraftSaver::default(),
             pending_origin: Origin::Claim,
             carry: None,
             outbox: vec![Command::Overview, Command::Mine],
@@ -81,8 +79,7 @@ impl AdjudicateApp {
 
     /// The screen area above the status bar.
     pub fn main_area(&self) -> Rect {
-        let (w, h) = self.size;
-        Rect::new(0, 0, w, h.saturating_sub(2))
+        crate::tui::frame::main_area(self.size)
     }
 
     /// Where the keyboard is now.
@@ -204,8 +201,8 @@ impl AdjudicateApp {
             request,
         } = d.update(action, main);
         if changed {
-            self.dirty = true;
-            self.maybe_save();
+            self.draft
+                .changed(&mut self.outbox, || save_of(&self.dispute));
         }
         if let Some((text, error)) = message {
             self.message = Some(Message { text, error });
@@ -254,10 +251,9 @@ impl AdjudicateApp {
                     None => self.info("No dispute left for you"),
                 }
             }
-            Reply::Saved(_) => {
-                self.saves_in_flight = self.saves_in_flight.saturating_sub(1);
-                self.maybe_save();
-            }
+            Reply::Saved(_) => self
+                .draft
+                .saved(&mut self.outbox, || save_of(&self.dispute)),
             Reply::Submitted(_) => self.submitted(),
             Reply::Released(_) => {
                 self.busy = None;
@@ -287,38 +283,16 @@ impl AdjudicateApp {
         } else {
             format!("{lead}deciding {what}")
         };
-        self.info(capitalize(&text));
+        self.info(text::capitalize(&text));
         self.start.select_dataset(&d.assignment.dataset);
         self.dispute = Some(d);
         self.view = View::Dispute;
     }
 
-    /// Sends the draft if it changed and no save is in flight (at most one at a time).
-    fn maybe_save(&mut self) {
-        if self.dirty && self.saves_in_flight == 0 {
-            self.send_save();
-        }
-    }
-
-    /// Sends the draft now if it changed, even with a save in flight (leaving the dispute).
+    /// Sends the draft now if it changed (leaving it).
     fn flush_save(&mut self) {
-        if self.dirty {
-            self.send_save();
-        }
-    }
-
-    fn send_save(&mut self) {
-        self.dirty = false;
-        let Some(d) = &self.dispute else { return };
-        if d.submitted() {
-            // The store keeps changes to a submitted decision only when it is submitted again.
-            return;
-        }
-        self.saves_in_flight += 1;
-        self.outbox.push(Command::SaveDraft(
-            d.assignment.adjudication_id,
-            d.content.clone(),
-        ));
+        self.draft
+            .flush(&mut self.outbox, || save_of(&self.dispute));
     }
 
     fn back_to_start(&mut self) {
@@ -350,7 +324,7 @@ impl AdjudicateApp {
 
     fn confirm_submit(&mut self) {
         let Some(d) = &self.dispute else { return };
-        self.dirty = false;
+        self.draft.forget();
         self.busy = Some(Job::Submit);
         self.outbox.push(Command::Submit(
             d.assignment.adjudication_id,
@@ -361,7 +335,7 @@ impl AdjudicateApp {
 
     fn confirm_skip(&mut self) {
         let Some(d) = self.dispute.take() else { return };
-        self.dirty = false;
+        self.draft.forget();
         self.busy = Some(Job::Release);
         self.outbox
             .push(Command::Release(d.assignment.adjudication_id));
@@ -392,8 +366,7 @@ impl AdjudicateApp {
     fn failed(&mut self, job: Job, msg: String) {
         match job {
             Job::Save => {
-                self.saves_in_flight = self.saves_in_flight.saturating_sub(1);
-                self.dirty = true;
+                self.draft.failed();
             }
             Job::Claim | Job::Open => {
                 self.busy = None;
@@ -413,21 +386,17 @@ impl AdjudicateApp {
 
     /// "saving…", "saved", "unsaved" or "" for the status bar.
     pub fn save_state(&self) -> &'static str {
-        match (&self.dispute, self.saves_in_flight, self.dirty) {
-            (_, n, _) if n > 0 => "saving…",
-            (None, _, _) => "",
-            (Some(_), _, true) => "unsaved",
-            (Some(d), _, false) if d.submitted() => "",
-            (Some(_), _, false) => "saved",
-        }
+        self.draft
+            .state(self.dispute.as_ref().map(|d| d.submitted()))
     }
 }
 
-/// `s` with its first letter in upper case.
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
+/// The save of the open draft; none once it is submitted (the store keeps changes to a
+/// submitted decision only when it is submitted again).
+fn save_of(open: &Option<DisputeState>) -> Option<Command> {
+    let d = open.as_ref().filter(|d| !d.submitted())?;
+    Some(Command::SaveDraft(
+        d.assignment.adjudication_id,
+        d.content.clone(),
+    ))
 }

@@ -4,40 +4,28 @@ use super::app::{AdjudicateApp, View};
 use super::dispute::fmt_score;
 use super::{dispute_draw, start};
 use crate::tui::app::ConfirmKind;
+use crate::tui::frame::{self, Overlays};
 use crate::tui::keymap;
-use crate::tui::widgets::status_bar::{self, Status};
-use crate::tui::widgets::{confirm, help};
+use crate::tui::widgets::status_bar::Status;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
-use ratatui::style::{Color, Style};
-use ratatui::widgets::{Block, Paragraph};
 
 pub fn draw(frame: &mut Frame, app: &AdjudicateApp) {
-    let [main, status] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(2)]).areas(frame.area());
-    match (app.view, &app.dispute) {
-        (View::Start, _) => start::draw(frame, main, &app.start),
-        (View::Dispute, Some(d)) => dispute_draw::draw(frame, main, d),
-        (View::Dispute, None) => {
-            let msg = if app.busy.is_some() {
-                "Getting the dispute…"
-            } else {
-                "No dispute open. q goes back to the list."
-            };
-            let p = Paragraph::new(msg)
-                .style(Style::new().fg(Color::DarkGray))
-                .block(Block::bordered());
-            frame.render_widget(p, main);
+    let overlays = Overlays {
+        confirm: app.confirm.map(|kind| confirm_text(app, kind)),
+        help: app.help,
+    };
+    frame::draw(frame, &status_of(app), overlays, |frame, main| {
+        match (app.view, &app.dispute) {
+            (View::Start, _) => start::draw(frame, main, &app.start),
+            (View::Dispute, Some(d)) => dispute_draw::draw(frame, main, d),
+            (View::Dispute, None) if app.busy.is_some() => {
+                frame::waiting(frame, main, "Getting the dispute…")
+            }
+            (View::Dispute, None) => {
+                frame::waiting(frame, main, "No dispute open. q goes back to the list.")
+            }
         }
-    }
-    if let Some(kind) = app.confirm {
-        let (title, body) = confirm_text(app, kind);
-        confirm::draw(frame, main, title, &body);
-    }
-    if let Some((ctx, scroll)) = app.help {
-        help::draw(frame, main, ctx, scroll);
-    }
-    status_bar::draw(frame, status, &status_of(app));
+    });
 }
 
 fn confirm_text(app: &AdjudicateApp, kind: ConfirmKind) -> (&'static str, Vec<String>) {

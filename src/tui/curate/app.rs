@@ -116,8 +116,7 @@ impl CurateApp {
 
     /// The screen area above the status bar.
     pub fn main_area(&self) -> Rect {
-        let (w, h) = self.size;
-        Rect::new(0, 0, w, h.saturating_sub(2))
+        crate::tui::frame::main_area(self.size)
     }
 
     /// Where the keyboard is now.

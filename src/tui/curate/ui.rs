@@ -5,19 +5,26 @@ use super::case::{CaseView, Pane, review_lines};
 use super::history::history_lines;
 use super::layout::case_areas;
 use super::{decide_draw, queue};
+use crate::tui::frame::{self, Overlays, waiting};
 use crate::tui::keymap;
 use crate::tui::screens::stats::draw_stats;
 use crate::tui::widgets::item_view::item_lines;
-use crate::tui::widgets::status_bar::{self, Status};
-use crate::tui::widgets::{confirm, help, scroll_view};
+use crate::tui::widgets::scroll_view;
+use crate::tui::widgets::status_bar::Status;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Style};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::layout::Rect;
 
 pub fn draw(frame: &mut Frame, app: &CurateApp) {
-    let [main, status] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(2)]).areas(frame.area());
+    let overlays = Overlays {
+        confirm: app.confirm.is_some().then(|| app.confirm_text()),
+        help: app.help,
+    };
+    frame::draw(frame, &status_of(app), overlays, |frame, main| {
+        draw_view(frame, main, app)
+    });
+}
+
+fn draw_view(frame: &mut Frame, main: Rect, app: &CurateApp) {
     match app.view {
         View::Queue => queue::draw(frame, main, &app.queue),
         View::Case => match &app.case {
@@ -50,21 +57,6 @@ pub fn draw(frame: &mut Frame, app: &CurateApp) {
             None => waiting(frame, main, "Counting agreement…"),
         },
     }
-    if app.confirm.is_some() {
-        let (title, body) = app.confirm_text();
-        confirm::draw(frame, main, title, &body);
-    }
-    if let Some((ctx, scroll)) = app.help {
-        help::draw(frame, main, ctx, scroll);
-    }
-    status_bar::draw(frame, status, &status_of(app));
-}
-
-fn waiting(frame: &mut Frame, area: Rect, msg: &str) {
-    let p = Paragraph::new(msg)
-        .style(Style::new().fg(Color::DarkGray))
-        .block(Block::bordered());
-    frame.render_widget(p, area);
 }
 
 fn draw_case(frame: &mut Frame, main: Rect, c: &CaseView, anonymous: bool, focused: bool) {

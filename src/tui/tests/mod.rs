@@ -4,6 +4,7 @@
 use super::action::{Action, Job};
 use super::app::{App, ConfirmKind, Screen};
 use super::keymap::Context;
+use super::test_support::sample;
 use super::worker::{self, Backend, Command};
 use crate::domain::departments::NO_DEPARTMENT;
 use crate::domain::item::Item;
@@ -11,18 +12,6 @@ use crate::domain::people::{Person, Role};
 use crate::domain::review::{Criterion, ReviewContent, Verdict};
 use crate::store::{Assignment, MyReview, QueueRow, ReviewStatus, SubmitOutcome};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-fn sample(file: &str, id: &str) -> Item {
-    let path = format!("{}/sample-data/{file}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap();
-    let dataset = file.trim_end_matches(".jsonl");
-    let line = text
-        .lines()
-        .find(|l| l.contains(&format!("\"id\": \"{id}\"")))
-        .unwrap();
-    let raw = crate::import::native::parse(line).unwrap();
-    crate::domain::validate::build_item(raw, dataset).unwrap()
-}
 
 fn mcq() -> Item {
     sample("CMExam.jsonl", "cmexam_val_sample:2")

@@ -5,13 +5,14 @@
 use super::app::{AdjudicateApp, View};
 use super::dispute::{fmt_score, parse_score};
 use super::worker::{self, Backend, Command, Job, Reply};
-use crate::domain::item::{Content, Item};
+use crate::domain::item::Content;
 use crate::domain::judge::{Adjudication, JudgeScore};
 use crate::domain::people::{Person, Role};
 use crate::store::{DisputeAssignment, DisputeCount, MyAdjudication, ReviewStatus};
 use crate::tui::action::Action;
 use crate::tui::app::ConfirmKind;
 use crate::tui::keymap::{Context, help_rows};
+use crate::tui::test_support::sample;
 use anyhow::Result;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -21,17 +22,6 @@ const ITEM: &str = "chinese_medical_dialogue_IM_7specialty_sample:1956";
 const RESPONSE: &str = "高血压确实可能引起头晕，但头晕的原因很多，比如睡眠不足、过度疲劳、贫血、低血糖、颈椎病等。建议他先在家规范测量几次血压，如果血压确实偏高，应到心内科就诊。如出现一侧肢体无力、言语不清，应立即就医。";
 const RATIONALE: &str = "回答指出了高血压可致头晕并列举了多种鉴别原因，建议家庭血压监测并提示了卒中警示症状，但未建议完善血常规、血糖检查。";
 const REASON: &str = "未建议完善血常规和血糖检查，第3条不满足";
-
-pub(super) fn sample(file: &str, id: &str) -> Item {
-    let path = format!("{}/sample-data/{file}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap();
-    let line = text
-        .lines()
-        .find(|l| l.contains(&format!("\"id\": \"{id}\"")))
-        .unwrap();
-    let raw = crate::import::native::parse(line).unwrap();
-    crate::domain::validate::build_item(raw, file.trim_end_matches(".jsonl")).unwrap()
-}
 
 pub(super) fn assignment(id: i64) -> DisputeAssignment {
     let item = sample("MADiagnosis.jsonl", ITEM);

@@ -2,62 +2,11 @@
 //! Chinese open-ended items: nothing wider than the screen, no wide char cut.
 
 use super::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crate::tui::test_support::screen::{assert_clean, screen};
 use ratatui::buffer::Buffer;
-use unicode_width::UnicodeWidthStr;
 
 fn render(app: &AdjudicateApp) -> Buffer {
-    let (w, h) = app.size;
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| super::super::ui::draw(f, app)).unwrap();
-    t.backend().buffer().clone()
-}
-
-/// Each row as text, a wide char counted once (its hidden second cell skipped).
-fn rows(buf: &Buffer) -> Vec<String> {
-    let a = buf.area;
-    (a.top()..a.bottom())
-        .map(|y| {
-            let mut s = String::new();
-            let mut x = a.left();
-            while x < a.right() {
-                let sym = buf[(x, y)].symbol();
-                s.push_str(sym);
-                x += sym.width().max(1) as u16;
-            }
-            s
-        })
-        .collect()
-}
-
-fn screen(buf: &Buffer) -> String {
-    rows(buf).join("\n")
-}
-
-/// No row is wider than the screen, and every wide char has its second cell free and on the
-/// screen: nothing was drawn over half of it and it was not cut at the edge.
-fn assert_clean(buf: &Buffer) {
-    let a = buf.area;
-    for y in a.top()..a.bottom() {
-        let mut cols = 0;
-        let mut x = a.left();
-        while x < a.right() {
-            let sym = buf[(x, y)].symbol();
-            let w = sym.width();
-            if w == 2 {
-                assert!(x + 1 < a.right(), "wide {sym:?} cut at the edge, row {y}");
-                assert_eq!(
-                    buf[(x + 1, y)].symbol(),
-                    " ",
-                    "the second half of {sym:?} at ({x},{y}) was drawn over"
-                );
-            }
-            cols += w.max(1);
-            x += w.max(1) as u16;
-        }
-        assert!(cols <= a.width as usize, "row {y} is {cols} columns wide");
-    }
+    crate::tui::test_support::screen::render(app.size, |f| super::super::ui::draw(f, app))
 }
 
 /// Every frame the dispute screen goes through while being decided, at one size.

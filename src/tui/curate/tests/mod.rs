@@ -17,23 +17,10 @@ use crate::store::{
 };
 use crate::tui::action::Action;
 use crate::tui::keymap::{BINDINGS, Context, Scope, help_rows};
+use crate::tui::test_support::sample;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
-use unicode_width::UnicodeWidthStr;
-
-fn sample(file: &str, id: &str) -> Item {
-    let path = format!("{}/sample-data/{file}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap();
-    let line = text
-        .lines()
-        .find(|l| l.contains(&format!("\"id\": \"{id}\"")))
-        .unwrap();
-    let raw = crate::import::native::parse(line).unwrap();
-    crate::domain::validate::build_item(raw, file.trim_end_matches(".jsonl")).unwrap()
-}
 
 fn item() -> Item {
     sample("CMExam.jsonl", "cmexam_val_sample:2")

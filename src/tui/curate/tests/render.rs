@@ -2,71 +2,10 @@
 //! Chinese items: nothing wider than the screen, no wide char cut, differences coloured.
 
 use super::*;
+use crate::tui::test_support::screen::{assert_clean, colour_of, rows, screen};
 
 fn render(app: &CurateApp) -> Buffer {
-    let (w, h) = app.size;
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| ui::draw(f, app)).unwrap();
-    t.backend().buffer().clone()
-}
-
-/// Each row as text, a wide char counted once (its hidden second cell skipped).
-fn rows(buf: &Buffer) -> Vec<String> {
-    let a = buf.area;
-    (a.top()..a.bottom())
-        .map(|y| {
-            let mut s = String::new();
-            let mut x = a.left();
-            while x < a.right() {
-                let sym = buf[(x, y)].symbol();
-                s.push_str(sym);
-                x += sym.width().max(1) as u16;
-            }
-            s
-        })
-        .collect()
-}
-
-fn screen(buf: &Buffer) -> String {
-    rows(buf).join("\n")
-}
-
-/// No row is wider than the screen, and every wide char has its second cell free and on the
-/// screen: nothing was drawn over half of it and it was not cut at the edge.
-fn assert_clean(buf: &Buffer) {
-    let a = buf.area;
-    for y in a.top()..a.bottom() {
-        let mut cols = 0;
-        let mut x = a.left();
-        while x < a.right() {
-            let sym = buf[(x, y)].symbol();
-            let w = sym.width();
-            if w == 2 {
-                assert!(x + 1 < a.right(), "wide {sym:?} cut at the edge, row {y}");
-                assert_eq!(
-                    buf[(x + 1, y)].symbol(),
-                    " ",
-                    "the second half of {sym:?} at ({x},{y}) was drawn over"
-                );
-            }
-            cols += w.max(1);
-            x += w.max(1) as u16;
-        }
-        assert!(cols <= a.width as usize, "row {y} is {cols} columns wide");
-    }
-}
-
-/// The colour of the first cell of the first row containing `needle`.
-fn colour_of(buf: &Buffer, needle: &str) -> Option<Color> {
-    let a = buf.area;
-    for (y, text) in rows(buf).iter().enumerate() {
-        if let Some(pos) = text.find(needle) {
-            // Walk the row to the column of `pos`.
-            let col = text[..pos].width() as u16;
-            return Some(buf[(a.left() + col, y as u16)].fg);
-        }
-    }
-    None
+    crate::tui::test_support::screen::render(app.size, |f| ui::draw(f, app))
 }
 
 #[test]
