@@ -29,7 +29,7 @@
 
 mod common;
 
-use common::{FILES, REVIEWERS, Samples, rank, reviewer, secs};
+use common::{FILES, REVIEWERS, Samples, percentiles, reviewer, secs};
 use medcurate::domain::item::ItemBody;
 use medcurate::domain::review::{ReviewContent, Verdict, applicable};
 use medcurate::store::{ReviewStatus, Store, SubmitOutcome};
@@ -322,25 +322,6 @@ fn write_progress(db: &Path) -> Value {
     })
 }
 
-/// p50, p95, p99, max, mean and first of the wall-clock times; p50 and p99 of the CPU times.
-fn stats(s: &Samples) -> Value {
-    let mut wall = s.wall.clone();
-    wall.sort_by(f64::total_cmp);
-    let mut cpu = s.cpu.clone();
-    cpu.sort_by(f64::total_cmp);
-    json!({
-        "n": wall.len(),
-        "p50": rank(&wall, 0.50),
-        "p95": rank(&wall, 0.95),
-        "p99": rank(&wall, 0.99),
-        "max": wall[wall.len() - 1],
-        "mean": wall.iter().sum::<f64>() / wall.len() as f64,
-        "first": s.wall[0],
-        "cpu_p50": rank(&cpu, 0.50),
-        "cpu_p99": rank(&cpu, 0.99),
-    })
-}
-
 /// Claims by annotators in turn, each followed by a submission or (one in five) a release.
 fn rotating_claims(store: &mut Store, datasets: &[Option<&str>]) -> [Samples; 3] {
     let (mut claim, mut submit, mut release) = Default::default();
@@ -398,19 +379,19 @@ fn child_measure(db: &Path) -> Value {
     // waiting at the head of the queue.
     rows.insert(
         "1 claim_next, 5,000 waiting",
-        stats(&heavy_claims(&mut store, None)),
+        percentiles(&heavy_claims(&mut store, None)),
     );
     rows.insert(
         "2 claim_next, 5,000 waiting, filter",
-        stats(&heavy_claims(&mut store, Some(FILES[0].1))),
+        percentiles(&heavy_claims(&mut store, Some(FILES[0].1))),
     );
     let [claim, submit, release] = rotating_claims(&mut store, &[None]);
-    rows.insert("3 claim_next, no filter", stats(&claim));
-    rows.insert("4 submit_review (after 3)", stats(&submit));
-    rows.insert("5 release_review (after 3)", stats(&release));
+    rows.insert("3 claim_next, no filter", percentiles(&claim));
+    rows.insert("4 submit_review (after 3)", percentiles(&submit));
+    rows.insert("5 release_review (after 3)", percentiles(&release));
     let filtered: Vec<Option<&str>> = FILES.iter().map(|f| Some(f.1)).collect();
     let [claim, _, _] = rotating_claims(&mut store, &filtered);
-    rows.insert("6 claim_next, dataset filter", stats(&claim));
+    rows.insert("6 claim_next, dataset filter", percentiles(&claim));
 
     let queue = |who: &str| {
         let mut out = Samples::default();
@@ -422,8 +403,8 @@ fn child_measure(db: &Path) -> Value {
     };
     let typical = queue(&reviewer(7));
     let heavy = queue(&reviewer(HEAVY_INDEX));
-    rows.insert("7 review_queue", stats(&typical));
-    rows.insert("8 review_queue, 5,000 waiting", stats(&heavy));
+    rows.insert("7 review_queue", percentiles(&typical));
+    rows.insert("8 review_queue, 5,000 waiting", percentiles(&heavy));
     json!({ "rows": rows, "loadavg": fs::read_to_string("/proc/loadavg").unwrap_or_default() })
 }
 

@@ -1,6 +1,12 @@
-//! What the review and curation benchmarks share: the workspace they start from (synthetic
-//! items imported into three datasets, 300 annotators), running this executable again as a
-//! child process, and timing calls by wall clock and by the thread's CPU time.
+//! What the benchmarks share: the workspace they start from (synthetic items imported into
+//! three datasets, 300 annotators), two submitted reviews of every item (`reviews`), running
+//! this executable again as a child process, and timing calls by wall clock and by the
+//! thread's CPU time.
+
+// Each benchmark uses only part of what is here.
+#![allow(dead_code)]
+
+pub mod reviews;
 
 use medcurate::domain::item::ItemKind;
 use medcurate::domain::people::{Person, Role};
@@ -100,37 +106,53 @@ pub fn build_workspace(
     let mut store = Store::open(db).unwrap();
     for (name, dataset, _, _) in FILES {
         let file = dir.join(name);
-        let opts = ImportOptions {
-            files: vec![file.clone()],
-            dataset: dataset.to_string(),
-            format: Format::Native,
-            revise: false,
-            skip_invalid: false,
-            rejects_dir: dir.to_path_buf(),
-            actor: "bench".to_string(),
-        };
-        let r = import(&mut store, &opts, &mut |_, _| {}).unwrap();
-        assert!(
-            r.committed && r.error_count == 0,
-            "{dataset}: {:?}",
-            r.errors
-        );
+        import_file(&mut store, &file, dataset);
         fs::remove_file(file).unwrap();
     }
     timings.insert("import".into(), json!(secs(t)));
 
     let t = Instant::now();
-    for i in 0..REVIEWERS {
-        let p = Person {
-            id: reviewer(i),
-            name: format!("Dr {i}"),
-            roles: vec![Role::Annotator],
-            os_user: None,
-        };
-        store.add_person(&p, "bench").unwrap();
-    }
+    add_annotators(&mut store);
     timings.insert("people".into(), json!(secs(t)));
     (bytes, store)
+}
+
+/// Imports a native-format `file` whole into `dataset` with `medcurate::import::import`, as
+/// `medcurate import` does; panics on any refusal.
+pub fn import_file(store: &mut Store, file: &Path, dataset: &str) {
+    let opts = ImportOptions {
+        files: vec![file.to_path_buf()],
+        dataset: dataset.to_string(),
+        format: Format::Native,
+        revise: false,
+        skip_invalid: false,
+        rejects_dir: file.parent().unwrap().to_path_buf(),
+        actor: "bench".to_string(),
+    };
+    let r = import(store, &opts, &mut |_, _| {}).unwrap();
+    assert!(
+        r.committed && r.error_count == 0,
+        "{dataset}: {:?}",
+        r.errors
+    );
+}
+
+/// Registers a person with one role.
+pub fn add_person(store: &mut Store, id: &str, name: &str, role: Role) {
+    let p = Person {
+        id: id.to_string(),
+        name: name.to_string(),
+        roles: vec![role],
+        os_user: None,
+    };
+    store.add_person(&p, "bench").unwrap();
+}
+
+/// Registers the `REVIEWERS` annotators, `reviewer(0..REVIEWERS)`.
+pub fn add_annotators(store: &mut Store) {
+    for i in 0..REVIEWERS {
+        add_person(store, &reviewer(i), &format!("Dr {i}"), Role::Annotator);
+    }
 }
 
 /// Checkpoints the WAL into the database file and syncs it to disk, so that measuring starts
@@ -186,4 +208,41 @@ impl Samples {
 /// Nearest-rank percentile `q` of sorted `v`.
 pub fn rank(v: &[f64], q: f64) -> f64 {
     v[((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1]
+}
+
+fn sorted(v: &[f64]) -> Vec<f64> {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    v
+}
+
+/// min, median and max of the wall-clock and CPU times, and what the call returned.
+pub fn spread(s: &Samples, result: String) -> Value {
+    let (wall, cpu) = (sorted(&s.wall), sorted(&s.cpu));
+    json!({
+        "n": wall.len(),
+        "min": wall[0],
+        "median": rank(&wall, 0.5),
+        "max": wall[wall.len() - 1],
+        "cpu_min": cpu[0],
+        "cpu_median": rank(&cpu, 0.5),
+        "cpu_max": cpu[cpu.len() - 1],
+        "result": result,
+    })
+}
+
+/// p50, p95, p99, max, mean and first of the wall-clock times; p50 and p99 of the CPU times.
+pub fn percentiles(s: &Samples) -> Value {
+    let (wall, cpu) = (sorted(&s.wall), sorted(&s.cpu));
+    json!({
+        "n": wall.len(),
+        "p50": rank(&wall, 0.50),
+        "p95": rank(&wall, 0.95),
+        "p99": rank(&wall, 0.99),
+        "max": wall[wall.len() - 1],
+        "mean": wall.iter().sum::<f64>() / wall.len() as f64,
+        "first": s.wall[0],
+        "cpu_p50": rank(&cpu, 0.50),
+        "cpu_p99": rank(&cpu, 0.99),
+    })
 }

@@ -63,6 +63,18 @@ impl Store {
         let mut refused = Vec::new();
         let mut seen: BTreeMap<(i64, &str), usize> = BTreeMap::new();
         let mut touched: BTreeSet<i64> = BTreeSet::new();
+        // Statements prepared once for the whole file: a cached statement handed back per row
+        // loses its plan and would be planned again for every line.
+        let mut lookup = tx.prepare(
+            "SELECT i.id, i.kind, i.revision_no FROM items i
+             JOIN datasets d ON d.id = i.dataset_id WHERE d.name = ?1 AND i.ext_id = ?2",
+        )?;
+        let mut upsert = tx.prepare(
+            "INSERT INTO calibration (item_id, revision_no, model, outcome, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (item_id, revision_no, model)
+             DO UPDATE SET outcome = excluded.outcome, imported_at = excluded.imported_at",
+        )?;
         for row in rows {
             let what = format!("{}/{}", row.dataset, row.item_id);
             if !models.iter().any(|m| m == &row.model) {
@@ -76,11 +88,7 @@ impl Store {
                 ));
                 continue;
             }
-            let item: Option<(i64, String, i64)> = tx
-                .prepare_cached(
-                    "SELECT i.id, i.kind, i.revision_no FROM items i
-                     JOIN datasets d ON d.id = i.dataset_id WHERE d.name = ?1 AND i.ext_id = ?2",
-                )?
+            let item: Option<(i64, String, i64)> = lookup
                 .query_row(params![row.dataset, row.item_id], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                 })
@@ -120,13 +128,7 @@ impl Store {
                 ));
                 continue;
             }
-            tx.prepare_cached(
-                "INSERT INTO calibration (item_id, revision_no, model, outcome, imported_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (item_id, revision_no, model)
-                 DO UPDATE SET outcome = excluded.outcome, imported_at = excluded.imported_at",
-            )?
-            .execute(params![
+            upsert.execute(params![
                 rowid,
                 revision_no,
                 row.model,
@@ -135,6 +137,7 @@ impl Store {
             ])?;
             touched.insert(rowid);
         }
+        drop((lookup, upsert));
         if !refused.is_empty() {
             return Ok(Err(refused));
         }
@@ -143,19 +146,27 @@ impl Store {
             items: touched.len(),
             ..Default::default()
         };
+        let mut current = tx.prepare(
+            "SELECT i.revision_no, i.difficulty, r.body ->> '$.answer' FROM items i
+             JOIN revisions r ON r.item_id = i.id AND r.revision_no = i.revision_no
+             WHERE i.id = ?1",
+        )?;
+        let mut results = tx.prepare(
+            "SELECT model, outcome FROM calibration WHERE item_id = ?1 AND revision_no = ?2",
+        )?;
+        let mut changed_event = tx.prepare(
+            "INSERT INTO events (at, actor, action, item_id, revision_no, detail)
+             VALUES (?1, ?2, 'difficulty_calibrated', ?3, ?4,
+                     json_object('from', ?5, 'to', ?6, 'models', ?7))",
+        )?;
+        let mut set = tx.prepare(
+            "UPDATE items SET difficulty = ?2, difficulty_source = 'calibration' WHERE id = ?1",
+        )?;
         for rowid in touched {
-            let (revision_no, old, answer): (i64, Option<String>, Option<String>) = tx
-                .prepare_cached(
-                    "SELECT i.revision_no, i.difficulty, r.body ->> '$.answer' FROM items i
-                     JOIN revisions r ON r.item_id = i.id AND r.revision_no = i.revision_no
-                     WHERE i.id = ?1",
-                )?
-                .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let (revision_no, old, answer): (i64, Option<String>, Option<String>) =
+                current.query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
             let mut by_model: BTreeMap<String, Outcome> = BTreeMap::new();
-            let mut stmt = tx.prepare_cached(
-                "SELECT model, outcome FROM calibration WHERE item_id = ?1 AND revision_no = ?2",
-            )?;
-            let found = stmt.query_map(params![rowid, revision_no], |r| {
+            let found = results.query_map(params![rowid, revision_no], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
             })?;
             for f in found {
@@ -181,12 +192,7 @@ impl Store {
             *summary.rated.entry(d).or_default() += 1;
             if old.as_deref() != Some(d.as_str()) {
                 summary.changed += 1;
-                tx.prepare_cached(
-                    "INSERT INTO events (at, actor, action, item_id, revision_no, detail)
-                     VALUES (?1, ?2, 'difficulty_calibrated', ?3, ?4,
-                             json_object('from', ?5, 'to', ?6, 'models', ?7))",
-                )?
-                .execute(params![
+                changed_event.execute(params![
                     now,
                     actor,
                     rowid,
@@ -196,11 +202,9 @@ impl Store {
                     models.len() as i64
                 ])?;
             }
-            tx.prepare_cached(
-                "UPDATE items SET difficulty = ?2, difficulty_source = 'calibration' WHERE id = ?1",
-            )?
-            .execute(params![rowid, d.as_str()])?;
+            set.execute(params![rowid, d.as_str()])?;
         }
+        drop((current, results, changed_event, set));
         tx.execute(
             "INSERT INTO events (at, actor, action, detail)
              VALUES (?1, ?2, 'calibration_import',

@@ -84,10 +84,15 @@ impl Store {
                 cols.push_str(&format!(", r.body ->> ?{}", paths.len() + 1));
             }
         }
+        // The revision body is read only for attribute keys; most datasets need none.
+        let join = if paths.is_empty() {
+            ""
+        } else {
+            "JOIN revisions r ON r.item_id = i.id AND r.revision_no = i.revision_no"
+        };
         let sql = format!(
             "SELECT i.id, i.ext_id, i.revision_no, i.difficulty, i.departments{cols}
-             FROM items i INDEXED BY items_by_state
-             JOIN revisions r ON r.item_id = i.id AND r.revision_no = i.revision_no
+             FROM items i INDEXED BY items_by_state {join}
              WHERE i.dataset_id = ?1 AND i.state = 'accepted'"
         );
         let mut stmt = self.conn.prepare(&sql)?;

@@ -9,7 +9,7 @@ use crate::domain::judge::{Adjudication, DEFAULT_THRESHOLD, JudgeScore, is_dispu
 use crate::import::responses::ResponseRow;
 use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::time::SystemTime;
 
 pub use adjudicate::{DisputeAssignment, MyAdjudication};
@@ -80,78 +80,94 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut refused = Vec::new();
-        let mut seen: BTreeMap<(i64, &str), usize> = BTreeMap::new();
         let mut out = ResponsesImported::default();
-        for row in rows {
-            let what = format!("{}/{}", row.dataset, row.item_id);
-            let item: Option<(i64, i64, String, String)> = tx
-                .prepare_cached(
-                    "SELECT i.id, i.revision_no, i.kind, r.body FROM items i
-                     JOIN datasets d ON d.id = i.dataset_id
-                     JOIN revisions r ON r.item_id = i.id AND r.revision_no = i.revision_no
-                     WHERE d.name = ?1 AND i.ext_id = ?2",
-                )?
-                .query_row(params![row.dataset, row.item_id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                })
-                .optional()?;
-            let Some((rowid, revision_no, kind, body)) = item else {
-                refused.push((
-                    row.line,
-                    format!("field `item`: there is no item {what}; import it first"),
-                ));
-                continue;
-            };
-            if kind != "open_ended" {
-                refused.push((
-                    row.line,
-                    format!("{what} is {kind}; judge scores are for open_ended items"),
-                ));
-                continue;
-            }
-            let body: ItemBody =
-                serde_json::from_str(&body).with_context(|| format!("reading {what}"))?;
-            let rubric = match &body.content {
-                Content::OpenEnded(o) => o.rubric.len(),
-                _ => 0,
-            };
-            let mut bad_points = false;
-            for (i, j) in row.judges.iter().enumerate() {
-                if let Some(p) = &j.points
-                    && p.len() != rubric
-                {
+        {
+            // Prepared once: a cached statement handed back per row loses its plan, and the
+            // item lookup would be planned again 100,000 times.
+            let mut lookup = tx.prepare(
+                "SELECT i.id, i.revision_no, i.kind, r.body FROM items i
+                 JOIN datasets d ON d.id = i.dataset_id
+                 JOIN revisions r ON r.item_id = i.id AND r.revision_no = i.revision_no
+                 WHERE d.name = ?1 AND i.ext_id = ?2",
+            )?;
+            let mut insert = tx.prepare(
+                "INSERT INTO responses (item_id, revision_no, model, response, score_a, score_b,
+                                        gap, judges, imported_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (item_id, model) DO NOTHING",
+            )?;
+            // Each item once per import, however many models answered it:
+            // (dataset, item) -> (rowid, revision, kind, rubric length), or None if absent.
+            type Known = Option<(i64, i64, String, usize)>;
+            let mut items: HashMap<(&str, &str), Known> = HashMap::new();
+            let mut seen: HashMap<(i64, &str), usize> = HashMap::new();
+            for row in rows {
+                let what = format!("{}/{}", row.dataset, row.item_id);
+                let key = (row.dataset.as_str(), row.item_id.as_str());
+                if !items.contains_key(&key) {
+                    let found: Option<(i64, i64, String, String)> = lookup
+                        .query_row(params![row.dataset, row.item_id], |r| {
+                            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                        })
+                        .optional()?;
+                    let known = match found {
+                        None => None,
+                        Some((rowid, revision_no, kind, body)) => {
+                            let body: ItemBody = serde_json::from_str(&body)
+                                .with_context(|| format!("reading {what}"))?;
+                            let rubric = match &body.content {
+                                Content::OpenEnded(o) => o.rubric.len(),
+                                _ => 0,
+                            };
+                            Some((rowid, revision_no, kind, rubric))
+                        }
+                    };
+                    items.insert(key, known);
+                }
+                let Some((rowid, revision_no, kind, rubric)) = items[&key].clone() else {
+                    refused.push((
+                        row.line,
+                        format!("field `item`: there is no item {what}; import it first"),
+                    ));
+                    continue;
+                };
+                if kind != "open_ended" {
+                    refused.push((
+                        row.line,
+                        format!("{what} is {kind}; judge scores are for open_ended items"),
+                    ));
+                    continue;
+                }
+                let mut bad_points = false;
+                for (i, j) in row.judges.iter().enumerate() {
+                    if let Some(p) = &j.points
+                        && p.len() != rubric
+                    {
+                        refused.push((
+                            row.line,
+                            format!(
+                                "field `judges[{i}].points`: {} given, but {what} has {rubric} rubric points",
+                                p.len()
+                            ),
+                        ));
+                        bad_points = true;
+                    }
+                }
+                if bad_points {
+                    continue;
+                }
+                if let Some(first) = seen.insert((rowid, row.model.as_str()), row.line) {
                     refused.push((
                         row.line,
                         format!(
-                            "field `judges[{i}].points`: {} given, but {what} has {rubric} rubric points",
-                            p.len()
+                            "a response of {} to {what} is already on line {first}; one per model and item",
+                            row.model
                         ),
                     ));
-                    bad_points = true;
+                    continue;
                 }
-            }
-            if bad_points {
-                continue;
-            }
-            if let Some(first) = seen.insert((rowid, row.model.as_str()), row.line) {
-                refused.push((
-                    row.line,
-                    format!(
-                        "a response of {} to {what} is already on line {first}; one per model and item",
-                        row.model
-                    ),
-                ));
-                continue;
-            }
-            let (a, b) = (row.judges[0].score, row.judges[1].score);
-            let inserted = tx
-                .prepare_cached(
-                    "INSERT INTO responses (item_id, revision_no, model, response, score_a, score_b,
-                                            gap, judges, imported_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                     ON CONFLICT (item_id, model) DO NOTHING",
-                )?
-                .execute(params![
+                let (a, b) = (row.judges[0].score, row.judges[1].score);
+                let inserted = insert.execute(params![
                     rowid,
                     revision_no,
                     row.model,
@@ -162,19 +178,20 @@ impl Store {
                     serde_json::to_string(&row.judges)?,
                     now
                 ])?;
-            if inserted == 0 {
-                refused.push((
-                    row.line,
-                    format!(
-                        "a response of {} to {what} is already stored; one per model and item",
-                        row.model
-                    ),
-                ));
-                continue;
-            }
-            out.responses += 1;
-            if is_dispute(a, b, threshold) {
-                out.disputes += 1;
+                if inserted == 0 {
+                    refused.push((
+                        row.line,
+                        format!(
+                            "a response of {} to {what} is already stored; one per model and item",
+                            row.model
+                        ),
+                    ));
+                    continue;
+                }
+                out.responses += 1;
+                if is_dispute(a, b, threshold) {
+                    out.disputes += 1;
+                }
             }
         }
         if !refused.is_empty() {
@@ -186,6 +203,9 @@ impl Store {
             params![now, actor, out.responses as i64, out.disputes as i64],
         )?;
         tx.commit()?;
+        // A large import leaves a large log; fold it in now rather than in an expert's first
+        // claim.
+        self.checkpoint()?;
         Ok(Ok(out))
     }
 
@@ -194,17 +214,23 @@ impl Store {
     pub fn disputes(&self) -> Result<Vec<DisputeCount>> {
         let threshold = self.dispute_threshold()?;
         let now = clock::iso(SystemTime::now());
+        // Adjudications are looked up only for responses someone has taken; grouping by
+        // dataset id first leaves the name lookup to the few groups.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT d.name, r.model, count(*),
-                    -- A decided dispute stays one if the threshold is raised later.
-                    sum(r.gap > ?1 + 1e-9 OR EXISTS (SELECT 1 FROM adjudications a
-                        WHERE a.response_id = r.id AND a.status = 'submitted')),
-                    sum(EXISTS (SELECT 1 FROM adjudications a WHERE a.response_id = r.id
-                                AND a.status = 'submitted')),
-                    sum(EXISTS (SELECT 1 FROM adjudications a WHERE a.response_id = r.id
-                                AND a.status = 'claimed' AND a.lease_expires_at > ?2))
-             FROM responses r JOIN items i ON i.id = r.item_id JOIN datasets d ON d.id = i.dataset_id
-             GROUP BY d.name, r.model ORDER BY d.name, r.model",
+            "SELECT d.name, x.model, x.n, x.disputes, x.adjudicated, x.in_progress FROM (
+                 SELECT i.dataset_id AS ds, r.model AS model, count(*) AS n,
+                        -- A decided dispute stays one if the threshold is raised later.
+                        sum(r.gap > ?1 + 1e-9 OR (r.taken = 1 AND EXISTS (
+                            SELECT 1 FROM adjudications a WHERE a.response_id = r.id
+                            AND a.status = 'submitted'))) AS disputes,
+                        sum(r.taken = 1 AND EXISTS (SELECT 1 FROM adjudications a
+                            WHERE a.response_id = r.id AND a.status = 'submitted')) AS adjudicated,
+                        sum(r.taken = 1 AND EXISTS (SELECT 1 FROM adjudications a
+                            WHERE a.response_id = r.id AND a.status = 'claimed'
+                            AND a.lease_expires_at > ?2)) AS in_progress
+                 FROM responses r JOIN items i ON i.id = r.item_id
+                 GROUP BY i.dataset_id, r.model) x
+             JOIN datasets d ON d.id = x.ds ORDER BY d.name, x.model",
         )?;
         let rows = stmt.query_map(params![threshold, now], |r| {
             Ok(DisputeCount {
