@@ -10,6 +10,7 @@ use crate::import::responses::ResponseRow;
 use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::time::SystemTime;
 
 pub use adjudicate::{DisputeAssignment, MyAdjudication};
@@ -104,27 +105,30 @@ impl Store {
             for row in rows {
                 let what = format!("{}/{}", row.dataset, row.item_id);
                 let key = (row.dataset.as_str(), row.item_id.as_str());
-                if !items.contains_key(&key) {
-                    let found: Option<(i64, i64, String, String)> = lookup
-                        .query_row(params![row.dataset, row.item_id], |r| {
-                            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                        })
-                        .optional()?;
-                    let known = match found {
-                        None => None,
-                        Some((rowid, revision_no, kind, body)) => {
-                            let body: ItemBody = serde_json::from_str(&body)
-                                .with_context(|| format!("reading {what}"))?;
-                            let rubric = match &body.content {
-                                Content::OpenEnded(o) => o.rubric.len(),
-                                _ => 0,
-                            };
-                            Some((rowid, revision_no, kind, rubric))
-                        }
-                    };
-                    items.insert(key, known);
-                }
-                let Some((rowid, revision_no, kind, rubric)) = items[&key].clone() else {
+                let known = match items.entry(key) {
+                    Entry::Occupied(e) => e.get().clone(),
+                    Entry::Vacant(v) => {
+                        let found: Option<(i64, i64, String, String)> = lookup
+                            .query_row(params![row.dataset, row.item_id], |r| {
+                                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                            })
+                            .optional()?;
+                        let known = match found {
+                            None => None,
+                            Some((rowid, revision_no, kind, body)) => {
+                                let body: ItemBody = serde_json::from_str(&body)
+                                    .with_context(|| format!("reading {what}"))?;
+                                let rubric = match &body.content {
+                                    Content::OpenEnded(o) => o.rubric.len(),
+                                    _ => 0,
+                                };
+                                Some((rowid, revision_no, kind, rubric))
+                            }
+                        };
+                        v.insert(known).clone()
+                    }
+                };
+                let Some((rowid, revision_no, kind, rubric)) = known else {
                     refused.push((
                         row.line,
                         format!("field `item`: there is no item {what}; import it first"),
