@@ -2,8 +2,8 @@
 //! difficulty they give.
 
 use crate::cli::identity::act_as;
+use crate::cli::problems;
 use crate::domain::people::Role;
-use crate::import::MAX_SHOWN_ERRORS;
 use crate::import::calibration::read_calibration;
 use crate::release::load_plan;
 use crate::store::Store;
@@ -41,7 +41,7 @@ pub fn run(db: &Path, cmd: CalibrationCommand) -> Result<()> {
     let rows = match read_calibration(&file)? {
         Ok(r) => r,
         Err(errors) => {
-            report(errors.iter().map(|e| e.to_string()).collect());
+            problems::print(&errors);
             bail!("{} problem(s); nothing was imported", errors.len());
         }
     };
@@ -69,23 +69,8 @@ pub fn run(db: &Path, cmd: CalibrationCommand) -> Result<()> {
             Ok(())
         }
         Err(refused) => {
-            let shown = file.display();
-            report(
-                refused
-                    .iter()
-                    .map(|(line, why)| format!("{shown}:{line}: {why}"))
-                    .collect(),
-            );
+            problems::print(&problems::refused(&file, &refused));
             bail!("{} line(s) refused; nothing was imported", refused.len());
         }
-    }
-}
-
-fn report(lines: Vec<String>) {
-    for l in lines.iter().take(MAX_SHOWN_ERRORS) {
-        eprintln!("error: {l}");
-    }
-    if lines.len() > MAX_SHOWN_ERRORS {
-        eprintln!("... and {} more", lines.len() - MAX_SHOWN_ERRORS);
     }
 }

@@ -1,7 +1,7 @@
 //! `medcurate judge report --judge FILE...`: judges rated against the experts' decisions on
 //! rubric points (met is the positive class), in the layout of the paper's Table 5.
 
-use crate::cli::responses::report;
+use crate::cli::problems;
 use crate::domain::judge::Confusion;
 use crate::import::judge_verdicts::read_judge_verdicts;
 use crate::store::Store;
@@ -101,7 +101,7 @@ pub fn run(db: &Path, cmd: JudgeCommand) -> Result<()> {
         });
     }
     if !problems.is_empty() {
-        report(problems.clone());
+        problems::print(&problems);
         bail!(
             "{} problem(s) in the judge file(s); no report",
             problems.len()

@@ -15,6 +15,7 @@ mod judge;
 mod paths;
 mod people;
 mod plan;
+mod problems;
 mod release;
 mod responses;
 mod review;

@@ -1,8 +1,8 @@
 //! `medcurate responses import FILE`: model responses with their two AI-judge scores.
 
 use crate::cli::identity::act_as;
+use crate::cli::problems;
 use crate::domain::people::Role;
-use crate::import::MAX_SHOWN_ERRORS;
 use crate::import::responses::read_responses;
 use crate::store::Store;
 use anyhow::{Result, bail};
@@ -28,7 +28,7 @@ pub fn run(db: &Path, cmd: ResponsesCommand) -> Result<()> {
     let rows = match read_responses(&file)? {
         Ok(r) => r,
         Err(errors) => {
-            report(errors.iter().map(|e| e.to_string()).collect());
+            problems::print(&errors);
             bail!("{} problem(s); no response was imported", errors.len());
         }
     };
@@ -42,26 +42,11 @@ pub fn run(db: &Path, cmd: ResponsesCommand) -> Result<()> {
             Ok(())
         }
         Err(refused) => {
-            let shown = file.display();
-            report(
-                refused
-                    .iter()
-                    .map(|(line, why)| format!("{shown}:{line}: {why}"))
-                    .collect(),
-            );
+            problems::print(&problems::refused(&file, &refused));
             bail!(
                 "{} line(s) refused; no response was imported",
                 refused.len()
             );
         }
-    }
-}
-
-pub(crate) fn report(lines: Vec<String>) {
-    for l in lines.iter().take(MAX_SHOWN_ERRORS) {
-        eprintln!("error: {l}");
-    }
-    if lines.len() > MAX_SHOWN_ERRORS {
-        eprintln!("... and {} more", lines.len() - MAX_SHOWN_ERRORS);
     }
 }

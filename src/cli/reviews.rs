@@ -2,8 +2,8 @@
 //! `medcurate reviews export --out FILE`: reviews and decisions of settled items.
 
 use crate::cli::identity::{act_as, act_as_any};
+use crate::cli::problems;
 use crate::domain::people::Role;
-use crate::import::MAX_SHOWN_ERRORS;
 use crate::import::reviews::read_reviews;
 use crate::store::{ExportRecord, Store, SubmitOutcome};
 use anyhow::{Context, Result, bail};
@@ -105,7 +105,7 @@ fn import(db: &Path, file: &Path, as_id: Option<&str>) -> Result<()> {
     let reviews = match read_reviews(file)? {
         Ok(r) => r,
         Err(errors) => {
-            report(errors.iter().map(|e| e.to_string()).collect());
+            problems::print(&errors);
             bail!("{} problem(s); no review was submitted", errors.len());
         }
     };
@@ -123,26 +123,11 @@ fn import(db: &Path, file: &Path, as_id: Option<&str>) -> Result<()> {
             Ok(())
         }
         Err(refused) => {
-            let shown = file.display();
-            report(
-                refused
-                    .iter()
-                    .map(|(line, why)| format!("{shown}:{line}: {why}"))
-                    .collect(),
-            );
+            problems::print(&problems::refused(&file, &refused));
             bail!(
                 "{} review(s) refused; no review was submitted",
                 refused.len()
             );
         }
-    }
-}
-
-fn report(lines: Vec<String>) {
-    for l in lines.iter().take(MAX_SHOWN_ERRORS) {
-        eprintln!("error: {l}");
-    }
-    if lines.len() > MAX_SHOWN_ERRORS {
-        eprintln!("... and {} more", lines.len() - MAX_SHOWN_ERRORS);
     }
 }

@@ -2,6 +2,7 @@
 //! byte.
 
 use super::people::require_role;
+use super::samples::sample_state;
 use super::{Store, clock};
 use crate::domain::hash::sha256_hex;
 use crate::domain::item::Difficulty;
@@ -106,15 +107,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         require_role(&tx, actor, &[Role::Maintainer])?;
-        let sample: Option<(i64, Option<String>)> = tx
-            .query_row(
-                "SELECT s.id, r.version FROM samples s LEFT JOIN releases r ON r.sample_id = s.id
-                 WHERE s.name = ?1",
-                [name],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let sample_id = match sample {
+        let sample_id = match sample_state(&tx, name)? {
             None => bail!("there is no sample {name}; draw one with `medcurate sample`"),
             Some((_, Some(v))) => bail!(
                 "{name} is already frozen as version {v}; `medcurate release export {name} --out DIR` writes it again"

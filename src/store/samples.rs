@@ -60,6 +60,21 @@ fn text(v: SqlValue) -> Option<String> {
     }
 }
 
+/// A sample's row id and, once frozen, its release's version.
+pub(crate) fn sample_state(
+    conn: &rusqlite::Connection,
+    name: &str,
+) -> Result<Option<(i64, Option<String>)>> {
+    Ok(conn
+        .query_row(
+            "SELECT s.id, r.version FROM samples s LEFT JOIN releases r ON r.sample_id = s.id
+             WHERE s.name = ?1",
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
 impl Store {
     /// The accepted items of `dataset` with the values of `keys`: `department` is the
     /// item's first final department, any other key the item attribute of that name.
@@ -141,15 +156,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         require_role(&tx, actor, &[Role::Maintainer])?;
-        let existing: Option<(i64, Option<String>)> = tx
-            .query_row(
-                "SELECT s.id, r.version FROM samples s LEFT JOIN releases r ON r.sample_id = s.id
-                 WHERE s.name = ?1",
-                [name],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        match existing {
+        match sample_state(&tx, name)? {
             Some((_, Some(version))) => bail!(
                 "{name} is frozen as release {version} and never changes; choose another name"
             ),

@@ -132,6 +132,26 @@ impl Row {
     }
 }
 
+/// Marks a response held (or free) and logs why, with the adjudication it concerns.
+fn mark(
+    tx: &Transaction,
+    now: &str,
+    actor: &str,
+    action: &str,
+    adjudication_id: i64,
+    response_id: i64,
+    taken: bool,
+) -> Result<()> {
+    tx.prepare_cached("UPDATE responses SET taken = ?2 WHERE id = ?1")?
+        .execute(params![response_id, taken])?;
+    tx.prepare_cached(
+        "INSERT INTO events (at, actor, action, detail)
+         VALUES (?1, ?2, ?3, json_object('adjudication_id', ?4, 'response_id', ?5))",
+    )?
+    .execute(params![now, actor, action, adjudication_id, response_id])?;
+    Ok(())
+}
+
 /// Lapsed claims free their dispute. Runs inside every claim.
 fn expire(tx: &Transaction, now: &str) -> Result<()> {
     let expired: Vec<(i64, i64, String)> = tx
@@ -224,13 +244,7 @@ impl Store {
                 )?
                 .execute(params![response_id, expert, now, lease_until])?;
                 let id = tx.last_insert_rowid();
-                tx.prepare_cached("UPDATE responses SET taken = 1 WHERE id = ?1")?
-                    .execute([response_id])?;
-                tx.prepare_cached(
-                    "INSERT INTO events (at, actor, action, detail)
-                     VALUES (?1, ?2, 'dispute_claimed', json_object('adjudication_id', ?3, 'response_id', ?4))",
-                )?
-                .execute(params![now, expert, id, response_id])?;
+                mark(&tx, &now, expert, "dispute_claimed", id, response_id, true)?;
                 id
             }
         };
@@ -394,13 +408,15 @@ impl Store {
         let Some(response_id) = response else {
             bail!("there is no claim of yours to give back (adjudication {id})");
         };
-        tx.prepare_cached("UPDATE responses SET taken = 0 WHERE id = ?1")?
-            .execute([response_id])?;
-        tx.prepare_cached(
-            "INSERT INTO events (at, actor, action, detail)
-             VALUES (?1, ?2, 'dispute_released', json_object('adjudication_id', ?3, 'response_id', ?4))",
-        )?
-        .execute(params![now, expert, id, response_id])?;
+        mark(
+            &tx,
+            &now,
+            expert,
+            "dispute_released",
+            id,
+            response_id,
+            false,
+        )?;
         tx.commit()?;
         Ok(())
     }
