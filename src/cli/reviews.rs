@@ -123,7 +123,7 @@ fn import(db: &Path, file: &Path, as_id: Option<&str>) -> Result<()> {
             Ok(())
         }
         Err(refused) => {
-            problems::print(&problems::refused(&file, &refused));
+            problems::print(&problems::refused(file, &refused));
             bail!(
                 "{} review(s) refused; no review was submitted",
                 refused.len()
