@@ -3,7 +3,9 @@
 
 use super::action::{Action, Job};
 use super::draft::DraftSaver;
+use super::help::Help;
 use super::keymap::{self, Context};
+use super::message::Message;
 use super::screens::queue::{QueueRequest, QueueState};
 use super::screens::review::{Effect, Origin, Request, ReviewState};
 use super::worker::Command;
@@ -27,19 +29,12 @@ pub enum ConfirmKind {
     Skip,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
-    pub text: String,
-    pub error: bool,
-}
-
 pub struct App {
     pub reviewer: Person,
     pub screen: Screen,
     pub queue: QueueState,
     pub review: Option<ReviewState>,
-    /// The help overlay: the context it describes, and its scroll.
-    pub help: Option<(Context, usize)>,
+    pub help: Option<Help>,
     pub confirm: Option<ConfirmKind>,
     pub message: Option<Message>,
     /// Terminal columns and rows.
@@ -118,17 +113,11 @@ impl App {
     }
 
     fn info(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            text: text.into(),
-            error: false,
-        });
+        self.message = Some(Message::info(text));
     }
 
     fn error(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            text: text.into(),
-            error: true,
-        });
+        self.message = Some(Message::error(text));
     }
 
     pub fn update(&mut self, action: Action) {
@@ -138,12 +127,7 @@ impl App {
                 self.flush_save();
                 self.quit = true;
             }
-            Action::ToggleHelp => {
-                self.help = match self.help {
-                    Some(_) => None,
-                    None => Some((self.context(), 0)),
-                }
-            }
+            Action::ToggleHelp => self.help = Help::toggled(self.help, self.context()),
             Action::Confirm => match self.confirm {
                 Some(ConfirmKind::Submit) => self.update(Action::ConfirmSubmit),
                 Some(ConfirmKind::Skip) => self.update(Action::ConfirmSkip),
@@ -182,12 +166,8 @@ impl App {
     fn route(&mut self, action: Action) {
         match self.context() {
             Context::Help => {
-                if let Some((_, scroll)) = self.help.as_mut() {
-                    match action {
-                        Action::Up => *scroll = scroll.saturating_sub(1),
-                        Action::Down => *scroll += 1,
-                        _ => {}
-                    }
+                if let Some(help) = self.help.as_mut() {
+                    help.update(&action);
                 }
             }
             Context::Confirm => {
@@ -237,8 +217,8 @@ impl App {
             self.draft
                 .changed(&mut self.outbox, || save_of(&self.review));
         }
-        if let Some((text, error)) = message {
-            self.message = Some(Message { text, error });
+        if message.is_some() {
+            self.message = message;
         }
         match request {
             Some(Request::Submit) => self.ask_submit(),

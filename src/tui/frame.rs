@@ -1,7 +1,7 @@
 //! The frame every screen shares: its view above the two-line status bar, with a confirm
 //! dialog and the help overlay drawn over the view.
 
-use super::keymap::Context;
+use super::help::Help;
 use super::widgets::status_bar::{self, Status};
 use super::widgets::{confirm, help};
 use ratatui::Frame;
@@ -21,7 +21,7 @@ pub fn main_area((w, h): (u16, u16)) -> Rect {
 /// (the context it describes and its scroll).
 pub struct Overlays<'a> {
     pub confirm: Option<(&'a str, Vec<String>)>,
-    pub help: Option<(Context, usize)>,
+    pub help: Option<Help>,
 }
 
 /// The whole frame: `view` draws the screen into the area above the status bar.
@@ -37,8 +37,8 @@ pub fn draw(
     if let Some((title, body)) = overlays.confirm {
         confirm::draw(frame, main, title, &body);
     }
-    if let Some((ctx, scroll)) = overlays.help {
-        help::draw(frame, main, ctx, scroll);
+    if let Some(h) = overlays.help {
+        help::draw(frame, main, h.context, h.scroll);
     }
     status_bar::draw(frame, bar, status);
 }

@@ -61,6 +61,29 @@ pub fn pad(s: &str, cols: usize) -> String {
     out
 }
 
+/// Spans on one row cut to `width` columns, the one that overflows cut on a char boundary
+/// (ending in "…") and the rest dropped.
+pub fn fit(spans: Vec<Span<'static>>, width: usize) -> Line<'static> {
+    let mut out = Vec::new();
+    let mut used = 0;
+    for s in spans {
+        let w = self::width(&s.content);
+        if used + w <= width {
+            used += w;
+            out.push(s);
+        } else {
+            out.push(Span::styled(truncate(&s.content, width - used), s.style));
+            break;
+        }
+    }
+    Line::from(out)
+}
+
+/// "2026-03-01T08:15:02Z" as "2026-03-01 08:15".
+pub fn short_time(at: &str) -> String {
+    at.replace('T', " ").chars().take(16).collect()
+}
+
 /// Whether a line may break between `a` and `b`: after whitespace, and on either side of a
 /// wide (CJK) char or CJK punctuation; never inside a run of Latin letters and digits.
 fn can_break_between(a: char, b: char) -> bool {

@@ -7,9 +7,11 @@ use super::worker::{Command, Job, Reply};
 use crate::domain::people::Person;
 use crate::store::DisputeAssignment;
 use crate::tui::action::Action;
-use crate::tui::app::{ConfirmKind, Message};
+use crate::tui::app::ConfirmKind;
 use crate::tui::draft::DraftSaver;
+use crate::tui::help::Help;
 use crate::tui::keymap::{self, Context};
+use crate::tui::message::Message;
 use crate::tui::screens::review::{Effect, Origin, Request};
 use crate::tui::text;
 use crossterm::event::KeyEvent;
@@ -27,8 +29,7 @@ pub struct AdjudicateApp {
     pub view: View,
     pub start: StartView,
     pub dispute: Option<DisputeState>,
-    /// The help overlay: the context it describes, and its scroll.
-    pub help: Option<(Context, usize)>,
+    pub help: Option<Help>,
     pub confirm: Option<ConfirmKind>,
     pub message: Option<Message>,
     /// Terminal columns and rows.
@@ -107,17 +108,11 @@ impl AdjudicateApp {
     }
 
     fn info(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            text: text.into(),
-            error: false,
-        });
+        self.message = Some(Message::info(text));
     }
 
     fn error(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            text: text.into(),
-            error: true,
-        });
+        self.message = Some(Message::error(text));
     }
 
     pub fn update(&mut self, action: Action) {
@@ -127,12 +122,7 @@ impl AdjudicateApp {
                 self.flush_save();
                 self.quit = true;
             }
-            Action::ToggleHelp => {
-                self.help = match self.help {
-                    Some(_) => None,
-                    None => Some((self.context(), 0)),
-                }
-            }
+            Action::ToggleHelp => self.help = Help::toggled(self.help, self.context()),
             Action::Adjudication(reply) => self.reply(*reply),
             other => self.route(other),
         }
@@ -142,12 +132,8 @@ impl AdjudicateApp {
     fn route(&mut self, action: Action) {
         match self.context() {
             Context::Help => {
-                if let Some((_, scroll)) = self.help.as_mut() {
-                    match action {
-                        Action::Up => *scroll = scroll.saturating_sub(1),
-                        Action::Down => *scroll += 1,
-                        _ => {}
-                    }
+                if let Some(help) = self.help.as_mut() {
+                    help.update(&action);
                 }
             }
             Context::Confirm => match action {
@@ -204,8 +190,8 @@ impl AdjudicateApp {
             self.draft
                 .changed(&mut self.outbox, || save_of(&self.dispute));
         }
-        if let Some((text, error)) = message {
-            self.message = Some(Message { text, error });
+        if message.is_some() {
+            self.message = message;
         }
         match request {
             Some(Request::Submit) => self.ask_submit(),

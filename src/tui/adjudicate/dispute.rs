@@ -10,6 +10,7 @@ use crate::domain::judge::{Adjudication, MAX_REASON_CHARS};
 use crate::store::{DisputeAssignment, ReviewStatus};
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
+use crate::tui::message::Message;
 use crate::tui::screens::review::{Effect, Origin, Request};
 use crate::tui::widgets::line_input::LineInput;
 use crate::tui::widgets::scroll_view::clamp;
@@ -244,13 +245,10 @@ impl DisputeState {
         self.content.score = score;
         Effect {
             changed: true,
-            message: Some((
-                match score {
-                    Some(s) => format!("Score {}", fmt_score(s)),
-                    None => "No score".into(),
-                },
-                false,
-            )),
+            message: Some(Message::info(match score {
+                Some(s) => format!("Score {}", fmt_score(s)),
+                None => "No score".into(),
+            })),
             request: None,
         }
     }
@@ -305,7 +303,7 @@ impl DisputeState {
                 self.reason = None;
                 Effect {
                     changed,
-                    message: Some(("Reason unchanged".into(), false)),
+                    message: Some(Message::info("Reason unchanged")),
                     request: None,
                 }
             }

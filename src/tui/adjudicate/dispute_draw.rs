@@ -172,7 +172,7 @@ pub fn rubric_lines(s: &DisputeState, width: usize) -> (Vec<Line<'static>>, Vec<
                 marks.push(Span::styled(label, style));
             }
         }
-        rows.push(fit(marks, width));
+        rows.push(text::fit(marks, width));
         out.append(&mut rows);
         ranges.push((start, out.len()));
     }
@@ -181,26 +181,6 @@ pub fn rubric_lines(s: &DisputeState, width: usize) -> (Vec<Line<'static>>, Vec<
 
 fn judge_letter(i: usize) -> String {
     judge_name(i).trim_start_matches("Judge ").to_string()
-}
-
-/// A one-row line cut to `width` columns, whole chars only.
-fn fit(spans: Vec<Span<'static>>, width: usize) -> Line<'static> {
-    let mut used = 0;
-    let mut out = Vec::new();
-    for s in spans {
-        let w = text::width(&s.content);
-        if used + w <= width {
-            used += w;
-            out.push(s);
-        } else {
-            out.push(Span::styled(
-                text::truncate(&s.content, width - used),
-                s.style,
-            ));
-            break;
-        }
-    }
-    Line::from(out)
 }
 
 /// The first rubric line to show so the selected point is in view.
@@ -243,7 +223,7 @@ fn footer_lines(s: &DisputeState, width: usize) -> Vec<Line<'static>> {
         format!(" · judges {}", judges.join(" / ")),
         DIM,
     ));
-    let mut out = vec![fit(score, width)];
+    let mut out = vec![text::fit(score, width)];
     let reason = if s.content.reason.trim().is_empty() {
         vec![Line::from(vec![
             Span::styled("Reason ", HEADING),

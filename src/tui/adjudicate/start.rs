@@ -4,6 +4,7 @@
 use crate::store::{DisputeCount, MyAdjudication, ReviewStatus};
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
+use crate::tui::list_cursor;
 use crate::tui::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -63,13 +64,13 @@ impl StartView {
     pub fn set_overview(&mut self, threshold: f64, counts: Vec<DisputeCount>) {
         self.threshold = Some(threshold);
         self.counts = counts;
-        self.selected = self.selected.min(self.table_len() - 1);
+        self.selected = list_cursor::keep(self.selected, self.table_len());
         self.loaded = true;
     }
 
     pub fn set_mine(&mut self, mine: Vec<MyAdjudication>) {
         self.mine = mine;
-        self.mine_selected = self.mine_selected.min(self.mine.len().saturating_sub(1));
+        self.mine_selected = list_cursor::keep(self.mine_selected, self.mine.len());
     }
 
     /// Puts the cursor on the first row of `dataset`.
@@ -97,9 +98,10 @@ impl StartView {
             Focus::Disputes => (&mut self.selected, self.counts.len() + 1),
             Focus::Mine => (&mut self.mine_selected, self.mine.len()),
         };
+        if list_cursor::step(cursor, len, &action) {
+            return None;
+        }
         match action {
-            Action::Up => *cursor = cursor.saturating_sub(1),
-            Action::Down => *cursor = (*cursor + 1).min(len.saturating_sub(1)),
             Action::SwitchList => {
                 self.focus = match self.focus {
                     Focus::Disputes => Focus::Mine,
@@ -244,13 +246,7 @@ fn draw_mine(frame: &mut Frame, area: Rect, s: &StartView) {
             Cell::from(text::truncate(&m.dataset, ds_w)),
             Cell::from(text::truncate(&m.model, 14)),
             Cell::from(status).style(style),
-            Cell::from(
-                m.updated_at
-                    .replace('T', " ")
-                    .chars()
-                    .take(16)
-                    .collect::<String>(),
-            ),
+            Cell::from(text::short_time(&m.updated_at)),
         ])
     });
     let header = Row::new(vec!["Item", "Dataset", "Model", "Status", "Updated"]).style(BOLD);

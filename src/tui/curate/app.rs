@@ -5,14 +5,15 @@ use super::case::{CaseView, Pane};
 use super::decide::{Flow, Pending};
 use super::history::{HistoryView, history_lines};
 use super::queue::{QueueRequest, QueueView, page_rows};
-use super::worker::{Command, Job, Reply};
+use super::worker::{Command, Job};
 use super::{CurateOptions, layout};
 use crate::domain::agreement::AgreementReport;
 use crate::domain::people::Person;
-use crate::store::{CurationFilter, DecideOutcome};
+use crate::store::CurationFilter;
 use crate::tui::action::Action;
-use crate::tui::app::Message;
+use crate::tui::help::Help;
 use crate::tui::keymap::{self, Context};
+use crate::tui::message::Message;
 use crate::tui::widgets::item_view::item_lines;
 use crate::tui::widgets::scroll_view::clamp;
 use crossterm::event::KeyEvent;
@@ -55,8 +56,7 @@ pub struct CurateApp {
     pub flow: Option<Flow>,
     /// A decision waiting for yes or no.
     pub confirm: Option<Pending>,
-    /// The help overlay: the context it describes, and its scroll.
-    pub help: Option<(Context, usize)>,
+    pub help: Option<Help>,
     pub message: Option<Message>,
     /// Terminal columns and rows.
     pub size: (u16, u16),
@@ -64,7 +64,7 @@ pub struct CurateApp {
     pub busy: Option<Job>,
     pub quit: bool,
     /// What the last decision did, said again when the next item opens.
-    carry: Option<String>,
+    pub(super) carry: Option<String>,
     outbox: Vec<Command>,
 }
 
@@ -148,29 +148,18 @@ impl CurateApp {
     }
 
     pub(super) fn info(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            text: text.into(),
-            error: false,
-        });
+        self.message = Some(Message::info(text));
     }
 
     pub(super) fn error(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
-            text: text.into(),
-            error: true,
-        });
+        self.message = Some(Message::error(text));
     }
 
     pub fn update(&mut self, action: Action) {
         match action {
             Action::Resize(w, h) => self.size = (w, h),
             Action::Quit => self.quit = true,
-            Action::ToggleHelp => {
-                self.help = match self.help {
-                    Some(_) => None,
-                    None => Some((self.context(), 0)),
-                }
-            }
+            Action::ToggleHelp => self.help = Help::toggled(self.help, self.context()),
             Action::ToggleNames => {
                 self.anonymous = !self.anonymous;
                 self.info(if self.anonymous {
@@ -188,12 +177,8 @@ impl CurateApp {
     fn route(&mut self, action: Action) {
         match self.context() {
             Context::Help => {
-                if let Some((_, scroll)) = self.help.as_mut() {
-                    match action {
-                        Action::Up => *scroll = scroll.saturating_sub(1),
-                        Action::Down => *scroll += 1,
-                        _ => {}
-                    }
+                if let Some(help) = self.help.as_mut() {
+                    help.update(&action);
                 }
             }
             Context::Confirm => match action {
@@ -364,7 +349,7 @@ impl CurateApp {
         h.scroll = clamp(h.scroll, delta, total, vp.height as usize);
     }
 
-    fn leave_history(&mut self) {
+    pub(super) fn leave_history(&mut self) {
         self.history = None;
         self.history_of = None;
         match self.history_from {
@@ -408,144 +393,5 @@ impl CurateApp {
             );
             self.stats.scroll = self.stats.scroll.min(max);
         }
-    }
-
-    fn reply(&mut self, reply: Reply) {
-        match reply {
-            Reply::Queue(filter, q) => {
-                if filter == self.queue.filter {
-                    self.busy = self.busy.filter(|b| *b != Job::Queue);
-                }
-                self.queue.set(&filter, q);
-            }
-            Reply::Datasets(names) => self.queue.datasets = names,
-            Reply::Case(case) => {
-                let wanted = self
-                    .opening
-                    .as_ref()
-                    .is_some_and(|(ds, id)| *ds == case.item.dataset && *id == case.item.id);
-                if !wanted || self.view != View::Case {
-                    return;
-                }
-                self.busy = None;
-                self.opening = None;
-                let c = CaseView::new(case);
-                let now = format!(
-                    "{} (revision {}): {}",
-                    c.what(),
-                    c.case.revision_no,
-                    c.case.reasons.join(", ")
-                );
-                let text = match self.carry.take() {
-                    Some(before) => format!("{before}. Now {now}"),
-                    None => format!("Curating {now}"),
-                };
-                self.info(text);
-                self.case = Some(c);
-            }
-            Reply::NotWaiting { dataset, item_id } => {
-                if self.opening.as_ref() != Some(&(dataset.clone(), item_id.clone())) {
-                    return;
-                }
-                self.busy = None;
-                let lead = self
-                    .carry
-                    .take()
-                    .map_or(String::new(), |c| format!("{c}. "));
-                self.back_to_queue();
-                self.info(format!(
-                    "{lead}{dataset}/{item_id} is no longer waiting for a curator (decided or revised meanwhile)"
-                ));
-            }
-            Reply::Decided {
-                dataset,
-                item_id,
-                outcome,
-            } => self.decided(dataset, item_id, outcome),
-            Reply::History(h) => {
-                let wanted = self
-                    .history_of
-                    .as_ref()
-                    .is_some_and(|(ds, id)| *ds == h.dataset && *id == h.item_id);
-                if wanted && self.view == View::History {
-                    self.busy = None;
-                    self.history = Some(HistoryView {
-                        history: h,
-                        scroll: 0,
-                    });
-                }
-            }
-            Reply::NoHistory { dataset, item_id } => {
-                self.busy = None;
-                if self.view == View::History {
-                    self.leave_history();
-                }
-                self.error(format!("There is no item {dataset}/{item_id}"));
-            }
-            Reply::Agreement(ds, report) => {
-                if ds == self.stats.dataset {
-                    self.busy = None;
-                    self.stats.report = Some(report);
-                }
-            }
-            Reply::Failed(job, msg) => self.failed(job, msg),
-        }
-    }
-
-    fn decided(&mut self, dataset: String, item_id: String, outcome: DecideOutcome) {
-        self.busy = None;
-        self.flow = None;
-        self.confirm = None;
-        let what = format!("{dataset}/{item_id}");
-        let text = match outcome {
-            DecideOutcome::Accepted => format!("Accepted {what}"),
-            DecideOutcome::Discarded => format!("Discarded {what}"),
-            DecideOutcome::Revised {
-                revision_no,
-                fresh_eyes,
-            } => {
-                let who = if fresh_eyes {
-                    "two new reviewers"
-                } else {
-                    "two reviewers"
-                };
-                format!("Revised {what}: revision {revision_no} goes back to {who}")
-            }
-        };
-        self.info(text.clone());
-        match self.queue.next_after(&dataset, &item_id) {
-            Some((ds, id)) => {
-                self.carry = Some(text);
-                self.reload_queue();
-                self.open(ds, id);
-            }
-            None => {
-                self.back_to_queue();
-                self.info(format!(
-                    "{text}. Nothing else is waiting under these filters"
-                ));
-            }
-        }
-    }
-
-    fn failed(&mut self, job: Job, msg: String) {
-        match job {
-            Job::Open => {
-                self.busy = None;
-                if self.view == View::Case && self.case.is_none() {
-                    self.opening = None;
-                    self.view = View::Queue;
-                }
-            }
-            Job::History => {
-                self.busy = None;
-                if self.view == View::History && self.history.is_none() {
-                    self.leave_history();
-                }
-            }
-            Job::Queue | Job::Decide | Job::Agreement => self.busy = None,
-            Job::Datasets => {}
-        }
-        self.error(format!("{}: {msg}", job.failure()));
     }
 }

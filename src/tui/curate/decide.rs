@@ -10,6 +10,7 @@ use crate::domain::diff::differs;
 use crate::domain::item::ItemBody;
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
+use crate::tui::list_cursor;
 use crate::tui::widgets::department_picker::{self, PickerState, label};
 use crate::tui::widgets::line_input::LineInput;
 use ratatui_textarea::{TextArea, WrapMode};
@@ -159,26 +160,9 @@ impl CurateApp {
             return;
         };
         match flow {
-            Flow::Accept { picker, chosen } if picker.searching => match action {
-                Action::Input(k) if picker.query.handle(k) => picker.cursor = 0,
-                Action::Up => picker.move_by(-1),
-                Action::Down => picker.move_by(1),
-                Action::Accept => picker.searching = false,
-                Action::Cancel => {
-                    picker.query = LineInput::default();
-                    picker.searching = false;
-                    picker.cursor = 0;
-                }
-                _ => {
-                    let _ = chosen;
-                }
-            },
+            Flow::Accept { picker, .. } if picker.searching => picker.update_search(action),
             Flow::Accept { picker, chosen } => match action {
-                Action::Up => picker.move_by(-1),
-                Action::Down => picker.move_by(1),
-                Action::PageUp => picker.move_by(-page),
-                Action::PageDown => picker.move_by(page),
-                Action::Search => picker.searching = true,
+                _ if picker.update_list(&action, page) => {}
                 Action::ToggleDepartment => {
                     let Some(id) = picker.current() else {
                         return self.error("No department matches the search");
@@ -196,8 +180,7 @@ impl CurateApp {
                 _ => {}
             },
             Flow::Start { options, cursor } => match action {
-                Action::Up => *cursor = cursor.saturating_sub(1),
-                Action::Down => *cursor = (*cursor + 1).min(options.len().saturating_sub(1)),
+                _ if list_cursor::step(cursor, options.len(), &action) => {}
                 Action::Open => {
                     let start = options[(*cursor).min(options.len() - 1)];
                     self.open_editor(start);

@@ -1,11 +1,10 @@
 //! An item's whole history as one scrollable text: every revision with its diff against the
 //! one before, every review, every decision and every logged event, each with who and when.
 
-use super::queue::short_time;
 use crate::domain::curation::editable_text;
 use crate::domain::review::Verdict;
 use crate::store::{HistoryReview, ItemHistory};
-use crate::tui::text::{wrap_lines, wrap_plain};
+use crate::tui::text::{short_time, wrap_lines, wrap_plain};
 use crate::tui::widgets::department_picker::label;
 use crate::tui::widgets::{criteria, diff_view};
 use ratatui::style::{Color, Modifier, Style};

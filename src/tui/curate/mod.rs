@@ -9,6 +9,7 @@ mod decide_draw;
 pub mod history;
 pub mod layout;
 pub mod queue;
+mod reply;
 pub mod ui;
 pub mod worker;
 

@@ -4,9 +4,9 @@
 use crate::store::{CurationFilter, CurationQueue, CurationRow, REASON_IDS};
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
+use crate::tui::list_cursor;
 use crate::tui::text;
 use crate::tui::widgets::department_picker::{self, Labels, PickerState, label};
-use crate::tui::widgets::line_input::LineInput;
 use crate::tui::widgets::popup;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -54,7 +54,7 @@ impl QueueView {
         }
         self.data = data;
         self.loaded = true;
-        self.selected = self.selected.min(self.data.rows.len().saturating_sub(1));
+        self.selected = list_cursor::keep(self.selected, self.data.rows.len());
     }
 
     pub fn current(&self) -> Option<&CurationRow> {
@@ -81,12 +81,10 @@ impl QueueView {
             return Ok(self.update_picker(action, page));
         }
         let len = self.data.rows.len();
-        let page = page.max(1);
+        if list_cursor::step_paged(&mut self.selected, len, page.max(1), &action) {
+            return Ok(None);
+        }
         match action {
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down => self.selected = (self.selected + 1).min(len.saturating_sub(1)),
-            Action::PageUp => self.selected = self.selected.saturating_sub(page),
-            Action::PageDown => self.selected = (self.selected + page).min(len.saturating_sub(1)),
             Action::Open | Action::History => {
                 let Some(r) = self.current() else {
                     return Err(
@@ -142,26 +140,11 @@ impl QueueView {
         let p = self.picker.as_mut()?;
         let page = page.max(1) as isize;
         if p.searching {
-            match action {
-                Action::Input(k) if p.query.handle(k) => p.cursor = 0,
-                Action::Up => p.move_by(-1),
-                Action::Down => p.move_by(1),
-                Action::Accept => p.searching = false,
-                Action::Cancel => {
-                    p.query = LineInput::default();
-                    p.searching = false;
-                    p.cursor = 0;
-                }
-                _ => {}
-            }
+            p.update_search(action);
             return None;
         }
         match action {
-            Action::Up => p.move_by(-1),
-            Action::Down => p.move_by(1),
-            Action::PageUp => p.move_by(-page),
-            Action::PageDown => p.move_by(page),
-            Action::Search => p.searching = true,
+            _ if p.update_list(&action, page) => {}
             Action::Cancel => self.picker = None,
             Action::ToggleDepartment => {
                 let id = p.current()?;
@@ -325,7 +308,7 @@ fn draw_rows(frame: &mut Frame, area: Rect, q: &QueueView) {
             Cell::from(format!("{:>4}", r.revision_no)),
             Cell::from(text::truncate(&r.reasons.join(", "), reasons_w))
                 .style(Style::new().fg(Color::Yellow)),
-            Cell::from(short_time(&r.since)),
+            Cell::from(text::short_time(&r.since)),
         ])
     });
     let header = Row::new(vec!["Item", " Rev", "Reasons", "Since"])
@@ -344,9 +327,4 @@ fn draw_rows(frame: &mut Frame, area: Rect, q: &QueueView) {
     .row_highlight_style(HIGHLIGHT);
     let mut state = TableState::default().with_selected(Some(q.selected));
     frame.render_stateful_widget(table, area, &mut state);
-}
-
-/// "2026-03-01T08:15:02Z" as "2026-03-01 08:15".
-pub fn short_time(at: &str) -> String {
-    at.replace('T', " ").chars().take(16).collect()
 }

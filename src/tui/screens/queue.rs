@@ -3,6 +3,7 @@
 use crate::store::{MyReview, QueueRow, ReviewStatus};
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
+use crate::tui::list_cursor;
 use crate::tui::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -51,13 +52,13 @@ impl QueueState {
 
     pub fn set_rows(&mut self, rows: Vec<QueueRow>) {
         self.rows = rows;
-        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        self.selected = list_cursor::keep(self.selected, self.rows.len());
         self.loaded = true;
     }
 
     pub fn set_mine(&mut self, mine: Vec<MyReview>) {
         self.mine = mine;
-        self.mine_selected = self.mine_selected.min(self.mine.len().saturating_sub(1));
+        self.mine_selected = list_cursor::keep(self.mine_selected, self.mine.len());
     }
 
     /// Progress in one dataset as "submitted/total".
@@ -85,9 +86,10 @@ impl QueueState {
             Focus::Datasets => (&mut self.selected, self.rows.len()),
             Focus::Mine => (&mut self.mine_selected, self.mine.len()),
         };
+        if list_cursor::step(cursor, len, &action) {
+            return Ok(None);
+        }
         match action {
-            Action::Up => *cursor = cursor.saturating_sub(1),
-            Action::Down => *cursor = (*cursor + 1).min(len.saturating_sub(1)),
             Action::SwitchList => {
                 self.focus = match self.focus {
                     Focus::Datasets => Focus::Mine,
@@ -223,13 +225,7 @@ fn draw_mine(frame: &mut Frame, area: Rect, q: &QueueState) {
             Cell::from(text::truncate(&m.dataset, 16)),
             Cell::from(status).style(style),
             Cell::from(change),
-            Cell::from(
-                m.updated_at
-                    .replace('T', " ")
-                    .chars()
-                    .take(16)
-                    .collect::<String>(),
-            ),
+            Cell::from(text::short_time(&m.updated_at)),
         ])
     });
     let header = Row::new(vec!["Item", "Dataset", "Status", "", "Updated"])

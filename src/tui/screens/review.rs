@@ -9,6 +9,7 @@ use crate::domain::review::{Criterion, ReviewContent, Verdict};
 use crate::store::{Assignment, ReviewStatus};
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
+use crate::tui::message::Message;
 use crate::tui::widgets::department_picker::PickerState;
 use crate::tui::widgets::item_view::item_lines;
 use crate::tui::widgets::line_input::LineInput;
@@ -51,8 +52,8 @@ pub struct ProposalEditor {
 pub struct Effect {
     /// The review content changed: save the draft.
     pub changed: bool,
-    /// A message for the status bar, and whether it is an error.
-    pub message: Option<(String, bool)>,
+    /// A message for the status bar.
+    pub message: Option<Message>,
     /// A step the app takes: submit, skip or leave.
     pub request: Option<Request>,
 }
@@ -73,13 +74,13 @@ impl Effect {
     }
     pub fn info(msg: impl Into<String>) -> Effect {
         Effect {
-            message: Some((msg.into(), false)),
+            message: Some(Message::info(msg)),
             ..Effect::default()
         }
     }
     pub fn error(msg: impl Into<String>) -> Effect {
         Effect {
-            message: Some((msg.into(), true)),
+            message: Some(Message::error(msg)),
             ..Effect::default()
         }
     }
@@ -315,13 +316,10 @@ impl ReviewState {
         });
         Effect {
             changed: true,
-            message: Some((
-                format!(
-                    "{} fails: type a short reason, Enter to keep, Esc to cancel",
-                    c.title()
-                ),
-                false,
-            )),
+            message: Some(Message::info(format!(
+                "{} fails: type a short reason, Enter to keep, Esc to cancel",
+                c.title()
+            ))),
             request: None,
         }
     }

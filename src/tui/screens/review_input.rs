@@ -5,8 +5,8 @@ use super::review::{Effect, ProposalEditor, ReviewState};
 use crate::domain::item::ItemBody;
 use crate::domain::review::{MAX_REASON_CHARS, Verdict};
 use crate::tui::action::Action;
+use crate::tui::message::Message;
 use crate::tui::widgets::department_picker;
-use crate::tui::widgets::line_input::LineInput;
 use ratatui::layout::Rect;
 use ratatui_textarea::{TextArea, WrapMode};
 
@@ -49,7 +49,7 @@ impl ReviewState {
                 };
                 Effect {
                     changed: true,
-                    message: Some(("Fail cancelled".into(), false)),
+                    message: Some(Message::info("Fail cancelled")),
                     request: None,
                 }
             }
@@ -89,11 +89,7 @@ impl ReviewState {
         };
         let page = main.height.saturating_sub(8).max(1) as isize;
         match action {
-            Action::Up => p.move_by(-1),
-            Action::Down => p.move_by(1),
-            Action::PageUp => p.move_by(-page),
-            Action::PageDown => p.move_by(page),
-            Action::Search => p.searching = true,
+            _ if p.update_list(&action, page) => {}
             Action::Back => self.picker = None,
             Action::ToggleDepartment => {
                 let Some(id) = p.current() else {
@@ -111,7 +107,7 @@ impl ReviewState {
         match department_picker::toggle(&mut self.content.departments, id) {
             Ok(msg) => Effect {
                 changed: true,
-                message: Some((msg, false)),
+                message: Some(Message::info(msg)),
                 request: None,
             },
             Err(msg) => Effect::error(msg),
@@ -122,18 +118,7 @@ impl ReviewState {
         let Some(p) = self.picker.as_mut() else {
             return Effect::default();
         };
-        match action {
-            Action::Input(k) if p.query.handle(k) => p.cursor = 0,
-            Action::Up => p.move_by(-1),
-            Action::Down => p.move_by(1),
-            Action::Accept => p.searching = false,
-            Action::Cancel => {
-                p.query = LineInput::default();
-                p.searching = false;
-                p.cursor = 0;
-            }
-            _ => {}
-        }
+        p.update_search(action);
         Effect::default()
     }
 
@@ -172,7 +157,7 @@ impl ReviewState {
                 let changed = self.content.proposal.take().is_some();
                 Effect {
                     changed,
-                    message: Some(("Back to the item as it is: no proposal".into(), false)),
+                    message: Some(Message::info("Back to the item as it is: no proposal")),
                     request: None,
                 }
             }

@@ -103,7 +103,9 @@ fn lines(
         out.extend(reviewer_pairs(report, width, cap));
         out.extend(per_day(report, width, cap));
     }
-    out.into_iter().map(|l| fit(l, width)).collect()
+    out.into_iter()
+        .map(|l| text::fit(l.spans, width).style(l.style))
+        .collect()
 }
 
 fn heading(s: String) -> [Line<'static>; 2] {
@@ -449,27 +451,6 @@ fn right(s: &str, cols: usize) -> String {
 /// The largest odd number not above `n` (so the axis sits in the middle), or 0.
 fn odd(n: usize) -> usize {
     if n == 0 { 0 } else { n - 1 + n % 2 }
-}
-
-/// A line cut to `width` columns, ending in "…" where it was cut.
-fn fit(line: Line<'static>, width: usize) -> Line<'static> {
-    let mut out = Vec::new();
-    let mut used = 0;
-    let style = line.style;
-    for s in line.spans {
-        let w = text::width(&s.content);
-        if used + w <= width {
-            used += w;
-            out.push(s);
-        } else {
-            out.push(Span::styled(
-                text::truncate(&s.content, width - used),
-                s.style,
-            ));
-            break;
-        }
-    }
-    Line::from(out).style(style)
 }
 
 #[cfg(test)]

@@ -156,8 +156,8 @@ fn suggested_departments_are_preselected() {
 fn toggle(app: &mut App, id: &str) {
     let r = app.review.as_mut().unwrap();
     let effect = r.toggle_department(id);
-    if let Some((text, error)) = effect.message {
-        app.message = Some(super::app::Message { text, error });
+    if effect.message.is_some() {
+        app.message = effect.message;
     }
 }
 
@@ -369,7 +369,10 @@ fn help_opens_over_any_command_context() {
     let mut app = app_with(mcq());
     app.handle_key(key('?'));
     assert_eq!(app.context(), Context::Help);
-    assert_eq!(app.help, Some((Context::Review, 0)));
+    assert_eq!(
+        app.help.map(|h| (h.context, h.scroll)),
+        Some((Context::Review, 0))
+    );
     app.handle_key(code(KeyCode::Esc));
     assert_eq!(app.context(), Context::Review);
 }

@@ -16,24 +16,6 @@ const TODO_STYLE: Style = Style::new().fg(Color::Yellow);
 /// How many lines `lines` returns: five criteria, departments, proposal and comment.
 pub const HEIGHT: u16 = 7;
 
-/// Fits spans into `width` columns, cutting the last one that overflows.
-fn fit(spans: Vec<Span<'static>>, width: usize) -> Line<'static> {
-    let mut out = Vec::new();
-    let mut used = 0;
-    for s in spans {
-        let w = text::width(&s.content);
-        if used + w <= width {
-            used += w;
-            out.push(s);
-        } else {
-            let cut = text::truncate(&s.content, width - used);
-            out.push(Span::styled(cut, s.style));
-            break;
-        }
-    }
-    Line::from(out)
-}
-
 /// The checklist as lines at most `width` columns wide. `selected` is an index into
 /// `Criterion::ALL`.
 pub fn lines(
@@ -65,7 +47,7 @@ pub fn lines(
         } else {
             Style::default()
         };
-        let mut line = fit(
+        let mut line = text::fit(
             vec![
                 Span::raw(format!("{cursor}{} [", i + 1)),
                 Span::styled(tag, tag_style),
@@ -97,7 +79,7 @@ pub fn lines(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    out.push(fit(
+    out.push(text::fit(
         vec![
             Span::styled("Depts: ", Style::new().fg(Color::Cyan)),
             Span::raw(depts),
@@ -112,7 +94,7 @@ pub fn lines(
         Some(c) => c.replace('\n', " "),
         None => "none (c)".to_string(),
     };
-    out.push(fit(
+    out.push(text::fit(
         vec![
             Span::styled("Proposal: ", Style::new().fg(Color::Cyan)),
             Span::raw(proposal),

@@ -4,6 +4,7 @@
 
 use super::line_input::LineInput;
 use crate::domain::departments::{self, Department, MajorDepartment};
+use crate::tui::action::Action;
 use crate::tui::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -90,6 +91,37 @@ impl PickerState {
         }
         let cur = self.cursor.min(n - 1) as isize;
         self.cursor = (cur + delta).clamp(0, n as isize - 1) as usize;
+    }
+
+    /// A key while the list has the keyboard: a row or a page (`page` rows) up or down, or
+    /// `/` to search. False for any other key, left to the screen.
+    pub fn update_list(&mut self, action: &Action, page: isize) -> bool {
+        match action {
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-page),
+            Action::PageDown => self.move_by(page),
+            Action::Search => self.searching = true,
+            _ => return false,
+        }
+        true
+    }
+
+    /// A key while the search box has the keyboard: typing filters, Up and Down move, Enter
+    /// keeps the search, Esc clears it. Either way the list gets the keyboard back.
+    pub fn update_search(&mut self, action: Action) {
+        match action {
+            Action::Input(k) if self.query.handle(k) => self.cursor = 0,
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::Accept => self.searching = false,
+            Action::Cancel => {
+                self.query = LineInput::default();
+                self.searching = false;
+                self.cursor = 0;
+            }
+            _ => {}
+        }
     }
 }
 

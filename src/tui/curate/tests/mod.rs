@@ -16,7 +16,7 @@ use crate::store::{
     HistoryDecision, HistoryEvent, HistoryReview, HistoryRevision, ItemHistory,
 };
 use crate::tui::action::Action;
-use crate::tui::keymap::{BINDINGS, Context, Scope, help_rows};
+use crate::tui::keymap::Context;
 use crate::tui::test_support::sample;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
@@ -164,6 +164,9 @@ fn decision(cmds: &[Command]) -> Option<&Decision> {
         _ => None,
     })
 }
+mod decisions;
+mod dispatch;
+mod render;
 
 #[test]
 fn the_queue_loads_and_its_filters_reload_it() {
@@ -222,221 +225,6 @@ fn the_queue_loads_and_its_filters_reload_it() {
     assert_eq!(app.queue.filter, CurationFilter::default());
     app.handle_key(key('q'));
     assert!(app.quit);
-}
-
-#[test]
-fn accept_prefills_the_union_and_goes_through_confirm() {
-    let mut app = opened(CurateOptions::default());
-    app.handle_key(key('a'));
-    assert_eq!(app.context(), Context::FinalDepartments);
-    // The reviewers disagree: every department either chose.
-    let chosen = match &app.flow {
-        Some(super::decide::Flow::Accept { chosen, .. }) => chosen.clone(),
-        _ => panic!("no picker"),
-    };
-    assert_eq!(chosen, vec!["gastroenterology", "emergency-medicine"]);
-    // Untag the one under the cursor (gastroenterology), then accept.
-    app.handle_key(key(' '));
-    app.handle_key(key('a'));
-    assert_eq!(app.context(), Context::Confirm);
-    assert_eq!(
-        app.confirm,
-        Some(Pending::Accept(vec!["emergency-medicine".into()]))
-    );
-    // No: back in the picker, nothing sent.
-    app.handle_key(key('n'));
-    assert_eq!(app.context(), Context::FinalDepartments);
-    assert!(app.take_commands().is_empty());
-    app.handle_key(key('a'));
-    app.handle_key(key('y'));
-    let cmds = app.take_commands();
-    assert_eq!(
-        decision(&cmds),
-        Some(&Decision::Accept {
-            departments: vec!["emergency-medicine".into()]
-        })
-    );
-    assert!(matches!(&cmds[0], Command::Decide { revision_no: 1, .. }));
-    // Decided: the status says so and the next item of the queue opens.
-    app.update(reply(Reply::Decided {
-        dataset: "CMExam".into(),
-        item_id: "cmexam_val_sample:2".into(),
-        outcome: DecideOutcome::Accepted,
-    }));
-    assert_eq!(
-        app.message.as_ref().unwrap().text,
-        "Accepted CMExam/cmexam_val_sample:2"
-    );
-    let cmds = app.take_commands();
-    assert!(cmds.iter().any(|c| matches!(c, Command::Queue(_))));
-    assert!(cmds.contains(&Command::Open {
-        dataset: "CMExam".into(),
-        item_id: "next".into()
-    }));
-    assert_eq!(app.view, View::Case);
-    assert!(app.flow.is_none());
-}
-
-#[test]
-fn agreeing_departments_are_prefilled_as_they_are() {
-    let mut c = case();
-    c.reviews[1].content.departments = vec!["gastroenterology".into()];
-    let (ids, agreed) = super::case::prefill_departments(&c.reviews);
-    assert!(agreed);
-    assert_eq!(ids, vec!["gastroenterology"]);
-    // A union over three, or with No Department, keeps to the rule.
-    c.reviews[0].content.departments = vec!["no-department".into()];
-    c.reviews[1].content.departments = vec![
-        "cardiology".into(),
-        "nephrology".into(),
-        "hematology".into(),
-    ];
-    let (ids, agreed) = super::case::prefill_departments(&c.reviews);
-    assert!(!agreed);
-    assert_eq!(ids, vec!["no-department"]);
-}
-
-#[test]
-fn revise_starts_from_a_proposal_and_refuses_an_invalid_edit() {
-    let mut app = opened(CurateOptions::default());
-    app.handle_key(key('e'));
-    assert_eq!(app.context(), Context::StartText);
-    // Current item, then reviewer 2's proposal (reviewer 1 made none).
-    app.handle_key(key('j'));
-    app.handle_key(code(KeyCode::Enter));
-    assert_eq!(app.context(), Context::Revision);
-    // 'q' and 'a' are typed, not commands.
-    app.handle_key(ctrl('s'));
-    assert_eq!(app.context(), Context::Confirm);
-    match &app.confirm {
-        Some(Pending::Revise { body, .. }) => match &body.content {
-            crate::domain::item::Content::Mcq(m) => assert!(m.stem.contains("这主要取决于")),
-            _ => panic!("not an mcq"),
-        },
-        other => panic!("{other:?}"),
-    }
-    let (_, lines) = app.confirm_text();
-    assert!(
-        lines[1].contains("1 line removed, 1 line added"),
-        "{lines:?}"
-    );
-    // No: back to the editor, which breaks the JSON with a typed "q".
-    app.handle_key(key('n'));
-    assert_eq!(app.context(), Context::Revision);
-    app.handle_key(ctrl('a'));
-    typed(&mut app, "q");
-    app.handle_key(ctrl('s'));
-    assert_eq!(app.context(), Context::Revision);
-    let m = app.message.as_ref().unwrap();
-    assert!(m.error && m.text.contains("not valid JSON"), "{m:?}");
-    assert!(!app.quit);
-    // Esc keeps the edit; e offers it again first.
-    app.handle_key(code(KeyCode::Esc));
-    assert_eq!(app.context(), Context::Case);
-    app.handle_key(key('e'));
-    assert_eq!(
-        app.start_label(super::decide::Start::Draft),
-        "your unfinished edit"
-    );
-    match &app.flow {
-        Some(super::decide::Flow::Start { options, .. }) => {
-            assert_eq!(options[0], super::decide::Start::Draft)
-        }
-        _ => panic!("no chooser"),
-    }
-    // The current item unchanged is refused: accept it instead.
-    app.handle_key(key('j'));
-    app.handle_key(code(KeyCode::Enter));
-    app.handle_key(ctrl('s'));
-    assert!(
-        app.message
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("accept it instead")
-    );
-}
-
-#[test]
-fn a_valid_revision_is_sent_and_reported() {
-    let mut app = opened(CurateOptions::default());
-    app.handle_key(key('e'));
-    app.handle_key(key('j'));
-    app.handle_key(code(KeyCode::Enter));
-    app.handle_key(ctrl('s'));
-    app.handle_key(code(KeyCode::Enter));
-    let cmds = app.take_commands();
-    assert!(matches!(decision(&cmds), Some(Decision::Revise { .. })));
-    app.update(reply(Reply::Decided {
-        dataset: "CMExam".into(),
-        item_id: "cmexam_val_sample:2".into(),
-        outcome: DecideOutcome::Revised {
-            revision_no: 2,
-            fresh_eyes: true,
-        },
-    }));
-    assert_eq!(
-        app.message.as_ref().unwrap().text,
-        "Revised CMExam/cmexam_val_sample:2: revision 2 goes back to two new reviewers"
-    );
-}
-
-#[test]
-fn discard_needs_a_reason_and_a_confirm() {
-    let mut app = opened(CurateOptions::default());
-    app.handle_key(key('d'));
-    assert_eq!(app.context(), Context::DiscardReason);
-    app.handle_key(code(KeyCode::Enter));
-    assert!(app.message.as_ref().unwrap().error);
-    typed(&mut app, "题目与临床实践不符q");
-    app.handle_key(code(KeyCode::Enter));
-    assert_eq!(app.context(), Context::Confirm);
-    let (title, lines) = app.confirm_text();
-    assert_eq!(title, "Discard the item");
-    assert!(lines[1].contains("题目与临床实践不符q"));
-    app.handle_key(key('y'));
-    let cmds = app.take_commands();
-    assert_eq!(
-        decision(&cmds),
-        Some(&Decision::Discard {
-            reason: "题目与临床实践不符q".into()
-        })
-    );
-    // The store refuses (another curator was first): the case stays, the error shows.
-    app.update(reply(Reply::Failed(
-        Job::Decide,
-        "CMExam/cmexam_val_sample:2 is accepted, no longer waiting for a curator".into(),
-    )));
-    assert_eq!(app.view, View::Case);
-    let m = app.message.as_ref().unwrap();
-    assert!(m.error && m.text.starts_with("Not decided: "), "{m:?}");
-}
-
-#[test]
-fn an_item_decided_meanwhile_returns_to_the_queue() {
-    let mut app = CurateApp::new(curator(), CurateOptions::default(), (120, 40));
-    app.update(reply(Reply::Queue(
-        CurationFilter::default(),
-        queue(&["a"]),
-    )));
-    app.handle_key(code(KeyCode::Enter));
-    app.take_commands();
-    app.update(reply(Reply::NotWaiting {
-        dataset: "CMExam".into(),
-        item_id: "a".into(),
-    }));
-    assert_eq!(app.view, View::Queue);
-    assert!(
-        app.message
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("no longer waiting")
-    );
-    assert_eq!(
-        app.take_commands(),
-        vec![Command::Queue(CurationFilter::default())]
-    );
 }
 
 #[test]
@@ -500,111 +288,14 @@ fn history_and_stats_load_in_the_worker_and_go_back() {
 }
 
 #[test]
-fn every_curation_context_has_help_and_no_key_is_bound_twice() {
-    for ctx in [
-        Context::CurateQueue,
-        Context::Case,
-        Context::FinalDepartments,
-        Context::DepartmentFilter,
-        Context::StartText,
-        Context::Revision,
-        Context::DiscardReason,
-        Context::History,
-        Context::Stats,
-    ] {
-        assert!(!help_rows(ctx).is_empty(), "{ctx:?}");
-        let mine: Vec<_> = BINDINGS
-            .iter()
-            .filter(|b| b.scope == Scope::In(ctx))
-            .collect();
-        for (i, a) in mine.iter().enumerate() {
-            assert!(
-                mine[i + 1..].iter().all(|o| o.key != a.key),
-                "{:?} bound twice in {ctx:?}",
-                a.key
-            );
-        }
-    }
+fn the_help_opens_on_the_case_being_curated() {
     let mut app = opened(CurateOptions::default());
     app.handle_key(key('?'));
     assert_eq!(app.context(), Context::Help);
-    assert_eq!(app.help, Some((Context::Case, 0)));
-}
-
-/// A store stand-in for the worker's dispatch.
-struct Fake;
-
-impl Backend for Fake {
-    fn curation_queue(
-        &self,
-        _: &str,
-        _: &CurationFilter,
-        _: usize,
-    ) -> anyhow::Result<CurationQueue> {
-        Ok(queue(&["a"]))
-    }
-    fn dataset_names(&self) -> anyhow::Result<Vec<String>> {
-        Ok(vec!["CMExam".into()])
-    }
-    fn curation_case(&self, _: &str, _: &str, _: &str) -> anyhow::Result<Option<CurationCase>> {
-        Ok(None)
-    }
-    fn decide(
-        &mut self,
-        _: &str,
-        _: &str,
-        _: &str,
-        _: i64,
-        _: Decision,
-    ) -> anyhow::Result<DecideOutcome> {
-        let busy = rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
-            None,
-        );
-        Err(anyhow::Error::new(busy).context("deciding"))
-    }
-    fn item_history(&self, _: &str, _: &str, _: &str) -> anyhow::Result<Option<ItemHistory>> {
-        Ok(Some(history()))
-    }
-    fn agreement(&self, _: Option<&str>) -> anyhow::Result<AgreementReport> {
-        anyhow::bail!("there is no dataset \"X\"")
-    }
-}
-
-#[test]
-fn the_worker_answers_each_command_and_never_says_sqlite_busy() {
-    let mut f = Fake;
-    let open = Command::Open {
-        dataset: "CMExam".into(),
-        item_id: "a".into(),
-    };
     assert_eq!(
-        worker::handle(&mut f, "cur", open),
-        reply(Reply::NotWaiting {
-            dataset: "CMExam".into(),
-            item_id: "a".into()
-        })
+        app.help.map(|h| (h.context, h.scroll)),
+        Some((Context::Case, 0))
     );
-    let decide = Command::Decide {
-        dataset: "CMExam".into(),
-        item_id: "a".into(),
-        revision_no: 1,
-        decision: Decision::Discard { reason: "x".into() },
-    };
-    match worker::handle(&mut f, "cur", decide) {
-        Action::Curation(r) => match *r {
-            Reply::Failed(Job::Decide, m) => {
-                assert!(m.contains("busy with another writer"), "{m}");
-                assert!(!m.contains("SQLITE"), "{m}");
-            }
-            other => panic!("{other:?}"),
-        },
-        other => panic!("{other:?}"),
-    }
-    assert!(matches!(
-        worker::handle(&mut f, "cur", Command::Agreement(Some("X".into()))),
-        Action::Curation(r) if matches!(*r, Reply::Failed(Job::Agreement, _))
-    ));
 }
 
 fn history() -> ItemHistory {
@@ -670,5 +361,3 @@ fn history() -> ItemHistory {
         }],
     }
 }
-
-mod render;

@@ -1,0 +1,237 @@
+//! The one key table. It drives both key handling (`action_for`) and the help overlay
+//! (`help_rows`), so what the help says is what the keys do. The rows of each screen live in
+//! a file of their own; the rows every screen shares are here.
+
+mod adjudicate;
+mod context;
+mod curate;
+mod review;
+#[cfg(test)]
+mod tests;
+
+pub use context::Context;
+
+use super::action::Action;
+use Context as C;
+use KeyCode as K;
+use Scope::In;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// Which contexts a binding works in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every command-mode context (not while typing).
+    Commands,
+    /// Every context, text mode included.
+    Everywhere,
+    /// One context.
+    In(Context),
+}
+
+impl Scope {
+    fn covers(self, ctx: Context) -> bool {
+        match self {
+            Scope::Commands => !ctx.is_text(),
+            Scope::Everywhere => true,
+            Scope::In(c) => c == ctx,
+        }
+    }
+}
+
+/// A key with its modifiers. Shift is not part of a char key: 'G' is already upper case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl Key {
+    const fn plain(code: KeyCode) -> Key {
+        Key {
+            code,
+            mods: KeyModifiers::NONE,
+        }
+    }
+
+    const fn ch(c: char) -> Key {
+        Key::plain(KeyCode::Char(c))
+    }
+
+    const fn ctrl(c: char) -> Key {
+        Key {
+            code: KeyCode::Char(c),
+            mods: KeyModifiers::CONTROL,
+        }
+    }
+
+    /// The table's form of a key event.
+    pub fn from_event(ev: &KeyEvent) -> Key {
+        let mut mods =
+            ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        if matches!(ev.code, KeyCode::Char(_) | KeyCode::BackTab) {
+            mods.remove(KeyModifiers::SHIFT);
+        }
+        Key {
+            code: ev.code,
+            mods,
+        }
+    }
+
+    /// How the help overlay shows the key.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Backspace => "Backspace".into(),
+            other => format!("{other:?}"),
+        };
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            format!("Ctrl-{base}")
+        } else if self.mods.contains(KeyModifiers::ALT) {
+            format!("Alt-{base}")
+        } else {
+            base
+        }
+    }
+}
+
+pub struct Binding {
+    pub key: Key,
+    pub scope: Scope,
+    pub action: Action,
+    pub description: &'static str,
+}
+
+const fn b(key: Key, scope: Scope, action: Action, description: &'static str) -> Binding {
+    Binding {
+        key,
+        scope,
+        action,
+        description,
+    }
+}
+
+/// The action a key asks for in `ctx`. In text mode every key not in the table is typed.
+pub fn action_for(ctx: Context, ev: KeyEvent) -> Option<Action> {
+    if ev.kind == KeyEventKind::Release {
+        return None;
+    }
+    let key = Key::from_event(&ev);
+    let specific = bindings().find(|b| b.key == key && b.scope == Scope::In(ctx));
+    let general = || {
+        bindings().find(|b| b.key == key && !matches!(b.scope, Scope::In(_)) && b.scope.covers(ctx))
+    };
+    match specific.or_else(general) {
+        Some(b) => Some(b.action.clone()),
+        None if ctx.is_text() => Some(Action::Input(ev)),
+        None => None,
+    }
+}
+
+/// The help for `ctx`: (keys, description) rows, keys of the same description joined, the
+/// context's own rows first and the general ones after.
+pub fn help_rows(ctx: Context) -> Vec<(String, &'static str)> {
+    let mut rows: Vec<(String, &'static str)> = Vec::new();
+    let own = bindings().filter(|b| b.scope == Scope::In(ctx));
+    let general = bindings().filter(|b| !matches!(b.scope, Scope::In(_)) && b.scope.covers(ctx));
+    for bind in own.chain(general) {
+        // A key already bound in this context hides the general binding.
+        if !matches!(bind.scope, Scope::In(_))
+            && bindings().any(|o| o.key == bind.key && o.scope == Scope::In(ctx))
+        {
+            continue;
+        }
+        match rows.iter_mut().find(|(_, d)| *d == bind.description) {
+            Some((keys, _)) => {
+                keys.push(' ');
+                keys.push_str(&bind.key.label());
+            }
+            None => rows.push((bind.key.label(), bind.description)),
+        }
+    }
+    if ctx.is_text() {
+        rows.push(("other keys".into(), "type text"));
+    }
+    rows
+}
+
+/// A one-line reminder for the status bar: the context's non-movement keys with the first
+/// word of each description ("p pass · f fail · s submit").
+pub fn hint(ctx: Context) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for bind in bindings().filter(|b| b.scope == Scope::In(ctx)) {
+        let movement = matches!(
+            bind.action,
+            Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Top
+                | Action::Bottom
+                | Action::SelectCriterion(_)
+                | Action::NextCriterion
+                | Action::PrevCriterion
+                | Action::SelectPoint(_)
+                | Action::NextPoint
+                | Action::PrevPoint
+        );
+        if movement || seen.contains(&bind.description) {
+            continue;
+        }
+        seen.push(bind.description);
+        let word = bind.description.split_whitespace().next().unwrap_or("");
+        parts.push(format!("{} {word}", bind.key.label()));
+    }
+    if !ctx.is_text() && ctx != Context::Help {
+        parts.push("? help".into());
+    }
+    parts.join(" · ")
+}
+
+/// Every key binding: the shared rows, then each screen's. Context-specific rows win over
+/// `Commands`/`Everywhere` rows.
+pub static BINDINGS: &[&[Binding]] = &[
+    SHARED,
+    review::BINDINGS,
+    curate::BINDINGS,
+    adjudicate::BINDINGS,
+];
+
+/// The rows of the table, in order.
+pub fn bindings() -> impl Iterator<Item = &'static Binding> {
+    BINDINGS.iter().flat_map(|rows| rows.iter())
+}
+
+#[rustfmt::skip]
+static SHARED: &[Binding] = &[
+    // Everywhere
+    b(Key::ctrl('c'), Scope::Everywhere, Action::Quit, "quit (the draft is saved)"),
+    b(Key::ch('?'), Scope::Commands, Action::ToggleHelp, "show or hide this help"),
+    // Confirm
+    b(Key::ch('y'), In(C::Confirm), Action::Confirm, "yes"),
+    b(Key::plain(K::Enter), In(C::Confirm), Action::Confirm, "yes"),
+    b(Key::ch('n'), In(C::Confirm), Action::Cancel, "no"),
+    b(Key::ch('q'), In(C::Confirm), Action::Cancel, "no"),
+    b(Key::plain(K::Esc), In(C::Confirm), Action::Cancel, "no"),
+    // Help
+    b(Key::ch('k'), In(C::Help), Action::Up, "scroll up"),
+    b(Key::plain(K::Up), In(C::Help), Action::Up, "scroll up"),
+    b(Key::ch('j'), In(C::Help), Action::Down, "scroll down"),
+    b(Key::plain(K::Down), In(C::Help), Action::Down, "scroll down"),
+    b(Key::ch('?'), In(C::Help), Action::ToggleHelp, "close the help"),
+    b(Key::ch('q'), In(C::Help), Action::ToggleHelp, "close the help"),
+    b(Key::plain(K::Esc), In(C::Help), Action::ToggleHelp, "close the help"),
+];
