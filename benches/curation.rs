@@ -37,7 +37,7 @@
 mod common;
 
 use common::reviews::{self, THREE_IN_FOUR_AGREE};
-use common::{FILES, REVIEWERS, Samples, secs};
+use common::{FILES, REVIEWERS, Samples, Scratch, timed};
 use medcurate::domain::people::Role;
 use medcurate::store::{CurationFilter, Store};
 use serde_json::{Value, json};
@@ -45,7 +45,6 @@ use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::os::fd::AsRawFd;
 use std::path::Path;
-use std::time::Instant;
 
 const CURATOR: &str = "cur01";
 
@@ -62,21 +61,7 @@ const AGREEMENT_TARGET_MS: f64 = 1000.0;
 const QUEUE_TARGET_MS: f64 = 200.0;
 
 fn main() {
-    if let Some((mode, rest)) = common::child_mode() {
-        let result = match mode.as_str() {
-            "setup" => child_setup(
-                Path::new(&rest[0]),
-                Path::new(&rest[1]),
-                rest[2].parse().expect("item count"),
-            ),
-            "measure" => child_measure(Path::new(&rest[0])),
-            other => panic!("unknown child mode {other:?}"),
-        };
-        println!("{result}");
-        return;
-    }
-    // Anything else (cargo passes `--bench`) runs the whole benchmark.
-    parent();
+    common::run(child_setup, |paths| child_measure(&paths[0]), parent);
 }
 
 fn child_setup(dir: &Path, db: &Path, n: usize) -> Value {
@@ -85,16 +70,11 @@ fn child_setup(dir: &Path, db: &Path, n: usize) -> Value {
     common::add_person(&mut store, CURATOR, "Curator", Role::Curator);
     drop(store);
 
-    let t = Instant::now();
-    let counts = reviews::write_reviews(db, &THREE_IN_FOUR_AGREE);
-    timings.insert("reviews".into(), json!(secs(t)));
-
-    let t = Instant::now();
-    reviews::check(db, n);
-    timings.insert("check".into(), json!(secs(t)));
-    let t = Instant::now();
-    common::settle_to_disk(db);
-    timings.insert("sync".into(), json!(secs(t)));
+    let counts = timed(&mut timings, "reviews", || {
+        reviews::write_reviews(db, &THREE_IN_FOUR_AGREE)
+    });
+    timed(&mut timings, "check", || reviews::check(db, n));
+    timed(&mut timings, "sync", || common::settle_to_disk(db));
 
     json!({
         "items": n,
@@ -252,40 +232,25 @@ fn child_measure(db: &Path) -> Value {
         "rows": rows,
         "agreement_items": all,
         "waiting": waiting,
-        "loadavg": fs::read_to_string("/proc/loadavg").unwrap_or_default(),
+        "loadavg": common::loadavg(),
     })
 }
 
 fn parent() {
     let n = common::bench_items();
     assert!(n >= 1000, "MEDCURATE_BENCH_ITEMS={n}: use at least 1000");
-    let tmp = tempfile::Builder::new()
-        .prefix("medcurate-bench-")
-        .tempdir()
-        .unwrap();
-    let db = tmp.path().join("curation.sqlite");
-    let (dir, db_arg) = (tmp.path().join("data"), db.to_str().unwrap());
+    let scratch = Scratch::new("curation.sqlite");
     eprintln!("building a workspace of {n} items, each with two submitted reviews");
-    let s = common::run_child("setup", &[dir.to_str().unwrap(), db_arg, &n.to_string()]);
-    let t = &s["seconds"];
-    let total: f64 = t
-        .as_object()
-        .unwrap()
-        .values()
-        .filter_map(Value::as_f64)
-        .sum();
-    let f = |k: &str| t[k].as_f64().unwrap();
-    eprintln!(
-        "  setup {total:.1} s: generate {:.1} s ({:.0} MB), import {:.1} s, people {:.1} s, \
-         reviews {:.1} s, check {:.1} s, sync {:.1} s; database {:.0} MB",
-        f("generate"),
-        s["bytes"].as_f64().unwrap() / 1e6,
-        f("import"),
-        f("people"),
-        f("reviews"),
-        f("check"),
-        f("sync"),
-        s["db_bytes"].as_f64().unwrap() / 1e6,
+    let s = scratch.setup(n);
+    common::eprint_setup(
+        &s,
+        &[
+            ("import", "import"),
+            ("people", "people"),
+            ("reviews", "reviews"),
+            ("check", "check"),
+            ("sync", "sync"),
+        ],
     );
     let c = &s["counts"];
     let settled = |k: &str| c[k].as_u64().unwrap_or(0);
@@ -297,7 +262,7 @@ fn parent() {
         c["reviewer_pairs"]
     );
     eprintln!("measuring");
-    let m = common::run_child("measure", &[db_arg]);
+    let m = common::run_child("measure", &[&scratch.db]);
     assert_eq!(m["agreement_items"].as_u64(), Some(n as u64));
     assert_eq!(m["waiting"].as_u64(), Some(settled("needs_curation")));
 
@@ -306,23 +271,8 @@ fn parent() {
         "agreement and curation on {n} items, two reviews each, {REVIEWERS} annotators \
          (ms; {RUNS} calls per row, {COLD_RUNS} in rows 10-13)"
     );
-    println!(
-        "{:<46} {:>9} {:>9} {:>9} {:>8} {:>8}  result",
-        "", "min", "median", "max", "cpu med", "cpu max"
-    );
     let (mut agreement_worst, mut queue_worst) = (0f64, 0f64);
-    for (name, v) in m["rows"].as_object().unwrap() {
-        let f = |k: &str| v[k].as_f64().unwrap();
-        println!(
-            "{:<46} {:>9.1} {:>9.1} {:>9.1} {:>8.1} {:>8.1}  {}",
-            &name[3..],
-            f("min"),
-            f("median"),
-            f("max"),
-            f("cpu_median"),
-            f("cpu_max"),
-            v["result"].as_str().unwrap()
-        );
+    common::print_spread_table(&m["rows"], 46, |name, f| {
         let warm = !name.contains("not cached") && !name.contains("after 12");
         if warm && name.contains("agreement") {
             agreement_worst = agreement_worst.max(f("max"));
@@ -330,13 +280,9 @@ fn parent() {
         if warm && name.contains("curation_queue") {
             queue_worst = queue_worst.max(f("max"));
         }
-    }
-    println!(
-        "wall-clock times except the cpu columns (this thread's CPU time); rows 1-9 with the \
-         database in the page cache; load average after measuring: {}",
-        m["loadavg"].as_str().unwrap_or("?").trim()
-    );
-    let verdict = |worst: f64, target: f64| if worst < target { "PASS" } else { "FAIL" };
+    });
+    common::print_clock_note(&m, "rows 1-9 with the database in the page cache; ");
+    let verdict = common::pass_fail;
     println!(
         "{} against target: agreement < {AGREEMENT_TARGET_MS:.0} ms (slowest of rows 1-3: \
          {agreement_worst:.1} ms)",

@@ -26,7 +26,7 @@
 
 mod common;
 
-use common::{REVIEWERS, Samples, percentiles, reviewer, secs};
+use common::{REVIEWERS, Samples, Scratch, percentiles, reviewer, timed};
 use medcurate::domain::item::ItemKind;
 use medcurate::domain::judge::{Adjudication, DEFAULT_THRESHOLD};
 use medcurate::domain::people::Role;
@@ -39,7 +39,6 @@ use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use std::time::Instant;
 
 const DEFAULT_RESPONSES: usize = 100_000;
 const MAINTAINER: &str = "mnt01";
@@ -183,33 +182,18 @@ fn text(rng: &mut SplitMix64, pool: &[&str], chars: usize) -> String {
 }
 
 fn main() {
-    if let Some((mode, rest)) = common::child_mode() {
-        let result = match mode.as_str() {
-            "setup" => child_setup(
-                Path::new(&rest[0]),
-                Path::new(&rest[1]),
-                rest[2].parse().expect("response count"),
-            ),
-            "measure" => child_measure(Path::new(&rest[0]), Path::new(&rest[1])),
-            other => panic!("unknown child mode {other:?}"),
-        };
-        println!("{result}");
-        return;
-    }
-    // Anything else (cargo passes `--bench`) runs the whole benchmark.
-    parent();
+    common::run(
+        child_setup,
+        |paths| child_measure(&paths[0], &paths[1]),
+        parent,
+    );
 }
 
 /// `MEDCURATE_BENCH_RESPONSES`; else `DEFAULT_RESPONSES` scaled as `MEDCURATE_BENCH_ITEMS` scales
 /// the other benchmarks' workspace (350000 items: 100000 responses).
 fn bench_responses() -> usize {
-    match std::env::var("MEDCURATE_BENCH_RESPONSES") {
-        Ok(v) => v
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("MEDCURATE_BENCH_RESPONSES={v:?} is not a number")),
-        Err(_) => DEFAULT_RESPONSES * common::bench_items() / common::DEFAULT_ITEMS,
-    }
+    common::env_count("MEDCURATE_BENCH_RESPONSES")
+        .unwrap_or_else(|| DEFAULT_RESPONSES * common::bench_items() / common::DEFAULT_ITEMS)
 }
 
 /// Writes `count` open-ended items for dataset `k` to `file`, each rubric of 3 to 6 points
@@ -326,35 +310,35 @@ fn child_setup(dir: &Path, db: &Path, n: usize) -> Value {
     let mut timings = serde_json::Map::new();
     fs::create_dir_all(dir).unwrap();
     let n_items = n.div_ceil(MODELS.len());
-    let t = Instant::now();
-    let mut store = Store::open(db).unwrap();
     let mut items: Vec<(&str, String, usize)> = Vec::new();
     let mut rubric_points: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut left = n_items;
-    for (k, (dataset, share)) in DATASETS.iter().enumerate() {
-        let count = if k + 1 == DATASETS.len() {
-            left
-        } else {
-            n_items * share / 1000
-        };
-        left -= count;
-        let file = dir.join(format!("{dataset}.jsonl"));
-        for (i, size) in write_items(&file, k, count).into_iter().enumerate() {
-            items.push((dataset, format!("synth-{i}"), size));
-            *rubric_points.entry(size).or_default() += 1;
+    timed(&mut timings, "workspace", || {
+        let mut store = Store::open(db).unwrap();
+        let mut left = n_items;
+        for (k, (dataset, share)) in DATASETS.iter().enumerate() {
+            let count = if k + 1 == DATASETS.len() {
+                left
+            } else {
+                n_items * share / 1000
+            };
+            left -= count;
+            let file = dir.join(format!("{dataset}.jsonl"));
+            for (i, size) in write_items(&file, k, count).into_iter().enumerate() {
+                items.push((dataset, format!("synth-{i}"), size));
+                *rubric_points.entry(size).or_default() += 1;
+            }
+            common::import_file(&mut store, &file, dataset);
+            fs::remove_file(file).unwrap();
         }
-        common::import_file(&mut store, &file, dataset);
-        fs::remove_file(file).unwrap();
-    }
-    common::add_annotators(&mut store);
-    common::add_person(&mut store, MAINTAINER, "Maintainer", Role::Maintainer);
-    drop(store);
-    common::settle_to_disk(db);
-    timings.insert("workspace".into(), json!(secs(t)));
+        common::add_annotators(&mut store);
+        common::add_person(&mut store, MAINTAINER, "Maintainer", Role::Maintainer);
+        drop(store);
+        common::settle_to_disk(db);
+    });
 
-    let t = Instant::now();
-    let (bytes, disputes) = write_responses(&dir.join("responses.jsonl"), &items, n);
-    timings.insert("responses".into(), json!(secs(t)));
+    let (bytes, disputes) = timed(&mut timings, "responses", || {
+        write_responses(&dir.join("responses.jsonl"), &items, n)
+    });
     json!({
         "items": items.len(),
         "rubric_points": rubric_points,
@@ -429,9 +413,7 @@ fn child_measure(db: &Path, dir: &Path) -> Value {
             .unwrap()
             .expect("a dispute");
         s.release_adjudication(&who, a.adjudication_id).unwrap();
-        let parts = [&read, &import, &counts, &first];
-        total.wall.push(parts.iter().map(|p| p.wall[run]).sum());
-        total.cpu.push(parts.iter().map(|p| p.cpu[run]).sum());
+        total.push_sum(&[&read, &import, &counts, &first], run);
         disputes = c.iter().map(|x| x.disputes).sum::<u64>();
         assert_eq!(disputes as usize, r.disputes);
         assert_eq!(
@@ -497,7 +479,7 @@ fn child_measure(db: &Path, dir: &Path) -> Value {
     json!({
         "rows": rows,
         "latency": latency,
-        "loadavg": fs::read_to_string("/proc/loadavg").unwrap_or_default(),
+        "loadavg": common::loadavg(),
     })
 }
 
@@ -507,19 +489,14 @@ fn parent() {
         n >= 20_000,
         "MEDCURATE_BENCH_RESPONSES={n}: use at least 20000, enough disputes for the claims"
     );
-    let tmp = tempfile::Builder::new()
-        .prefix("medcurate-bench-")
-        .tempdir()
-        .unwrap();
-    let db = tmp.path().join("disputes.sqlite");
-    let (dir, db_arg) = (tmp.path().join("data"), db.to_str().unwrap());
+    let scratch = Scratch::new("disputes.sqlite");
     eprintln!(
         "building a workspace of {} open-ended items, {REVIEWERS} annotators, and {n} responses \
          of {} models",
         n.div_ceil(MODELS.len()),
         MODELS.len()
     );
-    let s = common::run_child("setup", &[dir.to_str().unwrap(), db_arg, &n.to_string()]);
+    let s = scratch.setup(n);
     let t = &s["seconds"];
     let mb = s["bytes"].as_f64().unwrap() / 1e6;
     eprintln!(
@@ -533,7 +510,7 @@ fn parent() {
         s["disputes"],
     );
     eprintln!("measuring");
-    let m = common::run_child("measure", &[db_arg, dir.to_str().unwrap()]);
+    let m = common::run_child("measure", &[&scratch.db, &scratch.data]);
 
     println!();
     println!(
@@ -541,30 +518,15 @@ fn parent() {
          runs, each on a fresh copy of the workspace)",
         s["disputes"]
     );
-    println!(
-        "{:<40} {:>9} {:>9} {:>9} {:>8} {:>8}  result",
-        "", "min", "median", "max", "cpu med", "cpu max"
-    );
     let (mut worst, mut median, mut import_median) = (0f64, 0f64, 0f64);
-    for (name, v) in m["rows"].as_object().unwrap() {
-        let f = |k: &str| v[k].as_f64().unwrap();
-        println!(
-            "{:<40} {:>9.1} {:>9.1} {:>9.1} {:>8.1} {:>8.1}  {}",
-            &name[3..],
-            f("min"),
-            f("median"),
-            f("max"),
-            f("cpu_median"),
-            f("cpu_max"),
-            v["result"].as_str().unwrap()
-        );
+    common::print_spread_table(&m["rows"], 40, |name, f| {
         if name.contains("total") {
             (worst, median) = (f("max"), f("median"));
         }
         if name.contains("import_responses") || name.contains("read_responses") {
             import_median += f("median");
         }
-    }
+    });
     println!(
         "read + import: {:.0} responses/s, {:.1} MB/s (medians)",
         n as f64 / (import_median / 1000.0),
@@ -575,39 +537,12 @@ fn parent() {
         "dispute queue latency ({CLAIMS} claims by {EXPERTS} experts in turn per claim row; \
          ms)"
     );
-    println!(
-        "{:<36} {:>5} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
-        "", "n", "p50", "p95", "p99", "max", "mean", "first", "cpu p50", "cpu p99"
-    );
-    let mut claim_p99 = 0f64;
-    for (name, v) in m["latency"].as_object().unwrap() {
-        let f = |k: &str| v[k].as_f64().unwrap();
-        println!(
-            "{:<36} {:>5} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.3}",
-            &name[2..],
-            v["n"],
-            f("p50"),
-            f("p95"),
-            f("p99"),
-            f("max"),
-            f("mean"),
-            f("first"),
-            f("cpu_p50"),
-            f("cpu_p99")
-        );
-        if name.contains("claim_dispute") {
-            claim_p99 = claim_p99.max(f("p99"));
-        }
-    }
-    println!(
-        "wall-clock times except the cpu columns (this thread's CPU time); load average after \
-         measuring: {}",
-        m["loadavg"].as_str().unwrap_or("?").trim()
-    );
+    let claim_p99 = common::print_percentile_table(&m["latency"], "claim_dispute");
+    common::print_clock_note(&m, "");
     println!(
         "{} against target: import {n} responses and the queue ready < {TARGET_MS:.0} ms \
          (slowest of {RUNS} runs: {worst:.1} ms, median {median:.1} ms)",
-        if worst < TARGET_MS { "PASS" } else { "FAIL" }
+        common::pass_fail(worst, TARGET_MS)
     );
     println!(
         "for comparison: claim_dispute p99 {claim_p99:.3} ms, {} the review queue's claim target \

@@ -12,33 +12,20 @@
 //!
 //! `MEDCURATE_BENCH_ITEMS` sets the number of items (default 350000).
 
-use medcurate::domain::item::ItemKind;
-use medcurate::import::{Format, ImportOptions, import};
+mod common;
+
+use common::{FILES, split};
 use medcurate::store::Store;
 use serde_json::{Value, json};
 use std::fs::{self, File};
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::Instant;
 
-const DEFAULT_ITEMS: usize = 350_000;
 const RUNS: usize = 3;
-/// The first argument that makes this executable a measuring child rather than the parent.
-const CHILD: &str = "__medcurate_bench_child";
-
-/// The three files a generated directory holds: (file name, dataset, kind, seed).
-const FILES: [(&str, &str, ItemKind, u64); 3] = [
-    ("mcq.jsonl", "SynthMcq", ItemKind::Mcq, 1),
-    ("ner.jsonl", "SynthNer", ItemKind::Extraction, 2),
-    ("open.jsonl", "SynthOpen", ItemKind::OpenEnded, 3),
-];
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some(CHILD) {
-        let mode = args.get(2).expect("child mode");
-        let rest = &args[3..];
+    if let Some((mode, rest)) = common::child_mode() {
         let result = match mode.as_str() {
             "gen" => child_gen(Path::new(&rest[0]), rest[1].parse().expect("item count")),
             "ours" => child_ours(Path::new(&rest[0]), Path::new(&rest[1])),
@@ -50,13 +37,6 @@ fn main() {
     }
     // Anything else (cargo passes `--bench`) runs the whole benchmark.
     parent();
-}
-
-/// How many items of each file make `n` items in all: 60% / 20% / the rest.
-fn split(n: usize) -> [usize; 3] {
-    let mcq = n * 6 / 10;
-    let ner = n * 2 / 10;
-    [mcq, ner, n - mcq - ner]
 }
 
 /// Peak resident set size of this process so far, in KiB (`VmHWM`).
@@ -86,13 +66,7 @@ fn files_in(dir: &Path) -> impl Iterator<Item = (PathBuf, &'static str)> + '_ {
 
 fn child_gen(dir: &Path, n: usize) -> Value {
     let started = Instant::now();
-    fs::create_dir_all(dir).unwrap();
-    let mut bytes = 0;
-    for ((name, _, kind, seed), count) in FILES.iter().zip(split(n)) {
-        let mut out = BufWriter::new(File::create(dir.join(name)).unwrap());
-        bytes += medcurate::synth::write_items_of_kind(&mut out, count, *seed, *kind).unwrap();
-        out.flush().unwrap();
-    }
+    let bytes = common::generate(dir, n);
     report(n as u64, bytes, started)
 }
 
@@ -101,21 +75,7 @@ fn child_ours(dir: &Path, db: &Path) -> Value {
     let mut store = Store::open(db).unwrap();
     let (mut items, mut bytes) = (0, 0);
     for (file, dataset) in files_in(dir) {
-        let opts = ImportOptions {
-            files: vec![file],
-            dataset: dataset.to_string(),
-            format: Format::Native,
-            revise: false,
-            skip_invalid: false,
-            rejects_dir: dir.to_path_buf(),
-            actor: "bench".to_string(),
-        };
-        let r = import(&mut store, &opts, &mut |_, _| {}).unwrap();
-        assert!(
-            r.committed && r.error_count == 0,
-            "{dataset}: {:?}",
-            r.errors
-        );
+        let r = common::import_file(&mut store, &file, dataset);
         items += r.total().imported;
         bytes += r.bytes_read;
     }
@@ -186,19 +146,8 @@ impl Measured {
 
 /// Runs this executable as a child in `mode` and reads its one-line JSON result.
 fn run_child(mode: &str, args: &[&Path]) -> Measured {
-    let exe = std::env::current_exe().unwrap();
-    let out = Command::new(exe)
-        .arg(CHILD)
-        .arg(mode)
-        .args(args)
-        .stderr(Stdio::inherit())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "child {mode} failed: {}", out.status);
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let line = stdout.lines().last().expect("a result line");
-    let v: Value = serde_json::from_str(line).unwrap();
-    let num = |k: &str| v[k].as_u64().unwrap_or_else(|| panic!("{k} in {line}"));
+    let v = common::run_child(mode, args);
+    let num = |k: &str| v[k].as_u64().unwrap_or_else(|| panic!("{k} in {v}"));
     Measured {
         items: num("items"),
         bytes: num("bytes"),
@@ -238,13 +187,7 @@ fn median(mut runs: Vec<Measured>) -> Measured {
 }
 
 fn parent() {
-    let n: usize = match std::env::var("MEDCURATE_BENCH_ITEMS") {
-        Ok(v) => v
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("MEDCURATE_BENCH_ITEMS={v:?} is not a number")),
-        Err(_) => DEFAULT_ITEMS,
-    };
+    let n = common::bench_items();
     let tmp = tempfile::Builder::new()
         .prefix("medcurate-bench-")
         .tempdir()

@@ -29,9 +29,10 @@
 
 mod common;
 
-use common::{FILES, REVIEWERS, Samples, percentiles, reviewer, secs};
+use common::reviews::passing;
+use common::{FILES, REVIEWERS, Samples, Scratch, percentiles, reviewer, timed};
 use medcurate::domain::item::ItemBody;
-use medcurate::domain::review::{ReviewContent, Verdict, applicable};
+use medcurate::domain::review::ReviewContent;
 use medcurate::store::{ReviewStatus, Store, SubmitOutcome};
 use medcurate::synth::SplitMix64;
 use rusqlite::{Connection, params};
@@ -39,7 +40,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 /// Annotators `0..ROTATING` take turns in the measured claims.
 const ROTATING: usize = 200;
@@ -57,31 +58,7 @@ const QUEUE_CALLS: usize = 20;
 const TARGET_P99_MS: f64 = 5.0;
 
 fn main() {
-    if let Some((mode, rest)) = common::child_mode() {
-        let result = match mode.as_str() {
-            "setup" => child_setup(
-                Path::new(&rest[0]),
-                Path::new(&rest[1]),
-                rest[2].parse().expect("item count"),
-            ),
-            "measure" => child_measure(Path::new(&rest[0])),
-            other => panic!("unknown child mode {other:?}"),
-        };
-        println!("{result}");
-        return;
-    }
-    // Anything else (cargo passes `--bench`) runs the whole benchmark.
-    parent();
-}
-
-/// A complete review passing every criterion that applies, with these departments.
-fn passing(body: &ItemBody, departments: &[&str]) -> ReviewContent {
-    let mut r = ReviewContent::default();
-    for c in applicable(body) {
-        r.verdicts.insert(c, Verdict::Pass);
-    }
-    r.departments = departments.iter().map(|d| d.to_string()).collect();
-    r
+    common::run(child_setup, |paths| child_measure(&paths[0]), parent);
 }
 
 fn child_setup(dir: &Path, db: &Path, n: usize) -> Value {
@@ -90,30 +67,28 @@ fn child_setup(dir: &Path, db: &Path, n: usize) -> Value {
     let (bytes, store) = common::build_workspace(dir, db, n, &mut timings);
     drop(store);
 
-    let t = Instant::now();
-    let counts = write_progress(db);
-    timings.insert("progress".into(), json!(secs(t)));
+    let counts = timed(&mut timings, "progress", || write_progress(db));
 
-    let t = Instant::now();
-    let conn = Connection::open(db).unwrap();
-    let wrong: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM items i WHERE i.active_reviews != (
-                SELECT count(*) FROM reviews r WHERE r.item_id = i.id
-                  AND r.revision_no = i.revision_no
-                  AND (r.status = 'claimed' OR r.status = 'submitted'))",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(
-        wrong, 0,
-        "items whose active_reviews disagrees with their reviews"
-    );
-    drop(conn);
-    // Write the setup out now rather than while latency is being measured.
-    common::settle_to_disk(db);
-    timings.insert("check".into(), json!(secs(t)));
+    timed(&mut timings, "check", || {
+        let conn = Connection::open(db).unwrap();
+        let wrong: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM items i WHERE i.active_reviews != (
+                    SELECT count(*) FROM reviews r WHERE r.item_id = i.id
+                      AND r.revision_no = i.revision_no
+                      AND (r.status = 'claimed' OR r.status = 'submitted'))",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            wrong, 0,
+            "items whose active_reviews disagrees with their reviews"
+        );
+        drop(conn);
+        // Write the setup out now rather than while latency is being measured.
+        common::settle_to_disk(db);
+    });
 
     json!({
         "items": n,
@@ -405,7 +380,7 @@ fn child_measure(db: &Path) -> Value {
     let heavy = queue(&reviewer(HEAVY_INDEX));
     rows.insert("7 review_queue", percentiles(&typical));
     rows.insert("8 review_queue, 5,000 waiting", percentiles(&heavy));
-    json!({ "rows": rows, "loadavg": fs::read_to_string("/proc/loadavg").unwrap_or_default() })
+    json!({ "rows": rows, "loadavg": common::loadavg() })
 }
 
 fn parent() {
@@ -414,76 +389,31 @@ fn parent() {
         n * 6 / 10 * SINGLE_PER_MILLE / 1000 > HEAVY_WAITING + REVIEWERS,
         "MEDCURATE_BENCH_ITEMS={n} is too few for {HEAVY_WAITING} reviews waiting; use at least 50000"
     );
-    let tmp = tempfile::Builder::new()
-        .prefix("medcurate-bench-")
-        .tempdir()
-        .unwrap();
-    let db = tmp.path().join("review.sqlite");
-    let (dir, db_arg) = (tmp.path().join("data"), db.to_str().unwrap());
+    let scratch = Scratch::new("review.sqlite");
     eprintln!("building a workspace of {n} items with review progress");
-    let s = common::run_child("setup", &[dir.to_str().unwrap(), db_arg, &n.to_string()]);
-    let t = &s["seconds"];
-    let total: f64 = t
-        .as_object()
-        .unwrap()
-        .values()
-        .filter_map(Value::as_f64)
-        .sum();
-    eprintln!(
-        "  setup {total:.1} s: generate {:.1} s ({:.0} MB), import {:.1} s, 300 people {:.1} s, \
-         progress {:.1} s, check and sync {:.1} s; database {:.0} MB",
-        t["generate"].as_f64().unwrap(),
-        s["bytes"].as_f64().unwrap() / 1e6,
-        t["import"].as_f64().unwrap(),
-        t["people"].as_f64().unwrap(),
-        t["progress"].as_f64().unwrap(),
-        t["check"].as_f64().unwrap(),
-        s["db_bytes"].as_f64().unwrap() / 1e6,
+    let s = scratch.setup(n);
+    common::eprint_setup(
+        &s,
+        &[
+            ("import", "import"),
+            ("300 people", "people"),
+            ("progress", "progress"),
+            ("check and sync", "check"),
+        ],
     );
     eprintln!("  progress: {}", s["counts"]);
     eprintln!("measuring");
-    let m = common::run_child("measure", &[db_arg]);
+    let m = common::run_child("measure", &[&scratch.db]);
 
     println!();
     println!(
         "review latency on {n} items, {REVIEWERS} annotators (ms; {CLAIMS} rotating claims per \
          rows 3 and 6, {HEAVY_CLAIMS} in rows 1 and 2, {QUEUE_CALLS} calls in rows 7 and 8)"
     );
-    println!(
-        "{:<36} {:>5} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
-        "", "n", "p50", "p95", "p99", "max", "mean", "first", "cpu p50", "cpu p99"
-    );
-    let mut worst_claim_p99 = 0f64;
-    for (name, v) in m["rows"].as_object().unwrap() {
-        let f = |k: &str| v[k].as_f64().unwrap();
-        println!(
-            "{:<36} {:>5} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.3}",
-            &name[2..],
-            v["n"],
-            f("p50"),
-            f("p95"),
-            f("p99"),
-            f("max"),
-            f("mean"),
-            f("first"),
-            f("cpu_p50"),
-            f("cpu_p99")
-        );
-        if name.contains("claim_next") {
-            worst_claim_p99 = worst_claim_p99.max(f("p99"));
-        }
-    }
-    println!(
-        "wall-clock times except the cpu columns (this thread's CPU time); load average after \
-         measuring: {}",
-        m["loadavg"].as_str().unwrap_or("?").trim()
-    );
+    let worst_claim_p99 = common::print_percentile_table(&m["rows"], "claim_next");
+    common::print_clock_note(&m, "");
     println!(
         "claim p99 target {TARGET_P99_MS} ms: {} (worst p99 {worst_claim_p99:.3} ms)",
-        if worst_claim_p99 < TARGET_P99_MS {
-            "met"
-        } else {
-            "MISSED"
-        }
+        common::met(worst_claim_p99, TARGET_P99_MS)
     );
 }

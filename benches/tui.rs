@@ -23,32 +23,27 @@
 //!
 //! `cargo bench --bench tui -- keys` or `-- startup` runs one part.
 
+mod common;
+#[path = "tui/startup.rs"]
+mod startup;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use medcurate::domain::item::{Item, ItemKind};
+use medcurate::domain::item::Item;
 use medcurate::domain::people::{Person, Role};
-use medcurate::domain::review::{ReviewContent, Verdict, applicable};
-use medcurate::import::{Format, ImportOptions, import};
-use medcurate::store::{Assignment, ReviewStatus, Store};
+use medcurate::domain::review::ReviewContent;
+use medcurate::store::{Assignment, ReviewStatus};
 use medcurate::tui::action::Action;
 use medcurate::tui::app::App;
 use medcurate::tui::keymap::Context;
 use medcurate::tui::ui;
 use medcurate::tui::worker::Command;
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use std::fs::{self, File};
-use std::io::{BufWriter, Read, Write};
-use std::os::fd::{AsRawFd, BorrowedFd};
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const SIZE: (u16, u16) = (120, 40);
 const KEY_TARGET_P99_US: f64 = 2_000.0;
-const START_TARGET_MS: f64 = 200.0;
 const REVIEWER: &str = "dr-bench";
-/// Reviews dr-bench has submitted before the measured starts.
-const SUBMITTED: usize = 300;
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -68,7 +63,7 @@ fn main() {
         keys();
     }
     if run("startup") {
-        startup();
+        startup::startup();
     }
 }
 
@@ -482,287 +477,7 @@ fn keys() {
     let p99 = pct(&micros(every.iter().map(|s| s.total)), 0.99);
     println!(
         "  target p99 < {KEY_TARGET_P99_US:.0} µs: {}",
-        if p99 < KEY_TARGET_P99_US {
-            "met"
-        } else {
-            "MISSED"
-        }
+        common::met(p99, KEY_TARGET_P99_US)
     );
     println!();
-}
-
-// --- (b) start to first frame -------------------------------------------------------------
-
-/// The three files and datasets: (file name, dataset, kind, seed), as in the other benchmarks.
-const FILES: [(&str, &str, ItemKind, u64); 3] = [
-    ("mcq.jsonl", "SynthMcq", ItemKind::Mcq, 1),
-    ("ner.jsonl", "SynthNer", ItemKind::Extraction, 2),
-    ("open.jsonl", "SynthOpen", ItemKind::OpenEnded, 3),
-];
-
-fn split(n: usize) -> [usize; 3] {
-    let mcq = n * 6 / 10;
-    let ner = n * 2 / 10;
-    [mcq, ner, n - mcq - ner]
-}
-
-/// The cached database for `n` items, built when missing.
-fn database(n: usize) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tui-bench");
-    // The name says what is in it; bump the version when the setup changes.
-    let schema = medcurate::store::SCHEMA_VERSION;
-    let db = dir.join(format!("v1-schema{schema}-items-{n}.db"));
-    if db.exists() {
-        println!("  database: {} (cached)", db.display());
-        return db;
-    }
-    fs::create_dir_all(&dir).unwrap();
-    let building = dir.join(format!("building-{n}.db"));
-    for ext in ["", "-wal", "-shm"] {
-        let _ = fs::remove_file(format!("{}{ext}", building.display()));
-    }
-    let t = Instant::now();
-    let mut store = Store::open(&building).unwrap();
-    for ((name, dataset, kind, seed), count) in FILES.iter().zip(split(n)) {
-        let file = dir.join(name);
-        let mut out = BufWriter::new(File::create(&file).unwrap());
-        medcurate::synth::write_items_of_kind(&mut out, count, *seed, *kind).unwrap();
-        out.into_inner().unwrap().sync_all().unwrap();
-        let opts = ImportOptions {
-            files: vec![file.clone()],
-            dataset: dataset.to_string(),
-            format: Format::Native,
-            revise: false,
-            skip_invalid: false,
-            rejects_dir: dir.clone(),
-            actor: "bench".into(),
-        };
-        let r = import(&mut store, &opts, &mut |_, _| {}).unwrap();
-        assert!(r.committed && r.error_count == 0, "{:?}", r.errors);
-        fs::remove_file(file).unwrap();
-    }
-    let imported = t.elapsed();
-    let t = Instant::now();
-    for id in [REVIEWER, "dr-other"] {
-        let p = Person {
-            id: id.into(),
-            name: id.into(),
-            roles: vec![Role::Annotator],
-            os_user: None,
-        };
-        store.add_person(&p, "bench").unwrap();
-    }
-    // Progress: dr-bench submitted SUBMITTED reviews across the datasets (dr-other paired a
-    // third of them) and holds one draft.
-    for i in 0..SUBMITTED {
-        let ds = FILES[i % 3].1;
-        let a = store.claim_next(REVIEWER, Some(ds)).unwrap().unwrap();
-        let content = passing(&a.item.body);
-        store
-            .submit_review(REVIEWER, a.review_id, &content)
-            .unwrap();
-        if i % 3 == 0 {
-            let b = store.claim_next("dr-other", Some(ds)).unwrap().unwrap();
-            store
-                .submit_review("dr-other", b.review_id, &passing(&b.item.body))
-                .unwrap();
-        }
-    }
-    let a = store
-        .claim_next(REVIEWER, Some("SynthMcq"))
-        .unwrap()
-        .unwrap();
-    let mut draft = ReviewContent::default();
-    draft
-        .verdicts
-        .insert(applicable(&a.item.body)[0], Verdict::Pass);
-    store.save_draft(REVIEWER, a.review_id, &draft).unwrap();
-    drop(store);
-    let conn = rusqlite::Connection::open(&building).unwrap();
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-        .unwrap();
-    drop(conn);
-    fs::rename(&building, &db).unwrap();
-    for ext in ["-wal", "-shm"] {
-        let _ = fs::remove_file(format!("{}{ext}", building.display()));
-    }
-    println!(
-        "  database: {} (built: import {:.1} s, reviews {:.1} s, {:.0} MB)",
-        db.display(),
-        imported.as_secs_f64(),
-        t.elapsed().as_secs_f64(),
-        fs::metadata(&db).unwrap().len() as f64 / 1e6
-    );
-    db
-}
-
-fn passing(body: &medcurate::domain::item::ItemBody) -> ReviewContent {
-    let mut r = ReviewContent::default();
-    for c in applicable(body) {
-        r.verdicts.insert(c, Verdict::Pass);
-    }
-    r.departments = vec!["cardiology".into()];
-    r
-}
-
-/// Milliseconds from spawn to (first frame, queue rows on screen) for one run.
-fn one_start(db: &Path, dir: &Path) -> (f64, f64) {
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: SIZE.1,
-            cols: SIZE.0,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_medcurate"));
-    cmd.arg("--db");
-    cmd.arg(db);
-    cmd.args(["review", "--as", REVIEWER]);
-    cmd.cwd(dir);
-    cmd.env_remove("MEDCURATE_DB");
-    cmd.env("MEDCURATE_CONFIG", dir.join("config.toml"));
-    cmd.env("TERM", "xterm-256color");
-    let start = Instant::now();
-    let mut child = pair.slave.spawn_command(cmd).unwrap();
-    drop(pair.slave);
-    let fd = pair.master.as_raw_fd().unwrap();
-    // SAFETY: `fd` stays open while `pair.master` lives. One duplicate does all the I/O (see
-    // tests/e2e_review.rs on why portable-pty's own writer is not used).
-    let mut io = File::from(
-        unsafe { BorrowedFd::borrow_raw(fd) }
-            .try_clone_to_owned()
-            .unwrap(),
-    );
-    let mut screen = vt100::Parser::new(SIZE.1.try_into().unwrap(), SIZE.0.try_into().unwrap(), 0);
-    let mut first = None;
-    let mut queue = None;
-    let mut buf = [0u8; 65536];
-    while queue.is_none() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "no queue on screen after 30 s:\n{}",
-            screen.screen().contents()
-        );
-        let mut pfd = libc::pollfd {
-            fd: io.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd.
-        if unsafe { libc::poll(&mut pfd, 1, 100) } <= 0 {
-            continue;
-        }
-        let k = match io.read(&mut buf) {
-            Ok(0) => panic!("medcurate ended:\n{}", screen.screen().contents()),
-            Ok(k) => k,
-            Err(e) => panic!("medcurate ended ({e}):\n{}", screen.screen().contents()),
-        };
-        screen.process(&buf[..k]);
-        let text = screen.screen().contents();
-        if first.is_none() && text.contains("Datasets") {
-            first = Some(start.elapsed());
-        }
-        if text
-            .lines()
-            .any(|l| l.contains("SynthMcq") && l.contains("mcq"))
-        {
-            queue = Some(start.elapsed());
-        }
-    }
-    io.write_all(b"q").unwrap();
-    let t = Instant::now();
-    // Read to the end so the program never blocks writing its last frame.
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "{status:?}");
-            break;
-        }
-        assert!(
-            t.elapsed() < Duration::from_secs(10),
-            "medcurate did not quit"
-        );
-        let mut pfd = libc::pollfd {
-            fd: io.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd.
-        if unsafe { libc::poll(&mut pfd, 1, 20) } > 0 && !matches!(io.read(&mut buf), Ok(1..)) {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-    let ms = |d: Option<Duration>| d.unwrap().as_secs_f64() * 1e3;
-    (ms(first), ms(queue))
-}
-
-/// Drops the database file's pages from the page cache (only this file's).
-fn evict(db: &Path) {
-    let f = File::open(db).unwrap();
-    // SAFETY: a valid descriptor; the advice only drops clean cached pages.
-    let rc = unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };
-    assert_eq!(rc, 0, "posix_fadvise");
-}
-
-fn startup() {
-    let n = env_usize("MEDCURATE_BENCH_ITEMS", 350_000);
-    let runs = env_usize("MEDCURATE_BENCH_RUNS", 10);
-    println!("(b) start to first frame: medcurate review in a 120x40 pty, {n} items");
-    let db = database(n);
-    let dir = tempfile::tempdir().unwrap();
-    one_start(&db, dir.path()); // warm-up: the page cache, the binary
-    let mut firsts = Vec::new();
-    let mut queues = Vec::new();
-    for _ in 0..runs {
-        let (f, q) = one_start(&db, dir.path());
-        firsts.push(f);
-        queues.push(q);
-    }
-    // The first start of the day: the database file out of the page cache.
-    let mut colds = Vec::new();
-    for _ in 0..3 {
-        evict(&db);
-        colds.push(one_start(&db, dir.path()).1);
-    }
-    // What the worker's first job costs by itself, in process, warm.
-    let store = Store::open_existing(&db).unwrap();
-    let mut query = Vec::new();
-    for _ in 0..5 {
-        let t = Instant::now();
-        let rows = store.review_queue(REVIEWER).unwrap();
-        query.push(t.elapsed().as_secs_f64() * 1e3);
-        assert_eq!(rows.len(), 3);
-    }
-    drop(store);
-    let mut query_cold = Vec::new();
-    for _ in 0..3 {
-        evict(&db);
-        let store = Store::open_existing(&db).unwrap();
-        let t = Instant::now();
-        store.review_queue(REVIEWER).unwrap();
-        query_cold.push(t.elapsed().as_secs_f64() * 1e3);
-    }
-    let show = |name: &str, v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        println!(
-            "  {name:<28} p50 {:>7.1} ms   max {:>7.1} ms   ({} runs)",
-            pct(v, 0.5),
-            v.last().unwrap(),
-            v.len()
-        );
-    };
-    show("first frame", &mut firsts);
-    show("queue rows on screen", &mut queues);
-    show("  the same, database not cached", &mut colds);
-    show("  Store::review_queue alone", &mut query);
-    show("  the same, not cached", &mut query_cold);
-    let p50 = pct(&queues, 0.5);
-    println!(
-        "  target queue < {START_TARGET_MS:.0} ms: {}",
-        if p50 < START_TARGET_MS && *queues.last().unwrap() < START_TARGET_MS {
-            "met"
-        } else {
-            "MISSED"
-        }
-    );
 }

@@ -49,6 +49,27 @@ pub const THREE_IN_FOUR_AGREE: Mix = Mix {
     proposals: 20,
 };
 
+/// A connection for writing a setup straight into `db`: it waits for a lock, syncs less often
+/// and caches more than the application's, the database being the same.
+pub fn open_for_setup(db: &Path) -> Connection {
+    let conn = Connection::open(db).unwrap();
+    conn.busy_timeout(Duration::from_secs(30)).unwrap();
+    conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
+    // Only this connection's cache: the setup writes faster, the database is the same.
+    conn.pragma_update(None, "cache_size", -262_144).unwrap();
+    conn
+}
+
+/// A complete review passing every criterion that applies, with these departments.
+pub fn passing(body: &ItemBody, departments: &[&str]) -> ReviewContent {
+    let mut r = ReviewContent::default();
+    for c in applicable(body) {
+        r.verdicts.insert(c, Verdict::Pass);
+    }
+    r.departments = departments.iter().map(|d| d.to_string()).collect();
+    r
+}
+
 /// `reviews.verdict_bits` as the store encodes it: bit k, criterion k judged; bit k + 8, passed.
 fn verdict_bits(content: &ReviewContent) -> i64 {
     let mut bits = 0;
@@ -132,11 +153,7 @@ fn two(rng: &mut SplitMix64, crit: &[Criterion]) -> (Criterion, Criterion) {
 /// transaction; returns how many items were accepted and how many await a curator, and the
 /// number of distinct reviewer pairs.
 pub fn write_reviews(db: &Path, mix: &Mix) -> Value {
-    let mut conn = Connection::open(db).unwrap();
-    conn.busy_timeout(Duration::from_secs(30)).unwrap();
-    conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
-    // Only this connection's cache: the setup writes faster, the database is the same.
-    conn.pragma_update(None, "cache_size", -262_144).unwrap();
+    let mut conn = open_for_setup(db);
     let tx = conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
         .unwrap();
