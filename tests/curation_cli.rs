@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{err, ok};
+use common::{err, ok, words};
 
 const ITEMS: &str = r#"{"id":"q1","kind":"mcq","stem":"维生素C缺乏可引起","options":[{"label":"A","text":"坏血病"},{"label":"B","text":"脚气病"}],"answer":"A"}
 {"id":"q2","kind":"mcq","stem":"缺铁性贫血的典型血象是","options":[{"label":"A","text":"小细胞低色素性"},{"label":"B","text":"大细胞性"}],"answer":"A"}
@@ -25,7 +25,7 @@ fn setup() -> tempfile::TempDir {
         ok(d, &["people", "add", id, "--name", id, "--role", role]);
     }
     std::fs::write(d.join("items.jsonl"), ITEMS).unwrap();
-    ok(d, &["import", "items.jsonl", "--dataset", "Exam"]);
+    ok(d, &words("import items.jsonl --dataset Exam"));
     let line = |item: &str, verdicts: &str, dept: &str| {
         format!(r#"{{"dataset":"Exam","item":"{item}",{verdicts},"departments":["{dept}"]}}"#)
     };
@@ -47,8 +47,8 @@ fn setup() -> tempfile::TempDir {
         ),
     )
     .unwrap();
-    ok(d, &["reviews", "import", "a.jsonl", "--as", "dr-a"]);
-    ok(d, &["reviews", "import", "b.jsonl", "--as", "dr-b"]);
+    ok(d, &words("reviews import a.jsonl --as dr-a"));
+    ok(d, &words("reviews import b.jsonl --as dr-b"));
     dir
 }
 
@@ -122,23 +122,23 @@ fn agreement_on_an_empty_workspace_says_so() {
 fn history_shows_reviews_only_once_the_pair_is_settled() {
     let dir = setup();
     let d = dir.path();
-    let h = ok(d, &["history", "Exam/q2", "--as", "cur"]);
+    let h = ok(d, &words("history Exam/q2 --as cur"));
     assert!(
         h.starts_with("Exam/q2: needs_curation at revision 1\n"),
         "{h}"
     );
     assert!(h.contains("answer_correctness: FAIL (答案应为A和B)"), "{h}");
     assert!(h.contains("item_settled"), "{h}");
-    let h = ok(d, &["history", "Exam/q1", "--as", "ops"]);
+    let h = ok(d, &words("history Exam/q1 --as ops"));
     assert!(
         h.starts_with("Exam/q1: accepted at revision 1, departments hematology\n"),
         "{h}"
     );
-    let e = err(d, &["history", "Exam/q1", "--as", "dr-a"]);
+    let e = err(d, &words("history Exam/q1 --as dr-a"));
     assert!(e.contains("dr-a is not a curator"), "{e}");
-    let e = err(d, &["history", "q1", "--as", "cur"]);
+    let e = err(d, &words("history q1 --as cur"));
     assert!(e.contains("give the item as DATASET/ID"), "{e}");
-    let e = err(d, &["history", "Exam/q9", "--as", "cur"]);
+    let e = err(d, &words("history Exam/q9 --as cur"));
     assert!(e.contains("there is no item Exam/q9"), "{e}");
 }
 
@@ -146,10 +146,7 @@ fn history_shows_reviews_only_once_the_pair_is_settled() {
 fn the_export_holds_settled_items_only() {
     let dir = setup();
     let d = dir.path();
-    let out = ok(
-        d,
-        &["reviews", "export", "--out", "reviews.jsonl", "--as", "ops"],
-    );
+    let out = ok(d, &words("reviews export --out reviews.jsonl --as ops"));
     assert_eq!(
         out,
         "wrote 2 review(s) and 0 decision(s) of settled items to reviews.jsonl\n"
@@ -168,18 +165,12 @@ fn the_export_holds_settled_items_only() {
     assert_eq!(lines[0]["reviewer"], "dr-a");
     assert_eq!(lines[0]["departments"][0], "hematology");
     // The same database exports the same bytes.
-    ok(
-        d,
-        &["reviews", "export", "--out", "again.jsonl", "--as", "cur"],
-    );
+    ok(d, &words("reviews export --out again.jsonl --as cur"));
     assert_eq!(
         std::fs::read(d.join("again.jsonl")).unwrap(),
         text.as_bytes()
     );
-    let e = err(
-        d,
-        &["reviews", "export", "--out", "x.jsonl", "--as", "dr-a"],
-    );
+    let e = err(d, &words("reviews export --out x.jsonl --as dr-a"));
     assert!(e.contains("dr-a is not a curator"), "{e}");
     assert!(!d.join("x.jsonl").exists());
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{err, ok};
+use common::{err, ok, words};
 
 use medcurate::domain::judge::Adjudication;
 use medcurate::store::{ReviewStatus, Store};
@@ -70,7 +70,7 @@ fn responses_are_validated_and_all_or_nothing() {
         response(Q1, "GPT-4o", 0.8, 0.4, None),
     ];
     std::fs::write(d.join("bad.jsonl"), bad.join("\n") + "\n").unwrap();
-    let e = err(d, &["responses", "import", "bad.jsonl", "--as", "ops"]);
+    let e = err(d, &words("responses import bad.jsonl --as ops"));
     assert_eq!(
         e,
         format!(
@@ -86,7 +86,7 @@ fn responses_are_validated_and_all_or_nothing() {
         json!({"dataset":"MADiagnosis","item":Q1,"model":"M","response":"r","judges":[{"score":1.5}]}).to_string() + "\n",
     )
     .unwrap();
-    let e = err(d, &["responses", "import", "shape.jsonl", "--as", "ops"]);
+    let e = err(d, &words("responses import shape.jsonl --as ops"));
     assert_eq!(
         e,
         "error: shape.jsonl:1: field `judges`: has 1 judge(s); give exactly two (the two judge instances)\nerror: 1 problem(s); no response was imported\n"
@@ -94,17 +94,11 @@ fn responses_are_validated_and_all_or_nothing() {
     let v: Value = serde_json::from_str(&ok(d, &["disputes", "--json"])).unwrap();
     assert_eq!(v["counts"], json!([]), "nothing was written");
     assert_eq!(
-        ok(
-            d,
-            &["responses", "import", "responses.jsonl", "--as", "ops"]
-        ),
+        ok(d, &words("responses import responses.jsonl --as ops")),
         "4 response(s) imported; 2 are disputes (judge scores more than 0.25 apart) for a physician to decide\n"
     );
     // Importing the same responses again is refused.
-    let e = err(
-        d,
-        &["responses", "import", "responses.jsonl", "--as", "ops"],
-    );
+    let e = err(d, &words("responses import responses.jsonl --as ops"));
     assert!(
         e.contains("is already stored; one per model and item"),
         "{e}"
@@ -115,10 +109,7 @@ fn responses_are_validated_and_all_or_nothing() {
 fn the_threshold_decides_what_is_a_dispute() {
     let dir = setup();
     let d = dir.path();
-    ok(
-        d,
-        &["responses", "import", "responses.jsonl", "--as", "ops"],
-    );
+    ok(d, &words("responses import responses.jsonl --as ops"));
     let v: Value = serde_json::from_str(&ok(d, &["disputes", "--json"])).unwrap();
     assert_eq!(v["threshold"], 0.25);
     let counts: Vec<(String, u64, u64)> = v["counts"]
@@ -159,10 +150,7 @@ fn complete(n: usize, score: f64) -> Adjudication {
 fn experts_claim_widest_gap_first_with_leases_and_drafts() {
     let dir = setup();
     let d = dir.path();
-    ok(
-        d,
-        &["responses", "import", "responses.jsonl", "--as", "ops"],
-    );
+    ok(d, &words("responses import responses.jsonl --as ops"));
     let mut store = Store::open(&d.join("t.db")).unwrap();
     let t0 = SystemTime::now();
     let a = store.claim_dispute_at("e1", None, t0).unwrap().unwrap();
@@ -241,10 +229,7 @@ fn experts_claim_widest_gap_first_with_leases_and_drafts() {
 fn exports_and_the_judge_report() {
     let dir = setup();
     let d = dir.path();
-    ok(
-        d,
-        &["responses", "import", "responses.jsonl", "--as", "ops"],
-    );
+    ok(d, &words("responses import responses.jsonl --as ops"));
     {
         let mut store = Store::open(&d.join("t.db")).unwrap();
         let a = store.claim_dispute("e1", None).unwrap().unwrap();
@@ -274,16 +259,7 @@ fn exports_and_the_judge_report() {
     }
     let out = ok(
         d,
-        &[
-            "disputes",
-            "export",
-            "--format",
-            "sft",
-            "--out",
-            "sft.jsonl",
-            "--as",
-            "ops",
-        ],
+        &words("disputes export --format sft --out sft.jsonl --as ops"),
     );
     assert_eq!(
         out,
@@ -317,23 +293,11 @@ fn exports_and_the_judge_report() {
     assert_eq!(verdict["score"], 0.5);
     assert_eq!(verdict["points"][2], json!({"point": 3, "met": false}));
     // Deterministic.
-    ok(
-        d,
-        &["disputes", "export", "--out", "again.jsonl", "--as", "ops"],
-    );
+    ok(d, &words("disputes export --out again.jsonl --as ops"));
     assert_eq!(std::fs::read_to_string(d.join("again.jsonl")).unwrap(), sft);
     ok(
         d,
-        &[
-            "disputes",
-            "export",
-            "--format",
-            "decisions",
-            "--out",
-            "dec.jsonl",
-            "--as",
-            "ops",
-        ],
+        &words("disputes export --format decisions --out dec.jsonl --as ops"),
     );
     let dec: Vec<Value> = std::fs::read_to_string(d.join("dec.jsonl"))
         .unwrap()
@@ -343,7 +307,7 @@ fn exports_and_the_judge_report() {
     assert_eq!(dec[1]["points"], json!([true, false, false]));
     assert_eq!(dec[1]["judge_scores"], json!([0.35, 0.05]));
     assert_eq!(dec[1]["expert"], "e1");
-    let e = err(d, &["disputes", "export", "--out", "x.jsonl", "--as", "e1"]);
+    let e = err(d, &words("disputes export --out x.jsonl --as e1"));
     assert!(e.contains("e1 is not a curator"), "{e}");
 
     // Expert points, 7 in all: T T F F | T F F.
@@ -371,14 +335,7 @@ fn exports_and_the_judge_report() {
     );
     let report = ok(
         d,
-        &[
-            "judge",
-            "report",
-            "--judge",
-            "judge-a.jsonl",
-            "--judge",
-            "judge-b.jsonl",
-        ],
+        &words("judge report --judge judge-a.jsonl --judge judge-b.jsonl"),
     );
     let rows: Vec<Vec<&str>> = report
         .lines()
@@ -418,6 +375,6 @@ fn exports_and_the_judge_report() {
             + "\n",
     )
     .unwrap();
-    let e = err(d, &["judge", "report", "--judge", "judge-c.jsonl"]);
+    let e = err(d, &words("judge report --judge judge-c.jsonl"));
     assert!(e.starts_with(&format!("error: judge-c.jsonl:1: MADiagnosis/{Q1} answered by Qwen is not an adjudicated dispute\n")), "{e}");
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{err, ok, run_db};
+use common::{err, ok, run_db, words};
 
 use serde_json::{Value, json};
 use std::path::Path;
@@ -62,7 +62,7 @@ fn setup() -> tempfile::TempDir {
         items.push('\n');
     }
     std::fs::write(d.join("items.jsonl"), items).unwrap();
-    ok(d, &["import", "items.jsonl", "--dataset", "Exam"]);
+    ok(d, &words("import items.jsonl --dataset Exam"));
     let pass = json!({"natural_plausible":"pass","clinical_validity":"pass","answer_correctness":"pass","distractor_plausibility":"pass"});
     let (mut ra, mut rb) = (String::new(), String::new());
     for i in 0..N + 2 {
@@ -81,8 +81,8 @@ fn setup() -> tempfile::TempDir {
     }
     std::fs::write(d.join("a.jsonl"), ra).unwrap();
     std::fs::write(d.join("b.jsonl"), rb).unwrap();
-    ok(d, &["reviews", "import", "a.jsonl", "--as", "a"]);
-    ok(d, &["reviews", "import", "b.jsonl", "--as", "b"]);
+    ok(d, &words("reviews import a.jsonl --as a"));
+    ok(d, &words("reviews import b.jsonl --as b"));
     let mut cal = String::new();
     for i in 0..N + 3 {
         for (m, model) in ["m1", "m2", "m3"].iter().enumerate() {
@@ -116,15 +116,7 @@ fn read_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn calibrated(d: &Path) {
     let out = ok(
         d,
-        &[
-            "calibration",
-            "import",
-            "calibration.jsonl",
-            "--plan",
-            "mini.json",
-            "--as",
-            "ops",
-        ],
+        &words("calibration import calibration.jsonl --plan mini.json --as ops"),
     );
     assert_eq!(
         out,
@@ -151,15 +143,7 @@ fn calibration_is_validated_and_all_or_nothing() {
     .unwrap();
     let e = err(
         d,
-        &[
-            "calibration",
-            "import",
-            "bad.jsonl",
-            "--plan",
-            "mini.json",
-            "--as",
-            "ops",
-        ],
+        &words("calibration import bad.jsonl --plan mini.json --as ops"),
     );
     assert_eq!(
         e,
@@ -176,15 +160,7 @@ fn calibration_is_validated_and_all_or_nothing() {
     .unwrap();
     let e = err(
         d,
-        &[
-            "calibration",
-            "import",
-            "range.jsonl",
-            "--plan",
-            "mini.json",
-            "--as",
-            "ops",
-        ],
+        &words("calibration import range.jsonl --plan mini.json --as ops"),
     );
     assert!(
         e.starts_with("error: range.jsonl:1: field `f1`: is 2; give a number from 0 to 1\n"),
@@ -192,28 +168,12 @@ fn calibration_is_validated_and_all_or_nothing() {
     );
     let e = err(
         d,
-        &[
-            "calibration",
-            "import",
-            "calibration.jsonl",
-            "--plan",
-            "cmedexam-2800",
-            "--as",
-            "ops",
-        ],
+        &words("calibration import calibration.jsonl --plan cmedexam-2800 --as ops"),
     );
     assert!(e.contains("names no calibration models"), "{e}");
     let e = err(
         d,
-        &[
-            "calibration",
-            "import",
-            "calibration.jsonl",
-            "--plan",
-            "mini.json",
-            "--as",
-            "a",
-        ],
+        &words("calibration import calibration.jsonl --plan mini.json --as a"),
     );
     assert!(e.contains("a is not a maintainer"), "{e}");
     // Nothing was written: every item is still unrated.
@@ -229,18 +189,7 @@ fn an_incomplete_calibration_keeps_an_imported_difficulty() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     ok(d, &["init"]);
-    ok(
-        d,
-        &[
-            "people",
-            "add",
-            "ops",
-            "--name",
-            "ops",
-            "--role",
-            "maintainer",
-        ],
-    );
+    ok(d, &words("people add ops --name ops --role maintainer"));
     std::fs::write(
         d.join("i.jsonl"),
         r#"{"id":"x","kind":"mcq","stem":"题","options":[{"label":"A","text":"甲"},{"label":"B","text":"乙"}],"answer":"A","difficulty":"hard"}
@@ -248,7 +197,7 @@ fn an_incomplete_calibration_keeps_an_imported_difficulty() {
 "#,
     )
     .unwrap();
-    ok(d, &["import", "i.jsonl", "--dataset", "Exam"]);
+    ok(d, &words("import i.jsonl --dataset Exam"));
     std::fs::write(d.join("mini.json"), plan().to_string()).unwrap();
     // x: two of three models only; y: all three right -> easy.
     std::fs::write(
@@ -263,15 +212,7 @@ fn an_incomplete_calibration_keeps_an_imported_difficulty() {
     .unwrap();
     let out = ok(
         d,
-        &[
-            "calibration",
-            "import",
-            "c.jsonl",
-            "--plan",
-            "mini.json",
-            "--as",
-            "ops",
-        ],
+        &words("calibration import c.jsonl --plan mini.json --as ops"),
     );
     assert!(
         out.contains("1 rated (1 easy), 1 changed; 1 still lack"),
@@ -317,7 +258,7 @@ fn plan_check_shows_the_pool_and_its_gaps() {
         out.starts_with("Plan MLB (mlb): 22 datasets, 4250 items wanted;"),
         "{out}"
     );
-    let out = ok(d, &["plan", "check", "cmedexam-2800", "--json"]);
+    let out = ok(d, &words("plan check cmedexam-2800 --json"));
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v[0]["target"], 2800);
     let e = err(d, &["plan", "check", "nope.json"]);
@@ -331,18 +272,7 @@ fn sampling_hits_the_mix_reports_shortfalls_and_is_deterministic() {
     calibrated(d);
     let out = ok(
         d,
-        &[
-            "sample",
-            "--plan",
-            "mini.json",
-            "--seed",
-            "7",
-            "--name",
-            "mini-1",
-            "--as",
-            "ops",
-            "--json",
-        ],
+        &words("sample --plan mini.json --seed 7 --name mini-1 --as ops --json"),
     );
     let r: Value = serde_json::from_str(&out).unwrap();
     let exam = &r["datasets"][0];
@@ -393,7 +323,7 @@ fn sampling_hits_the_mix_reports_shortfalls_and_is_deterministic() {
         r["datasets"][1]["shortfalls"],
         json!(["0 of 5 items: the workspace has no such dataset"])
     );
-    let text = ok(d, &["sample", "show", "mini-1", "--items"]);
+    let text = ok(d, &words("sample show mini-1 --items"));
     assert!(
         text.starts_with(
             "Sample mini-1: plan Mini (mini.json), seed 7: 20 of 25 items; a draft drawn by ops"
@@ -420,63 +350,22 @@ fn sampling_hits_the_mix_reports_shortfalls_and_is_deterministic() {
     // Again with the same seed: the same items; another seed: others.
     let e = err(
         d,
-        &[
-            "sample",
-            "--plan",
-            "mini.json",
-            "--seed",
-            "7",
-            "--name",
-            "mini-1",
-            "--as",
-            "ops",
-        ],
+        &words("sample --plan mini.json --seed 7 --name mini-1 --as ops"),
     );
     assert!(e.contains("pass --replace"), "{e}");
     ok(
         d,
-        &[
-            "sample",
-            "--plan",
-            "mini.json",
-            "--seed",
-            "7",
-            "--name",
-            "mini-1",
-            "--as",
-            "ops",
-            "--replace",
-        ],
+        &words("sample --plan mini.json --seed 7 --name mini-1 --as ops --replace"),
     );
-    assert_eq!(ids(&ok(d, &["sample", "show", "mini-1", "--items"])), first);
+    assert_eq!(ids(&ok(d, &words("sample show mini-1 --items"))), first);
     ok(
         d,
-        &[
-            "sample",
-            "--plan",
-            "mini.json",
-            "--seed",
-            "8",
-            "--name",
-            "mini-2",
-            "--as",
-            "ops",
-        ],
+        &words("sample --plan mini.json --seed 8 --name mini-2 --as ops"),
     );
-    assert_ne!(ids(&ok(d, &["sample", "show", "mini-2", "--items"])), first);
+    assert_ne!(ids(&ok(d, &words("sample show mini-2 --items"))), first);
     let e = err(
         d,
-        &[
-            "sample",
-            "--plan",
-            "mini.json",
-            "--seed",
-            "8",
-            "--name",
-            "x",
-            "--as",
-            "a",
-        ],
+        &words("sample --plan mini.json --seed 8 --name x --as a"),
     );
     assert!(e.contains("a is not a maintainer"), "{e}");
 }
@@ -488,82 +377,29 @@ fn a_frozen_release_is_byte_identical_verifiable_and_never_changes() {
     calibrated(d);
     ok(
         d,
-        &[
-            "sample",
-            "--plan",
-            "mini.json",
-            "--seed",
-            "7",
-            "--name",
-            "mini",
-            "--as",
-            "ops",
-        ],
+        &words("sample --plan mini.json --seed 7 --name mini --as ops"),
     );
     // A copy of the database before freezing: the same database and seed.
     std::fs::copy(d.join("t.db"), d.join("copy.db")).unwrap();
     let e = err(
         d,
-        &[
-            "release",
-            "freeze",
-            "mini",
-            "--version",
-            "1.0.0",
-            "--out",
-            "r1",
-            "--as",
-            "ops",
-        ],
+        &words("release freeze mini --version 1.0.0 --out r1 --as ops"),
     );
     assert!(e.contains("pass --yes to confirm"), "{e}");
     let e = err(
         d,
-        &[
-            "release",
-            "freeze",
-            "mini",
-            "--version",
-            "1.0",
-            "--out",
-            "r1",
-            "--as",
-            "ops",
-            "--yes",
-        ],
+        &words("release freeze mini --version 1.0 --out r1 --as ops --yes"),
     );
     assert!(e.contains("is not X.Y.Z"), "{e}");
     let out = ok(
         d,
-        &[
-            "release",
-            "freeze",
-            "mini",
-            "--version",
-            "1.0.0",
-            "--out",
-            "r1",
-            "--as",
-            "ops",
-            "--yes",
-        ],
+        &words("release freeze mini --version 1.0.0 --out r1 --as ops --yes"),
     );
     assert_eq!(out, "froze mini as version 1.0.0: 3 file(s) in r1\n");
     let copy = run_db(
         d,
         "copy.db",
-        &[
-            "release",
-            "freeze",
-            "mini",
-            "--version",
-            "1.0.0",
-            "--out",
-            "r2",
-            "--as",
-            "ops",
-            "--yes",
-        ],
+        &words("release freeze mini --version 1.0.0 --out r2 --as ops --yes"),
     );
     assert!(copy.status.success());
     let r1 = read_dir(&d.join("r1"));
@@ -606,31 +442,20 @@ fn a_frozen_release_is_byte_identical_verifiable_and_never_changes() {
     // Freezing again is refused; a later revision of a released item changes nothing.
     let e = err(
         d,
-        &[
-            "release",
-            "freeze",
-            "mini",
-            "--version",
-            "1.0.1",
-            "--out",
-            "r3",
-            "--as",
-            "ops",
-            "--yes",
-        ],
+        &words("release freeze mini --version 1.0.1 --out r3 --as ops --yes"),
     );
     assert!(e.contains("already frozen as version 1.0.0"), "{e}");
     let id = lines[0]["id"].as_str().unwrap();
     let revised = json!({"id": id, "kind":"mcq","stem":"改写后的题干","options":[{"label":"A","text":"利尿剂"},{"label":"B","text":"抗生素"}],"answer":"A"});
     std::fs::write(d.join("rev.jsonl"), format!("{revised}\n")).unwrap();
-    ok(d, &["import", "rev.jsonl", "--dataset", "Exam", "--revise"]);
-    ok(d, &["release", "export", "mini", "--out", "again"]);
+    ok(d, &words("import rev.jsonl --dataset Exam --revise"));
+    ok(d, &words("release export mini --out again"));
     assert_eq!(
         read_dir(&d.join("again")),
         r1,
         "re-export after a later revision"
     );
-    let e = err(d, &["release", "export", "mini", "--out", "again"]);
+    let e = err(d, &words("release export mini --out again"));
     assert!(e.contains("is not empty"), "{e}");
     let conn = rusqlite::Connection::open(d.join("t.db")).unwrap();
     let e = conn.execute("DELETE FROM release_files", []).unwrap_err();
@@ -644,19 +469,9 @@ fn a_frozen_release_is_byte_identical_verifiable_and_never_changes() {
     // A draft with a revised item cannot be frozen until it is drawn again.
     ok(
         d,
-        &[
-            "sample",
-            "--plan",
-            "mini.json",
-            "--seed",
-            "9",
-            "--name",
-            "later",
-            "--as",
-            "ops",
-        ],
+        &words("sample --plan mini.json --seed 9 --name later --as ops"),
     );
-    let sampled = ok(d, &["sample", "show", "later", "--items"]);
+    let sampled = ok(d, &words("sample show later --items"));
     let pick = sampled
         .lines()
         .find(|l| l.starts_with("Exam\t"))
@@ -666,24 +481,10 @@ fn a_frozen_release_is_byte_identical_verifiable_and_never_changes() {
         .unwrap()
         .to_string();
     std::fs::write(d.join("rev2.jsonl"), format!("{}\n", json!({"id": pick, "kind":"mcq","stem":"再次改写","options":[{"label":"A","text":"甲"},{"label":"B","text":"乙"}],"answer":"A"}))).unwrap();
-    ok(
-        d,
-        &["import", "rev2.jsonl", "--dataset", "Exam", "--revise"],
-    );
+    ok(d, &words("import rev2.jsonl --dataset Exam --revise"));
     let e = err(
         d,
-        &[
-            "release",
-            "freeze",
-            "later",
-            "--version",
-            "1.0.0",
-            "--out",
-            "r4",
-            "--as",
-            "ops",
-            "--yes",
-        ],
+        &words("release freeze later --version 1.0.0 --out r4 --as ops --yes"),
     );
     assert!(e.contains("changed since the sample was drawn"), "{e}");
     assert!(
@@ -700,32 +501,11 @@ fn verify_names_what_differs() {
     calibrated(d);
     ok(
         d,
-        &[
-            "sample",
-            "--plan",
-            "mini.json",
-            "--seed",
-            "1",
-            "--name",
-            "v",
-            "--as",
-            "ops",
-        ],
+        &words("sample --plan mini.json --seed 1 --name v --as ops"),
     );
     ok(
         d,
-        &[
-            "release",
-            "freeze",
-            "v",
-            "--version",
-            "0.1.0",
-            "--out",
-            "rel",
-            "--as",
-            "ops",
-            "--yes",
-        ],
+        &words("release freeze v --version 0.1.0 --out rel --as ops --yes"),
     );
     let fresh = |name: &str| {
         ok(d, &["release", "export", "v", "--out", name]);

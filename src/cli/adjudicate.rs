@@ -4,7 +4,7 @@
 use crate::cli::identity::act_as;
 use crate::domain::people::Role;
 use crate::store::Store;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use clap::Args;
 use std::path::Path;
 
@@ -22,10 +22,8 @@ pub struct AdjudicateArgs {
 pub fn run(db: &Path, args: AdjudicateArgs) -> Result<()> {
     let store = Store::open_existing(db)?;
     let person = act_as(&store, args.as_id.as_deref(), Role::Annotator)?;
-    if let Some(ds) = &args.dataset
-        && !store.status()?.iter().any(|d| &d.dataset == ds)
-    {
-        bail!("there is no dataset {ds:?}; `medcurate status` lists them");
+    if let Some(ds) = &args.dataset {
+        store.check_dataset(ds)?;
     }
     drop(store);
     crate::tui::run_adjudicate(db, person, args.dataset)

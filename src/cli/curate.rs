@@ -33,10 +33,8 @@ pub struct CurateArgs {
 pub fn run(db: &Path, args: CurateArgs) -> Result<()> {
     let store = Store::open_existing(db)?;
     let person = act_as(&store, args.as_id.as_deref(), Role::Curator)?;
-    if let Some(ds) = &args.dataset
-        && !store.status()?.iter().any(|d| &d.dataset == ds)
-    {
-        bail!("there is no dataset {ds:?}; `medcurate status` lists them");
+    if let Some(ds) = &args.dataset {
+        store.check_dataset(ds)?;
     }
     if let Some(r) = &args.reason
         && !REASON_IDS.contains(&r.as_str())

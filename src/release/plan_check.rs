@@ -28,9 +28,9 @@ pub struct DatasetCheck {
 
 pub fn check(store: &Store, plan: &Plan) -> Result<Vec<DatasetCheck>> {
     let kinds: Vec<(String, String)> = store
-        .status()?
+        .datasets()?
         .into_iter()
-        .map(|s| (s.dataset, s.kind.as_str().to_string()))
+        .map(|(name, kind)| (name, kind.as_str().to_string()))
         .collect();
     let mut out = Vec::new();
     for d in &plan.datasets {

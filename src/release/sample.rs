@@ -104,9 +104,9 @@ pub fn draw(
     replace: bool,
 ) -> Result<SampleReport> {
     let kinds: Vec<(String, String)> = store
-        .status()?
+        .datasets()?
         .into_iter()
-        .map(|s| (s.dataset, s.kind.as_str().to_string()))
+        .map(|(name, kind)| (name, kind.as_str().to_string()))
         .collect();
     let mut datasets = Vec::new();
     let mut items = Vec::new();

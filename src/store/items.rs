@@ -1,7 +1,7 @@
 //! Reading items and their revisions.
 
 use super::Store;
-use crate::domain::item::{Item, ItemBody};
+use crate::domain::item::{Item, ItemBody, ItemKind};
 use crate::domain::workflow::ItemState;
 use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, params};
@@ -87,6 +87,26 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// Every dataset's name and kind, by name: a read of the small `datasets` table, not a
+    /// count of items.
+    pub fn datasets(&self) -> Result<Vec<(String, ItemKind)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT name, kind FROM datasets ORDER BY name")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (name, kind) = row?;
+            out.push((name, ItemKind::parse(&kind).unwrap_or(ItemKind::Mcq)));
+        }
+        Ok(out)
+    }
+
+    /// Refuses, naming the command that lists them, unless `name` is a dataset.
+    pub fn check_dataset(&self, name: &str) -> Result<()> {
+        self.dataset_id(name).map(|_| ())
     }
 
     /// How many items the store holds.

@@ -21,6 +21,11 @@ pub fn run_db(dir: &Path, db: &str, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// A command line as typed, split on spaces (for arguments without spaces).
+pub fn words(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
+
 /// The same on `t.db`.
 pub fn run(dir: &Path, args: &[&str]) -> Output {
     run_db(dir, "t.db", args)

@@ -131,7 +131,7 @@ impl Backend for Store {
         Store::curation_queue(self, curator, filter, limit)
     }
     fn dataset_names(&self) -> Result<Vec<String>> {
-        Ok(self.status()?.into_iter().map(|d| d.dataset).collect())
+        Ok(self.datasets()?.into_iter().map(|(name, _)| name).collect())
     }
     fn curation_case(
         &self,
