@@ -33,6 +33,7 @@
 //! processes on a shared machine do not inflate. Targets: agreement under 1 s, the queue open
 //! under 200 ms. As in the other benchmarks, setup and measurement each run in their own child
 //! process (this executable re-run with a mode argument).
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 mod common;
 

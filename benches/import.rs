@@ -11,6 +11,7 @@
 //! also runs once on files half the size, to show whether peak memory grows with the input.
 //!
 //! `MEDCURATE_BENCH_ITEMS` sets the number of items (default 350000).
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 mod common;
 

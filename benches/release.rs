@@ -35,6 +35,7 @@
 //! run's (the sample's name appears only in README.md and datapackage.json). Times are
 //! wall-clock; the cpu columns give the calling thread's CPU time. As in the other benchmarks,
 //! setup and measurement each run in their own child process.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 #[path = "release/calibration.rs"]
 mod calibration;

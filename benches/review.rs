@@ -26,6 +26,7 @@
 //! synced to disk before measuring. The target is a claim p99 under 5 ms. Like the import
 //! benchmark, setup and measurement each run in their own child process (this executable re-run
 //! with a mode argument).
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 mod common;
 

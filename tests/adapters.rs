@@ -1,5 +1,6 @@
 //! Every public-format adapter on real rows (licence-clean copies in tests/fixtures/real,
 //! and written look-alikes where the source's licence is unclear).
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 use medcurate::domain::item::{Content, Extraction, Mcq};
 use medcurate::import::{Format, ImportOptions, import};

@@ -2,6 +2,7 @@
 //! file, and the database is left exactly as it was.
 //!
 //! `NAME.FORMAT.jsonl` is imported with `--format FORMAT`; plain `NAME.jsonl` as native.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

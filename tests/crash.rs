@@ -2,6 +2,7 @@
 //! an import, and after every kill the database must be sound (`PRAGMA integrity_check`) and hold
 //! all of the import or none of it. Then the import runs to completion, and a second run finds
 //! every item already there.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 #![cfg(unix)]
 

@@ -1,4 +1,5 @@
 //! Agreement, history and the review export, through the real binary.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 mod common;
 

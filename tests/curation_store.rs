@@ -1,5 +1,6 @@
 //! The curator-facing store: the queue and its reasons, decisions, revise -> re-review,
 //! history, the export's blinding, and agreement from stored reviews.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 use medcurate::domain::curation::{Decision, editable_text, parse_revision};
 use medcurate::domain::item::{ItemBody, ItemKind};

@@ -1,4 +1,5 @@
 //! Calibration, plan check, sampling and frozen releases, through the real binary.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 mod common;
 

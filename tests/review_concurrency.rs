@@ -3,6 +3,7 @@
 //! left. Afterwards the database is read with rusqlite directly and must show exactly what the
 //! threads were told happened: no third reviewer, no reviewer twice on one item, no lost review,
 //! every item settled, and no error (in particular no SQLITE_BUSY) from any call.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 use medcurate::domain::item::ItemBody;
 use medcurate::domain::people::{Person, Role};

@@ -1,4 +1,5 @@
 //! The reviewer-facing store: claim rules, leases, drafts, blinding, settling a pair.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 use medcurate::domain::people::{Person, Role};
 use medcurate::domain::review::{Criterion, ReviewContent, Verdict, applicable};

@@ -1,5 +1,6 @@
 //! The store: round trips with Chinese text, migrations, history that cannot be rewritten,
 //! and re-import semantics (skip, refuse, revise).
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 use medcurate::domain::item::{Content, Difficulty, ExtractionTask};
 use medcurate::domain::workflow::ItemState;

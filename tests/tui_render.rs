@@ -1,6 +1,7 @@
 //! The review screen rendered into ratatui's `TestBackend` with real Chinese rows from
 //! sample-data/, at 80x24 and 120x40: nothing wider than the screen, no wide char cut, text in
 //! order across wrapped lines, the answer key marked, extraction spans highlighted.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Timing calls by wall clock and by the thread's CPU time, summing them up, and printing the
 //! tables and verdicts the benchmarks end with.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 use serde_json::{Map, Value, json};
 use std::time::{Duration, Instant};

@@ -1,5 +1,6 @@
 //! The workspace the benchmarks start from: synthetic items imported into three datasets and
 //! 300 annotators.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 use super::timing::timed;
 use medcurate::domain::item::ItemKind;

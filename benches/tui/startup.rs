@@ -1,5 +1,6 @@
 //! (b) Start to first frame: `medcurate review` spawned in a pseudo-terminal on a large
 //! workspace, timed until the emulated screen shows the first frame and the queue's rows.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 use super::{REVIEWER, SIZE, env_usize, pct};
 use crate::common::{self, FILES, reviews::passing};

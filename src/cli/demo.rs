@@ -4,6 +4,7 @@ use crate::cli::demo_reviews::{self, DEMO_DATASET, DEMO_PAIR};
 use crate::cli::identity::os_account;
 use crate::cli::status;
 use crate::domain::people::{Person, Role};
+use crate::files::user;
 use crate::import::{Format, ImportOptions, import};
 use crate::sample::SAMPLE_DATASETS;
 use crate::store::Store;
@@ -41,13 +42,14 @@ pub fn run(db: PathBuf) -> Result<()> {
     // The samples are compiled in; write each to a temporary file so they go through
     // exactly the import a maintainer runs.
     let dir = std::env::temp_dir().join(format!("medcurate-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    user::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut lines = Vec::new();
     let mut responses = None;
     let result = (|| -> Result<()> {
         for (dataset, jsonl) in SAMPLE_DATASETS {
             let file = dir.join(format!("{dataset}.jsonl"));
-            std::fs::write(&file, jsonl).with_context(|| format!("writing {}", file.display()))?;
+            user::write(&file, jsonl.as_bytes())
+                .with_context(|| format!("writing {}", file.display()))?;
             let opts = ImportOptions {
                 files: vec![file],
                 dataset: dataset.to_string(),
@@ -73,7 +75,7 @@ pub fn run(db: PathBuf) -> Result<()> {
         responses = demo_reviews::seed_responses(&mut store, &dir)?;
         Ok(())
     })();
-    let _ = std::fs::remove_dir_all(&dir);
+    let _ = user::remove_dir_all(&dir);
     result?;
     let seeded = demo_reviews::seed(&mut store)?;
     println!("medcurate demo workspace: {}", db.display());

@@ -101,7 +101,7 @@ pub fn seed_responses(store: &mut Store, dir: &Path) -> Result<Option<ResponsesI
         return Ok(None);
     }
     let file = dir.join("model-responses.jsonl");
-    std::fs::write(&file, SAMPLE_RESPONSES)
+    crate::files::user::write(&file, SAMPLE_RESPONSES.as_bytes())
         .with_context(|| format!("writing {}", file.display()))?;
     let rows = read_responses(&file)?
         .map_err(|e| anyhow!("the sample responses do not read: {}", e[0]))?;

@@ -1,7 +1,13 @@
-//! Who is running the command: `--as`, else `identity` in the config file, else the OS account.
+//! Who is running the command.
+//!
+//! Single-user mode: `--as`, else `identity` in the config file, else the person bound to
+//! the OS account, else the person whose id is the OS user name. Shared host: the person
+//! bound to the real uid's account, and nobody else.
 
 use crate::domain::identity;
 use crate::domain::people::{Person, Role};
+use crate::files::user;
+use crate::host;
 use crate::store::Store;
 use anyhow::{Context, Result, anyhow};
 use directories::ProjectDirs;
@@ -23,12 +29,13 @@ pub struct Config {
     pub identity: Option<String>,
 }
 
-/// The config file's contents; an absent file is an empty config.
+/// The config file's contents, read with the person's own rights; an absent file is an
+/// empty config.
 pub fn load_config() -> Result<Config> {
     let Some(path) = config_path() else {
         return Ok(Config::default());
     };
-    match std::fs::read_to_string(&path) {
+    match user::read_to_string(&path) {
         Ok(text) => toml::from_str(&text)
             .with_context(|| format!("reading the config file {}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
@@ -38,37 +45,35 @@ pub fn load_config() -> Result<Config> {
 
 /// The login name of the real user id, not `$USER`, which anyone can set.
 pub fn os_account() -> String {
-    // SAFETY: getpwuid_r writes into the buffers we own and sets `result` to null or `pwd`.
-    unsafe {
-        let uid = libc::getuid();
-        let mut pwd: libc::passwd = std::mem::zeroed();
-        let mut buf = vec![0 as libc::c_char; 4096];
-        let mut result: *mut libc::passwd = std::ptr::null_mut();
-        if libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result) == 0
-            && !result.is_null()
-            && !pwd.pw_name.is_null()
-        {
-            return std::ffi::CStr::from_ptr(pwd.pw_name)
-                .to_string_lossy()
-                .into_owned();
-        }
-        format!("uid{uid}")
-    }
+    crate::os::account::real_name()
 }
 
 /// The registered person this command acts as, who must hold `role`.
 pub fn act_as(store: &Store, requested: Option<&str>, role: Role) -> Result<Person> {
+    if role == Role::Maintainer {
+        first_maintainer(store)?;
+    }
     let config = load_config()?;
     let people = store.people()?;
-    identity::resolve(
-        &people,
-        requested,
-        config.identity.as_deref(),
-        &os_account(),
-        role,
-    )
-    .cloned()
-    .map_err(|e| anyhow!(e))
+    let os_user = os_account();
+    let found = if host::is_shared() {
+        identity::resolve_shared(
+            &people,
+            requested,
+            config.identity.as_deref(),
+            &os_user,
+            role,
+        )
+    } else {
+        identity::resolve(
+            &people,
+            requested,
+            config.identity.as_deref(),
+            &os_user,
+            role,
+        )
+    };
+    found.cloned().map_err(|e| anyhow!(e))
 }
 
 /// The registered person this command acts as, who must hold at least one of `roles`
@@ -84,4 +89,19 @@ pub fn act_as_any(store: &Store, requested: Option<&str>, roles: &[Role]) -> Res
         }
     }
     Err(first.unwrap_or_else(|| anyhow!("no role given")))
+}
+
+/// Single-user mode: a workspace with no maintainer makes the account using it the first
+/// one, as `init` does (the account owns the file, so it could do anything with it anyway).
+/// On a shared host the first maintainer is named by `host setup`. Returns who was made one.
+pub fn first_maintainer(store: &Store) -> Result<Option<String>> {
+    if host::is_shared() {
+        return Ok(None);
+    }
+    let people = store.people()?;
+    if people.iter().any(|p| p.roles.contains(&Role::Maintainer)) {
+        return Ok(None);
+    }
+    let account = os_account();
+    store.add_first_maintainer(&account)
 }

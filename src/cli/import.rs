@@ -1,6 +1,7 @@
 //! `medcurate import FILE... --dataset NAME [--format F] [--revise] [--skip-invalid]`
 
-use crate::cli::identity::os_account;
+use crate::cli::identity::act_as;
+use crate::domain::people::Role;
 use crate::import::{Format, ImportOptions, ImportReport, MAX_SHOWN_ERRORS, import};
 use crate::store::Store;
 use anyhow::{Context, Result, bail};
@@ -29,6 +30,9 @@ pub struct ImportArgs {
     /// Directory for rejects files [default: the current directory]
     #[arg(long, value_name = "DIR")]
     pub rejects_dir: Option<PathBuf>,
+    /// The maintainer importing them
+    #[arg(long = "as", value_name = "ID")]
+    pub as_id: Option<String>,
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -40,6 +44,7 @@ const PROGRESS_AFTER: Duration = Duration::from_millis(300);
 
 pub fn run(db: &Path, args: ImportArgs) -> Result<()> {
     let mut store = Store::open_existing(db)?;
+    let me = act_as(&store, args.as_id.as_deref(), Role::Maintainer)?;
     let rejects_dir = match args.rejects_dir {
         Some(d) => d,
         None => {
@@ -53,7 +58,7 @@ pub fn run(db: &Path, args: ImportArgs) -> Result<()> {
         revise: args.revise,
         skip_invalid: args.skip_invalid,
         rejects_dir,
-        actor: os_account(),
+        actor: me.id,
     };
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
     bar.set_style(

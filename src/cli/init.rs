@@ -1,11 +1,13 @@
 //! `medcurate init`
 
+use crate::cli::identity::{first_maintainer, os_account};
+use crate::files::service;
 use crate::store::Store;
 use anyhow::Result;
 use std::path::Path;
 
 pub fn run(db: &Path) -> Result<()> {
-    let existed = db.exists();
+    let existed = service::exists(db);
     let store = Store::open(db)?;
     let verb = if existed { "is ready" } else { "created" };
     println!(
@@ -13,8 +15,14 @@ pub fn run(db: &Path) -> Result<()> {
         store.path().display(),
         store.schema_version()?
     );
+    if let Some(id) = first_maintainer(&store)? {
+        println!(
+            "{id} (the OS account {}) is its first maintainer",
+            os_account()
+        );
+    }
     if !existed {
-        println!("next: medcurate people add ID --name NAME --role maintainer");
+        println!("next: medcurate people add ID --name NAME --role annotator");
         println!("      medcurate import FILE.jsonl --dataset NAME");
     }
     Ok(())

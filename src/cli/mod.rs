@@ -8,6 +8,7 @@ mod demo;
 mod demo_reviews;
 mod disputes;
 mod history;
+mod host;
 pub mod identity;
 mod import;
 mod init;
@@ -20,6 +21,7 @@ mod release;
 mod responses;
 mod review;
 mod reviews;
+mod reviews_claim;
 mod sample;
 mod settings;
 mod status;
@@ -92,33 +94,81 @@ pub enum Command {
     Settings(settings::SettingsArgs),
     /// Set up a demo workspace with the built-in sample items and open the review screen
     Demo,
+    /// A shared host: set one up (as root) or check an installation
+    #[command(subcommand)]
+    Host(host::HostCommand),
 }
 
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> Result<()> {
-    let db = cli.db.clone();
-    match cli.command {
-        Command::Init => init::run(&paths::resolve(db)?),
-        Command::Import(args) => import::run(&paths::resolve(db)?, args),
-        Command::Status(args) => status::run(&paths::resolve(db)?, args),
-        Command::People(cmd) => people::run(&paths::resolve(db)?, cmd),
-        Command::Review(args) => review::run(&paths::resolve(db)?, args),
-        Command::Curate(args) => curate::run(&paths::resolve(db)?, args),
-        Command::History(args) => history::run(&paths::resolve(db)?, args),
-        Command::Agreement(args) => agreement::run(&paths::resolve(db)?, args),
-        Command::Reviews(cmd) => reviews::run(&paths::resolve(db)?, cmd),
-        Command::Calibration(cmd) => calibration::run(&paths::resolve(db)?, cmd),
-        Command::Plan(cmd) => plan::run(&paths::resolve(db)?, cmd),
-        Command::Sample(args) => sample::run(&paths::resolve(db)?, args),
-        Command::Release(cmd) => release::run(&paths::resolve(db)?, cmd),
-        Command::Responses(cmd) => responses::run(&paths::resolve(db)?, cmd),
-        Command::Disputes(args) => disputes::run(&paths::resolve(db)?, args),
-        Command::Adjudicate(args) => adjudicate::run(&paths::resolve(db)?, args),
-        Command::Judge(cmd) => judge::run(&paths::resolve(db)?, cmd),
-        Command::Settings(args) => settings::run(&paths::resolve(db)?, args),
-        Command::Demo => demo::run(match db {
-            Some(p) => p,
-            None => paths::demo_db_path()?,
-        }),
+    // `host check` must run to say what is wrong even when the host config is.
+    let started = crate::host::startup();
+    if !matches!(cli.command, Command::Host(_)) {
+        started?;
     }
+    let db = cli.db.clone();
+    let opened = std::cell::RefCell::new(None);
+    let open = |db: Option<PathBuf>| -> Result<PathBuf> {
+        let path = crate::host::database(db, paths::default_db_path)?;
+        protect(&path);
+        *opened.borrow_mut() = Some(path.clone());
+        Ok(path)
+    };
+    let result = dispatch(cli.command, db, &open);
+    match (result, opened.into_inner()) {
+        (Err(e), Some(path)) => Err(crate::store::explain(e, &path)),
+        (result, _) => result,
+    }
+}
+
+fn dispatch(
+    command: Command,
+    db: Option<PathBuf>,
+    open: &dyn Fn(Option<PathBuf>) -> Result<PathBuf>,
+) -> Result<()> {
+    match command {
+        Command::Init => init::run(&open(db)?),
+        Command::Import(args) => import::run(&open(db)?, args),
+        Command::Status(args) => status::run(&open(db)?, args),
+        Command::People(cmd) => people::run(&open(db)?, cmd),
+        Command::Review(args) => review::run(&open(db)?, args),
+        Command::Curate(args) => curate::run(&open(db)?, args),
+        Command::History(args) => history::run(&open(db)?, args),
+        Command::Agreement(args) => agreement::run(&open(db)?, args),
+        Command::Reviews(cmd) => reviews::run(&open(db)?, cmd),
+        Command::Calibration(cmd) => calibration::run(&open(db)?, cmd),
+        Command::Plan(cmd) => plan::run(&open(db)?, cmd),
+        Command::Sample(args) => sample::run(&open(db)?, args),
+        Command::Release(cmd) => release::run(&open(db)?, cmd),
+        Command::Responses(cmd) => responses::run(&open(db)?, cmd),
+        Command::Disputes(args) => disputes::run(&open(db)?, args),
+        Command::Adjudicate(args) => adjudicate::run(&open(db)?, args),
+        Command::Judge(cmd) => judge::run(&open(db)?, cmd),
+        Command::Settings(args) => settings::run(&open(db)?, args),
+        Command::Demo => {
+            if crate::host::is_shared() {
+                anyhow::bail!(
+                    "the demo builds a workspace of its own; on a shared host run it from your own \
+                     build (cargo run --release -- demo), not the installed medcurate"
+                );
+            }
+            let path = match db {
+                Some(p) => p,
+                None => paths::demo_db_path()?,
+            };
+            protect(&path);
+            demo::run(path)
+        }
+        Command::Host(cmd) => host::run(cmd),
+    }
+}
+
+/// No output a person names may land on the database, or in the data directory of a
+/// shared host.
+fn protect(db: &std::path::Path) {
+    let data_dir = match crate::host::mode() {
+        crate::host::Mode::Shared(h) => Some(h.data_dir.clone()),
+        crate::host::Mode::Single => None,
+    };
+    crate::files::user::protect(db, data_dir.as_deref());
 }

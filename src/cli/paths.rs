@@ -20,11 +20,3 @@ pub fn default_db_path() -> Result<PathBuf> {
 pub fn demo_db_path() -> Result<PathBuf> {
     Ok(data_dir()?.join("demo.db"))
 }
-
-/// `--db` (clap has already folded in MEDCURATE_DB), else the default.
-pub fn resolve(db: Option<PathBuf>) -> Result<PathBuf> {
-    match db {
-        Some(p) => Ok(p),
-        None => default_db_path(),
-    }
-}

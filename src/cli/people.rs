@@ -1,7 +1,8 @@
-//! `medcurate people add|list`
+//! `medcurate people add|grant|revoke|bind|list`
 
-use crate::cli::identity::os_account;
+use crate::cli::identity::act_as;
 use crate::domain::people::{Person, Role, check_person_id};
+use crate::host;
 use crate::store::Store;
 use anyhow::{Result, bail};
 use clap::Subcommand;
@@ -9,7 +10,7 @@ use std::path::Path;
 
 #[derive(Debug, Subcommand)]
 pub enum PeopleCommand {
-    /// Register a person
+    /// Register a person (maintainers only)
     Add {
         /// A short id to act as (`--as ID`), e.g. dr-li
         id: String,
@@ -19,17 +20,48 @@ pub enum PeopleCommand {
         /// A role: annotator, curator or maintainer (repeat for several)
         #[arg(long = "role", required = true, value_parser = parse_role)]
         roles: Vec<Role>,
-        /// Bind the person to this OS account on a shared host: only that account may act as them
+        /// Bind the person to this OS account: only that account may act as them
         #[arg(long, value_name = "NAME")]
         os_user: Option<String>,
+        /// The maintainer registering them
+        #[arg(long = "as", value_name = "ID")]
+        as_id: Option<String>,
     },
-    /// Give a registered person more roles
+    /// Give a registered person more roles (maintainers only)
     Grant {
         /// The person's id
         id: String,
         /// A role to add: annotator, curator or maintainer (repeat for several)
         #[arg(long = "role", required = true, value_parser = parse_role)]
         roles: Vec<Role>,
+        /// The maintainer granting them
+        #[arg(long = "as", value_name = "ID")]
+        as_id: Option<String>,
+    },
+    /// Take roles away (maintainers only; the last maintainer keeps theirs)
+    Revoke {
+        /// The person's id
+        id: String,
+        /// A role to take away (repeat for several)
+        #[arg(long = "role", required = true, value_parser = parse_role)]
+        roles: Vec<Role>,
+        /// The maintainer revoking them
+        #[arg(long = "as", value_name = "ID")]
+        as_id: Option<String>,
+    },
+    /// Bind a person to an OS account, or unbind them with --none (maintainers only)
+    Bind {
+        /// The person's id
+        id: String,
+        /// The OS account that alone may act as them
+        #[arg(long, value_name = "NAME", required_unless_present = "none")]
+        os_user: Option<String>,
+        /// Remove the binding
+        #[arg(long, conflicts_with = "os_user")]
+        none: bool,
+        /// The maintainer binding them
+        #[arg(long = "as", value_name = "ID")]
+        as_id: Option<String>,
     },
     /// List everyone registered
     List {
@@ -43,6 +75,16 @@ fn parse_role(s: &str) -> Result<Role, String> {
     s.parse()
 }
 
+/// On a shared host a binding must name a real account, or nobody could act as the person.
+fn check_account(os_user: &str) -> Result<()> {
+    if host::is_shared() && crate::os::account::by_name(os_user).is_none() {
+        bail!(
+            "there is no OS account {os_user:?} on this host; create it first or check the spelling"
+        );
+    }
+    Ok(())
+}
+
 pub fn run(db: &Path, cmd: PeopleCommand) -> Result<()> {
     match cmd {
         PeopleCommand::Add {
@@ -50,6 +92,7 @@ pub fn run(db: &Path, cmd: PeopleCommand) -> Result<()> {
             name,
             mut roles,
             os_user: bound,
+            as_id,
         } => {
             if let Err(e) = check_person_id(&id) {
                 bail!(e);
@@ -57,16 +100,20 @@ pub fn run(db: &Path, cmd: PeopleCommand) -> Result<()> {
             if name.trim().is_empty() {
                 bail!("--name is empty; give the person's name");
             }
+            if let Some(os) = &bound {
+                check_account(os)?;
+            }
             roles.sort();
             roles.dedup();
             let mut store = Store::open_existing(db)?;
+            let me = act_as(&store, as_id.as_deref(), Role::Maintainer)?;
             let person = Person {
                 id,
                 name: name.trim().to_string(),
                 roles,
                 os_user: bound,
             };
-            store.add_person(&person, &os_account())?;
+            store.add_person(&person, &me.id)?;
             println!(
                 "added {} ({}): {}",
                 person.id,
@@ -74,12 +121,34 @@ pub fn run(db: &Path, cmd: PeopleCommand) -> Result<()> {
                 roles_text(&person.roles)
             );
         }
-        PeopleCommand::Grant { id, roles } => {
+        PeopleCommand::Grant { id, roles, as_id } => {
             let mut store = Store::open_existing(db)?;
-            store.grant_roles(&id, &roles, &os_account())?;
-            let person = store.person(&id)?;
-            let held = person.map(|p| roles_text(&p.roles)).unwrap_or_default();
-            println!("{id} now holds: {held}");
+            let me = act_as(&store, as_id.as_deref(), Role::Maintainer)?;
+            store.grant_roles(&id, &roles, &me.id)?;
+            print_held(&store, &id)?;
+        }
+        PeopleCommand::Revoke { id, roles, as_id } => {
+            let mut store = Store::open_existing(db)?;
+            let me = act_as(&store, as_id.as_deref(), Role::Maintainer)?;
+            store.revoke_roles(&id, &roles, &me.id)?;
+            print_held(&store, &id)?;
+        }
+        PeopleCommand::Bind {
+            id,
+            os_user,
+            none: _,
+            as_id,
+        } => {
+            if let Some(os) = &os_user {
+                check_account(os)?;
+            }
+            let mut store = Store::open_existing(db)?;
+            let me = act_as(&store, as_id.as_deref(), Role::Maintainer)?;
+            store.bind_person(&id, os_user.as_deref(), &me.id)?;
+            match os_user {
+                Some(os) => println!("{id} is bound to the OS account {os}"),
+                None => println!("{id} is bound to no OS account"),
+            }
         }
         PeopleCommand::List { json } => {
             let store = Store::open_existing(db)?;
@@ -106,6 +175,16 @@ pub fn run(db: &Path, cmd: PeopleCommand) -> Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+fn print_held(store: &Store, id: &str) -> Result<()> {
+    let person = store.person(id)?;
+    let held = person
+        .map(|p| roles_text(&p.roles))
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "no roles".into());
+    println!("{id} now holds: {held}");
     Ok(())
 }
 

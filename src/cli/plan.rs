@@ -1,5 +1,7 @@
 //! `medcurate plan check PLAN [--json]`: can the accepted pool meet the plan?
 
+use crate::cli::identity::act_as;
+use crate::domain::people::Role;
 use crate::release::load_plan;
 use crate::release::plan_check::check;
 use crate::store::Store;
@@ -18,13 +20,17 @@ pub enum PlanCommand {
         /// Print JSON instead of text
         #[arg(long)]
         json: bool,
+        /// The maintainer checking it
+        #[arg(long = "as", value_name = "ID")]
+        as_id: Option<String>,
     },
 }
 
 pub fn run(db: &Path, cmd: PlanCommand) -> Result<()> {
-    let PlanCommand::Check { plan, json } = cmd;
+    let PlanCommand::Check { plan, json, as_id } = cmd;
     let (plan, plan_ref) = load_plan(&plan)?;
     let store = Store::open_existing(db)?;
+    act_as(&store, as_id.as_deref(), Role::Maintainer)?;
     let checks = check(&store, &plan)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&checks)?);

@@ -36,6 +36,9 @@ pub enum ReleaseCommand {
         /// A new or empty directory for the files
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// The maintainer exporting it
+        #[arg(long = "as", value_name = "ID")]
+        as_id: Option<String>,
     },
     /// Recheck a release directory against its datapackage.json; exits 1 naming what differs
     Verify { dir: PathBuf },
@@ -52,7 +55,7 @@ pub fn run(db: &Path, cmd: ReleaseCommand) -> Result<()> {
         } => {
             let mut store = Store::open_existing(db)?;
             let me = act_as(&store, as_id.as_deref(), Role::Maintainer)?;
-            if out.exists() && std::fs::read_dir(&out)?.next().is_some() {
+            if crate::files::user::list_dir(&out).is_ok_and(|e| !e.is_empty()) {
                 bail!(
                     "{} is not empty; give a new or empty directory",
                     out.display()
@@ -70,8 +73,9 @@ pub fn run(db: &Path, cmd: ReleaseCommand) -> Result<()> {
             );
             Ok(())
         }
-        ReleaseCommand::Export { name, out } => {
+        ReleaseCommand::Export { name, out, as_id } => {
             let store = Store::open_existing(db)?;
+            act_as(&store, as_id.as_deref(), Role::Maintainer)?;
             let Some((version, files)) = store.release_files(&name)? else {
                 bail!(
                     "there is no frozen release {name}; `medcurate sample list` lists samples and releases"

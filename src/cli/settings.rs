@@ -1,7 +1,8 @@
 //! `medcurate settings [KEY [VALUE]]`: workspace settings kept in the database.
 
-use crate::cli::identity::os_account;
+use crate::cli::identity::act_as;
 use crate::domain::judge::DEFAULT_THRESHOLD;
+use crate::domain::people::Role;
 use crate::store::{DEFAULT_LEASE_HOURS, LEASE_SETTING, Store, THRESHOLD_SETTING};
 use anyhow::{Result, bail};
 use clap::Args;
@@ -32,8 +33,11 @@ fn default_of(key: &str) -> String {
 pub struct SettingsArgs {
     /// The setting to show or change; without it, all are listed
     pub key: Option<String>,
-    /// The new value
+    /// The new value (maintainers only)
     pub value: Option<String>,
+    /// The maintainer changing it
+    #[arg(long = "as", value_name = "ID")]
+    pub as_id: Option<String>,
 }
 
 pub fn run(db: &Path, args: SettingsArgs) -> Result<()> {
@@ -67,7 +71,8 @@ pub fn run(db: &Path, args: SettingsArgs) -> Result<()> {
                     {
                         bail!("{key} must be a number from 0 to 1, e.g. 0.25");
                     }
-                    store.set_setting(&key, &v, &os_account())?;
+                    let me = act_as(&store, args.as_id.as_deref(), Role::Maintainer)?;
+                    store.set_setting(&key, &v, &me.id)?;
                     println!("{key} = {v}");
                 }
             }

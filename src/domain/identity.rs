@@ -64,6 +64,46 @@ pub fn resolve<'a>(
             me.id, me.id, person.id
         ));
     }
+    check_role(person, role)
+}
+
+/// Picks the person on a shared host: the one bound to the real uid's account, whatever
+/// `--as` or the config file say (they may only name that same person).
+pub fn resolve_shared<'a>(
+    people: &'a [Person],
+    requested: Option<&str>,
+    configured: Option<&str>,
+    os_user: &str,
+    role: Role,
+) -> Result<&'a Person, String> {
+    let Some(me) = people
+        .iter()
+        .find(|p| p.os_user.as_deref() == Some(os_user))
+    else {
+        return Err(format!(
+            "your OS account {os_user:?} is not bound to any person on this host; a maintainer \
+             can register you: medcurate people add ID --name NAME --role {role} --os-user {os_user} \
+             (or bind an existing person: medcurate people bind ID --os-user {os_user})"
+        ));
+    };
+    for (given, what) in [
+        (requested, "--as"),
+        (configured, "the config file's identity"),
+    ] {
+        if let Some(id) = given
+            && id != me.id
+        {
+            return Err(format!(
+                "you are {} (the OS account {os_user:?}); {what} cannot name {id:?}: on a shared \
+                 host you act only as yourself",
+                me.id
+            ));
+        }
+    }
+    check_role(me, role)
+}
+
+fn check_role(person: &Person, role: Role) -> Result<&Person, String> {
     if !person.roles.contains(&role) {
         let held: Vec<&str> = person.roles.iter().map(|r| r.as_str()).collect();
         return Err(format!(
@@ -145,6 +185,35 @@ mod tests {
             e.contains("your OS account \"li\" is bound to dr-li"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn on_a_shared_host_the_account_decides() {
+        let p = people();
+        assert_eq!(
+            resolve_shared(&p, None, None, "li", Role::Annotator)
+                .unwrap()
+                .id,
+            "dr-li"
+        );
+        assert_eq!(
+            resolve_shared(&p, Some("dr-li"), Some("dr-li"), "li", Role::Annotator)
+                .unwrap()
+                .id,
+            "dr-li"
+        );
+        let e = resolve_shared(&p, Some("dr-wang"), None, "li", Role::Annotator).unwrap_err();
+        assert!(e.contains("you are dr-li"), "{e}");
+        let e = resolve_shared(&p, None, Some("chen"), "li", Role::Annotator).unwrap_err();
+        assert!(
+            e.contains("config file's identity cannot name \"chen\""),
+            "{e}"
+        );
+        // An unbound person cannot be taken on, not even by an account of the same name.
+        let e = resolve_shared(&p, None, None, "dr-wang", Role::Annotator).unwrap_err();
+        assert!(e.contains("is not bound to any person"), "{e}");
+        let e = resolve_shared(&p, None, None, "li", Role::Curator).unwrap_err();
+        assert!(e.contains("dr-li is not a curator"), "{e}");
     }
 
     #[test]

@@ -22,6 +22,7 @@ use crate::store::{DatasetRef, ImportWriter, NewRevision, PutOutcome, Store};
 use adapters::Source;
 use anyhow::{Context, Result, bail};
 use prepare::{PreparedItem, PreparedRow};
+use crate::files::user;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -107,7 +108,7 @@ pub fn import(
     }
     let mut total_bytes = 0;
     for f in &opts.files {
-        let meta = std::fs::metadata(f).with_context(|| format!("cannot read {}", f.display()))?;
+        let meta = user::metadata(f).with_context(|| format!("cannot read {}", f.display()))?;
         if meta.is_dir() {
             bail!(
                 "{} is a directory; give the JSONL files inside it",
@@ -213,7 +214,7 @@ impl Run<'_, '_> {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let p = self.opts.rejects_dir.join(format!("{name}.rejects.jsonl"));
-            let f = File::create(&p)
+            let f = user::create(&p)
                 .with_context(|| format!("creating the rejects file {}", p.display()))?;
             self.rejects = Some((p, BufWriter::new(f)));
         }

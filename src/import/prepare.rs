@@ -11,7 +11,6 @@ use crate::domain::hash::content_hash;
 use crate::domain::item::{Difficulty, ItemKind};
 use crate::domain::validate::{RawItem, build_item};
 use anyhow::{Context, Result};
-use std::fs::File;
 use std::io::BufReader;
 use std::path::PathBuf;
 use std::sync::mpsc::SyncSender;
@@ -73,7 +72,7 @@ fn read_file(
     tx: &SyncSender<Message>,
 ) -> Result<Option<u64>> {
     let shown = path.display();
-    let file = File::open(path).with_context(|| format!("opening {shown}"))?;
+    let file = crate::files::user::open(path).with_context(|| format!("opening {shown}"))?;
     let mut lines = Lines::new(BufReader::with_capacity(256 * 1024, file));
     let file_name = path
         .file_name()

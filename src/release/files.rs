@@ -1,16 +1,16 @@
 //! Writing a release directory: all of it or none of it.
 
 use crate::domain::release::ReleaseFile;
+use crate::files::user;
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
 /// Writes `files` into `dir`, which must not exist or be empty. The files are written into
 /// a sibling directory first and renamed into place, so `dir` never holds half a release.
 pub fn write_dir(dir: &Path, files: &[ReleaseFile]) -> Result<()> {
-    if dir.exists() {
-        let mut entries =
-            std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
-        if entries.next().is_some() {
+    if user::exists(dir) {
+        let entries = user::list_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
+        if !entries.is_empty() {
             bail!(
                 "{} is not empty; give a new or empty directory (a release is never written over other files)",
                 dir.display()
@@ -30,21 +30,20 @@ pub fn write_dir(dir: &Path, files: &[ReleaseFile]) -> Result<()> {
         std::process::id()
     ));
     let result = (|| -> Result<()> {
-        std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        user::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
         for f in files {
             let path = tmp.join(&f.path);
-            std::fs::write(&path, &f.bytes)
+            user::write(&path, &f.bytes)
                 .with_context(|| format!("writing {}", dir.join(&f.path).display()))?;
-            std::fs::File::open(&path)?.sync_all()?;
         }
-        if dir.exists() {
-            std::fs::remove_dir(dir).with_context(|| format!("replacing {}", dir.display()))?;
+        if user::exists(dir) {
+            user::remove_dir(dir).with_context(|| format!("replacing {}", dir.display()))?;
         }
-        std::fs::rename(&tmp, dir).with_context(|| format!("writing {}", dir.display()))?;
+        user::rename(&tmp, dir).with_context(|| format!("writing {}", dir.display()))?;
         Ok(())
     })();
     if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
+        let _ = user::remove_dir_all(&tmp);
     }
     result
 }

@@ -19,14 +19,15 @@ pub fn load_plan(arg: &str) -> Result<(Plan, String)> {
         return Ok((plan, name.to_string()));
     }
     let path = Path::new(arg);
-    if !path.exists() {
+    if !crate::files::user::exists(path) {
         let names: Vec<&str> = SHIPPED_PLANS.iter().map(|(n, _)| *n).collect();
         return Err(anyhow!(
             "there is no plan {arg:?}: give a plan file (schemas/plan.schema.json) or one of the shipped plans: {}",
             names.join(", ")
         ));
     }
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {arg}"))?;
+    let text =
+        crate::files::user::read_to_string(path).with_context(|| format!("reading {arg}"))?;
     let plan = Plan::parse(&text, arg).map_err(|e| anyhow!(e))?;
     let shown = path
         .file_name()

@@ -1,6 +1,7 @@
 //! `medcurate release verify DIR`: every file against `datapackage.json`.
 
 use crate::domain::hash::sha256_hex;
+use crate::files::user;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -24,7 +25,7 @@ fn check_file(
     v: &mut Verification,
 ) -> Option<Vec<u8>> {
     let full = dir.join(path);
-    let Ok(bytes) = std::fs::read(&full) else {
+    let Ok(bytes) = user::read(&full) else {
         v.problems.push(format!("{path}: missing"));
         return None;
     };
@@ -56,7 +57,7 @@ fn check_file(
 /// ids sorted and unique, the total count, and that no unlisted file is present.
 pub fn verify(dir: &Path) -> Result<Verification> {
     let pkg_path = dir.join("datapackage.json");
-    let text = std::fs::read_to_string(&pkg_path).with_context(|| {
+    let text = user::read_to_string(&pkg_path).with_context(|| {
         format!(
             "reading {}: is {} a release directory?",
             pkg_path.display(),
@@ -134,8 +135,11 @@ pub fn verify(dir: &Path) -> Result<Verification> {
             v.items
         ));
     }
-    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let name = entry?.file_name().to_string_lossy().into_owned();
+    for (entry, _) in user::list_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let name = entry
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if !listed.contains(&name) {
             v.problems.push(format!(
                 "{name}: not part of the release (not in datapackage.json)"

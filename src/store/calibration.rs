@@ -155,8 +155,8 @@ impl Store {
             "SELECT model, outcome FROM calibration WHERE item_id = ?1 AND revision_no = ?2",
         )?;
         let mut changed_event = tx.prepare(
-            "INSERT INTO events (at, actor, action, item_id, revision_no, detail)
-             VALUES (?1, ?2, 'difficulty_calibrated', ?3, ?4,
+            "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'difficulty_calibrated', ?3, ?4,
                      json_object('from', ?5, 'to', ?6, 'models', ?7))",
         )?;
         let mut set = tx.prepare(
@@ -206,8 +206,8 @@ impl Store {
         }
         drop((current, results, changed_event, set));
         tx.execute(
-            "INSERT INTO events (at, actor, action, detail)
-             VALUES (?1, ?2, 'calibration_import',
+            "INSERT INTO events (account, at, actor, action, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'calibration_import',
                      json_object('results', ?3, 'items', ?4, 'changed', ?5, 'incomplete', ?6))",
             params![
                 now,

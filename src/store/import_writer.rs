@@ -186,8 +186,8 @@ impl ImportWriter<'_> {
             .execute(params![item_id])?;
         self.tx
             .prepare_cached(
-                "INSERT INTO events (at, actor, action, item_id, revision_no, detail)
-                 VALUES (?1, ?2, 'item_revised', ?3, ?4,
+                "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
+                 VALUES ((SELECT account FROM temp.session), ?1, ?2, 'item_revised', ?3, ?4,
                          json_object('import_id', ?5, 'previous_revision', ?6))",
             )?
             .execute(params![
@@ -224,8 +224,8 @@ impl ImportWriter<'_> {
     /// Records the import in the event log and commits everything.
     pub fn finish(self, summary_json: &str) -> Result<()> {
         self.tx.execute(
-            "INSERT INTO events (at, actor, action, detail)
-             VALUES (?1, ?2, 'import', json_set(?3, '$.import_id', ?4))",
+            "INSERT INTO events (account, at, actor, action, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'import', json_set(?3, '$.import_id', ?4))",
             params![self.at, self.actor, summary_json, self.import_id],
         )?;
         self.tx.commit().context("committing the import")?;

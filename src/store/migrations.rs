@@ -390,6 +390,11 @@ CREATE INDEX adjudications_by_expert ON adjudications (expert, status);
 CREATE INDEX adjudications_open_leases ON adjudications (lease_expires_at) WHERE status = 'claimed';
 CREATE INDEX adjudications_by_response ON adjudications (response_id) WHERE status = 'submitted';
 "#,
+    // 8: the OS account behind every event, as the kernel reported it (the person acting is
+    // `actor`); older events have none.
+    r#"
+ALTER TABLE events ADD COLUMN account TEXT;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -8,6 +8,7 @@ mod agreement;
 mod calibration;
 pub mod clock;
 mod curation;
+mod errors;
 mod import_writer;
 mod items;
 pub mod migrations;
@@ -24,6 +25,7 @@ pub use curation::{
     CaseReview, CurationCase, CurationFilter, CurationQueue, CurationRow, DecideOutcome,
     HistoryDecision, HistoryEvent, HistoryReview, HistoryRevision, ItemHistory, REASON_IDS,
 };
+pub use errors::explain;
 pub use import_writer::{DatasetRef, ImportWriter, NewRevision, PutOutcome};
 pub use items::{StoredItem, StoredRevision};
 pub use migrations::{SCHEMA_VERSION, SchemaTooNew};
@@ -39,6 +41,7 @@ pub use reviews::{
 pub use samples::{NewSampleItem, PoolRow, StoredSample};
 pub use status::DatasetStatus;
 
+use crate::files::service;
 use anyhow::{Context, Result};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
@@ -61,8 +64,9 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent()
             && !dir.as_os_str().is_empty()
+            && !service::exists(dir)
         {
-            std::fs::create_dir_all(dir)
+            service::create_dir_all(dir, 0o700)
                 .with_context(|| format!("creating the directory {}", dir.display()))?;
         }
         let conn = Connection::open_with_flags(
@@ -86,7 +90,7 @@ impl Store {
 
     /// Opens an existing database without creating it; says how to create one if it is missing.
     pub fn open_existing(path: &Path) -> Result<Store> {
-        if !path.exists() {
+        if !service::exists(path) {
             anyhow::bail!(
                 "no database at {}; create one with `medcurate init` (or pass --db / set MEDCURATE_DB)",
                 path.display()
@@ -108,6 +112,15 @@ impl Store {
         // by a checkpoint and never corrupts the file.
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Every event records the OS account behind it, taken from the kernel.
+        self.conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS session (account TEXT NOT NULL);
+             DELETE FROM temp.session;",
+        )?;
+        self.conn.execute(
+            "INSERT INTO temp.session (account) VALUES (?1)",
+            [crate::os::account::real_name()],
+        )?;
         Ok(())
     }
 
@@ -140,7 +153,7 @@ impl Store {
     pub fn checkpoint(&self) -> Result<()> {
         let mut wal = self.path.clone().into_os_string();
         wal.push("-wal");
-        let size = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+        let size = service::size(Path::new(&wal));
         if size >= WAL_CHECKPOINT_BYTES {
             self.conn
                 .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;

@@ -41,8 +41,8 @@ impl Store {
         }
         let roles: Vec<&str> = person.roles.iter().map(|r| r.as_str()).collect();
         tx.execute(
-            "INSERT INTO events (actor, action, detail)
-             VALUES (?1, 'person_added', json_object('person', ?2, 'roles', json(?3)))",
+            "INSERT INTO events (account, actor, action, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, 'person_added', json_object('person', ?2, 'roles', json(?3)))",
             params![actor, person.id, serde_json::to_string(&roles)?],
         )?;
         tx.commit()?;
@@ -70,12 +70,132 @@ impl Store {
         }
         let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
         tx.execute(
-            "INSERT INTO events (actor, action, detail)
-             VALUES (?1, 'roles_granted', json_object('person', ?2, 'roles', json(?3)))",
+            "INSERT INTO events (account, actor, action, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, 'roles_granted', json_object('person', ?2, 'roles', json(?3)))",
             params![actor, id, serde_json::to_string(&names)?],
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Takes roles away. The last maintainer keeps theirs: someone must be able to manage
+    /// the workspace.
+    pub fn revoke_roles(&mut self, id: &str, roles: &[Role], actor: &str) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let exists: Option<i64> = tx
+            .query_row("SELECT 1 FROM people WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        if exists.is_none() {
+            bail!("there is no person {id:?}; `medcurate people list` shows who is registered");
+        }
+        if roles.contains(&Role::Maintainer) {
+            let others: i64 = tx.query_row(
+                "SELECT count(*) FROM person_roles WHERE role = 'maintainer' AND person_id <> ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            let holds: i64 = tx.query_row(
+                "SELECT count(*) FROM person_roles WHERE role = 'maintainer' AND person_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            if holds > 0 && others == 0 {
+                bail!(
+                    "{id} is the last maintainer; grant the role to someone else first \
+                     (medcurate people grant ID --role maintainer), then revoke it"
+                );
+            }
+        }
+        for role in roles {
+            tx.execute(
+                "DELETE FROM person_roles WHERE person_id = ?1 AND role = ?2",
+                params![id, role.as_str()],
+            )?;
+        }
+        let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        tx.execute(
+            "INSERT INTO events (account, actor, action, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, 'roles_revoked', json_object('person', ?2, 'roles', json(?3)))",
+            params![actor, id, serde_json::to_string(&names)?],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Binds a person to an OS account (or, with `None`, unbinds them).
+    pub fn bind_person(&mut self, id: &str, os_user: Option<&str>, actor: &str) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let exists: Option<i64> = tx
+            .query_row("SELECT 1 FROM people WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        if exists.is_none() {
+            bail!("there is no person {id:?}; `medcurate people list` shows who is registered");
+        }
+        if let Some(os) = os_user {
+            let holder: Option<String> = tx
+                .query_row(
+                    "SELECT id FROM people WHERE os_user = ?1 AND id <> ?2",
+                    params![os, id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(h) = holder {
+                bail!(
+                    "the OS user {os:?} is already bound to {h:?}; unbind them first (medcurate people bind {h} --none)"
+                );
+            }
+        }
+        tx.execute(
+            "UPDATE people SET os_user = ?2 WHERE id = ?1",
+            params![id, os_user],
+        )?;
+        tx.execute(
+            "INSERT INTO events (account, actor, action, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, 'person_bound', json_object('person', ?2, 'os_user', ?3))",
+            params![actor, id, os_user],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Makes `account` the workspace's first maintainer, if it still has none: a person with
+    /// the account's name (registered if needed). Returns their id when it did.
+    pub fn add_first_maintainer(&self, account: &str) -> Result<Option<String>> {
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let any: Option<i64> = tx
+            .query_row(
+                "SELECT 1 FROM person_roles WHERE role = 'maintainer' LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if any.is_some() {
+            return Ok(None);
+        }
+        let id = if crate::domain::people::check_person_id(account).is_ok() {
+            account.to_string()
+        } else {
+            "maintainer".to_string()
+        };
+        tx.execute(
+            "INSERT OR IGNORE INTO people (id, name, os_user) VALUES (?1, ?2, NULL)",
+            params![id, account],
+        )?;
+        tx.execute(
+            "INSERT OR IGNORE INTO person_roles (person_id, role) VALUES (?1, 'maintainer')",
+            [&id],
+        )?;
+        tx.execute(
+            "INSERT INTO events (account, actor, action, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, 'first_maintainer', json_object('person', ?1))",
+            [&id],
+        )?;
+        tx.commit()?;
+        Ok(Some(id))
     }
 
     /// Everyone registered, by id.

@@ -127,8 +127,8 @@ impl Store {
             )?;
         }
         tx.execute(
-            "INSERT INTO events (at, actor, action, detail)
-             VALUES (?1, ?2, 'release_frozen', json_object('release', ?3, 'version', ?4, 'files', ?5))",
+            "INSERT INTO events (account, at, actor, action, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'release_frozen', json_object('release', ?3, 'version', ?4, 'files', ?5))",
             params![now, actor, name, version, files.len() as i64],
         )?;
         tx.commit()?;

@@ -192,8 +192,8 @@ impl Store {
             }
         }
         tx.execute(
-            "INSERT INTO events (at, actor, action, detail)
-             VALUES (?1, ?2, 'sample_drawn', json_object('sample', ?3, 'plan', ?4, 'seed', ?5, 'items', ?6))",
+            "INSERT INTO events (account, at, actor, action, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'sample_drawn', json_object('sample', ?3, 'plan', ?4, 'seed', ?5, 'items', ?6))",
             params![now, actor, name, plan_name, seed as i64, items.len() as i64],
         )?;
         tx.commit()?;

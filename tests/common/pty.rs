@@ -1,6 +1,7 @@
 //! The real binary in a pseudo-terminal (TERM=xterm-256color), driven by keystrokes, its
 //! screen read back through a terminal emulator (vt100). Every wait polls the emulated screen,
 //! with a 10 s limit.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
 use std::fs::File;

@@ -141,8 +141,8 @@ impl Store {
         ])?;
         let decision_id = tx.last_insert_rowid();
         tx.prepare_cached(
-            "INSERT INTO events (at, actor, action, item_id, revision_no, detail)
-             VALUES (?1, ?2, ?3, ?4, ?5, json_object('decision_id', ?6, 'state', ?7,
+            "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, ?2, ?3, ?4, ?5, json_object('decision_id', ?6, 'state', ?7,
                      'departments', json(?8), 'reason', ?9, 'new_revision', ?10))",
         )?
         .execute(params![

@@ -145,8 +145,8 @@ fn mark(
     tx.prepare_cached("UPDATE responses SET taken = ?2 WHERE id = ?1")?
         .execute(params![response_id, taken])?;
     tx.prepare_cached(
-        "INSERT INTO events (at, actor, action, detail)
-         VALUES (?1, ?2, ?3, json_object('adjudication_id', ?4, 'response_id', ?5))",
+        "INSERT INTO events (account, at, actor, action, detail)
+         VALUES ((SELECT account FROM temp.session), ?1, ?2, ?3, json_object('adjudication_id', ?4, 'response_id', ?5))",
     )?
     .execute(params![now, actor, action, adjudication_id, response_id])?;
     Ok(())
@@ -166,8 +166,8 @@ fn expire(tx: &Transaction, now: &str) -> Result<()> {
         tx.prepare_cached("UPDATE responses SET taken = 0 WHERE id = ?1")?
             .execute([response_id])?;
         tx.prepare_cached(
-            "INSERT INTO events (at, actor, action, detail)
-             VALUES (?1, 'medcurate', 'dispute_claim_expired',
+            "INSERT INTO events (account, at, actor, action, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, 'medcurate', 'dispute_claim_expired',
                      json_object('adjudication_id', ?2, 'response_id', ?3, 'expert', ?4))",
         )?
         .execute(params![now, id, response_id, expert])?;
@@ -373,8 +373,8 @@ impl Store {
         )?
         .execute(params![id, serde_json::to_string(content)?, now])?;
         tx.prepare_cached(
-            "INSERT INTO events (at, actor, action, detail)
-             VALUES (?1, ?2, ?3, json_object('adjudication_id', ?4, 'response_id', ?5, 'score', ?6))",
+            "INSERT INTO events (account, at, actor, action, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, ?2, ?3, json_object('adjudication_id', ?4, 'response_id', ?5, 'score', ?6))",
         )?
         .execute(params![
             now,

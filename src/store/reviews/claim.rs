@@ -55,13 +55,13 @@ impl Store {
             )?
             .query_row(params![reviewer, dataset_id], |r| r.get(0))
             .optional()?;
-        let review_id =
-            match open {
-                Some(id) => {
-                    renew(&tx, id, &now, &lease_until)?;
-                    id
-                }
-                None => match next_item(&tx, reviewer, dataset_id)? {
+        let review_id = match open {
+            Some(id) => {
+                renew(&tx, id, &now, &lease_until)?;
+                id
+            }
+            None => {
+                match next_item(&tx, reviewer, dataset_id)? {
                     None => return Ok(None),
                     Some((item_id, revision_no)) => {
                         tx.prepare_cached(
@@ -76,8 +76,8 @@ impl Store {
                         )?
                         .execute([item_id])?;
                         tx.prepare_cached(
-                            "INSERT INTO events (at, actor, action, item_id, revision_no, detail)
-                         VALUES (?1, ?2, 'review_claimed', ?3, ?4, json_object('review_id', ?5))",
+                            "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
+                         VALUES ((SELECT account FROM temp.session), ?1, ?2, 'review_claimed', ?3, ?4, json_object('review_id', ?5))",
                         )?
                         .execute(params![
                             now,
@@ -88,8 +88,9 @@ impl Store {
                         ])?;
                         id
                     }
-                },
-            };
+                }
+            }
+        };
         let assignment = match load(&tx, reviewer, review_id)? {
             Some(l) => l.assignment()?,
             None => bail!("review {review_id} vanished while being claimed"),
@@ -183,8 +184,8 @@ impl Store {
         };
         free_slot(&tx, item_id, revision_no)?;
         tx.prepare_cached(
-            "INSERT INTO events (at, actor, action, item_id, revision_no, detail)
-             VALUES (?1, ?2, 'review_released', ?3, ?4, json_object('review_id', ?5))",
+            "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'review_released', ?3, ?4, json_object('review_id', ?5))",
         )?
         .execute(params![now, reviewer, item_id, revision_no, review_id])?;
         tx.commit()?;
@@ -241,8 +242,8 @@ fn expire_leases(tx: &Transaction, now: &str) -> Result<()> {
     for (id, item_id, revision_no, reviewer) in expired {
         free_slot(tx, item_id, revision_no)?;
         tx.prepare_cached(
-            "INSERT INTO events (at, actor, action, item_id, revision_no, detail)
-             VALUES (?1, 'medcurate', 'claim_expired', ?2, ?3, json_object('review_id', ?4, 'reviewer', ?5))",
+            "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, 'medcurate', 'claim_expired', ?2, ?3, json_object('review_id', ?4, 'reviewer', ?5))",
         )?
         .execute(params![now, item_id, revision_no, id, reviewer])?;
     }

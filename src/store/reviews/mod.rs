@@ -175,8 +175,8 @@ impl Store {
             params![key, value],
         )?;
         tx.execute(
-            "INSERT INTO events (actor, action, detail)
-             VALUES (?1, 'setting_changed', json_object('key', ?2, 'value', ?3))",
+            "INSERT INTO events (account, actor, action, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, 'setting_changed', json_object('key', ?2, 'value', ?3))",
             params![actor, key, value],
         )?;
         tx.commit()?;

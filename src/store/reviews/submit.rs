@@ -101,8 +101,8 @@ pub(super) fn submit_tx(
         department_set(content.departments.iter().map(String::as_str))
     ])?;
     tx.prepare_cached(
-        "INSERT INTO events (at, actor, action, item_id, revision_no, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, json_object('review_id', ?6, 'passed', json(?7)))",
+        "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
+         VALUES ((SELECT account FROM temp.session), ?1, ?2, ?3, ?4, ?5, json_object('review_id', ?6, 'passed', json(?7)))",
     )?
     .execute(params![
         now,
@@ -179,8 +179,8 @@ pub(super) fn submit_tx(
             ])?;
         }
         tx.prepare_cached(
-            "INSERT INTO events (at, actor, action, item_id, revision_no, detail)
-             VALUES (?1, 'medcurate', 'item_settled', ?2, ?3, json_object('state', ?4, 'reasons', json(?5)))",
+            "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, 'medcurate', 'item_settled', ?2, ?3, json_object('state', ?4, 'reasons', json(?5)))",
         )?
         .execute(params![
             now,

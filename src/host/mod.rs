@@ -1,0 +1,118 @@
+//! The host medcurate runs on: one person's own workspace, or a shared host where the binary
+//! is installed setuid to a service account that alone can read the database.
+//!
+//! - **Single-user mode** (not setuid): the database is wherever `--db`, `MEDCURATE_DB` or
+//!   the data directory says, and the file's owner can do anything with it.
+//! - **Shared mode** (setuid): the database is the one the root-owned host config names; the
+//!   person is the one bound to the real uid's account; the files a person names are opened
+//!   with their own rights (`crate::files::user`).
+
+pub mod check;
+pub mod config;
+pub mod setup;
+
+use anyhow::{Result, bail};
+use config::HostConfig;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone)]
+pub enum Mode {
+    Single,
+    Shared(HostConfig),
+}
+
+static MODE: OnceLock<Mode> = OnceLock::new();
+
+/// The mode `startup` found; single-user until then (library callers, tests).
+pub fn mode() -> &'static Mode {
+    MODE.get().unwrap_or(&Mode::Single)
+}
+
+pub fn is_shared() -> bool {
+    matches!(mode(), Mode::Shared(_))
+}
+
+/// Runs first, while the process has one thread: makes sure stdin, stdout and stderr are
+/// open (so the database can never be handed fd 2), fixes the umask and, when setuid, loads
+/// the host config and keeps SQLite's temporary files out of directories the caller chose.
+pub fn startup() -> Result<&'static Mode> {
+    ensure_std_fds();
+    crate::files::rights_startup();
+    if !crate::files::is_setuid() {
+        return Ok(MODE.get_or_init(|| Mode::Single));
+    }
+    let me = crate::os::account::effective();
+    let path = config::path();
+    let host = match config::load(&path) {
+        Ok(c) => c,
+        Err(e) => bail!(
+            "medcurate is installed setuid to the account {:?}, but {e:#}. \
+             An administrator can set the host up with `medcurate host setup` and check it \
+             with `medcurate host check` (as root).",
+            me.name
+        ),
+    };
+    if host.service_user != me.name {
+        bail!(
+            "medcurate runs as the account {:?}, but the host config {} names {:?} as the \
+             service account; reinstall it with: install -o {} -m 4755 BINARY /usr/local/bin/medcurate",
+            me.name,
+            path.display(),
+            host.service_user,
+            host.service_user
+        );
+    }
+    // SQLite puts sort and temp files in $SQLITE_TMPDIR or $TMPDIR, which the caller sets.
+    // SAFETY: the process has one thread here; nothing reads the environment concurrently.
+    unsafe {
+        std::env::set_var("SQLITE_TMPDIR", &host.data_dir);
+        std::env::set_var("TMPDIR", &host.data_dir);
+    }
+    Ok(MODE.get_or_init(|| Mode::Shared(host)))
+}
+
+/// The database to use: in shared mode the host's (and `--db` may only name that one); in
+/// single-user mode `--db` / `MEDCURATE_DB`, else `default`.
+pub fn database(
+    requested: Option<PathBuf>,
+    default: impl FnOnce() -> Result<PathBuf>,
+) -> Result<PathBuf> {
+    match mode() {
+        Mode::Single => match requested {
+            Some(p) => Ok(p),
+            None => default(),
+        },
+        Mode::Shared(host) => {
+            if let Some(p) = requested
+                && !same_file(&p, &host.database)
+            {
+                bail!(
+                    "on this shared host the database is {} (set by the host config); --db and \
+                     MEDCURATE_DB cannot name another file ({} was given)",
+                    host.database.display(),
+                    p.display()
+                );
+            }
+            Ok(host.database.clone())
+        }
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+}
+
+/// Makes sure fds 0-2 are open: a setuid program started with one of them closed would
+/// otherwise open the database there, and the next error message would land in it.
+fn ensure_std_fds() {
+    for fd in 0..3 {
+        // SAFETY: F_GETFD only asks whether the descriptor is open.
+        if unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1 {
+            // SAFETY: opening /dev/null takes the lowest free descriptor, which is `fd`.
+            unsafe {
+                libc::open(c"/dev/null".as_ptr(), libc::O_RDWR);
+            }
+        }
+    }
+}
