@@ -20,7 +20,7 @@ pub fn explain(err: anyhow::Error, db: &Path) -> anyhow::Error {
     let shown = db.display();
     let dir = match db.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
+        _ => std::env::current_dir().unwrap_or_else(|_| ".".into()),
     };
     use rusqlite::ErrorCode as C;
     let text = match code.code {
