@@ -203,7 +203,7 @@ fn check_private(path: &Path, dir: bool, host: &HostConfig, svc_uid: u32, out: &
 }
 
 fn check_maintainers(host: &HostConfig, uid: u32, gid: u32, out: &mut Vec<Problem>) {
-    let result = files::as_account(uid, gid, || -> anyhow::Result<Vec<String>> {
+    let bound = || -> anyhow::Result<Vec<String>> {
         let store = Store::open_existing(&host.database)?;
         Ok(store
             .people()?
@@ -212,7 +212,13 @@ fn check_maintainers(host: &HostConfig, uid: u32, gid: u32, out: &mut Vec<Proble
             .filter_map(|p| p.os_user)
             .filter(|u| account::by_name(u).is_some())
             .collect())
-    });
+    };
+    // Through the installed (setuid) program the process already is the service account.
+    let result = if account::effective().uid == uid {
+        Ok(bound())
+    } else {
+        files::as_account(uid, gid, bound)
+    };
     match result {
         Ok(Ok(bound)) if bound.is_empty() => out.push(problem(
             "no maintainer is bound to an existing OS account, so nobody can manage people",
