@@ -2,11 +2,11 @@
 
 use crate::cli::identity::act_as;
 use crate::domain::people::Role;
-use crate::release::files::write_dir;
+use crate::release::files::{ReleaseDir, write_dir};
 use crate::release::freeze::freeze;
 use crate::release::verify::verify;
 use crate::store::Store;
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -55,17 +55,18 @@ pub fn run(db: &Path, cmd: ReleaseCommand) -> Result<()> {
         } => {
             let mut store = Store::open_existing(db)?;
             let me = act_as(&store, as_id.as_deref(), Role::Maintainer)?;
-            if crate::files::user::list_dir(&out).is_ok_and(|e| !e.is_empty()) {
-                bail!(
-                    "{} is not empty; give a new or empty directory",
-                    out.display()
-                );
-            }
+            // The folder is checked (and its hidden sibling made) before anything is frozen.
+            let target = ReleaseDir::prepare(&out)?;
             if !yes && !confirm(&name, &version)? {
                 bail!("not frozen");
             }
             let files = freeze(&mut store, &me.id, &name, &version)?;
-            write_dir(&out, &files)?;
+            target.write(&files).with_context(|| {
+                format!(
+                    "{name} is frozen, but its files could not be written; write them with \
+                     medcurate release export {name} --out DIR"
+                )
+            })?;
             println!(
                 "froze {name} as version {version}: {} file(s) in {}",
                 files.len(),

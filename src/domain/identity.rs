@@ -64,7 +64,7 @@ pub fn resolve<'a>(
             me.id, me.id, person.id
         ));
     }
-    check_role(person, role)
+    check_role(person, role, people)
 }
 
 /// Picks the person on a shared host: the one bound to the real uid's account, whatever
@@ -100,14 +100,24 @@ pub fn resolve_shared<'a>(
             ));
         }
     }
-    check_role(me, role)
+    check_role(me, role, people)
 }
 
-fn check_role(person: &Person, role: Role) -> Result<&Person, String> {
+fn check_role<'a>(person: &'a Person, role: Role, people: &[Person]) -> Result<&'a Person, String> {
     if !person.roles.contains(&role) {
         let held: Vec<&str> = person.roles.iter().map(|r| r.as_str()).collect();
+        let maintainers: Vec<&str> = people
+            .iter()
+            .filter(|p| p.roles.contains(&Role::Maintainer))
+            .map(|p| p.id.as_str())
+            .collect();
+        let who = if maintainers.is_empty() {
+            "a maintainer".to_string()
+        } else {
+            format!("a maintainer ({})", maintainers.join(", "))
+        };
         return Err(format!(
-            "{} is not {} {role} (roles: {}); a maintainer can grant it: medcurate people grant {} --role {role}",
+            "{} is not {} {role} (roles: {}); {who} can grant it: medcurate people grant {} --role {role}",
             person.id,
             if role == Role::Annotator { "an" } else { "a" },
             if held.is_empty() {

@@ -4,10 +4,10 @@
 //! `-journal`), or, on a shared host, anywhere in the data directory: [`protect`] names them
 //! once the database is known, and every write checks against them.
 
-use super::rights::{as_person, person_umask};
+use super::rights::{as_person, is_setuid, person_umask};
 use std::fs::{self, File, Metadata, OpenOptions};
 use std::io;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -148,12 +148,19 @@ fn file_mode() -> u32 {
 pub fn create(path: &Path) -> io::Result<File> {
     check_writable(path)?;
     as_person(|| {
-        OpenOptions::new()
+        let new = fs::symlink_metadata(path).is_err();
+        let f = OpenOptions::new()
             .write(true)
             .create(true)
             .truncate(true)
             .mode(file_mode())
-            .open(path)
+            .open(path)?;
+        if new && is_setuid() {
+            // The process's own umask (077 when setuid) narrowed the mode; give the file
+            // the mode the person's umask gives, as their own tools would.
+            f.set_permissions(fs::Permissions::from_mode(file_mode()))?;
+        }
+        Ok(f)
     })
 }
 
@@ -168,11 +175,23 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// Creates a directory and its missing parents.
 pub fn create_dir_all(path: &Path) -> io::Result<()> {
     check_writable(path)?;
+    let mode = 0o777 & !person_umask();
     as_person(|| {
+        let missing: Vec<&Path> = path
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && fs::symlink_metadata(a).is_err())
+            .collect();
         fs::DirBuilder::new()
             .recursive(true)
-            .mode(0o777 & !person_umask())
-            .create(path)
+            .mode(mode)
+            .create(path)?;
+        if is_setuid() {
+            // As in `create`: the mode the person's umask gives, not the process's.
+            for dir in missing {
+                fs::set_permissions(dir, fs::Permissions::from_mode(mode))?;
+            }
+        }
+        Ok(())
     })
 }
 
