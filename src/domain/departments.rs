@@ -17,6 +17,33 @@ pub struct Department {
     pub id: String,
     pub name_en: String,
     pub name_zh: String,
+    /// The other names physicians use for it (心内科, 消化科, ENT).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+impl Department {
+    /// True when `key` is its id, its English name (any case), its Chinese name or an alias.
+    pub fn is_named(&self, key: &str) -> bool {
+        self.id == key
+            || self.name_en.eq_ignore_ascii_case(key)
+            || self.name_zh == key
+            || self
+                .aliases
+                .iter()
+                .any(|a| a == key || a.eq_ignore_ascii_case(key))
+    }
+
+    /// True when any of its names contains `lower` (already lower-cased).
+    pub fn name_contains(&self, lower: &str) -> bool {
+        self.id.contains(lower)
+            || self.name_en.to_lowercase().contains(lower)
+            || self.name_zh.contains(lower)
+            || self
+                .aliases
+                .iter()
+                .any(|a| a.to_lowercase().contains(lower))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -76,12 +103,7 @@ impl Taxonomy {
         let close: Vec<&str> = self
             .sub_specialties()
             .map(|(_, d)| d)
-            .filter(|d| {
-                !lower.is_empty()
-                    && (d.id.contains(&lower)
-                        || d.name_en.to_lowercase().contains(&lower)
-                        || d.name_zh.contains(key))
-            })
+            .filter(|d| !lower.is_empty() && d.name_contains(&lower))
             .map(|d| d.id.as_str())
             .take(3)
             .collect();
@@ -111,7 +133,7 @@ impl Taxonomy {
 }
 
 fn matches_dept(d: &Department, key: &str) -> bool {
-    d.id == key || d.name_en.eq_ignore_ascii_case(key) || d.name_zh == key
+    d.is_named(key)
 }
 
 /// Resolves and checks a set of department tags: known, unique, at most three,
@@ -168,6 +190,52 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown department")
         );
+    }
+
+    #[test]
+    fn every_alias_names_its_department_and_only_it() {
+        let t = taxonomy();
+        let mut count = 0;
+        for (_, d) in t.sub_specialties() {
+            for a in &d.aliases {
+                count += 1;
+                assert_eq!(t.resolve(a), Ok(d.id.as_str()), "alias {a}");
+                let others: Vec<&str> = t
+                    .sub_specialties()
+                    .map(|(_, o)| o)
+                    .filter(|o| o.id != d.id && o.is_named(a))
+                    .map(|o| o.id.as_str())
+                    .collect();
+                assert!(
+                    others.is_empty(),
+                    "alias {a} of {} also names {others:?}",
+                    d.id
+                );
+            }
+        }
+        assert!(count >= 60, "{count} aliases");
+    }
+
+    #[test]
+    fn the_names_physicians_type() {
+        let t = taxonomy();
+        for (typed, id) in [
+            ("心内", "cardiology"),
+            ("心内科", "cardiology"),
+            ("心血管科", "cardiology"),
+            ("消化科", "gastroenterology"),
+            ("消化内科", "gastroenterology"),
+            ("呼吸科", "respiratory-medicine"),
+            ("神经科", "neurology"),
+            ("肾内科", "nephrology"),
+            ("血液科", "hematology"),
+            ("感染科", "infectious-diseases"),
+            ("肝病科", "gastroenterology"),
+            ("普通内科", "general-practice"),
+            ("ent", "otolaryngology"),
+        ] {
+            assert_eq!(t.resolve(typed), Ok(id), "{typed}");
+        }
     }
 
     #[test]

@@ -29,10 +29,7 @@ pub enum Row {
 }
 
 fn matches(d: &Department, q: &str) -> bool {
-    q.is_empty()
-        || d.id.contains(q)
-        || d.name_en.to_lowercase().contains(q)
-        || d.name_zh.contains(q)
+    q.is_empty() || d.name_contains(q)
 }
 
 fn major_matches(m: &MajorDepartment, q: &str) -> bool {
@@ -48,7 +45,8 @@ pub fn rows(query: &str) -> Vec<Row> {
     if matches(&tax.no_department, &q) {
         out.push(Row::Dept(&tax.no_department));
     }
-    for m in &tax.primary {
+    let mut groups = Vec::new();
+    for (index, m) in tax.primary.iter().enumerate() {
         let whole = !q.is_empty() && major_matches(m, &q);
         let subs: Vec<&Department> = m
             .secondary
@@ -58,10 +56,28 @@ pub fn rows(query: &str) -> Vec<Row> {
         if subs.is_empty() {
             continue;
         }
+        // A department named exactly as typed comes first, then adult before children's
+        // departments (呼吸科 is respiratory medicine before pediatric pulmonology).
+        let exact = !q.is_empty() && subs.iter().any(|d| d.is_named(&q));
+        groups.push(((!exact, is_pediatric(m), index), m, subs));
+    }
+    groups.sort_by_key(|(key, _, _)| *key);
+    for (_, m, mut subs) in groups {
+        if !q.is_empty() {
+            subs.sort_by_key(|d| !d.is_named(&q));
+        }
         out.push(Row::Major(m));
         out.extend(subs.into_iter().map(Row::Dept));
     }
     out
+}
+
+/// The children's departments (儿科, 小儿外科, 儿童保健科).
+fn is_pediatric(m: &MajorDepartment) -> bool {
+    matches!(
+        m.id.as_str(),
+        "pediatrics" | "pediatric-surgery" | "child-healthcare"
+    )
 }
 
 /// The ids that can be selected for a search, in order.
@@ -302,6 +318,16 @@ mod tests {
         assert!(selectable("GASTRO").contains(&"gastroenterology"));
         assert!(selectable("消化").contains(&"gastroenterology"));
         assert!(selectable("zzzz-nothing").is_empty());
+    }
+
+    #[test]
+    fn everyday_names_find_the_adult_department_first() {
+        assert_eq!(selectable("呼吸科")[0], "respiratory-medicine");
+        assert!(selectable("呼吸科").contains(&"pediatric-pulmonology"));
+        assert_eq!(selectable("心内科")[0], "cardiology");
+        assert_eq!(selectable("传染")[0], "infectious-diseases");
+        assert_eq!(selectable("骨科")[0], "orthopedic-surgery");
+        assert_eq!(selectable("消化科")[0], "gastroenterology");
     }
 
     #[test]
