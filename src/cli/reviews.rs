@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, Subcommand)]
 pub enum ReviewsCommand {
+    /// Claim the next item to review and print it (for scripts: --json); submit with `reviews import`
+    Claim(crate::cli::reviews_claim::ClaimArgs),
     /// Submit reviews from a JSONL file (format: schemas/review.schema.json), all or nothing
     Import {
         /// The reviews file
@@ -39,6 +41,7 @@ pub enum ReviewsCommand {
 
 pub fn run(db: &Path, cmd: ReviewsCommand) -> Result<()> {
     match cmd {
+        ReviewsCommand::Claim(args) => crate::cli::reviews_claim::run(db, args),
         ReviewsCommand::Import { file, as_id } => import(db, &file, as_id.as_deref()),
         ReviewsCommand::Export {
             dataset,
