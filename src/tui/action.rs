@@ -19,8 +19,6 @@ pub enum Job {
     Claim,
     /// Opening one of the reviewer's own reviews.
     Open,
-    /// Saving the draft.
-    Save,
     /// Submitting the review.
     Submit,
     /// Giving the item back.
@@ -46,8 +44,11 @@ pub enum Action {
     Open,
     /// Close the overlay or go back a screen; quits from the queue.
     Back,
-    /// Quit at once (the draft is saved first).
+    /// Quit (the draft is saved first); asks first while a draft is NOT SAVED.
     Quit,
+    /// Quit without asking: the terminal is gone, SIGTERM arrived, or the loop has ended.
+    /// The last change still goes to the store.
+    Exit,
     /// Show or hide the key help.
     ToggleHelp,
     /// Switch between the two lists (datasets, own reviews) or panes (item, reviews).
@@ -158,6 +159,8 @@ pub enum Action {
     NothingLeft(Option<String>),
     /// The draft of this review was saved.
     Saved(i64),
+    /// The draft of this review was not saved; the message says why.
+    SaveFailed(i64, String),
     /// The review was submitted.
     Submitted(SubmitOutcome),
     /// The item was given back.
@@ -168,6 +171,17 @@ pub enum Action {
     Curation(Box<CurationReply>),
     /// An adjudication store job's answer.
     Adjudication(Box<AdjudicationReply>),
+}
+
+impl Action {
+    /// A worker's answer that a draft save failed (the worker waits before the next save).
+    pub fn is_save_failure(&self) -> bool {
+        match self {
+            Action::SaveFailed(..) => true,
+            Action::Adjudication(reply) => matches!(**reply, AdjudicationReply::SaveFailed(..)),
+            _ => false,
+        }
+    }
 }
 
 /// The verdict keys, for messages that name a criterion.

@@ -27,6 +27,10 @@ pub enum Screen {
 pub enum ConfirmKind {
     Submit,
     Skip,
+    /// Leave the open draft while the store does not have it.
+    LeaveUnsaved,
+    /// Quit while a draft is NOT SAVED.
+    QuitUnsaved,
 }
 
 pub struct App {
@@ -44,7 +48,10 @@ pub struct App {
     /// The dataset being reviewed, for "next item" and progress.
     pub dataset: Option<String>,
     pub quit: bool,
-    draft: DraftSaver,
+    pub(crate) draft: DraftSaver<Command>,
+    /// The draft whose "saved" is to be said when the store confirms it (it was left with
+    /// a save on its way).
+    announce: Option<i64>,
     /// How the review being loaded was asked for.
     pending_origin: Origin,
     /// What the last step did ("Submitted…"), said again when the next item arrives.
@@ -68,6 +75,7 @@ impl App {
             dataset: None,
             quit: false,
             draft: DraftSaver::default(),
+            announce: None,
             pending_origin: Origin::Claim,
             carry: None,
             outbox: vec![Command::Queue, Command::MyReviews],
@@ -123,7 +131,8 @@ impl App {
     pub fn update(&mut self, action: Action) {
         match action {
             Action::Resize(w, h) => self.size = (w, h),
-            Action::Quit => {
+            Action::Quit => self.ask_quit(),
+            Action::Exit => {
                 self.flush_save();
                 self.quit = true;
             }
@@ -131,6 +140,11 @@ impl App {
             Action::Confirm => match self.confirm {
                 Some(ConfirmKind::Submit) => self.update(Action::ConfirmSubmit),
                 Some(ConfirmKind::Skip) => self.update(Action::ConfirmSkip),
+                Some(ConfirmKind::LeaveUnsaved) => self.leave_unsaved(),
+                Some(ConfirmKind::QuitUnsaved) => {
+                    self.confirm = None;
+                    self.update(Action::Exit);
+                }
                 None => {}
             },
             Action::ConfirmSubmit => self.confirm_submit(),
@@ -149,7 +163,8 @@ impl App {
                     None => self.info("Nothing left for you to review"),
                 }
             }
-            Action::Saved(_) => self.draft.saved(&mut self.outbox, || save_of(&self.review)),
+            Action::Saved(id) => self.saved(id),
+            Action::SaveFailed(id, msg) => self.save_failed(id, msg),
             Action::Submitted(outcome) => self.submitted(outcome),
             Action::Released => {
                 self.busy = None;
@@ -172,8 +187,18 @@ impl App {
             }
             Context::Confirm => {
                 if action == Action::Cancel {
-                    self.confirm = None;
-                    self.info("Cancelled");
+                    let kind = self.confirm.take();
+                    match kind {
+                        Some(ConfirmKind::LeaveUnsaved | ConfirmKind::QuitUnsaved)
+                            if self.draft.failure().is_some() =>
+                        {
+                            self.error(
+                                "Staying. Your draft is NOT saved yet; medcurate keeps trying, and \
+                                 the status bar says when it is saved",
+                            )
+                        }
+                        _ => self.info("Cancelled"),
+                    }
                 }
             }
             Context::Queue | Context::MyReviews => match self.queue.update(action) {
@@ -195,7 +220,7 @@ impl App {
                 self.info("Opening your review…");
             }
             QueueRequest::Refresh => self.refresh(),
-            QueueRequest::Quit => self.quit = true,
+            QueueRequest::Quit => self.ask_quit(),
         }
     }
 
@@ -223,10 +248,7 @@ impl App {
         match request {
             Some(Request::Submit) => self.ask_submit(),
             Some(Request::Skip) => self.ask_skip(),
-            Some(Request::Back) => {
-                self.back_to_queue();
-                self.info("Back at the queue; your draft is kept");
-            }
+            Some(Request::Back) => self.leave(),
             None => {}
         }
     }
@@ -252,6 +274,7 @@ impl App {
         self.dataset = Some(a.dataset.clone());
         let r = ReviewState::new(a, self.pending_origin);
         let what = format!("{} in {}", r.assignment.item.id, r.assignment.dataset);
+        self.draft.opened(r.assignment.review_id, what.clone());
         // What the last step did comes first: "Submitted; waiting …. Now reviewing …".
         let (lead, now) = match self.carry.take() {
             Some(before) => (format!("{before}. "), "Now"),
@@ -274,6 +297,96 @@ impl App {
     /// Sends the draft now if it changed (leaving it).
     fn flush_save(&mut self) {
         self.draft.flush(&mut self.outbox, || save_of(&self.review));
+    }
+
+    /// q on the review: back to the queue, unless the draft is NOT SAVED; then the person is
+    /// told so and asked whether to stay.
+    fn leave(&mut self) {
+        let Some(id) = self.review.as_ref().map(|r| r.assignment.review_id) else {
+            return self.back_to_queue();
+        };
+        if self.draft.failing(id) {
+            // A change not sent yet goes now; the retry of the rest is already on its way.
+            self.flush_save();
+            self.confirm = Some(ConfirmKind::LeaveUnsaved);
+            return;
+        }
+        self.back_to_queue();
+        if self.draft.stored(id) {
+            self.info("Back at the queue; your draft is kept");
+        } else {
+            self.announce = Some(id);
+            self.info("Back at the queue; saving your draft…");
+        }
+    }
+
+    /// The person chose to leave a draft the store does not have.
+    fn leave_unsaved(&mut self) {
+        self.confirm = None;
+        let id = self.review.as_ref().map(|r| r.assignment.review_id);
+        if let Some(id) = id
+            && self.draft.stuck(id)
+        {
+            // Changes to a submitted review that could not be submitted again: nothing can
+            // save them once the review is closed, and the person has been told so.
+            self.draft.dropped(id);
+        }
+        self.back_to_queue();
+        match id {
+            Some(id) if !self.draft.stored(id) => {
+                self.announce = Some(id);
+                self.error(format!(
+                    "Back at the queue. Your draft of {} is NOT saved; medcurate keeps trying \
+                     while it runs",
+                    self.draft.name(id)
+                ));
+            }
+            _ => self.info("Back at the queue; your draft is kept"),
+        }
+    }
+
+    /// Ctrl-C, or q on the queue: quits, unless a draft is NOT SAVED; then the person is
+    /// asked first.
+    fn ask_quit(&mut self) {
+        if self.draft.failure().is_some() {
+            self.flush_save();
+            self.confirm = Some(ConfirmKind::QuitUnsaved);
+        } else {
+            self.update(Action::Exit);
+        }
+    }
+
+    fn saved(&mut self, id: i64) {
+        let was_failing = self.draft.failing(id);
+        self.draft
+            .saved(id, &mut self.outbox, || save_of(&self.review));
+        if !self.draft.stored(id) {
+            return;
+        }
+        if was_failing || self.announce == Some(id) {
+            self.announce = None;
+            let open = self.review.as_ref().map(|r| r.assignment.review_id) == Some(id);
+            if open {
+                self.info("Your draft is saved now");
+            } else {
+                self.info(format!(
+                    "Your draft of {} is saved now",
+                    self.draft.name(id)
+                ));
+            }
+        }
+    }
+
+    fn save_failed(&mut self, id: i64, msg: String) {
+        let first = !self.draft.failing(id);
+        self.draft
+            .failed(id, msg.clone(), &mut self.outbox, || save_of(&self.review));
+        if first {
+            self.error(format!(
+                "Draft NOT saved: {msg}. medcurate keeps trying; the status bar says when it is \
+                 saved"
+            ));
+        }
     }
 
     fn back_to_queue(&mut self) {
@@ -309,7 +422,8 @@ impl App {
         }
         self.confirm = None;
         let Some(r) = &self.review else { return };
-        self.draft.forget();
+        self.draft
+            .submitting(r.assignment.review_id, save_of(&self.review));
         self.busy = Some(Job::Submit);
         self.outbox
             .push(Command::Submit(r.assignment.review_id, r.content.clone()));
@@ -322,7 +436,7 @@ impl App {
         }
         self.confirm = None;
         let Some(r) = self.review.take() else { return };
-        self.draft.forget();
+        self.draft.dropped(r.assignment.review_id);
         self.busy = Some(Job::Release);
         self.outbox.push(Command::Release(r.assignment.review_id));
         self.info("Giving the item back…");
@@ -330,6 +444,7 @@ impl App {
 
     fn submitted(&mut self, outcome: SubmitOutcome) {
         self.busy = None;
+        self.draft.submitted(None);
         let origin = self.review.take().map(|r| r.origin);
         let text = match outcome {
             SubmitOutcome::Waiting => "Submitted; waiting for the second reviewer",
@@ -364,11 +479,6 @@ impl App {
 
     fn failed(&mut self, job: Job, msg: String) {
         match job {
-            Job::Save => {
-                self.draft.failed();
-                self.error(format!("Draft not saved: {msg}"));
-                return;
-            }
             Job::Claim | Job::Open => {
                 self.busy = None;
                 if self.review.is_none() {
@@ -379,7 +489,27 @@ impl App {
                 self.busy = None;
                 self.back_to_queue();
             }
-            Job::Submit => self.busy = None,
+            Job::Submit => {
+                self.busy = None;
+                // The submitted content is not in the store: it is saved as a draft instead.
+                self.draft
+                    .submit_failed(None, msg.clone(), &mut self.outbox, || {
+                        save_of(&self.review)
+                    });
+                let id = self.review.as_ref().map(|r| r.assignment.review_id);
+                if id.is_some_and(|id| self.draft.stuck(id)) {
+                    self.error(format!(
+                        "Not submitted: {msg}. Your changes are NOT saved; submit again (s) \
+                         when the database answers"
+                    ));
+                } else {
+                    self.error(format!(
+                        "Not submitted: {msg}. Your draft is NOT saved until the status bar \
+                         says so"
+                    ));
+                }
+                return;
+            }
             Job::Queue | Job::MyReviews => {}
         }
         let what = match job {
@@ -387,17 +517,29 @@ impl App {
             Job::MyReviews => "Could not load your reviews",
             Job::Claim => "Could not get an item",
             Job::Open => "Could not open the review",
-            Job::Save => "Draft not saved",
             Job::Submit => "Not submitted",
             Job::Release => "Could not skip",
         };
         self.error(format!("{what}: {msg}"));
     }
 
-    /// "saving…", "saved", "unsaved" or "" for the status bar.
+    /// NOT SAVED, "saving…", "submitting…", "saved", "unsaved" or "" for the status bar.
     pub fn save_state(&self) -> &'static str {
-        self.draft
-            .state(self.review.as_ref().map(|d| d.submitted()))
+        self.draft.state(
+            self.review
+                .as_ref()
+                .map(|d| (d.assignment.review_id, d.submitted())),
+        )
+    }
+
+    /// A draft save is unanswered or failed.
+    pub fn saving(&self) -> bool {
+        self.draft.busy()
+    }
+
+    /// Drafts the store does not have, said plainly; None when it has them all.
+    pub fn not_saved(&self) -> Option<String> {
+        self.draft.farewell()
     }
 }
 

@@ -1,12 +1,18 @@
 //! The input thread: terminal events in, `Event`s out on the one channel the main loop reads
 //! (the worker writes its results to the same channel).
+//!
+//! The thread waits for input with poll(2) itself and hands the terminal to crossterm only
+//! when bytes are waiting: after a hangup the terminal reads as end-of-file for ever, and
+//! crossterm's reader loops on that without returning. End-of-file, a hangup or an error on
+//! the terminal ends the session instead.
 
 use super::action::Action;
+use super::thread::Bounded;
 use crossterm::event::{self as ct, KeyEvent};
+use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
-use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 /// What the main loop receives.
@@ -16,35 +22,47 @@ pub enum Event {
     Key(KeyEvent),
     /// Something that is already an action: a resize, or a worker's result.
     Action(Action),
+    /// The terminal is gone (hung up, closed, unreadable) or SIGHUP or SIGTERM arrived: the
+    /// session ends now, without asking anything.
+    Gone,
 }
 
-/// The thread reading the terminal. It polls, so it notices `stop` within a quarter second.
+/// How long the reader waits for input before it looks at its stop flag, the hangup flag
+/// and the terminal's size.
+const TICK: Duration = Duration::from_millis(100);
+
+/// How long `stop` waits for the reader to notice.
+const STOP_WAIT: Duration = Duration::from_millis(500);
+
+/// The thread reading the terminal. It notices `stop` within a tick.
 pub struct Input {
     stop: Arc<AtomicBool>,
-    handle: Option<JoinHandle<()>>,
+    thread: Option<Bounded>,
 }
 
 impl Input {
     pub fn spawn(events: Sender<Event>) -> std::io::Result<Input> {
+        let tty = Tty::open()?;
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
-        let handle = thread::Builder::new()
-            .name("medcurate-input".into())
-            .spawn(move || read_loop(&events, &flag))?;
+        let thread = Bounded::spawn("medcurate-input", move || read_loop(&tty, &events, &flag))?;
         Ok(Input {
             stop,
-            handle: Some(handle),
+            thread: Some(thread),
         })
     }
 
+    /// Tells the reader to stop and waits a moment for it; never longer. A reader caught
+    /// inside the terminal library by a hangup is left to end with the process.
     pub fn stop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
-        if let Some(h) = self.handle.take() {
-            // After a hangup the reader can be stuck inside the terminal library reading
-            // end-of-file; it is left to end with the process rather than waited for.
-            if !super::session_gone() {
-                let _ = h.join();
-            }
+        if let Some(mut t) = self.thread.take() {
+            let limit = if super::session_gone() {
+                Duration::ZERO
+            } else {
+                STOP_WAIT
+            };
+            t.join_within(limit);
         }
     }
 }
@@ -55,36 +73,200 @@ impl Drop for Input {
     }
 }
 
-fn read_loop(events: &Sender<Event>, stop: &AtomicBool) {
+fn read_loop(tty: &Tty, events: &Sender<Event>, stop: &AtomicBool) {
+    let mut size = tty.size();
     while !stop.load(Ordering::Relaxed) {
-        if super::session_gone() {
-            // The session is gone: quit, which saves the draft.
-            let _ = events.send(Event::Action(Action::Quit));
+        if super::hung_up() {
+            let _ = events.send(Event::Gone);
             return;
         }
-        match ct::poll(Duration::from_millis(250)) {
-            Ok(false) => continue,
-            Ok(true) => {}
-            Err(_) => {
-                // The terminal is gone (a dropped session): quit, which saves the draft.
-                let _ = events.send(Event::Action(Action::Quit));
+        match tty.wait(TICK) {
+            Ready::Gone => {
+                let _ = events.send(Event::Gone);
+                return;
+            }
+            Ready::Idle => {
+                // The size is read here rather than from crossterm's SIGWINCH handling, which
+                // runs only inside its reader.
+                let now = tty.size();
+                if now != size {
+                    size = now;
+                    if let Some((w, h)) = now
+                        && events.send(Event::Action(Action::Resize(w, h))).is_err()
+                    {
+                        return;
+                    }
+                }
+                continue;
+            }
+            Ready::Input => {}
+        }
+        // Bytes are waiting: crossterm reads and parses them, and every event they make is
+        // passed on before waiting again.
+        loop {
+            match ct::poll(Duration::ZERO) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(_) => {
+                    let _ = events.send(Event::Gone);
+                    return;
+                }
+            }
+            let out = match ct::read() {
+                Ok(ct::Event::Key(k)) => Event::Key(k),
+                Ok(ct::Event::Resize(w, h)) => {
+                    size = Some((w, h));
+                    Event::Action(Action::Resize(w, h))
+                }
+                Ok(_) => continue,
+                Err(_) => {
+                    let _ = events.send(Event::Gone);
+                    return;
+                }
+            };
+            if events.send(out).is_err() {
                 return;
             }
         }
-        let ev = match ct::read() {
-            Ok(ev) => ev,
-            Err(_) => {
-                let _ = events.send(Event::Action(Action::Quit));
-                return;
-            }
-        };
-        let out = match ev {
-            ct::Event::Key(k) => Event::Key(k),
-            ct::Event::Resize(w, h) => Event::Action(Action::Resize(w, h)),
-            _ => continue,
-        };
-        if events.send(out).is_err() {
-            return;
+    }
+}
+
+/// What waiting on the terminal found.
+#[derive(Debug, PartialEq, Eq)]
+enum Ready {
+    /// Bytes are waiting to be read.
+    Input,
+    /// Nothing within the tick.
+    Idle,
+    /// Hung up, end-of-file or an error: nothing will ever come.
+    Gone,
+}
+
+/// The terminal crossterm reads keys from: standard input when it is a terminal, else
+/// /dev/tty (as crossterm chooses).
+struct Tty {
+    fd: RawFd,
+    owned: bool,
+}
+
+impl Tty {
+    fn open() -> std::io::Result<Tty> {
+        // SAFETY: isatty only inspects the descriptor.
+        if unsafe { libc::isatty(libc::STDIN_FILENO) } == 1 {
+            return Ok(Tty {
+                fd: libc::STDIN_FILENO,
+                owned: false,
+            });
         }
+        // SAFETY: a valid C string; the descriptor returned is ours to close.
+        let fd = unsafe {
+            libc::open(
+                c"/dev/tty".as_ptr(),
+                libc::O_RDONLY | libc::O_NOCTTY | libc::O_CLOEXEC,
+            )
+        };
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(Tty { fd, owned: true })
+    }
+
+    /// Waits up to `timeout` for input.
+    fn wait(&self, timeout: Duration) -> Ready {
+        wait_readable(self.fd, timeout)
+    }
+
+    /// Columns and rows, None if the terminal does not say.
+    fn size(&self) -> Option<(u16, u16)> {
+        // SAFETY: a zeroed winsize is a valid out-parameter for TIOCGWINSZ.
+        let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
+        // SAFETY: `fd` is open and `ws` is valid for the ioctl to write.
+        let ok = unsafe { libc::ioctl(self.fd, libc::TIOCGWINSZ, &mut ws) } == 0;
+        (ok && ws.ws_col > 0 && ws.ws_row > 0).then_some((ws.ws_col, ws.ws_row))
+    }
+}
+
+impl Drop for Tty {
+    fn drop(&mut self) {
+        if self.owned {
+            // SAFETY: the descriptor was opened by `Tty::open` and is closed once.
+            unsafe { libc::close(self.fd) };
+        }
+    }
+}
+
+/// Waits up to `timeout` for `fd` to have bytes to read. Readable with nothing to read is
+/// end-of-file, which a terminal reports only once it is gone.
+fn wait_readable(fd: RawFd, timeout: Duration) -> Ready {
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let ms = timeout.as_millis().min(i32::MAX as u128) as libc::c_int;
+    // SAFETY: one valid pollfd.
+    let n = unsafe { libc::poll(&mut pfd, 1, ms) };
+    if n < 0 {
+        return match std::io::Error::last_os_error().kind() {
+            std::io::ErrorKind::Interrupted => Ready::Idle,
+            _ => Ready::Gone,
+        };
+    }
+    if n == 0 {
+        return Ready::Idle;
+    }
+    if pfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+        return Ready::Gone;
+    }
+    let mut waiting: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one int.
+    let ok = unsafe { libc::ioctl(fd, libc::FIONREAD, &mut waiting) } == 0;
+    if ok && waiting > 0 {
+        Ready::Input
+    } else {
+        Ready::Gone
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pipe: (read end, write end).
+    fn pipe() -> (RawFd, RawFd) {
+        let mut fds = [0; 2];
+        // SAFETY: `fds` has room for the two descriptors.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        (fds[0], fds[1])
+    }
+
+    fn close(fd: RawFd) {
+        // SAFETY: each test closes its own descriptors once.
+        unsafe { libc::close(fd) };
+    }
+
+    #[test]
+    fn waiting_input_is_reported_and_end_of_file_is_gone() {
+        let (r, w) = pipe();
+        assert_eq!(wait_readable(r, Duration::ZERO), Ready::Idle);
+        // SAFETY: writing one byte from a valid buffer.
+        assert_eq!(unsafe { libc::write(w, b"q".as_ptr().cast(), 1) }, 1);
+        assert_eq!(wait_readable(r, Duration::from_secs(10)), Ready::Input);
+        let mut buf = [0u8; 1];
+        // SAFETY: reading one byte into a valid buffer.
+        assert_eq!(unsafe { libc::read(r, buf.as_mut_ptr().cast(), 1) }, 1);
+        // The writer goes away: end-of-file, which must not read as input (the terminal
+        // library would loop on it).
+        close(w);
+        assert_eq!(wait_readable(r, Duration::from_secs(10)), Ready::Gone);
+        close(r);
+    }
+
+    #[test]
+    fn a_closed_descriptor_is_gone() {
+        let (r, w) = pipe();
+        close(r);
+        close(w);
+        assert_eq!(wait_readable(r, Duration::ZERO), Ready::Gone);
     }
 }

@@ -20,6 +20,7 @@ pub mod message;
 pub mod screens;
 pub mod session;
 pub mod text;
+pub mod thread;
 pub mod ui;
 pub mod widgets;
 pub mod worker;
@@ -75,9 +76,9 @@ pub(crate) fn terminal_gone() -> bool {
 }
 
 /// SIGHUP's default action kills the process at once, possibly with the latest draft change
-/// still queued, and after a hangup the terminal only returns end-of-file, which the input
-/// poll does not report. Instead the signal sets a flag: the input thread sees it, sends Quit,
-/// and the last draft is saved before exit. SIGTERM is treated the same way.
+/// still queued. Instead the signal sets a flag: the loop and the input thread see it, the
+/// session ends without asking anything, and the last draft is saved (waiting at most
+/// `session::FINISH_WAIT`) before exit. SIGTERM is treated the same way.
 pub(crate) fn ignore_hangup() {
     // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
     unsafe {

@@ -3,15 +3,17 @@
 
 use super::action::Action;
 use super::app::App;
+use super::draft::DraftCommand;
 use super::event::{Event, Input};
 use super::worker::{self, Backend, Worker, serve_each};
-use super::{session_gone, terminal_gone, ui};
+use super::{hung_up, session_gone, terminal_gone, ui};
 use crate::store::Store;
 use anyhow::{Context as _, Result};
 use crossterm::event::KeyEvent;
 use ratatui::{DefaultTerminal, Frame};
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
 
 /// A screen's state as the loop sees it.
 pub trait Session {
@@ -25,12 +27,35 @@ pub trait Session {
     fn quitting(&self) -> bool;
     /// The whole frame from the state; pure.
     fn draw(&self, frame: &mut Frame);
+    /// Work of the person's the store has not confirmed yet (a draft save unanswered or
+    /// failed): leaving waits a little for it.
+    fn saving(&self) -> bool {
+        false
+    }
+    /// What the person must be told on leaving: work the store does not have.
+    fn not_saved(&self) -> Option<String> {
+        None
+    }
 }
 
 /// `Session` for a screen's app from its parts: the inherent `handle_key`, `update` and
-/// `take_commands`, the `quit` flag, and `$draw` for the frame.
+/// `take_commands`, the `quit` flag, and `$draw` for the frame; with `drafts`, also the
+/// inherent `saving` and `not_saved`.
 macro_rules! impl_session {
     ($app:ty, $command:ty, $draw:path) => {
+        $crate::tui::session::impl_session!(@impl $app, $command, $draw, {});
+    };
+    ($app:ty, $command:ty, $draw:path, drafts) => {
+        $crate::tui::session::impl_session!(@impl $app, $command, $draw, {
+            fn saving(&self) -> bool {
+                <$app>::saving(self)
+            }
+            fn not_saved(&self) -> Option<String> {
+                <$app>::not_saved(self)
+            }
+        });
+    };
+    (@impl $app:ty, $command:ty, $draw:path, { $($extra:tt)* }) => {
         impl $crate::tui::session::Session for $app {
             type Command = $command;
             fn handle_key(&mut self, key: ::crossterm::event::KeyEvent) {
@@ -48,12 +73,13 @@ macro_rules! impl_session {
             fn draw(&self, frame: &mut ::ratatui::Frame) {
                 $draw(frame, self)
             }
+            $($extra)*
         }
     };
 }
 pub(crate) use impl_session;
 
-impl_session!(App, worker::Command, ui::draw);
+impl_session!(App, worker::Command, ui::draw, drafts);
 
 /// Runs a screen for `person` on the database at `db` until they quit; SIGHUP and SIGTERM
 /// end it cleanly. The worker answers each command with `handle(store, person, command)`.
@@ -62,7 +88,10 @@ pub fn run_screen<S: Session>(
     person: String,
     handle: fn(&mut Store, &str, S::Command) -> Action,
     make: impl FnOnce((u16, u16)) -> S,
-) -> Result<()> {
+) -> Result<()>
+where
+    S::Command: DraftCommand,
+{
     super::ignore_hangup();
     let (tx, rx) = mpsc::channel::<Event>();
     // Open the database first, so a wrong path is reported on a normal terminal.
@@ -83,11 +112,16 @@ pub fn run_screen<S: Session>(
 }
 
 /// How often the loop checks, when nothing happens, that its terminal is still there.
-const SESSION_CHECK: std::time::Duration = std::time::Duration::from_millis(250);
+const SESSION_CHECK: Duration = Duration::from_millis(250);
+
+/// How long leaving waits for the store: the queued work, and a failed draft save tried
+/// again. Then the process ends whatever the worker is doing (a locked database).
+pub const FINISH_WAIT: Duration = Duration::from_secs(3);
 
 /// Runs a screen until it quits: `make` builds its state for the terminal's size. The
 /// terminal is restored on every way out (a panic too: `ratatui::try_init` installs a hook
-/// that restores it), and the worker finishes its queued work before this returns.
+/// that restores it). Then the worker finishes its queued work, for at most `FINISH_WAIT`;
+/// work the store did not confirm is reported as an error, on the normal screen again.
 pub fn run<S: Session>(
     mut worker: Worker<S::Command>,
     tx: Sender<Event>,
@@ -101,44 +135,83 @@ pub fn run<S: Session>(
             return Err(e).context("starting the full-screen terminal");
         }
     };
-    let result = run_loop(&mut terminal, &rx, tx, &worker, make);
+    let (result, mut app) = run_loop(&mut terminal, &rx, tx, &worker, make);
     // Not restore(): it reports a failure with eprintln!, which panics once the terminal
     // is gone.
     let _ = ratatui::try_restore();
-    // Waits for queued work, the last draft save included.
-    worker.finish();
+    finish(&mut worker, &rx, app.as_mut());
     if terminal_gone() {
         // Dropping the terminal would try to show the cursor on the dead terminal and report
         // the failure with eprintln!, which panics; the process is about to end anyway.
         std::mem::forget(terminal);
+    } else {
+        drop(terminal);
+    }
+    // Said even when nobody may read it: the exit status tells too.
+    if let Some(text) = app.as_ref().and_then(|a| a.not_saved()) {
+        anyhow::bail!(text);
     }
     if session_gone() {
-        // Hung up or terminated: the work is saved, and a failed draw is no news to anyone.
+        // Terminated, with the work saved: a failed draw is no news to anyone.
         return Ok(());
     }
     result
 }
 
+/// Lets the worker finish: while the app has saves unconfirmed, its answers go to the app
+/// (which sends a failed save again), then the worker is told to finish; all within
+/// `FINISH_WAIT`.
+fn finish<S: Session>(worker: &mut Worker<S::Command>, rx: &Receiver<Event>, app: Option<&mut S>) {
+    let deadline = Instant::now() + FINISH_WAIT;
+    if let Some(app) = app {
+        while app.saving() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            match rx.recv_timeout(left) {
+                Ok(Event::Action(a)) => app.update(a),
+                Ok(Event::Key(_) | Event::Gone) => {}
+                Err(_) => break,
+            }
+            for cmd in app.take_commands() {
+                let _ = worker.send(cmd);
+            }
+        }
+    }
+    worker.finish(deadline.saturating_duration_since(Instant::now()));
+}
+
+/// The loop and its end: whatever ended it, the last change goes to the worker. Gives back
+/// the app (None if it could not be made) with the loop's result.
 fn run_loop<S: Session>(
     terminal: &mut DefaultTerminal,
     rx: &Receiver<Event>,
     tx: Sender<Event>,
     worker: &Worker<S::Command>,
     make: impl FnOnce((u16, u16)) -> S,
-) -> Result<()> {
-    let size = terminal.size().context("reading the terminal size")?;
+) -> (Result<()>, Option<S>) {
+    let size = match terminal.size() {
+        Ok(size) => size,
+        Err(e) => return (Err(e).context("reading the terminal size"), None),
+    };
     let mut app = make((size.width, size.height));
-    let mut input = Input::spawn(tx).context("starting the keyboard reader")?;
+    let mut input = match Input::spawn(tx) {
+        Ok(input) => input,
+        Err(e) => return (Err(e).context("starting the keyboard reader"), Some(app)),
+    };
     let result = event_loop(terminal, rx, worker, &mut app);
-    // Whatever ended the loop, the last work goes to the worker before it is told to finish.
-    app.update(Action::Quit);
+    // Nothing is asked any more: the last change goes to the worker before it finishes.
+    app.update(Action::Exit);
     for cmd in app.take_commands() {
         let _ = worker.send(cmd);
     }
     input.stop();
-    result
+    (result, Some(app))
 }
 
+/// Until the app quits or the session is gone (the terminal hung up or closed, SIGHUP,
+/// SIGTERM), whatever dialog is open.
 fn event_loop<S: Session>(
     terminal: &mut DefaultTerminal,
     rx: &Receiver<Event>,
@@ -149,16 +222,18 @@ fn event_loop<S: Session>(
         for cmd in app.take_commands() {
             worker.send(cmd)?;
         }
-        if app.quitting() {
+        if app.quitting() || hung_up() {
             return Ok(());
         }
         terminal
             .draw(|f| app.draw(f))
             .context("drawing the screen")?;
         let first = match rx.recv_timeout(SESSION_CHECK) {
+            Ok(Event::Gone) => return Ok(()),
             Ok(ev) => ev,
-            // After a hangup the keyboard reader may never return, so the loop looks itself.
-            Err(RecvTimeoutError::Timeout) if session_gone() => Event::Action(Action::Quit),
+            // The keyboard reader may be caught in the terminal library after a hangup, so
+            // the loop looks itself.
+            Err(RecvTimeoutError::Timeout) if session_gone() => return Ok(()),
             Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => {
                 anyhow::bail!("the keyboard reader and the database worker have both stopped")
@@ -168,6 +243,7 @@ fn event_loop<S: Session>(
         // Take everything already waiting before drawing again (fast typing, pastes).
         while !app.quitting() {
             match rx.try_recv() {
+                Ok(Event::Gone) => return Ok(()),
                 Ok(ev) => apply(app, ev),
                 Err(_) => break,
             }
@@ -179,5 +255,6 @@ fn apply<S: Session>(app: &mut S, ev: Event) {
     match ev {
         Event::Key(k) => app.handle_key(k),
         Event::Action(a) => app.update(a),
+        Event::Gone => {}
     }
 }

@@ -1,7 +1,7 @@
 //! `draw(&App)`: the whole frame from the app state. Pure: no store, no changes to the state.
 
 use super::app::{App, ConfirmKind, Screen};
-use super::frame::{self, Overlays};
+use super::frame::{self, Overlays, Unsaved};
 use super::keymap;
 use super::screens::{queue, review};
 use super::widgets::department_picker::label;
@@ -29,6 +29,16 @@ pub fn draw(frame: &mut Frame, app: &App) {
 }
 
 fn confirm_text(app: &App, kind: ConfirmKind) -> (&'static str, Vec<String>) {
+    let open = app.review.as_ref().map(|r| r.assignment.review_id);
+    match (kind, open) {
+        (ConfirmKind::QuitUnsaved, _) => {
+            return frame::unsaved_text(&app.draft, Unsaved::Quit, "the queue");
+        }
+        (ConfirmKind::LeaveUnsaved, Some(id)) => {
+            return frame::unsaved_text(&app.draft, Unsaved::Leave(id), "the queue");
+        }
+        _ => {}
+    }
     let Some(r) = &app.review else {
         return ("Confirm", vec!["Nothing to confirm.".into()]);
     };
@@ -43,6 +53,9 @@ fn confirm_text(app: &App, kind: ConfirmKind) -> (&'static str, Vec<String>) {
                 "Your draft of it is dropped.".into(),
             ],
         ),
+        ConfirmKind::LeaveUnsaved | ConfirmKind::QuitUnsaved => {
+            ("Confirm", vec!["Nothing to confirm.".into()])
+        }
         ConfirmKind::Submit => {
             let crits = applicable(r.body());
             let failed: Vec<&str> = crits

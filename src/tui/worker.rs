@@ -3,13 +3,16 @@
 //! channel, so a keystroke never waits on disk.
 
 use super::action::{Action, Job};
+use super::draft::DraftCommand;
 use super::event::Event;
+use super::thread::Bounded;
 use crate::domain::review::ReviewContent;
 use crate::store::{self, Assignment, MyReview, QueueRow, Store, SubmitOutcome};
 use anyhow::Result;
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
 
 /// A job for the worker.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +31,15 @@ pub enum Command {
     Submit(i64, ReviewContent),
     /// Give the item back.
     Release(i64),
+}
+
+impl DraftCommand for Command {
+    fn saves_draft(&self) -> Option<i64> {
+        match self {
+            Command::SaveDraft(id, _) => Some(*id),
+            _ => None,
+        }
+    }
 }
 
 /// What the worker needs from a store; `Store` is the real one, tests use a fake.
@@ -113,7 +125,7 @@ pub fn handle<B: Backend>(store: &mut B, reviewer: &str, cmd: Command) -> Action
         },
         Command::SaveDraft(id, content) => match store.save_draft(reviewer, id, &content) {
             Ok(()) => Action::Saved(id),
-            Err(e) => failed(Job::Save, &e),
+            Err(e) => Action::SaveFailed(id, user_message(&e)),
         },
         Command::Submit(id, content) => match store.submit_review(reviewer, id, &content) {
             Ok(outcome) => Action::Submitted(outcome),
@@ -139,11 +151,14 @@ fn failed(job: Job, err: &anyhow::Error) -> Action {
     Action::Failed(job, user_message(err))
 }
 
-/// The running worker: send it commands; dropping `commands` and joining ends it after the
-/// queued commands are done (so a final draft save is not lost).
+/// How long dropping a worker waits for it to finish what is queued.
+const DROP_WAIT: Duration = Duration::from_secs(3);
+
+/// The running worker: send it commands; `finish` ends it after the queued commands are done
+/// (so a final draft save is not lost), waiting only so long.
 pub struct Worker<C = Command> {
     commands: Option<Sender<C>>,
-    handle: Option<JoinHandle<()>>,
+    thread: Option<Bounded>,
 }
 
 impl<C: Send + 'static> Worker<C> {
@@ -155,34 +170,32 @@ impl<C: Send + 'static> Worker<C> {
     {
         let (cmd_tx, cmd_rx) = mpsc::channel::<C>();
         let (ready_tx, ready_rx) = mpsc::channel::<Result<()>>();
-        let handle = thread::Builder::new()
-            .name("medcurate-store".into())
-            .spawn(move || {
-                let mut store = match Store::open_existing(&db) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        let _ = ready_tx.send(Err(e));
-                        return;
-                    }
-                };
-                if let Err(e) = store.defer_checkpoints() {
+        let mut thread = Bounded::spawn("medcurate-store", move || {
+            let mut store = match Store::open_existing(&db) {
+                Ok(s) => s,
+                Err(e) => {
                     let _ = ready_tx.send(Err(e));
                     return;
                 }
-                let _ = ready_tx.send(Ok(()));
-                serve(&mut store, &cmd_rx, &events);
-            })?;
+            };
+            if let Err(e) = store.defer_checkpoints() {
+                let _ = ready_tx.send(Err(e));
+                return;
+            }
+            let _ = ready_tx.send(Ok(()));
+            serve(&mut store, &cmd_rx, &events);
+        })?;
         match ready_rx.recv() {
             Ok(Ok(())) => Ok(Worker {
                 commands: Some(cmd_tx),
-                handle: Some(handle),
+                thread: Some(thread),
             }),
             Ok(Err(e)) => {
-                let _ = handle.join();
+                thread.join_within(DROP_WAIT);
                 Err(e)
             }
             Err(_) => {
-                let _ = handle.join();
+                thread.join_within(DROP_WAIT);
                 anyhow::bail!("the database worker stopped before it opened the database")
             }
         }
@@ -197,11 +210,14 @@ impl<C: Send + 'static> Worker<C> {
         }
     }
 
-    /// Lets the worker finish what is queued, then waits for it.
-    pub fn finish(&mut self) {
+    /// Lets the worker finish what is queued and waits for it, at most `limit`; true if it
+    /// ended. A worker still busy (a locked database) is left to end with the process: its
+    /// unfinished transaction is rolled back.
+    pub fn finish(&mut self, limit: Duration) -> bool {
         self.commands = None;
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
+        match self.thread.take() {
+            Some(mut t) => t.join_within(limit),
+            None => true,
         }
     }
 }
@@ -209,8 +225,8 @@ impl<C: Send + 'static> Worker<C> {
 impl<C> Drop for Worker<C> {
     fn drop(&mut self) {
         self.commands = None;
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
+        if let Some(mut t) = self.thread.take() {
+            t.join_within(DROP_WAIT);
         }
     }
 }
@@ -231,23 +247,59 @@ pub fn serve<B: Backend>(
     );
 }
 
+/// The wait before the draft save that follows a failed one; it doubles with each failure
+/// in a row, up to `MAX_BACKOFF`.
+pub const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+/// The longest wait between tries of a failing draft save.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(8);
+
 /// Answers each command with the action `handle` makes of it, in order, until the command
 /// channel closes; `idle` runs whenever the queue is empty.
-pub fn serve_each<S, C>(
+///
+/// After a draft save fails, the next draft save waits (`FIRST_BACKOFF`, doubling up to
+/// `MAX_BACKOFF`) so a failing database is retried without being hammered. The wait ends
+/// early when another command arrives (it runs after the save) or the channel closes.
+pub fn serve_each<S, C: DraftCommand>(
     store: &mut S,
     commands: &Receiver<C>,
     events: &Sender<Event>,
     mut handle: impl FnMut(&mut S, C) -> Action,
     mut idle: impl FnMut(&mut S),
 ) {
+    // When a failing save may be tried again, and the wait that led there.
+    let mut backoff: Option<(Instant, Duration)> = None;
+    let mut early: VecDeque<C> = VecDeque::new();
     while let Ok(first) = commands.recv() {
         let mut next = Some(first);
         while let Some(cmd) = next.take() {
+            let save = cmd.saves_draft().is_some();
+            if save
+                && let Some((due, _)) = backoff
+                && let Some(c) = wait_until(commands, due)
+            {
+                early.push_back(c);
+            }
             let action = handle(store, cmd);
+            if save {
+                backoff = action.is_save_failure().then(|| {
+                    let wait = backoff.map_or(FIRST_BACKOFF, |(_, w)| (w * 2).min(MAX_BACKOFF));
+                    (Instant::now() + wait, wait)
+                });
+            }
             // The screen may already be gone (quitting); the work is done either way.
             let _ = events.send(Event::Action(action));
-            next = commands.try_recv().ok();
+            next = early.pop_front().or_else(|| commands.try_recv().ok());
         }
         idle(store);
     }
+}
+
+/// Waits until `due`, or until a command arrives (returned) or the channel closes.
+fn wait_until<C>(commands: &Receiver<C>, due: Instant) -> Option<C> {
+    let left = due.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return None;
+    }
+    // A timeout or a closed channel: the wait is over either way.
+    commands.recv_timeout(left).ok()
 }

@@ -116,12 +116,17 @@ impl Tui {
 
     /// Waits until `ok` holds for the screen; panics with the screen after 10 s.
     pub fn wait_until(&mut self, what: &str, ok: impl Fn(&str) -> bool) {
+        self.wait_until_within(what, WAIT, ok);
+    }
+
+    /// Waits until `ok` holds for the screen; panics with the screen after `limit`.
+    pub fn wait_until_within(&mut self, what: &str, limit: Duration, ok: impl Fn(&str) -> bool) {
         let start = Instant::now();
         loop {
             if ok(&self.text()) {
                 return;
             }
-            if start.elapsed() > WAIT || self.eof {
+            if start.elapsed() > limit || self.eof {
                 panic!(
                     "{} waiting for {what:?}; the screen:\n{}",
                     if self.eof {
@@ -200,6 +205,38 @@ impl Tui {
         self.master = None;
     }
 
+    /// Closes the master side, as `hang_up`, and waits up to `limit` for the program to
+    /// exit, reading its CPU time from /proc meanwhile (before it is reaped). A program still
+    /// running at the limit is killed.
+    pub fn hang_up_and_wait(&mut self, limit: Duration) -> AfterHangup {
+        let pid = self.child.process_id().expect("the program is running");
+        let before = cpu_ticks(pid).unwrap_or(0);
+        let mut last = before;
+        self.hang_up();
+        let start = Instant::now();
+        loop {
+            if let Some(t) = cpu_ticks(pid) {
+                last = t;
+            }
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return AfterHangup {
+                    status: Some(status),
+                    cpu: ticks_to_time(last.saturating_sub(before)),
+                    elapsed: start.elapsed(),
+                };
+            }
+            if start.elapsed() > limit {
+                self.kill();
+                return AfterHangup {
+                    status: None,
+                    cpu: ticks_to_time(last.saturating_sub(before)),
+                    elapsed: start.elapsed(),
+                };
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub fn kill(&mut self) {
         if let Some(pid) = self.child.process_id() {
             // SAFETY: signalling our own child by its pid.
@@ -221,4 +258,59 @@ impl Drop for Tui {
 /// Where `needle` last stands in `hay`.
 pub fn position(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// How the program ended after `hang_up_and_wait`.
+#[derive(Debug)]
+pub struct AfterHangup {
+    /// Its exit status; None if it was still running at the limit (it was killed).
+    pub status: Option<ExitStatus>,
+    /// The CPU time it used from the hang-up on.
+    pub cpu: Duration,
+    /// How long it ran after the hang-up.
+    pub elapsed: Duration,
+}
+
+impl AfterHangup {
+    /// It exited by itself with status 0, and did not spin.
+    pub fn assert_clean_exit(&self, what: &str) {
+        let status = self.assert_exited(what);
+        assert!(status.success(), "{what}: exit {status:?}");
+    }
+
+    /// It exited by itself (not killed by a signal, no abort), whatever its exit code, and
+    /// did not spin: less CPU than half the time it ran (with a little allowance for a short
+    /// run's rounding to clock ticks).
+    pub fn assert_exited(&self, what: &str) -> &ExitStatus {
+        let status = self.status.as_ref().unwrap_or_else(|| {
+            panic!(
+                "{what}: no exit within {:?} of the hang-up (killed; it used {:?} of CPU)",
+                self.elapsed, self.cpu
+            )
+        });
+        assert_eq!(status.signal(), None, "{what}: {status:?}");
+        assert!(
+            self.cpu < self.elapsed / 2 + Duration::from_millis(100),
+            "{what}: {:?} of CPU in the {:?} after the hang-up",
+            self.cpu,
+            self.elapsed
+        );
+        status
+    }
+}
+
+/// utime + stime of process `pid` in clock ticks, from /proc; None once it is gone.
+pub fn cpu_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let (_, rest) = stat.rsplit_once(')')?;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of stat(5); `rest` starts at field 3.
+    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+}
+
+fn ticks_to_time(ticks: u64) -> Duration {
+    // SAFETY: sysconf has no preconditions.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Duration::from_millis(ticks * 1000 / per_second)
 }

@@ -39,7 +39,10 @@ pub struct AdjudicateApp {
     /// Where "the next dispute" comes from: one dataset, or all of them.
     pub scope: Option<String>,
     pub quit: bool,
-    draft: DraftSaver,
+    pub(crate) draft: DraftSaver<Command>,
+    /// The draft whose "saved" is to be said when the store confirms it (it was left with
+    /// a save on its way).
+    announce: Option<i64>,
     /// How the dispute being loaded was asked for.
     pending_origin: Origin,
     /// What the last step did ("Submitted"), said again when the next dispute arrives.
@@ -63,6 +66,7 @@ impl AdjudicateApp {
             scope: None,
             quit: false,
             draft: DraftSaver::default(),
+            announce: None,
             pending_origin: Origin::Claim,
             carry: None,
             outbox: vec![Command::Overview, Command::Mine],
@@ -118,7 +122,8 @@ impl AdjudicateApp {
     pub fn update(&mut self, action: Action) {
         match action {
             Action::Resize(w, h) => self.size = (w, h),
-            Action::Quit => {
+            Action::Quit => self.ask_quit(),
+            Action::Exit => {
                 self.flush_save();
                 self.quit = true;
             }
@@ -140,11 +145,23 @@ impl AdjudicateApp {
                 Action::Confirm => match self.confirm.take() {
                     Some(ConfirmKind::Submit) => self.confirm_submit(),
                     Some(ConfirmKind::Skip) => self.confirm_skip(),
+                    Some(ConfirmKind::LeaveUnsaved) => self.leave_unsaved(),
+                    Some(ConfirmKind::QuitUnsaved) => self.update(Action::Exit),
                     None => {}
                 },
                 Action::Cancel => {
-                    self.confirm = None;
-                    self.info("Cancelled");
+                    let kind = self.confirm.take();
+                    match kind {
+                        Some(ConfirmKind::LeaveUnsaved | ConfirmKind::QuitUnsaved)
+                            if self.draft.failure().is_some() =>
+                        {
+                            self.error(
+                                "Staying. Your draft is NOT saved yet; medcurate keeps trying, and \
+                                 the status bar says when it is saved",
+                            )
+                        }
+                        _ => self.info("Cancelled"),
+                    }
                 }
                 _ => {}
             },
@@ -168,7 +185,7 @@ impl AdjudicateApp {
                 self.info("Opening your adjudication…");
             }
             StartRequest::Refresh => self.refresh(),
-            StartRequest::Quit => self.quit = true,
+            StartRequest::Quit => self.ask_quit(),
         }
     }
 
@@ -196,10 +213,7 @@ impl AdjudicateApp {
         match request {
             Some(Request::Submit) => self.ask_submit(),
             Some(Request::Skip) => self.ask_skip(),
-            Some(Request::Back) => {
-                self.back_to_start();
-                self.info("Back at the disputes; your draft is kept");
-            }
+            Some(Request::Back) => self.leave(),
             None => {}
         }
     }
@@ -237,10 +251,12 @@ impl AdjudicateApp {
                     None => self.info("No dispute left for you"),
                 }
             }
-            Reply::Saved(_) => self
-                .draft
-                .saved(&mut self.outbox, || save_of(&self.dispute)),
-            Reply::Submitted(_) => self.submitted(),
+            Reply::Saved(id) => self.saved(id),
+            Reply::SaveFailed(id, msg) => self.save_failed(id, msg),
+            Reply::Submitted(id) => {
+                self.draft.submitted(Some(id));
+                self.submitted();
+            }
             Reply::Released(_) => {
                 self.busy = None;
                 self.info("Skipped: the dispute goes to another expert");
@@ -260,6 +276,8 @@ impl AdjudicateApp {
             "{} on {} in {}",
             d.assignment.model, d.assignment.item.id, d.assignment.dataset
         );
+        self.draft
+            .opened(d.assignment.adjudication_id, what.clone());
         let lead = match self.carry.take() {
             Some(before) => format!("{before}. Now "),
             None => String::new(),
@@ -279,6 +297,95 @@ impl AdjudicateApp {
     fn flush_save(&mut self) {
         self.draft
             .flush(&mut self.outbox, || save_of(&self.dispute));
+    }
+
+    /// q on the dispute: back to the list, unless the draft is NOT SAVED; then the expert is
+    /// told so and asked whether to stay.
+    fn leave(&mut self) {
+        let Some(id) = self.dispute.as_ref().map(|d| d.assignment.adjudication_id) else {
+            return self.back_to_start();
+        };
+        if self.draft.failing(id) {
+            // A change not sent yet goes now; the retry of the rest is already on its way.
+            self.flush_save();
+            self.confirm = Some(ConfirmKind::LeaveUnsaved);
+            return;
+        }
+        self.back_to_start();
+        if self.draft.stored(id) {
+            self.info("Back at the disputes; your draft is kept");
+        } else {
+            self.announce = Some(id);
+            self.info("Back at the disputes; saving your draft…");
+        }
+    }
+
+    /// The expert chose to leave a draft the store does not have.
+    fn leave_unsaved(&mut self) {
+        let id = self.dispute.as_ref().map(|d| d.assignment.adjudication_id);
+        if let Some(id) = id
+            && self.draft.stuck(id)
+        {
+            // A submitted decision changed and not submitted again: nothing can save the
+            // changes once it is closed, and the expert has been told so.
+            self.draft.dropped(id);
+        }
+        self.back_to_start();
+        match id {
+            Some(id) if !self.draft.stored(id) => {
+                self.announce = Some(id);
+                self.error(format!(
+                    "Back at the disputes. Your draft of {} is NOT saved; medcurate keeps trying \
+                     while it runs",
+                    self.draft.name(id)
+                ));
+            }
+            _ => self.info("Back at the disputes; your draft is kept"),
+        }
+    }
+
+    /// Ctrl-C, or q on the list: quits, unless a draft is NOT SAVED; then the expert is
+    /// asked first.
+    fn ask_quit(&mut self) {
+        if self.draft.failure().is_some() {
+            self.flush_save();
+            self.confirm = Some(ConfirmKind::QuitUnsaved);
+        } else {
+            self.update(Action::Exit);
+        }
+    }
+
+    fn saved(&mut self, id: i64) {
+        let was_failing = self.draft.failing(id);
+        self.draft
+            .saved(id, &mut self.outbox, || save_of(&self.dispute));
+        if !self.draft.stored(id) {
+            return;
+        }
+        if was_failing || self.announce == Some(id) {
+            self.announce = None;
+            let open = self.dispute.as_ref().map(|d| d.assignment.adjudication_id) == Some(id);
+            if open {
+                self.info("Your draft is saved now");
+            } else {
+                self.info(format!(
+                    "Your draft of {} is saved now",
+                    self.draft.name(id)
+                ));
+            }
+        }
+    }
+
+    fn save_failed(&mut self, id: i64, msg: String) {
+        let first = !self.draft.failing(id);
+        self.draft
+            .failed(id, msg.clone(), &mut self.outbox, || save_of(&self.dispute));
+        if first {
+            self.error(format!(
+                "Draft NOT saved: {msg}. medcurate keeps trying; the status bar says when it is \
+                 saved"
+            ));
+        }
     }
 
     fn back_to_start(&mut self) {
@@ -310,7 +417,8 @@ impl AdjudicateApp {
 
     fn confirm_submit(&mut self) {
         let Some(d) = &self.dispute else { return };
-        self.draft.forget();
+        self.draft
+            .submitting(d.assignment.adjudication_id, save_of(&self.dispute));
         self.busy = Some(Job::Submit);
         self.outbox.push(Command::Submit(
             d.assignment.adjudication_id,
@@ -321,7 +429,7 @@ impl AdjudicateApp {
 
     fn confirm_skip(&mut self) {
         let Some(d) = self.dispute.take() else { return };
-        self.draft.forget();
+        self.draft.dropped(d.assignment.adjudication_id);
         self.busy = Some(Job::Release);
         self.outbox
             .push(Command::Release(d.assignment.adjudication_id));
@@ -351,9 +459,6 @@ impl AdjudicateApp {
 
     fn failed(&mut self, job: Job, msg: String) {
         match job {
-            Job::Save => {
-                self.draft.failed();
-            }
             Job::Claim | Job::Open => {
                 self.busy = None;
                 if self.dispute.is_none() {
@@ -364,16 +469,45 @@ impl AdjudicateApp {
                 self.busy = None;
                 self.back_to_start();
             }
-            Job::Submit | Job::Overview => self.busy = None,
+            Job::Submit => {
+                self.busy = None;
+                // The submitted decision is not in the store: it is saved as a draft instead.
+                self.draft
+                    .submit_failed(None, msg.clone(), &mut self.outbox, || {
+                        save_of(&self.dispute)
+                    });
+                let id = self.dispute.as_ref().map(|d| d.assignment.adjudication_id);
+                let rest = if id.is_some_and(|id| self.draft.stuck(id)) {
+                    "Your changes are NOT saved; submit again (s) when the database answers"
+                } else {
+                    "Your draft is NOT saved until the status bar says so"
+                };
+                self.error(format!("{}: {msg}. {rest}", job.failure()));
+                return;
+            }
+            Job::Overview => self.busy = None,
             Job::Mine => {}
         }
         self.error(format!("{}: {msg}", job.failure()));
     }
 
-    /// "saving…", "saved", "unsaved" or "" for the status bar.
+    /// NOT SAVED, "saving…", "submitting…", "saved", "unsaved" or "" for the status bar.
     pub fn save_state(&self) -> &'static str {
-        self.draft
-            .state(self.dispute.as_ref().map(|d| d.submitted()))
+        self.draft.state(
+            self.dispute
+                .as_ref()
+                .map(|d| (d.assignment.adjudication_id, d.submitted())),
+        )
+    }
+
+    /// A draft save is unanswered or failed.
+    pub fn saving(&self) -> bool {
+        self.draft.busy()
+    }
+
+    /// Drafts the store does not have, said plainly; None when it has them all.
+    pub fn not_saved(&self) -> Option<String> {
+        self.draft.farewell()
     }
 }
 

@@ -4,7 +4,7 @@ use super::app::{AdjudicateApp, View};
 use super::dispute::fmt_score;
 use super::{dispute_draw, start};
 use crate::tui::app::ConfirmKind;
-use crate::tui::frame::{self, Overlays};
+use crate::tui::frame::{self, Overlays, Unsaved};
 use crate::tui::keymap;
 use crate::tui::widgets::status_bar::Status;
 use ratatui::Frame;
@@ -29,6 +29,16 @@ pub fn draw(frame: &mut Frame, app: &AdjudicateApp) {
 }
 
 fn confirm_text(app: &AdjudicateApp, kind: ConfirmKind) -> (&'static str, Vec<String>) {
+    let open = app.dispute.as_ref().map(|d| d.assignment.adjudication_id);
+    match (kind, open) {
+        (ConfirmKind::QuitUnsaved, _) => {
+            return frame::unsaved_text(&app.draft, Unsaved::Quit, "the disputes");
+        }
+        (ConfirmKind::LeaveUnsaved, Some(id)) => {
+            return frame::unsaved_text(&app.draft, Unsaved::Leave(id), "the disputes");
+        }
+        _ => {}
+    }
     let Some(d) = &app.dispute else {
         return ("Confirm", vec!["Nothing to confirm.".into()]);
     };
@@ -44,6 +54,9 @@ fn confirm_text(app: &AdjudicateApp, kind: ConfirmKind) -> (&'static str, Vec<St
                 "Your draft of it is dropped.".into(),
             ],
         ),
+        ConfirmKind::LeaveUnsaved | ConfirmKind::QuitUnsaved => {
+            ("Confirm", vec!["Nothing to confirm.".into()])
+        }
         ConfirmKind::Submit => {
             let met: Vec<String> = d
                 .content

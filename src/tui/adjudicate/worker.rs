@@ -4,6 +4,7 @@
 use crate::domain::judge::Adjudication;
 use crate::store::{DisputeAssignment, DisputeCount, MyAdjudication, Store};
 use crate::tui::action::Action;
+use crate::tui::draft::DraftCommand;
 use crate::tui::worker::user_message;
 use anyhow::Result;
 
@@ -26,6 +27,15 @@ pub enum Command {
     Release(i64),
 }
 
+impl DraftCommand for Command {
+    fn saves_draft(&self) -> Option<i64> {
+        match self {
+            Command::SaveDraft(id, _) => Some(*id),
+            _ => None,
+        }
+    }
+}
+
 /// Which job failed, so the message can say so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
@@ -33,7 +43,6 @@ pub enum Job {
     Mine,
     Claim,
     Open,
-    Save,
     Submit,
     Release,
 }
@@ -45,7 +54,6 @@ impl Job {
             Job::Mine => "Could not load your adjudications",
             Job::Claim => "Could not get a dispute",
             Job::Open => "Could not open the adjudication",
-            Job::Save => "Draft not saved",
             Job::Submit => "Not submitted",
             Job::Release => "Could not give the dispute back",
         }
@@ -66,6 +74,8 @@ pub enum Reply {
     NothingLeft(Option<String>),
     /// The draft of this adjudication was saved.
     Saved(i64),
+    /// The draft of this adjudication was not saved; the message says why.
+    SaveFailed(i64, String),
     Submitted(i64),
     Released(i64),
     Failed(Job, String),
@@ -154,7 +164,7 @@ pub fn handle<B: Backend>(store: &mut B, expert: &str, cmd: Command) -> Action {
         },
         Command::SaveDraft(id, a) => match store.save_adjudication_draft(expert, id, &a) {
             Ok(()) => Reply::Saved(id),
-            Err(e) => fail(Job::Save, e),
+            Err(e) => Reply::SaveFailed(id, user_message(&e)),
         },
         Command::Submit(id, a) => match store.submit_adjudication(expert, id, &a) {
             Ok(()) => Reply::Submitted(id),

@@ -63,6 +63,8 @@ pub struct CurateApp {
     /// The store job being waited for, shown as "loading".
     pub busy: Option<Job>,
     pub quit: bool,
+    /// The item ("dataset/id") whose decision was sent and not yet answered.
+    pub(super) deciding: Option<String>,
     /// What the last decision did, said again when the next item opens.
     pub(super) carry: Option<String>,
     outbox: Vec<Command>,
@@ -100,9 +102,25 @@ impl CurateApp {
             size,
             busy: Some(Job::Queue),
             quit: false,
+            deciding: None,
             carry: None,
             outbox: vec![Command::Queue(filter), Command::Datasets],
         }
+    }
+
+    /// A decision is on its way to the store: leaving waits a little for it.
+    pub fn saving(&self) -> bool {
+        self.deciding.is_some()
+    }
+
+    /// A decision the store never answered, said plainly.
+    pub fn not_saved(&self) -> Option<String> {
+        self.deciding.as_ref().map(|what| {
+            format!(
+                "your decision on {what} was NOT confirmed: the database did not answer before \
+                 medcurate closed. See whether it is there with `medcurate history {what}`."
+            )
+        })
     }
 
     /// The store commands to send, oldest first.
@@ -158,7 +176,7 @@ impl CurateApp {
     pub fn update(&mut self, action: Action) {
         match action {
             Action::Resize(w, h) => self.size = (w, h),
-            Action::Quit => self.quit = true,
+            Action::Quit | Action::Exit => self.quit = true,
             Action::ToggleHelp => self.help = Help::toggled(self.help, self.context()),
             Action::ToggleNames => {
                 self.anonymous = !self.anonymous;

@@ -294,6 +294,7 @@ impl CurateApp {
             decision,
         };
         self.busy = Some(Job::Decide);
+        self.deciding = Some(format!("{}/{}", c.case.item.dataset, c.case.item.id));
         self.send(cmd);
         self.info("Saving the decision…");
     }

@@ -42,7 +42,7 @@ pub fn run_curate(db: &Path, curator: Person, options: CurateOptions) -> Result<
     })
 }
 
-session::impl_session!(CurateApp, worker::Command, ui::draw);
+session::impl_session!(CurateApp, worker::Command, ui::draw, drafts);
 
 #[cfg(test)]
 mod tests;

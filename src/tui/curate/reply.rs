@@ -92,6 +92,7 @@ impl CurateApp {
 
     fn decided(&mut self, dataset: String, item_id: String, outcome: DecideOutcome) {
         self.busy = None;
+        self.deciding = None;
         self.flow = None;
         self.confirm = None;
         let what = format!("{dataset}/{item_id}");
@@ -141,7 +142,11 @@ impl CurateApp {
                     self.leave_history();
                 }
             }
-            Job::Queue | Job::Decide | Job::Agreement => self.busy = None,
+            Job::Decide => {
+                self.busy = None;
+                self.deciding = None;
+            }
+            Job::Queue | Job::Agreement => self.busy = None,
             Job::Datasets => {}
         }
         self.error(format!("{}: {msg}", job.failure()));

@@ -7,6 +7,7 @@ use crate::store::{
     CurationCase, CurationFilter, CurationQueue, DecideOutcome, ItemHistory, Store,
 };
 use crate::tui::action::Action;
+use crate::tui::draft::DraftCommand;
 use crate::tui::worker::user_message;
 use anyhow::Result;
 
@@ -33,6 +34,13 @@ pub enum Command {
     History { dataset: String, item_id: String },
     /// Load the agreement statistics, over one dataset or all.
     Agreement(Option<String>),
+}
+
+impl DraftCommand for Command {
+    /// The curation screen keeps no drafts in the store.
+    fn saves_draft(&self) -> Option<i64> {
+        None
+    }
 }
 
 /// Which job failed, so the message can say so.

@@ -218,7 +218,7 @@ pub fn bindings() -> impl Iterator<Item = &'static Binding> {
 #[rustfmt::skip]
 static SHARED: &[Binding] = &[
     // Everywhere
-    b(Key::ctrl('c'), Scope::Everywhere, Action::Quit, "quit (the draft is saved)"),
+    b(Key::ctrl('c'), Scope::Everywhere, Action::Quit, "quit (the draft is saved first; asks if it cannot be)"),
     b(Key::ch('?'), Scope::Commands, Action::ToggleHelp, "show or hide this help"),
     // Confirm
     b(Key::ch('y'), In(C::Confirm), Action::Confirm, "yes"),

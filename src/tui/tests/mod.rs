@@ -304,16 +304,23 @@ fn leaving_sends_the_last_change_even_with_a_save_in_flight() {
 }
 
 #[test]
-fn a_failed_save_is_retried_with_the_next_change() {
+fn a_failed_save_is_sent_again_with_the_newest_content() {
     let mut app = app_with(mcq());
     app.update(Action::Pass);
     app.take_commands();
-    app.update(Action::Failed(Job::Save, "your claim has lapsed".into()));
-    assert_eq!(app.save_state(), "unsaved");
+    app.update(Action::SaveFailed(7, "your claim has lapsed".into()));
+    assert_eq!(app.save_state(), "NOT SAVED");
     assert!(app.message.as_ref().unwrap().error);
+    // Sent again at once (the worker waits before running it).
+    assert_eq!(saves(&app.take_commands()), 1);
+    // A change meanwhile waits for that answer, then goes with everything in it.
     app.update(Action::NextCriterion);
     app.update(Action::Pass);
-    assert_eq!(saves(&app.take_commands()), 1);
+    assert!(app.take_commands().is_empty());
+    app.update(Action::SaveFailed(7, "your claim has lapsed".into()));
+    let cmds = app.take_commands();
+    assert!(matches!(&cmds[..], [Command::SaveDraft(7, c)] if c.verdicts.len() == 2));
+    assert_eq!(app.save_state(), "NOT SAVED");
 }
 
 #[test]
@@ -393,3 +400,4 @@ fn scrolling_stays_inside_the_item() {
 }
 
 mod queue_worker;
+mod unsaved;

@@ -83,8 +83,8 @@ fn a_reopened_submitted_review_is_not_saved_as_a_draft() {
     assert_eq!(app.confirm, None);
 }
 
-/// A store stand-in for the worker's dispatch.
-struct Fake;
+/// A store stand-in for the worker's dispatch; every draft save fails.
+pub(super) struct Fake;
 
 impl Backend for Fake {
     fn review_queue(&self, _: &str) -> anyhow::Result<Vec<QueueRow>> {
@@ -125,7 +125,7 @@ fn the_worker_answers_each_command_with_an_action() {
         "wang",
         Command::SaveDraft(1, ReviewContent::default()),
     );
-    assert!(matches!(a, Action::Failed(Job::Save, m) if m.contains("lapsed")));
+    assert!(matches!(a, Action::SaveFailed(1, m) if m.contains("lapsed")));
     let a = worker::handle(&mut f, "wang", Command::Open(9));
     assert!(matches!(a, Action::Failed(Job::Open, _)));
     assert!(matches!(

@@ -377,24 +377,40 @@ fn a_given_dataset_goes_straight_to_a_dispute_and_failures_read_well() {
     app.update(reply(Reply::Loaded(Box::new(assignment(7)))));
     app.handle_key(key('m'));
     app.take_commands();
-    app.update(reply(Reply::Failed(
-        Job::Save,
-        "the database is busy with another writer; try again in a moment".into(),
-    )));
+    let busy = "the database is busy with another writer; try again in a moment";
+    app.update(reply(Reply::SaveFailed(7, busy.into())));
     let msg = app.message.clone().unwrap();
     assert!(
         msg.error
             && msg
                 .text
-                .starts_with("Draft not saved: the database is busy")
+                .starts_with("Draft NOT saved: the database is busy"),
+        "{}",
+        msg.text
     );
-    assert_eq!(app.save_state(), "unsaved");
-    // The next change retries the save with everything in it.
+    assert_eq!(app.save_state(), "NOT SAVED");
+    // Sent again at once; a change meanwhile waits for that answer.
+    assert_eq!(saves(&app.take_commands()).len(), 1);
     app.handle_key(key('n'));
+    assert!(app.take_commands().is_empty());
+    app.update(reply(Reply::SaveFailed(7, busy.into())));
     let s = app.take_commands();
     assert_eq!(saves(&s)[0].points[..2], [Some(true), Some(false)]);
-    // q goes back with the draft kept.
+    // q while it is NOT SAVED asks, and no stays.
+    app.handle_key(key('q'));
+    assert_eq!(app.confirm, Some(ConfirmKind::LeaveUnsaved));
+    assert_eq!(app.view, View::Dispute);
+    app.handle_key(key('n'));
+    assert_eq!(app.confirm, None);
+    assert_eq!(app.view, View::Dispute);
+    assert_eq!(app.save_state(), "NOT SAVED");
+    // Once the store has it, q goes back with the draft kept.
     app.update(reply(Reply::Saved(7)));
+    assert_eq!(app.save_state(), "saved");
+    assert_eq!(
+        app.message.as_ref().unwrap().text,
+        "Your draft is saved now"
+    );
     app.handle_key(key('q'));
     assert_eq!(app.view, View::Start);
     assert!(app.message.as_ref().unwrap().text.contains("draft is kept"));

@@ -36,6 +36,13 @@ fn accept_prefills_the_union_and_goes_through_confirm() {
         })
     );
     assert!(matches!(&cmds[0], Command::Decide { revision_no: 1, .. }));
+    // Until the store answers, leaving waits for it and would say it is not confirmed.
+    assert!(app.saving());
+    let said = app.not_saved().unwrap();
+    assert!(
+        said.contains("CMExam/cmexam_val_sample:2 was NOT confirmed"),
+        "{said}"
+    );
     // Decided: the status says so and the next item of the queue opens.
     app.update(reply(Reply::Decided {
         dataset: "CMExam".into(),
@@ -54,6 +61,8 @@ fn accept_prefills_the_union_and_goes_through_confirm() {
     }));
     assert_eq!(app.view, View::Case);
     assert!(app.flow.is_none());
+    assert!(!app.saving());
+    assert_eq!(app.not_saved(), None);
 }
 
 #[test]
