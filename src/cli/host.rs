@@ -70,7 +70,7 @@ pub fn run(cmd: HostCommand) -> Result<()> {
             );
             println!("  {}", report.install_line);
             println!("and check the installation:");
-            if config == PathBuf::from(config::DEFAULT_PATH) {
+            if config.as_path() == std::path::Path::new(config::DEFAULT_PATH) {
                 println!("  medcurate host check");
             } else {
                 println!(

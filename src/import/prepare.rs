@@ -12,7 +12,7 @@ use crate::domain::item::{Difficulty, ItemKind};
 use crate::domain::validate::{RawItem, build_item};
 use anyhow::{Context, Result};
 use std::io::BufReader;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::SyncSender;
 
 /// An item ready to store.
@@ -65,7 +65,7 @@ pub fn run(files: &[PathBuf], format: Format, dataset: &str, tx: &SyncSender<Mes
 /// Returns the file's size in bytes, or `None` if the receiver stopped listening.
 fn read_file(
     file_index: usize,
-    path: &PathBuf,
+    path: &Path,
     format: Format,
     dataset: &str,
     done_before: u64,
