@@ -12,6 +12,7 @@
 //!   terminal restored, and the next run resumes the same dispute.
 //!
 //! Every wait polls the emulated screen for an expected string, with a 10 s limit.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 mod common;
 

@@ -11,6 +11,7 @@
 //! - An annotator is refused the screen, in words naming the role.
 //!
 //! Every wait polls the emulated screen for an expected string, with a 10 s limit.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 mod common;
 

@@ -13,6 +13,7 @@
 //! - SIGTERM with the terminal still there: the draft is saved and the terminal restored.
 //!
 //! Every wait polls the emulated screen for an expected string, with a 10 s limit.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! What the screens' unit tests share: real items from sample-data, and frames as text.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 pub mod screen;
 

@@ -1,4 +1,5 @@
 //! Running the real binary on a workspace in a temporary directory, as a person types it.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 #![allow(dead_code)] // each test file uses its own part
 
 pub mod pty;

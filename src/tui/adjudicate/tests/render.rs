@@ -1,5 +1,6 @@
 //! The adjudication screen's frames in ratatui's `TestBackend` at 120x40 and 80x24 with real
 //! Chinese open-ended items: nothing wider than the screen, no wide char cut.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 use super::*;
 use crate::tui::test_support::screen::{assert_clean, screen};
