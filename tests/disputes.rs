@@ -97,11 +97,10 @@ fn responses_are_validated_and_all_or_nothing() {
         ok(d, &words("responses import responses.jsonl --as ops")),
         "4 response(s) imported; 2 are disputes (judge scores more than 0.25 apart) for a physician to decide\n"
     );
-    // Importing the same responses again is refused.
-    let e = err(d, &words("responses import responses.jsonl --as ops"));
-    assert!(
-        e.contains("is already stored; one per model and item"),
-        "{e}"
+    // Importing the same responses again stores nothing and says so.
+    assert_eq!(
+        ok(d, &words("responses import responses.jsonl --as ops")),
+        "no new response: all 4 line(s) are already stored (unchanged); nothing was written\n"
     );
 }
 
@@ -377,4 +376,133 @@ fn exports_and_the_judge_report() {
     .unwrap();
     let e = err(d, &words("judge report --judge judge-c.jsonl"));
     assert!(e.starts_with(&format!("error: judge-c.jsonl:1: MADiagnosis/{Q1} answered by Qwen is not an adjudicated dispute\n")), "{e}");
+}
+
+fn events(d: &Path, action: &str) -> i64 {
+    let conn = rusqlite::Connection::open(d.join("t.db")).unwrap();
+    conn.query_row(
+        "SELECT count(*) FROM events WHERE action = ?1",
+        [action],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_responses_file_imported_again_is_already_stored_not_refused() {
+    let dir = setup();
+    let d = dir.path();
+    ok(d, &words("responses import responses.jsonl --as ops"));
+    assert_eq!(events(d, "responses_import"), 1);
+    // As if the first run was killed just after its commit: the second run succeeds, writes
+    // nothing and logs nothing.
+    assert_eq!(
+        ok(d, &words("responses import responses.jsonl --as ops")),
+        "no new response: all 4 line(s) are already stored (unchanged); nothing was written\n"
+    );
+    assert_eq!(events(d, "responses_import"), 1);
+    // Stored lines and new ones together: the new ones are imported.
+    let mut more: Vec<String> = std::fs::read_to_string(d.join("responses.jsonl"))
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    more.push(response(Q1, "Claude", 0.9, 0.1, None));
+    std::fs::write(d.join("more.jsonl"), more.join("\n") + "\n").unwrap();
+    assert_eq!(
+        ok(d, &words("responses import more.jsonl --as ops")),
+        "1 response(s) imported, 4 already stored (unchanged); of the new ones, 1 are disputes (judge scores more than 0.25 apart) for a physician to decide\n"
+    );
+    // A line that differs from the stored response, or a stored response listed twice, is
+    // refused; nothing of the file is written.
+    let bad = [
+        response(Q1, "Gemini", 0.5, 0.5, None),
+        response(Q1, "GPT-4o", 0.9, 0.3, Some(vec![true, true, false, true])),
+        response(Q1, "Qwen", 0.75, 0.5, None),
+        response(Q1, "Qwen", 0.75, 0.5, None),
+    ];
+    std::fs::write(d.join("bad.jsonl"), bad.join("\n") + "\n").unwrap();
+    assert_eq!(
+        err(d, &words("responses import bad.jsonl --as ops")),
+        format!(
+            "error: bad.jsonl:2: a response of GPT-4o to MADiagnosis/{Q1} is already stored, with a different response or judge scores; one per model and item: remove this line, or name the model differently if it is another model's response\n\
+             error: bad.jsonl:4: a response of Qwen to MADiagnosis/{Q1} is on an earlier line of this file too (and is stored already); one per model and item: remove this line\n\
+             error: 2 line(s) refused; no response was imported\n"
+        )
+    );
+    let v: Value = serde_json::from_str(&ok(d, &["disputes", "--json"])).unwrap();
+    let models: Vec<&str> = v["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["model"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        models,
+        ["Claude", "GPT-4o", "Qwen"],
+        "no Gemini: nothing written"
+    );
+}
+
+#[test]
+fn many_bad_lines_list_the_first_fifty_then_a_count() {
+    let dir = setup();
+    let d = dir.path();
+    let lines: Vec<String> = (0..60)
+        .map(|i| response(&format!("nope-{i}"), "GPT-4o", 0.9, 0.4, None))
+        .collect();
+    std::fs::write(d.join("missing.jsonl"), lines.join("\n") + "\n").unwrap();
+    let e = err(d, &words("responses import missing.jsonl --as ops"));
+    let shown: Vec<&str> = e.lines().collect();
+    assert_eq!(shown.len(), 52, "{e}");
+    assert_eq!(
+        shown[0],
+        "error: missing.jsonl:1: field `item`: there is no item MADiagnosis/nope-0; import it first"
+    );
+    assert_eq!(shown[50], "... and 10 more");
+    assert_eq!(
+        shown[51],
+        "error: 60 line(s) refused; no response was imported"
+    );
+    // Lines that do not read come first: only they are listed until they are fixed.
+    let mut lines = lines;
+    lines.push("{not json".into());
+    std::fs::write(d.join("missing.jsonl"), lines.join("\n") + "\n").unwrap();
+    let e = err(d, &words("responses import missing.jsonl --as ops"));
+    assert!(
+        e.starts_with("error: missing.jsonl:61: is not a response line ("),
+        "{e}"
+    );
+    assert!(
+        e.ends_with("error: 1 problem(s); no response was imported\n"),
+        "{e}"
+    );
+
+    ok(d, &words("responses import responses.jsonl --as ops"));
+    {
+        let mut store = Store::open(&d.join("t.db")).unwrap();
+        let a = store.claim_dispute("e1", None).unwrap().unwrap();
+        store
+            .submit_adjudication("e1", a.adjudication_id, &complete(a.rubric_len(), 0.5))
+            .unwrap();
+    }
+    let verdicts: Vec<String> = (0..55)
+        .map(|i| {
+            json!({"dataset":"MADiagnosis","item":format!("x{i}"),"model":"GPT-4o","points":[true]})
+                .to_string()
+        })
+        .collect();
+    std::fs::write(d.join("judge.jsonl"), verdicts.join("\n") + "\n").unwrap();
+    let e = err(d, &words("judge report --judge judge.jsonl"));
+    let shown: Vec<&str> = e.lines().collect();
+    assert_eq!(shown.len(), 52, "{e}");
+    assert_eq!(
+        shown[0],
+        "error: judge.jsonl:1: MADiagnosis/x0 answered by GPT-4o is not an adjudicated dispute"
+    );
+    assert_eq!(shown[50], "... and 5 more");
+    assert_eq!(
+        shown[51],
+        "error: 55 problem(s) in the judge file(s); no report"
+    );
 }

@@ -191,3 +191,109 @@ fn the_claim_lease_is_a_workspace_setting() {
         "error: unknown setting \"colour\"; settings are: review.lease_hours, disputes.threshold\n"
     );
 }
+
+fn count(dir: &Path, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(dir.join("t.db")).unwrap();
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn a_reviews_file_imported_again_is_already_stored_not_refused() {
+    let dir = setup();
+    let d = dir.path();
+    write(
+        d,
+        "a.jsonl",
+        &[
+            &format!(r#"{{"dataset":"Exam","item":"q1",{PASS_ALL},"departments":["hematology"]}}"#),
+            &format!(r#"{{"dataset":"Exam","item":"q2",{PASS_ALL},"departments":["hematology"]}}"#),
+        ],
+    );
+    ok(d, &["reviews", "import", "a.jsonl", "--as", "dr-a"]);
+    let events = "SELECT count(*) FROM events";
+    let before = count(d, events);
+    // The first run committed (say it was killed just after): a second run of the same file
+    // writes nothing and logs nothing, with the items still waiting for a second review.
+    assert_eq!(
+        ok(d, &["reviews", "import", "a.jsonl", "--as", "dr-a"]),
+        "0 review(s) submitted as dr-a: 0 item(s) accepted, 0 sent to curation, 0 waiting for a second review; 2 already stored (unchanged, nothing written)\n"
+    );
+    assert_eq!(count(d, events), before);
+    assert_eq!(
+        count(
+            d,
+            "SELECT count(*) FROM events WHERE action = 'review_changed'"
+        ),
+        0
+    );
+    // Once the items are settled, the same file still reads as already stored ...
+    write(
+        d,
+        "b.jsonl",
+        &[
+            &format!(r#"{{"dataset":"Exam","item":"q1",{PASS_ALL},"departments":["hematology"]}}"#),
+            &format!(r#"{{"dataset":"Exam","item":"q2",{PASS_ALL},"departments":["hematology"]}}"#),
+        ],
+    );
+    ok(d, &["reviews", "import", "b.jsonl", "--as", "dr-b"]);
+    let before = count(d, events);
+    assert!(
+        ok(d, &["reviews", "import", "b.jsonl", "--as", "dr-b"])
+            .ends_with("; 2 already stored (unchanged, nothing written)\n")
+    );
+    assert!(
+        ok(d, &["reviews", "import", "a.jsonl", "--as", "dr-a"])
+            .ends_with("; 2 already stored (unchanged, nothing written)\n")
+    );
+    assert_eq!(count(d, events), before);
+    // ... while a review that differs from the stored one is refused, as before.
+    write(
+        d,
+        "changed.jsonl",
+        &[
+            &format!(r#"{{"dataset":"Exam","item":"q2",{PASS_ALL},"departments":["hematology"]}}"#),
+            &format!(
+                r#"{{"dataset":"Exam","item":"q1",{PASS_ALL},"departments":["gastroenterology"]}}"#
+            ),
+        ],
+    );
+    assert_eq!(
+        err(d, &["reviews", "import", "changed.jsonl", "--as", "dr-a"]),
+        "error: changed.jsonl:2: Exam/q1 is already settled (accepted); reviews of it can no longer change\nerror: 1 review(s) refused; no review was submitted\n"
+    );
+}
+
+#[test]
+fn an_item_twice_in_one_reviews_file_is_refused() {
+    let dir = setup();
+    let d = dir.path();
+    write(
+        d,
+        "twice.jsonl",
+        &[
+            &format!(r#"{{"dataset":"Exam","item":"q1",{PASS_ALL},"departments":["hematology"]}}"#),
+            &format!(r#"{{"dataset":"Exam","item":"q2",{PASS_ALL},"departments":["hematology"]}}"#),
+            &format!(
+                r#"{{"dataset":"Exam","item":"q1",{PASS_ALL},"departments":["gastroenterology"]}}"#
+            ),
+            r#"{"dataset":"Exam","item":"q2","verdicts":{"natural":"pass"}}"#,
+            &format!(r#"{{"dataset":"Exam","item":"q2",{PASS_ALL},"departments":["hematology"]}}"#),
+        ],
+    );
+    // Every problem in one run, in line order; nothing written.
+    assert_eq!(
+        err(d, &["reviews", "import", "twice.jsonl", "--as", "dr-a"]),
+        "error: twice.jsonl:3: field `item`: Exam/q1 is reviewed on line 1 of this file too; give each item once: keep the review you mean and delete the other line\n\
+         error: twice.jsonl:4: field `verdicts.natural`: is not a criterion; use natural_plausible, clinical_validity, answer_correctness, distractor_plausibility, rubric_match\n\
+         error: twice.jsonl:5: field `item`: Exam/q2 is reviewed on line 2 of this file too; give each item once: keep the review you mean and delete the other line\n\
+         error: 3 problem(s); no review was submitted\n"
+    );
+    assert_eq!(count(d, "SELECT count(*) FROM reviews"), 0);
+    assert_eq!(
+        count(
+            d,
+            "SELECT count(*) FROM events WHERE action LIKE 'review_%'"
+        ),
+        0
+    );
+}

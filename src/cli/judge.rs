@@ -1,9 +1,9 @@
 //! `medcurate judge report --judge FILE...`: judges rated against the experts' decisions on
 //! rubric points (met is the positive class), in the layout of the paper's Table 5.
 
-use crate::cli::problems;
 use crate::domain::judge::Confusion;
-use crate::import::judge_verdicts::read_judge_verdicts;
+use crate::import::MAX_SHOWN_ERRORS;
+use crate::import::judge_verdicts::stream_judge_verdicts;
 use crate::store::Store;
 use anyhow::{Result, bail};
 use clap::Subcommand;
@@ -25,6 +25,9 @@ pub enum JudgeCommand {
     },
 }
 
+/// A response as a judge file names it: dataset, item, model.
+type Response<'a> = (&'a str, &'a str, &'a str);
+
 struct Row {
     name: String,
     c: Confusion,
@@ -40,51 +43,69 @@ pub fn run(db: &Path, cmd: JudgeCommand) -> Result<()> {
             "no dispute has been adjudicated yet; experts decide them with `medcurate adjudicate`"
         );
     }
-    let by_key: BTreeMap<(&str, &str, &str), &Vec<Option<bool>>> = experts
+    // (dataset, item, model) -> which expert decision, and its points.
+    let by_key: BTreeMap<Response, (usize, &Vec<Option<bool>>)> = experts
         .iter()
-        .map(|d| {
+        .enumerate()
+        .map(|(i, d)| {
             (
                 (d.dataset.as_str(), d.item_id.as_str(), d.model.as_str()),
-                &d.decision.points,
+                (i, &d.decision.points),
             )
         })
         .collect();
     let mut rows = Vec::new();
+    // The first problems, for display, and a count of all: a judge file of a million lines
+    // is read in flat memory whatever is wrong with it.
     let mut problems = Vec::new();
+    let mut problem_count = 0usize;
+    let mut problem = |p: &dyn Fn() -> String| {
+        if problems.len() < MAX_SHOWN_ERRORS {
+            problems.push(p());
+        }
+        problem_count += 1;
+    };
     for file in &judges {
         let shown = file.display().to_string();
-        let verdicts = match read_judge_verdicts(file)? {
-            Ok(v) => v,
-            Err(errs) => {
-                problems.extend(errs.iter().map(|e| e.to_string()));
-                continue;
-            }
-        };
         let mut c = Confusion::default();
-        let mut seen: BTreeMap<(&str, &str, &str), usize> = BTreeMap::new();
-        for v in &verdicts {
+        // Per expert decision, the line that answered it (0: none yet): as many entries as
+        // adjudications, whatever the file's length.
+        let mut seen = vec![0usize; experts.len()];
+        for next in stream_judge_verdicts(file)? {
+            let v = match next? {
+                Ok(v) => v,
+                Err(errs) => {
+                    for e in errs {
+                        problem(&|| e.to_string());
+                    }
+                    continue;
+                }
+            };
             let key = (v.dataset.as_str(), v.item_id.as_str(), v.model.as_str());
-            let Some(expert) = by_key.get(&key) else {
-                problems.push(format!(
-                    "{shown}:{}: {}/{} answered by {} is not an adjudicated dispute",
-                    v.line, v.dataset, v.item_id, v.model
-                ));
+            let Some(&(i, expert)) = by_key.get(&key) else {
+                problem(&|| {
+                    format!(
+                        "{shown}:{}: {}/{} answered by {} is not an adjudicated dispute",
+                        v.line, v.dataset, v.item_id, v.model
+                    )
+                });
                 continue;
             };
-            if let Some(first) = seen.insert(key, v.line) {
-                problems.push(format!(
-                    "{shown}:{}: the same response as line {first}",
-                    v.line
-                ));
+            let first = seen[i];
+            if first > 0 {
+                problem(&|| format!("{shown}:{}: the same response as line {first}", v.line));
                 continue;
             }
+            seen[i] = v.line;
             if v.points.len() != expert.len() {
-                problems.push(format!(
-                    "{shown}:{}: field `points`: {} given, the rubric has {}",
-                    v.line,
-                    v.points.len(),
-                    expert.len()
-                ));
+                problem(&|| {
+                    format!(
+                        "{shown}:{}: field `points`: {} given, the rubric has {}",
+                        v.line,
+                        v.points.len(),
+                        expert.len()
+                    )
+                });
                 continue;
             }
             for (j, e) in v.points.iter().zip(expert.iter()) {
@@ -97,15 +118,17 @@ pub fn run(db: &Path, cmd: JudgeCommand) -> Result<()> {
         rows.push(Row {
             name,
             c,
-            covered: seen.len(),
+            covered: seen.iter().filter(|l| **l > 0).count(),
         });
     }
-    if !problems.is_empty() {
-        problems::print(&problems);
-        bail!(
-            "{} problem(s) in the judge file(s); no report",
-            problems.len()
-        );
+    if problem_count > 0 {
+        for p in &problems {
+            eprintln!("error: {p}");
+        }
+        if problem_count > problems.len() {
+            eprintln!("... and {} more", problem_count - problems.len());
+        }
+        bail!("{problem_count} problem(s) in the judge file(s); no report");
     }
     let total = experts.len();
     if json {

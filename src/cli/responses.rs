@@ -1,9 +1,8 @@
 //! `medcurate responses import FILE`: model responses with their two AI-judge scores.
 
 use crate::cli::identity::act_as;
-use crate::cli::problems;
 use crate::domain::people::Role;
-use crate::import::responses::read_responses;
+use crate::import::responses::import_responses;
 use crate::store::Store;
 use anyhow::{Result, bail};
 use clap::Subcommand;
@@ -25,28 +24,41 @@ pub fn run(db: &Path, cmd: ResponsesCommand) -> Result<()> {
     let ResponsesCommand::Import { file, as_id } = cmd;
     let mut store = Store::open_existing(db)?;
     let me = act_as(&store, as_id.as_deref(), Role::Maintainer)?;
-    let rows = match read_responses(&file)? {
-        Ok(r) => r,
-        Err(errors) => {
-            problems::print(&errors);
-            bail!("{} problem(s); no response was imported", errors.len());
-        }
-    };
     let threshold = store.dispute_threshold()?;
-    match store.import_responses(&me.id, &rows)? {
-        Ok(s) => {
-            println!(
-                "{} response(s) imported; {} are disputes (judge scores more than {threshold} apart) for a physician to decide",
-                s.responses, s.disputes
-            );
-            Ok(())
+    let report = import_responses(&mut store, &me.id, &file)?;
+    let Some(s) = report.imported else {
+        for p in &report.problems {
+            eprintln!("error: {p}");
         }
-        Err(refused) => {
-            problems::print(&problems::refused(&file, &refused));
+        if report.problem_count > report.problems.len() {
+            eprintln!(
+                "... and {} more",
+                report.problem_count - report.problems.len()
+            );
+        }
+        if report.unreadable {
             bail!(
-                "{} line(s) refused; no response was imported",
-                refused.len()
+                "{} problem(s); no response was imported",
+                report.problem_count
             );
         }
+        bail!(
+            "{} line(s) refused; no response was imported",
+            report.problem_count
+        );
+    };
+    let disputes = format!(
+        "{} are disputes (judge scores more than {threshold} apart) for a physician to decide",
+        s.disputes
+    );
+    match (s.responses, s.already_stored) {
+        (n, 0) => println!("{n} response(s) imported; {disputes}"),
+        (0, stored) => println!(
+            "no new response: all {stored} line(s) are already stored (unchanged); nothing was written"
+        ),
+        (n, stored) => println!(
+            "{n} response(s) imported, {stored} already stored (unchanged); of the new ones, {disputes}"
+        ),
     }
+    Ok(())
 }

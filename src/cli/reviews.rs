@@ -114,15 +114,20 @@ fn import(db: &Path, file: &Path, as_id: Option<&str>) -> Result<()> {
     };
     match store.import_reviews(&person.id, &reviews)? {
         Ok(outcomes) => {
-            let count = |o: SubmitOutcome| outcomes.iter().filter(|x| **x == o).count();
-            println!(
+            let count = |o: Option<SubmitOutcome>| outcomes.iter().filter(|x| **x == o).count();
+            let unchanged = count(None);
+            print!(
                 "{} review(s) submitted as {}: {} item(s) accepted, {} sent to curation, {} waiting for a second review",
-                outcomes.len(),
+                outcomes.len() - unchanged,
                 person.id,
-                count(SubmitOutcome::Accepted),
-                count(SubmitOutcome::NeedsCuration),
-                count(SubmitOutcome::Waiting)
+                count(Some(SubmitOutcome::Accepted)),
+                count(Some(SubmitOutcome::NeedsCuration)),
+                count(Some(SubmitOutcome::Waiting))
             );
+            if unchanged > 0 {
+                print!("; {unchanged} already stored (unchanged, nothing written)");
+            }
+            println!();
             Ok(())
         }
         Err(refused) => {

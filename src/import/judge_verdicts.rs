@@ -6,7 +6,7 @@
 //! ```
 
 use super::RowError;
-use super::rows::{marks, not_a, read_rows};
+use super::rows::{marks, not_a, stream_rows};
 use crate::domain::field_error::FieldError;
 use anyhow::Result;
 use serde::Deserialize;
@@ -31,17 +31,20 @@ struct Raw {
     points: Option<Vec<Value>>,
 }
 
-pub fn read_judge_verdicts(path: &Path) -> Result<Result<Vec<JudgeVerdict>, Vec<RowError>>> {
-    Ok(read_rows(path, parse_line)?.map(|rows| {
-        rows.into_iter()
-            .map(|(line, (dataset, item_id, model, points))| JudgeVerdict {
+/// The verdicts in `path` one line at a time: each line's verdict, or every problem with it.
+pub fn stream_judge_verdicts(
+    path: &Path,
+) -> Result<impl Iterator<Item = Result<Result<JudgeVerdict, Vec<RowError>>>>> {
+    Ok(stream_rows(path, parse_line)?.map(|next| {
+        next.map(|line| {
+            line.map(|(line, (dataset, item_id, model, points))| JudgeVerdict {
                 line,
                 dataset,
                 item_id,
                 model,
                 points,
             })
-            .collect()
+        })
     }))
 }
 

@@ -5,14 +5,16 @@
 //!  "judges":[{"score":0.8,"points":[true,true,false],"rationale":"……"},{"score":0.4}]}
 //! ```
 
-use super::RowError;
-use super::rows::{marks, not_a, read_rows};
+use super::rows::{marks, not_a, read_rows, stream_rows};
+use super::{MAX_SHOWN_ERRORS, RowError};
 use crate::domain::field_error::FieldError;
 use crate::domain::judge::JudgeScore;
+use crate::store::{ResponsesImported, Store};
 use anyhow::Result;
 use serde::Deserialize;
 use serde_json::Value;
 use std::path::Path;
+use std::sync::mpsc;
 
 /// One response as read.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +61,105 @@ pub fn read_responses(path: &Path) -> Result<Result<Vec<ResponseRow>, Vec<RowErr
             )
             .collect()
     }))
+}
+
+/// One line of a responses file: its response, or every problem with it.
+pub type ResponseLine = Result<ResponseRow, Vec<RowError>>;
+
+/// The lines of `path` one at a time, each read and checked on its own.
+pub fn stream_responses(path: &Path) -> Result<impl Iterator<Item = Result<ResponseLine>> + Send> {
+    Ok(stream_rows(path, parse_line)?.map(|next| {
+        next.map(|line| {
+            line.map(
+                |(line, (dataset, item_id, model, response, judges))| ResponseRow {
+                    line,
+                    dataset,
+                    item_id,
+                    model,
+                    response,
+                    judges,
+                },
+            )
+        })
+    }))
+}
+
+/// What `responses import` did with a file.
+#[derive(Debug, Default)]
+pub struct ResponsesReport {
+    /// What was stored; `None` if the file was refused and nothing was written.
+    pub imported: Option<ResponsesImported>,
+    /// The first `MAX_SHOWN_ERRORS` problems, as `FILE:LINE: what to do`.
+    pub problems: Vec<String>,
+    /// Every problem, shown or not.
+    pub problem_count: usize,
+    /// Whether the problems are lines that do not read as responses; if not, they are lines
+    /// the store refused (an unknown item, points not matching the rubric, a duplicate).
+    pub unreadable: bool,
+}
+
+/// The first problems kept for display, and a count of all.
+#[derive(Default)]
+struct Problems {
+    shown: Vec<String>,
+    count: usize,
+}
+
+impl Problems {
+    fn push(&mut self, p: impl FnOnce() -> String) {
+        if self.shown.len() < MAX_SHOWN_ERRORS {
+            self.shown.push(p());
+        }
+        self.count += 1;
+    }
+}
+
+/// Lines read ahead of the writes: enough to keep both threads busy, few enough that memory
+/// stays flat.
+const READ_AHEAD: usize = 256;
+
+/// Imports the responses in `path` as `actor`, all or nothing, in one pass: lines are read and
+/// checked on a second thread while the store writes the ones before them in one transaction.
+/// If any line does not read, only those problems are reported (the store's checks need
+/// readable lines); otherwise the store's refusals are.
+pub fn import_responses(store: &mut Store, actor: &str, path: &Path) -> Result<ResponsesReport> {
+    let shown = path.display().to_string();
+    let lines = stream_responses(path)?;
+    let (mut unreadable, mut refused) = (Problems::default(), Problems::default());
+    let (tx, rx) = mpsc::sync_channel::<Result<ResponseLine>>(READ_AHEAD);
+    let imported = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            for line in lines {
+                let fatal = line.is_err();
+                // The receiver is gone only if the import stopped early; so does the reader.
+                if tx.send(line).is_err() || fatal {
+                    break;
+                }
+            }
+        });
+        let rows = rx.into_iter().map(|line| {
+            Ok(match line? {
+                Ok(row) => Some(row),
+                Err(problems) => {
+                    for p in problems {
+                        unreadable.push(|| p.to_string());
+                    }
+                    None
+                }
+            })
+        });
+        store.import_response_stream(actor, rows, |line, why| {
+            refused.push(|| format!("{shown}:{line}: {why}"))
+        })
+    })?;
+    let is_unreadable = unreadable.count > 0;
+    let problems = if is_unreadable { unreadable } else { refused };
+    Ok(ResponsesReport {
+        imported,
+        unreadable: is_unreadable,
+        problem_count: problems.count,
+        problems: problems.shown,
+    })
 }
 
 type Parsed = (String, String, String, String, [JudgeScore; 2]);

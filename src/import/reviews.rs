@@ -5,14 +5,15 @@
 //! ```
 
 use super::RowError;
-use super::rows::{not_a, read_rows};
+use super::rows::{not_a, stream_rows};
 use crate::domain::field_error::FieldError;
 use crate::domain::review::{Criterion, ReviewContent, Verdict};
 use crate::store::ExternalReview;
 use anyhow::Result;
 use serde::Deserialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 #[derive(Debug, Deserialize)]
@@ -27,18 +28,57 @@ struct RawReview {
     comment: Option<String>,
 }
 
-/// Every review in `path`, or every problem found (file, line, field).
+/// Every review in `path`, or every problem found (file, line, field): lines that do not
+/// read, and an item reviewed on two lines of the file.
 pub fn read_reviews(path: &Path) -> Result<Result<Vec<ExternalReview>, Vec<RowError>>> {
-    Ok(read_rows(path, parse_line)?.map(|rows| {
-        rows.into_iter()
-            .map(|(line, (dataset, item_id, content))| ExternalReview {
-                line,
-                dataset,
-                item_id,
-                content,
-            })
-            .collect()
-    }))
+    let stream = stream_rows(path, parse_line)?;
+    let shown = stream.file().to_string();
+    let mut reviews = Vec::new();
+    let mut errors = Vec::new();
+    // (dataset, item) -> the line that reviews it.
+    let mut lines: HashMap<(String, String), usize> = HashMap::new();
+    for next in stream {
+        let (line, (dataset, item_id, content)) = match next? {
+            Ok(row) => row,
+            Err(errs) => {
+                errors.extend(errs);
+                continue;
+            }
+        };
+        match lines.entry((dataset, item_id)) {
+            Entry::Occupied(first) => {
+                let (dataset, item_id) = first.key();
+                errors.push(RowError {
+                    file: shown.clone(),
+                    line,
+                    error: FieldError::new(
+                        "item",
+                        format!(
+                            "{dataset}/{item_id} is reviewed on line {} of this file too; \
+                             give each item once: keep the review you mean and delete the other \
+                             line",
+                            first.get()
+                        ),
+                    ),
+                });
+            }
+            Entry::Vacant(v) => {
+                let (dataset, item_id) = v.key().clone();
+                v.insert(line);
+                reviews.push(ExternalReview {
+                    line,
+                    dataset,
+                    item_id,
+                    content,
+                });
+            }
+        }
+    }
+    Ok(if errors.is_empty() {
+        Ok(reviews)
+    } else {
+        Err(errors)
+    })
 }
 
 fn parse_line(text: &str) -> Result<(String, String, ReviewContent), Vec<FieldError>> {

@@ -43,6 +43,69 @@ pub fn read_rows<T>(
     })
 }
 
+/// A file read one line at a time: each line's number and record, or its problems. Memory
+/// stays flat whatever the file's size.
+pub struct RowStream<P> {
+    shown: String,
+    lines: Lines<BufReader<File>>,
+    parse: P,
+}
+
+/// Opens `path` to read and parse it line by line, as `read_rows` does but one row at a time.
+pub fn stream_rows<T, P>(path: &Path, parse: P) -> Result<RowStream<P>>
+where
+    P: Fn(&str) -> Result<T, Vec<FieldError>>,
+{
+    let shown = path.display().to_string();
+    let file = crate::files::user::open(path).with_context(|| format!("opening {shown}"))?;
+    Ok(RowStream {
+        lines: Lines::new(BufReader::new(file)),
+        shown,
+        parse,
+    })
+}
+
+impl<P> RowStream<P> {
+    /// The file's name as problems show it.
+    pub fn file(&self) -> &str {
+        &self.shown
+    }
+}
+
+impl<T, P> Iterator for RowStream<P>
+where
+    P: Fn(&str) -> Result<T, Vec<FieldError>>,
+{
+    /// A failure to read the file (fatal), or the next line: its number and record, or
+    /// every problem with it.
+    type Item = Result<Result<(usize, T), Vec<RowError>>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let line = match self.lines.next_line() {
+            Ok(Some(line)) => line,
+            Ok(None) => return None,
+            Err(e) => {
+                return Some(Err(
+                    anyhow::Error::new(e).context(format!("reading {}", self.shown))
+                ));
+            }
+        };
+        Some(Ok(
+            match line.text().map_err(|e| vec![e]).and_then(&self.parse) {
+                Ok(row) => Ok((line.number, row)),
+                Err(errs) => Err(errs
+                    .into_iter()
+                    .map(|error| RowError {
+                        file: self.shown.clone(),
+                        line: line.number,
+                        error,
+                    })
+                    .collect()),
+            },
+        ))
+    }
+}
+
 /// A JSON parse error as one whole-line problem, without serde's "at line 1 column N" (the
 /// line is named already), ending with what the line should hold.
 pub fn not_a(what: &str, e: &serde_json::Error, expected: &str) -> Vec<FieldError> {

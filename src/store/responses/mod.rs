@@ -4,13 +4,13 @@
 mod adjudicate;
 
 use super::{Store, clock};
-use crate::domain::item::{Content, ItemBody};
+use crate::domain::item::{Content, ItemBody, ItemKind};
 use crate::domain::judge::{Adjudication, DEFAULT_THRESHOLD, JudgeScore, is_dispute};
 use crate::import::responses::ResponseRow;
 use anyhow::{Context, Result};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Statement, TransactionBehavior, params};
+use std::borrow::Borrow;
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::time::SystemTime;
 
 pub use adjudicate::{DisputeAssignment, MyAdjudication};
@@ -24,6 +24,9 @@ pub struct ResponsesImported {
     pub responses: usize,
     /// Of them, disputes under the current threshold.
     pub disputes: usize,
+    /// Lines whose response was stored already (by an earlier run of the same file), the
+    /// same in every field: nothing written for them.
+    pub already_stored: usize,
 }
 
 /// Responses and disputes of one model on one dataset.
@@ -70,18 +73,49 @@ impl Store {
 
     /// Stores responses, all or nothing: each must name an open-ended item, once per model,
     /// with judge points (if given) matching its rubric. Refusals come back with line numbers.
+    /// A response stored already, the same in every field, is counted, not refused.
     pub fn import_responses(
         &mut self,
         actor: &str,
         rows: &[ResponseRow],
     ) -> Result<Result<ResponsesImported, Vec<(usize, String)>>> {
+        let mut refused = Vec::new();
+        let done =
+            self.import_response_stream(actor, rows.iter().map(|r| Ok(Some(r))), |l, w| {
+                refused.push((l, w))
+            })?;
+        Ok(done.ok_or(refused))
+    }
+
+    /// Stores responses as they are read, all or nothing, in one transaction: memory stays
+    /// flat whatever the number of lines. `rows` gives each line's response in file order, or
+    /// `None` for a line the reader could not take (its problems are the reader's to report):
+    /// after one, the rest are only read through and nothing is stored. Each line refused
+    /// here goes to `refused` with its number. Returns what was stored, or `None` if nothing
+    /// was (a line was refused or unreadable).
+    pub fn import_response_stream<R: Borrow<ResponseRow>>(
+        &mut self,
+        actor: &str,
+        rows: impl IntoIterator<Item = Result<Option<R>>>,
+        mut refused: impl FnMut(usize, String),
+    ) -> Result<Option<ResponsesImported>> {
         let threshold = self.dispute_threshold()?;
         let now = clock::iso(SystemTime::now());
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut refused = Vec::new();
+        // Each new response's id is `base` plus its line number, so a second response to the
+        // same item by the same model finds the first one's line from the id alone, with
+        // nothing kept per line in memory.
+        let base: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM responses", [], |r| {
+            r.get(0)
+        })?;
+        // Responses stored before this import that its lines have matched, one bit each by
+        // id, so that one listed twice is still a duplicate: memory grows with the responses
+        // stored (an eighth of a byte each), not with the file.
+        let mut matched: Vec<u64> = Vec::new();
         let mut out = ResponsesImported::default();
+        let (mut unreadable, mut refusals, mut last_line) = (false, 0usize, 0usize);
         {
             // Prepared once: a cached statement handed back per row loses its plan, and the
             // item lookup would be planned again 100,000 times.
@@ -92,53 +126,48 @@ impl Store {
                  WHERE d.name = ?1 AND i.ext_id = ?2",
             )?;
             let mut insert = tx.prepare(
-                "INSERT INTO responses (item_id, revision_no, model, response, score_a, score_b,
-                                        gap, judges, imported_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                "INSERT INTO responses (id, item_id, revision_no, model, response, score_a,
+                                        score_b, gap, judges, imported_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  ON CONFLICT (item_id, model) DO NOTHING",
             )?;
-            // Each item once per import, however many models answered it:
-            // (dataset, item) -> (rowid, revision, kind, rubric length), or None if absent.
-            type Known = Option<(i64, i64, String, usize)>;
-            let mut items: HashMap<(&str, &str), Known> = HashMap::new();
-            let mut seen: HashMap<(i64, &str), usize> = HashMap::new();
+            let mut stored = tx.prepare(
+                "SELECT id, response, judges FROM responses WHERE item_id = ?1 AND model = ?2",
+            )?;
+            let mut items = ItemCache::default();
             for row in rows {
-                let what = format!("{}/{}", row.dataset, row.item_id);
-                let key = (row.dataset.as_str(), row.item_id.as_str());
-                let known = match items.entry(key) {
-                    Entry::Occupied(e) => e.get().clone(),
-                    Entry::Vacant(v) => {
-                        let found: Option<(i64, i64, String, String)> = lookup
-                            .query_row(params![row.dataset, row.item_id], |r| {
-                                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                            })
-                            .optional()?;
-                        let known = match found {
-                            None => None,
-                            Some((rowid, revision_no, kind, body)) => {
-                                let body: ItemBody = serde_json::from_str(&body)
-                                    .with_context(|| format!("reading {what}"))?;
-                                let rubric = match &body.content {
-                                    Content::OpenEnded(o) => o.rubric.len(),
-                                    _ => 0,
-                                };
-                                Some((rowid, revision_no, kind, rubric))
-                            }
-                        };
-                        v.insert(known).clone()
-                    }
+                let Some(row) = row? else {
+                    unreadable = true;
+                    continue;
                 };
-                let Some((rowid, revision_no, kind, rubric)) = known else {
-                    refused.push((
-                        row.line,
-                        format!("field `item`: there is no item {what}; import it first"),
+                if unreadable {
+                    continue;
+                }
+                let row = row.borrow();
+                anyhow::ensure!(
+                    row.line > last_line,
+                    "responses must come in file order (line {} after line {last_line})",
+                    row.line
+                );
+                last_line = row.line;
+                let what = || format!("{}/{}", row.dataset, row.item_id);
+                let mut refuse = |why: String| {
+                    refusals += 1;
+                    refused(row.line, why)
+                };
+                let Some((rowid, revision_no, kind, rubric)) =
+                    items.get(&mut lookup, &row.dataset, &row.item_id)?
+                else {
+                    refuse(format!(
+                        "field `item`: there is no item {}; import it first",
+                        what()
                     ));
                     continue;
                 };
-                if kind != "open_ended" {
-                    refused.push((
-                        row.line,
-                        format!("{what} is {kind}; judge scores are for open_ended items"),
+                if kind != ItemKind::OpenEnded {
+                    refuse(format!(
+                        "{} is {kind}; judge scores are for open_ended items",
+                        what()
                     ));
                     continue;
                 }
@@ -147,12 +176,10 @@ impl Store {
                     if let Some(p) = &j.points
                         && p.len() != rubric
                     {
-                        refused.push((
-                            row.line,
-                            format!(
-                                "field `judges[{i}].points`: {} given, but {what} has {rubric} rubric points",
-                                p.len()
-                            ),
+                        refuse(format!(
+                            "field `judges[{i}].points`: {} given, but {} has {rubric} rubric points",
+                            p.len(),
+                            what()
                         ));
                         bad_points = true;
                     }
@@ -160,18 +187,9 @@ impl Store {
                 if bad_points {
                     continue;
                 }
-                if let Some(first) = seen.insert((rowid, row.model.as_str()), row.line) {
-                    refused.push((
-                        row.line,
-                        format!(
-                            "a response of {} to {what} is already on line {first}; one per model and item",
-                            row.model
-                        ),
-                    ));
-                    continue;
-                }
                 let (a, b) = (row.judges[0].score, row.judges[1].score);
                 let inserted = insert.execute(params![
+                    base + row.line as i64,
                     rowid,
                     revision_no,
                     row.model,
@@ -182,24 +200,65 @@ impl Store {
                     serde_json::to_string(&row.judges)?,
                     now
                 ])?;
-                if inserted == 0 {
-                    refused.push((
-                        row.line,
-                        format!(
-                            "a response of {} to {what} is already stored; one per model and item",
-                            row.model
-                        ),
+                if inserted == 1 {
+                    out.responses += 1;
+                    if is_dispute(a, b, threshold) {
+                        out.disputes += 1;
+                    }
+                    continue;
+                }
+                let (id, response, judges): (i64, String, String) = stored
+                    .query_row(params![rowid, row.model], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })?;
+                let twice = |first: i64| {
+                    format!(
+                        "a response of {} to {} is already on line {first}; one per model and item",
+                        row.model,
+                        what()
+                    )
+                };
+                if id > base {
+                    refuse(twice(id - base));
+                    continue;
+                }
+                let same = response == row.response
+                    && serde_json::from_str::<Vec<JudgeScore>>(&judges)
+                        .is_ok_and(|j| j == row.judges);
+                if !same {
+                    refuse(format!(
+                        "a response of {} to {} is already stored, with a different response or \
+                         judge scores; one per model and item: remove this line, or name the \
+                         model differently if it is another model's response",
+                        row.model,
+                        what()
                     ));
                     continue;
                 }
-                out.responses += 1;
-                if is_dispute(a, b, threshold) {
-                    out.disputes += 1;
+                if matched.is_empty() {
+                    matched = vec![0; base as usize / 64 + 1];
                 }
+                let (word, bit) = (id as usize / 64, 1u64 << (id % 64));
+                if matched[word] & bit != 0 {
+                    refuse(format!(
+                        "a response of {} to {} is on an earlier line of this file too (and is \
+                         stored already); one per model and item: remove this line",
+                        row.model,
+                        what()
+                    ));
+                    continue;
+                }
+                matched[word] |= bit;
+                out.already_stored += 1;
             }
         }
-        if !refused.is_empty() {
-            return Ok(Err(refused));
+        if unreadable || refusals > 0 {
+            // Dropping the transaction rolls it back: nothing of this import remains.
+            return Ok(None);
+        }
+        if out.responses == 0 {
+            // Every line was stored already: nothing to write, nothing to log.
+            return Ok(Some(out));
         }
         tx.execute(
             "INSERT INTO events (at, actor, action, detail)
@@ -210,7 +269,7 @@ impl Store {
         // A large import leaves a large log; fold it in now rather than in an expert's first
         // claim.
         self.checkpoint()?;
-        Ok(Ok(out))
+        Ok(Some(out))
     }
 
     /// Per dataset and model: responses, disputes under the current threshold, adjudicated
@@ -280,5 +339,66 @@ impl Store {
             });
         }
         Ok(out)
+    }
+}
+
+/// An item as a responses import needs it: row id, current revision, kind, rubric points.
+type KnownItem = (i64, i64, ItemKind, usize);
+
+/// The items a responses import has looked up, each once however many models answered it.
+/// Emptied when it holds `ItemCache::CAP` bytes, so memory stays flat.
+#[derive(Default)]
+struct ItemCache {
+    /// dataset -> item id -> the item, or `None` if there is none.
+    by_dataset: HashMap<String, HashMap<String, Option<KnownItem>>>,
+    /// About how many bytes it holds.
+    bytes: usize,
+}
+
+impl ItemCache {
+    const CAP: usize = 16 << 20;
+    /// What an entry takes besides its names.
+    const ENTRY: usize = 96;
+
+    fn get(
+        &mut self,
+        lookup: &mut Statement,
+        dataset: &str,
+        item: &str,
+    ) -> Result<Option<KnownItem>> {
+        if let Some(known) = self.by_dataset.get(dataset).and_then(|m| m.get(item)) {
+            return Ok(*known);
+        }
+        let what = || format!("{dataset}/{item}");
+        let found: Option<(i64, i64, String, String)> = lookup
+            .query_row(params![dataset, item], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?;
+        let known = match found {
+            None => None,
+            Some((rowid, revision_no, kind, body)) => {
+                let kind = ItemKind::parse(&kind)
+                    .with_context(|| format!("{} has an unknown kind {kind:?}", what()))?;
+                let body: ItemBody =
+                    serde_json::from_str(&body).with_context(|| format!("reading {}", what()))?;
+                let rubric = match &body.content {
+                    Content::OpenEnded(o) => o.rubric.len(),
+                    _ => 0,
+                };
+                Some((rowid, revision_no, kind, rubric))
+            }
+        };
+        let bytes = dataset.len() + item.len() + Self::ENTRY;
+        if self.bytes + bytes > Self::CAP {
+            self.by_dataset.clear();
+            self.bytes = 0;
+        }
+        self.bytes += bytes;
+        self.by_dataset
+            .entry(dataset.to_string())
+            .or_default()
+            .insert(item.to_string(), known);
+        Ok(known)
     }
 }

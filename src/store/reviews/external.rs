@@ -18,12 +18,15 @@ pub struct ExternalReview {
     pub content: ReviewContent,
 }
 
-/// Each review's outcome, or the refusals with their line numbers.
-pub type ImportOutcome = Result<Vec<SubmitOutcome>, Vec<(usize, String)>>;
+/// Each review's outcome (`None` for one submitted already exactly so, which is left as it
+/// is), or the refusals with their line numbers.
+pub type ImportOutcome = Result<Vec<Option<SubmitOutcome>>, Vec<(usize, String)>>;
 
 impl Store {
     /// Claims and submits every review as `reviewer`. If any is refused, nothing is written
-    /// and the refusals come back with their line numbers.
+    /// and the refusals come back with their line numbers. A review this reviewer has
+    /// submitted already with the same content (a file imported again) is left unchanged: no
+    /// write, no event.
     pub fn import_reviews(
         &mut self,
         reviewer: &str,
@@ -54,7 +57,7 @@ fn submit_one(
     reviewer: &str,
     r: &ExternalReview,
     now: &str,
-) -> Result<SubmitOutcome> {
+) -> Result<Option<SubmitOutcome>> {
     let what = format!("{}/{}", r.dataset, r.item_id);
     let item: Option<(i64, i64, String, i64)> = tx
         .prepare_cached(
@@ -69,14 +72,24 @@ fn submit_one(
     let Some((item_id, revision_no, state, active)) = item else {
         anyhow::bail!("there is no item {what}; check the dataset and item id");
     };
-    let mine: Option<i64> = tx
+    let mine: Option<(i64, String, String)> = tx
         .prepare_cached(
-            "SELECT id FROM reviews WHERE item_id = ?1 AND revision_no = ?2 AND reviewer = ?3",
+            "SELECT id, status, content FROM reviews
+             WHERE item_id = ?1 AND revision_no = ?2 AND reviewer = ?3",
         )?
-        .query_row(params![item_id, revision_no, reviewer], |x| x.get(0))
+        .query_row(params![item_id, revision_no, reviewer], |x| {
+            Ok((x.get(0)?, x.get(1)?, x.get(2)?))
+        })
         .optional()?;
     let review_id = match mine {
-        Some(id) => id,
+        Some((_, status, content))
+            if status == "submitted"
+                && serde_json::from_str::<ReviewContent>(&content)
+                    .is_ok_and(|c| c == r.content) =>
+        {
+            return Ok(None);
+        }
+        Some((id, _, _)) => id,
         None => {
             if state != "in_review" {
                 anyhow::bail!("{what} is already settled ({state}); it takes no more reviews");
@@ -96,5 +109,5 @@ fn submit_one(
             tx.last_insert_rowid()
         }
     };
-    submit_tx(tx, reviewer, review_id, &r.content, now)
+    submit_tx(tx, reviewer, review_id, &r.content, now).map(Some)
 }
