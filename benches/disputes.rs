@@ -23,6 +23,7 @@
 //!
 //! Times are wall-clock; the cpu columns give the calling thread's CPU time. As in the other
 //! benchmarks, setup and measurement each run in their own child process.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 mod common;
 

@@ -3,7 +3,6 @@
 //! all of the import or none of it. Then the import runs to completion, and a second run finds
 //! every item already there.
 #![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
-
 #![cfg(unix)]
 
 use medcurate::domain::item::ItemKind;

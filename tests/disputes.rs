@@ -1,4 +1,5 @@
 //! Responses, AI-judge disputes, adjudication, the training export and the judge report.
+#![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 mod common;
 

@@ -12,6 +12,7 @@ mod host;
 pub mod identity;
 mod import;
 mod init;
+mod items;
 mod judge;
 mod paths;
 mod people;
@@ -55,6 +56,8 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Item counts per dataset and workflow state
     Status(status::StatusArgs),
+    /// List items with their state and reviewers' progress, or show one as a reviewer sees it
+    Items(items::ItemsArgs),
     /// Register people and their roles
     #[command(subcommand)]
     People(people::PeopleCommand),
@@ -130,6 +133,7 @@ fn dispatch(
         Command::Init => init::run(&open(db)?),
         Command::Import(args) => import::run(&open(db)?, args),
         Command::Status(args) => status::run(&open(db)?, args),
+        Command::Items(args) => items::run(&open(db)?, args),
         Command::People(cmd) => people::run(&open(db)?, cmd),
         Command::Review(args) => review::run(&open(db)?, args),
         Command::Curate(args) => curate::run(&open(db)?, args),

@@ -6,10 +6,9 @@ use crate::cli::problems;
 use crate::domain::people::Role;
 use crate::import::reviews::read_reviews;
 use crate::store::{ExportRecord, Store, SubmitOutcome};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::Subcommand;
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Subcommand)]
@@ -74,33 +73,7 @@ fn export(db: &Path, dataset: Option<&str>, out: &Path, as_id: Option<&str>) -> 
     Ok(())
 }
 
-/// Writes `path` through a temporary file beside it, renamed into place only when complete.
-pub(crate) fn write_atomically<T>(
-    path: &Path,
-    fill: impl FnOnce(&mut BufWriter<File>) -> Result<T>,
-) -> Result<T> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .with_context(|| format!("{} is not a file name", path.display()))?;
-    let tmp = dir.join(format!(".{}.partial", name.to_string_lossy()));
-    let result = (|| {
-        let file = File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-        let mut w = BufWriter::new(file);
-        let value = fill(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
-        Ok(value)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
+pub(crate) use crate::files::user::write_atomically;
 
 fn import(db: &Path, file: &Path, as_id: Option<&str>) -> Result<()> {
     let mut store = Store::open_existing(db)?;

@@ -18,11 +18,11 @@ mod rows;
 pub use report::{Counts, ImportReport, MAX_SHOWN_ERRORS, RowError};
 
 use crate::domain::field_error::FieldError;
+use crate::files::user;
 use crate::store::{DatasetRef, ImportWriter, NewRevision, PutOutcome, Store};
 use adapters::Source;
 use anyhow::{Context, Result, bail};
 use prepare::{PreparedItem, PreparedRow};
-use crate::files::user;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;

@@ -19,7 +19,7 @@ pub fn read_rows<T>(
     parse: impl Fn(&str) -> Result<T, Vec<FieldError>>,
 ) -> Result<Rows<T>> {
     let shown = path.display().to_string();
-    let file = File::open(path).with_context(|| format!("opening {shown}"))?;
+    let file = crate::files::user::open(path).with_context(|| format!("opening {shown}"))?;
     let mut lines = Lines::new(BufReader::new(file));
     let mut out = Vec::new();
     let mut errors = Vec::new();

@@ -10,6 +10,7 @@ pub mod clock;
 mod curation;
 mod errors;
 mod import_writer;
+mod item_list;
 mod items;
 pub mod migrations;
 mod people;
@@ -27,6 +28,7 @@ pub use curation::{
 };
 pub use errors::explain;
 pub use import_writer::{DatasetRef, ImportWriter, NewRevision, PutOutcome};
+pub use item_list::ItemRow;
 pub use items::{StoredItem, StoredRevision};
 pub use migrations::{SCHEMA_VERSION, SchemaTooNew};
 pub use responses::{

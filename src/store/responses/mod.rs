@@ -261,8 +261,8 @@ impl Store {
             return Ok(Some(out));
         }
         tx.execute(
-            "INSERT INTO events (at, actor, action, detail)
-             VALUES (?1, ?2, 'responses_import', json_object('responses', ?3, 'disputes', ?4))",
+            "INSERT INTO events (account, at, actor, action, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'responses_import', json_object('responses', ?3, 'disputes', ?4))",
             params![now, actor, out.responses as i64, out.disputes as i64],
         )?;
         tx.commit()?;

@@ -1,0 +1,67 @@
+//! The item list: every item with its state and reviewers' progress, never their verdicts.
+
+use super::Store;
+use super::clock::iso;
+use crate::domain::item::{Difficulty, ItemKind};
+use crate::domain::workflow::ItemState;
+use anyhow::Result;
+use rusqlite::params;
+use std::time::SystemTime;
+
+/// One item as `medcurate items` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRow {
+    pub dataset: String,
+    pub id: String,
+    pub kind: ItemKind,
+    pub state: ItemState,
+    pub revision: i64,
+    pub difficulty: Option<Difficulty>,
+    /// Reviews of the current revision submitted, and claimed under a lease in force.
+    pub submitted: u32,
+    pub in_progress: u32,
+}
+
+impl Store {
+    /// Calls `each` for every item, by dataset and id, optionally of one dataset and state.
+    pub fn for_each_item(
+        &self,
+        dataset: Option<&str>,
+        state: Option<ItemState>,
+        mut each: impl FnMut(ItemRow) -> Result<()>,
+    ) -> Result<()> {
+        if let Some(d) = dataset {
+            self.check_dataset(d)?;
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.name, i.ext_id, i.kind, i.state, i.revision_no, i.difficulty,
+                    (SELECT count(*) FROM reviews r
+                      WHERE r.item_id = i.id AND r.revision_no = i.revision_no
+                        AND r.status = 'submitted'),
+                    (SELECT count(*) FROM reviews r
+                      WHERE r.item_id = i.id AND r.revision_no = i.revision_no
+                        AND r.status = 'claimed' AND r.lease_expires_at > ?3)
+             FROM items i JOIN datasets d ON d.id = i.dataset_id
+             WHERE (?1 IS NULL OR d.name = ?1) AND (?2 IS NULL OR i.state = ?2)
+             ORDER BY d.name, i.ext_id",
+        )?;
+        let now = iso(SystemTime::now());
+        let mut rows = stmt.query(params![dataset, state.map(|s| s.as_str()), now])?;
+        while let Some(r) = rows.next()? {
+            let kind: String = r.get(2)?;
+            let state: String = r.get(3)?;
+            let difficulty: Option<String> = r.get(5)?;
+            each(ItemRow {
+                dataset: r.get(0)?,
+                id: r.get(1)?,
+                kind: ItemKind::parse(&kind).unwrap_or(ItemKind::Mcq),
+                state: state.parse().unwrap_or(ItemState::InReview),
+                revision: r.get(4)?,
+                difficulty: difficulty.as_deref().and_then(Difficulty::parse),
+                submitted: r.get(6)?,
+                in_progress: r.get(7)?,
+            })?;
+        }
+        Ok(())
+    }
+}
