@@ -4,6 +4,7 @@ use super::Store;
 use crate::domain::people::{Person, Role};
 use anyhow::{Result, bail};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde_json::json;
 
 impl Store {
     /// Registers a person with their roles. Refuses an id or OS user already taken.
@@ -54,14 +55,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let exists: Option<i64> = tx
-            .query_row("SELECT 1 FROM people WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?;
-        if exists.is_none() {
-            bail!(
-                "there is no person {id:?}; add them with `medcurate people add {id} --name NAME --role ROLE`"
-            );
-        }
+        require_person(&tx, id)?;
         for role in roles {
             tx.execute(
                 "INSERT OR IGNORE INTO person_roles (person_id, role) VALUES (?1, ?2)",
@@ -69,10 +63,11 @@ impl Store {
             )?;
         }
         let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-        tx.execute(
-            "INSERT INTO events (account, actor, action, detail)
-             VALUES ((SELECT account FROM temp.session), ?1, 'roles_granted', json_object('person', ?2, 'roles', json(?3)))",
-            params![actor, id, serde_json::to_string(&names)?],
+        log_event(
+            &tx,
+            actor,
+            "roles_granted",
+            json!({"person": id, "roles": names}),
         )?;
         tx.commit()?;
         Ok(())
@@ -84,12 +79,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let exists: Option<i64> = tx
-            .query_row("SELECT 1 FROM people WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?;
-        if exists.is_none() {
-            bail!("there is no person {id:?}; `medcurate people list` shows who is registered");
-        }
+        require_person(&tx, id)?;
         if roles.contains(&Role::Maintainer) {
             let others: i64 = tx.query_row(
                 "SELECT count(*) FROM person_roles WHERE role = 'maintainer' AND person_id <> ?1",
@@ -115,10 +105,11 @@ impl Store {
             )?;
         }
         let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-        tx.execute(
-            "INSERT INTO events (account, actor, action, detail)
-             VALUES ((SELECT account FROM temp.session), ?1, 'roles_revoked', json_object('person', ?2, 'roles', json(?3)))",
-            params![actor, id, serde_json::to_string(&names)?],
+        log_event(
+            &tx,
+            actor,
+            "roles_revoked",
+            json!({"person": id, "roles": names}),
         )?;
         tx.commit()?;
         Ok(())
@@ -129,12 +120,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let exists: Option<i64> = tx
-            .query_row("SELECT 1 FROM people WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?;
-        if exists.is_none() {
-            bail!("there is no person {id:?}; `medcurate people list` shows who is registered");
-        }
+        require_person(&tx, id)?;
         if let Some(os) = os_user {
             let holder: Option<String> = tx
                 .query_row(
@@ -153,10 +139,11 @@ impl Store {
             "UPDATE people SET os_user = ?2 WHERE id = ?1",
             params![id, os_user],
         )?;
-        tx.execute(
-            "INSERT INTO events (account, actor, action, detail)
-             VALUES ((SELECT account FROM temp.session), ?1, 'person_bound', json_object('person', ?2, 'os_user', ?3))",
-            params![actor, id, os_user],
+        log_event(
+            &tx,
+            actor,
+            "person_bound",
+            json!({"person": id, "os_user": os_user}),
         )?;
         tx.commit()?;
         Ok(())
@@ -236,6 +223,35 @@ impl Store {
     pub fn person(&self, id: &str) -> Result<Option<Person>> {
         Ok(self.people()?.into_iter().find(|p| p.id == id))
     }
+}
+
+/// Refuses unless `id` is registered.
+fn require_person(conn: &rusqlite::Connection, id: &str) -> Result<()> {
+    let exists: Option<i64> = conn
+        .query_row("SELECT 1 FROM people WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?;
+    if exists.is_none() {
+        bail!(
+            "there is no person {id:?}; `medcurate people list` shows who is registered, and \
+             `medcurate people add {id} --name NAME --role ROLE` registers them"
+        );
+    }
+    Ok(())
+}
+
+/// Logs a change to people and roles, with the OS account of the session.
+fn log_event(
+    conn: &rusqlite::Connection,
+    actor: &str,
+    action: &str,
+    detail: serde_json::Value,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO events (account, actor, action, detail)
+         VALUES ((SELECT account FROM temp.session), ?1, ?2, ?3)",
+        params![actor, action, detail.to_string()],
+    )?;
+    Ok(())
 }
 
 /// Refuses unless `person` holds one of `roles`. Store APIs that show what reviewers may not
