@@ -129,7 +129,16 @@ fn history_shows_reviews_only_once_the_pair_is_settled() {
         "{h}"
     );
     assert!(h.contains("answer_correctness: FAIL (答案应为A和B)"), "{h}");
-    assert!(h.contains("item_settled"), "{h}");
+    // The event log reads as sentences.
+    assert!(
+        h.contains("submitted a review of revision 1: fail on answer correctness"),
+        "{h}"
+    );
+    assert!(
+        h.contains("Both reviews of revision 1 were in; it went to a curator"),
+        "{h}"
+    );
+    assert!(!h.contains("item_settled"), "{h}");
     let h = ok(d, &words("history Exam/q1 --as ops"));
     assert!(
         h.starts_with("Exam/q1: accepted at revision 1, departments hematology\n"),

@@ -3,8 +3,9 @@
 use crate::cli::identity::act_as_any;
 use crate::domain::curation::editable_text;
 use crate::domain::diff::{LineChange, diff_lines};
+use crate::domain::history_text::event_sentence;
 use crate::domain::people::Role;
-use crate::domain::review::Verdict;
+use crate::domain::review::{Criterion, Verdict};
 use crate::store::{ItemHistory, Store};
 use anyhow::{Result, bail};
 use clap::Args;
@@ -139,18 +140,40 @@ pub fn render(h: &ItemHistory) -> String {
         }
         let _ = writeln!(s);
     }
-    let _ = writeln!(s, "\n== event log");
+    let _ = writeln!(s, "\n== what happened");
+    let failed = |who: &str, rev: Option<i64>| failed_criteria(h, who, rev);
     for e in &h.events {
         let _ = writeln!(
             s,
-            "{} {} {}{}{}",
+            "{}  {}",
             e.at,
-            e.actor,
-            e.action,
-            e.revision_no
-                .map_or(String::new(), |r| format!(" (revision {r})")),
-            e.detail.as_ref().map_or(String::new(), |d| format!(" {d}"))
+            event_sentence(
+                &e.actor,
+                &e.action,
+                e.revision_no,
+                e.detail.as_deref(),
+                &failed
+            )
         );
     }
     s
+}
+
+/// The criteria `who`'s submitted review of `revision` failed, when the history shows it.
+pub fn failed_criteria(
+    h: &ItemHistory,
+    who: &str,
+    revision: Option<i64>,
+) -> Option<Vec<Criterion>> {
+    let r = h.reviews.iter().find(|r| {
+        r.reviewer == who && Some(r.revision_no) == revision && r.status == "submitted"
+    })?;
+    let c = r.content.as_ref()?;
+    Some(
+        c.verdicts
+            .iter()
+            .filter(|(_, v)| matches!(v, Verdict::Fail { .. }))
+            .map(|(c, _)| *c)
+            .collect(),
+    )
 }

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod difficulty;
 pub mod field_error;
 pub mod hash;
+pub mod history_text;
 pub mod identity;
 pub mod item;
 pub mod judge;
