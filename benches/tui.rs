@@ -1,12 +1,12 @@
 //! The review screen's latency: `cargo bench --bench tui`.
 //!
-//! (a) Key press to finished frame, in process. An `App` in its review state, on a long
+//! (a) Key press to finished frame, in process. An `ReviewApp` in its review state, on a long
 //! multiple-choice item (stem 600 characters, five options, explanation 1,500) and on an
 //! extraction item with 80 entities in 1,000 characters, takes `MEDCURATE_BENCH_KEYS` key
 //! presses (default 10,000, half on each item) in a realistic mix: j/k scrolling and paging,
 //! criteria selection, pass and fail (with a reason typed in Chinese), the department picker
 //! opened, moved in, searched (English and Chinese) and closed, the help, a submit cancelled.
-//! Each key is timed from `App::handle_key` (key table, then `App::update`) through the store
+//! Each key is timed from `ReviewApp::handle_key` (key table, then `ReviewApp::update`) through the store
 //! commands taken from the outbox to `Terminal::draw(ui::draw)` on a 120x40 `TestBackend`.
 //! The worker's answers (`Saved`) are fed back untimed. Target: p99 under 2 ms.
 //!
@@ -33,10 +33,10 @@ use medcurate::domain::people::{Person, Role};
 use medcurate::domain::review::ReviewContent;
 use medcurate::store::{Assignment, ReviewStatus};
 use medcurate::tui::action::Action;
-use medcurate::tui::app::App;
 use medcurate::tui::keymap::Context;
-use medcurate::tui::ui;
-use medcurate::tui::worker::Command;
+use medcurate::tui::review::app::ReviewApp;
+use medcurate::tui::review::ui;
+use medcurate::tui::review::worker::Command;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::{Duration, Instant};
@@ -205,14 +205,14 @@ fn busy_extraction() -> Item {
     build(&item.to_string(), "BenchNer")
 }
 
-fn review_app(item: Item) -> App {
+fn review_app(item: Item) -> ReviewApp {
     let person = Person {
         id: REVIEWER.into(),
         name: "李医生 Dr. Bench".into(),
         roles: vec![Role::Annotator],
         os_user: None,
     };
-    let mut app = App::new(person, None, SIZE);
+    let mut app = ReviewApp::new(person, None, SIZE);
     app.take_commands();
     app.update(Action::Loaded(Box::new(Assignment {
         review_id: 1,
@@ -350,7 +350,7 @@ struct Sample {
 }
 
 /// Presses `n` keys on `app`, timing each to a finished frame.
-fn press(app: &mut App, n: usize, seed: u64, warmup: usize) -> Vec<Sample> {
+fn press(app: &mut ReviewApp, n: usize, seed: u64, warmup: usize) -> Vec<Sample> {
     let mut terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).unwrap();
     terminal.draw(|f| ui::draw(f, app)).unwrap();
     let mut typist = Typist {
@@ -417,7 +417,9 @@ fn row(name: &str, v: &[f64]) {
 
 fn keys() {
     let n = env_usize("MEDCURATE_BENCH_KEYS", 10_000);
-    println!("(a) key press to finished frame: App::handle_key + ui::draw on a 120x40 TestBackend");
+    println!(
+        "(a) key press to finished frame: ReviewApp::handle_key + ui::draw on a 120x40 TestBackend"
+    );
     let mut all = Vec::new();
     for (name, item, seed) in [
         ("mcq: stem 600, explanation 1,500", long_mcq(), 1),
@@ -434,7 +436,7 @@ fn keys() {
     let every: Vec<&Sample> = all.iter().flat_map(|(_, s)| s.iter()).collect();
     row("all keys", &micros(every.iter().map(|s| s.total)));
     row(
-        "  of which App::update",
+        "  of which ReviewApp::update",
         &micros(every.iter().map(|s| s.update)),
     );
     row("  of which draw", &micros(every.iter().map(|s| s.draw)));

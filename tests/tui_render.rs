@@ -12,9 +12,9 @@ use medcurate::domain::people::{Person, Role};
 use medcurate::domain::review::ReviewContent;
 use medcurate::store::{Assignment, ReviewStatus};
 use medcurate::tui::action::Action;
-use medcurate::tui::app::App;
 use medcurate::tui::keymap::{Context, action_for};
-use medcurate::tui::ui;
+use medcurate::tui::review::app::ReviewApp;
+use medcurate::tui::review::ui;
 use medcurate::tui::widgets::item_view::type_color;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
@@ -33,18 +33,18 @@ fn sample(file: &str, id: &str) -> Item {
     medcurate::domain::validate::build_item(raw, file.trim_end_matches(".jsonl")).unwrap()
 }
 
-fn render(app: &App) -> Buffer {
+fn render(app: &ReviewApp) -> Buffer {
     common::screen::render(app.size, |f| ui::draw(f, app))
 }
 
-fn app_for(item: Item, size: (u16, u16)) -> App {
+fn app_for(item: Item, size: (u16, u16)) -> ReviewApp {
     let person = Person {
         id: "li".into(),
         name: "李医生".into(),
         roles: vec![Role::Annotator],
         os_user: None,
     };
-    let mut app = App::new(person, None, size);
+    let mut app = ReviewApp::new(person, None, size);
     app.take_commands();
     app.update(Action::Loaded(Box::new(Assignment {
         review_id: 1,
@@ -63,9 +63,9 @@ fn strip(s: &str) -> String {
 }
 
 /// The text of the item box (inside its border), rows joined.
-fn item_text(app: &App, buf: &Buffer) -> String {
+fn item_text(app: &ReviewApp, buf: &Buffer) -> String {
     let main = app.main_area();
-    let item = medcurate::tui::screens::review::item_viewport(main);
+    let item = medcurate::tui::review::item::item_viewport(main);
     let mut out = String::new();
     for y in item.top()..item.bottom() {
         let mut x = item.left();
@@ -80,8 +80,8 @@ fn item_text(app: &App, buf: &Buffer) -> String {
 }
 
 /// The position of the first cell showing `ch` inside the item box.
-fn find_char(app: &App, buf: &Buffer, ch: &str) -> Option<(u16, u16)> {
-    let item = medcurate::tui::screens::review::item_viewport(app.main_area());
+fn find_char(app: &ReviewApp, buf: &Buffer, ch: &str) -> Option<(u16, u16)> {
+    let item = medcurate::tui::review::item::item_viewport(app.main_area());
     for y in item.top()..item.bottom() {
         for x in item.left()..item.right() {
             if buf[(x, y)].symbol() == ch {

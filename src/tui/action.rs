@@ -1,5 +1,5 @@
 //! Everything that can happen to a screen: what a key asks for, and what the worker reports
-//! back. `App::update` (review), `CurateApp::update` and `AdjudicateApp::update` take one
+//! back. `ReviewApp::update`, `CurateApp::update` and `AdjudicateApp::update` take one
 //! `Action` at a time.
 
 use crate::domain::review::Criterion;

@@ -1,5 +1,6 @@
-//! The terminal screens: reviewing (`App`), curating (`curate::CurateApp`) and adjudicating
-//! AI-judge disputes (`adjudicate::AdjudicateApp`).
+//! The terminal screens, one folder each: reviewing (`review::ReviewApp`), curating
+//! (`curate::CurateApp`) and adjudicating AI-judge disputes (`adjudicate::AdjudicateApp`),
+//! over a shared core that names no screen.
 //!
 //! One loop (`session.rs`): the input thread and the store worker send `Event`s; a key goes
 //! through the keymap to an `Action`; `update(action)` changes the state and queues store
@@ -8,8 +9,8 @@
 
 pub mod action;
 pub mod adjudicate;
-pub mod app;
 pub mod curate;
+pub mod desk;
 pub mod draft;
 pub mod event;
 pub mod frame;
@@ -17,36 +18,21 @@ pub mod help;
 pub mod keymap;
 pub mod list_cursor;
 pub mod message;
-pub mod screens;
+pub mod review;
 pub mod session;
 pub mod text;
 pub mod thread;
-pub mod ui;
 pub mod widgets;
 pub mod worker;
 
 pub use adjudicate::run_adjudicate;
 pub use curate::{CurateOptions, run_curate};
+pub use review::run_review;
 
-use crate::domain::people::Person;
-use anyhow::Result;
-use app::App;
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-
-/// Runs the review screen for `reviewer` on the database at `db`, starting in `dataset` if
-/// one is given, until they quit. The terminal is restored on every way out.
-pub fn run_review(db: &Path, reviewer: Person, dataset: Option<String>) -> Result<()> {
-    let id = reviewer.id.clone();
-    session::run_screen(db, id, worker::handle, |size| {
-        App::new(reviewer, dataset, size)
-    })
-}
 
 #[cfg(test)]
 mod test_support;
-#[cfg(test)]
-mod tests;
 
 /// Set by SIGHUP (a dropped SSH connection) or SIGTERM.
 static HUNG_UP: AtomicBool = AtomicBool::new(false);

@@ -2,11 +2,10 @@
 //! the store worker and the loop between them. A screen plugs in as a `Session`.
 
 use super::action::Action;
-use super::app::App;
 use super::draft::DraftCommand;
 use super::event::{Event, Input};
-use super::worker::{self, Backend, Worker, serve_each};
-use super::{hung_up, session_gone, terminal_gone, ui};
+use super::worker::{Worker, serve_each};
+use super::{hung_up, session_gone, terminal_gone};
 use crate::store::Store;
 use anyhow::{Context as _, Result};
 use crossterm::event::KeyEvent;
@@ -79,8 +78,6 @@ macro_rules! impl_session {
 }
 pub(crate) use impl_session;
 
-impl_session!(App, worker::Command, ui::draw, drafts);
-
 /// Runs a screen for `person` on the database at `db` until they quit; SIGHUP and SIGTERM
 /// end it cleanly. The worker answers each command with `handle(store, person, command)`.
 pub fn run_screen<S: Session>(
@@ -104,7 +101,10 @@ where
                 commands,
                 events,
                 |s, cmd| handle(s, &person, cmd),
-                <Store as Backend>::idle,
+                // Best effort: a failed checkpoint only leaves the WAL longer for the next one.
+                |s| {
+                    let _ = s.checkpoint();
+                },
             )
         },
     )?;

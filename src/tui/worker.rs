@@ -1,142 +1,18 @@
 //! The store worker: the only thread that touches the database. It owns its own `Store`,
-//! takes `Command`s in order over a channel, and answers each with an `Action` on the event
-//! channel, so a keystroke never waits on disk.
+//! takes a screen's commands in order over a channel, and answers each on the event
+//! channel, so a keystroke never waits on disk. Each screen's `worker.rs` says what its
+//! commands do.
 
-use super::action::{Action, Job};
+use super::action::Action;
 use super::draft::DraftCommand;
 use super::event::Event;
 use super::thread::Bounded;
-use crate::domain::review::ReviewContent;
-use crate::store::{self, Assignment, MyReview, QueueRow, Store, SubmitOutcome};
+use crate::store::{self, Store};
 use anyhow::Result;
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
-
-/// A job for the worker.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Command {
-    /// Load the per-dataset progress.
-    Queue,
-    /// Load the reviewer's own reviews.
-    MyReviews,
-    /// Resume the open claim or claim a new item (in this dataset, if given).
-    ClaimNext(Option<String>),
-    /// Open one of the reviewer's own reviews.
-    Open(i64),
-    /// Save the draft of a review.
-    SaveDraft(i64, ReviewContent),
-    /// Submit a review.
-    Submit(i64, ReviewContent),
-    /// Give the item back.
-    Release(i64),
-}
-
-impl DraftCommand for Command {
-    fn saves_draft(&self) -> Option<i64> {
-        match self {
-            Command::SaveDraft(id, _) => Some(*id),
-            _ => None,
-        }
-    }
-}
-
-/// What the worker needs from a store; `Store` is the real one, tests use a fake.
-pub trait Backend {
-    fn review_queue(&self, reviewer: &str) -> Result<Vec<QueueRow>>;
-    fn claim_next(&mut self, reviewer: &str, dataset: Option<&str>) -> Result<Option<Assignment>>;
-    fn open_review(&mut self, reviewer: &str, review_id: i64) -> Result<Option<Assignment>>;
-    fn save_draft(&mut self, reviewer: &str, review_id: i64, content: &ReviewContent)
-    -> Result<()>;
-    fn submit_review(
-        &mut self,
-        reviewer: &str,
-        review_id: i64,
-        content: &ReviewContent,
-    ) -> Result<SubmitOutcome>;
-    fn release_review(&mut self, reviewer: &str, review_id: i64) -> Result<()>;
-    fn my_reviews(&self, reviewer: &str) -> Result<Vec<MyReview>>;
-    /// Nothing is queued: a moment for housekeeping while the reviewer reads.
-    fn idle(&mut self) {}
-}
-
-impl Backend for Store {
-    fn review_queue(&self, reviewer: &str) -> Result<Vec<QueueRow>> {
-        Store::review_queue(self, reviewer)
-    }
-    fn claim_next(&mut self, reviewer: &str, dataset: Option<&str>) -> Result<Option<Assignment>> {
-        Store::claim_next(self, reviewer, dataset)
-    }
-    fn open_review(&mut self, reviewer: &str, review_id: i64) -> Result<Option<Assignment>> {
-        Store::open_review(self, reviewer, review_id)
-    }
-    fn save_draft(
-        &mut self,
-        reviewer: &str,
-        review_id: i64,
-        content: &ReviewContent,
-    ) -> Result<()> {
-        Store::save_draft(self, reviewer, review_id, content)
-    }
-    fn submit_review(
-        &mut self,
-        reviewer: &str,
-        review_id: i64,
-        content: &ReviewContent,
-    ) -> Result<SubmitOutcome> {
-        Store::submit_review(self, reviewer, review_id, content)
-    }
-    fn release_review(&mut self, reviewer: &str, review_id: i64) -> Result<()> {
-        Store::release_review(self, reviewer, review_id)
-    }
-    fn idle(&mut self) {
-        // Best effort: a failed checkpoint only leaves the WAL longer for the next one.
-        let _ = self.checkpoint();
-    }
-    fn my_reviews(&self, reviewer: &str) -> Result<Vec<MyReview>> {
-        Store::my_reviews(self, reviewer)
-    }
-}
-
-/// Runs one command against the store and says what happened.
-pub fn handle<B: Backend>(store: &mut B, reviewer: &str, cmd: Command) -> Action {
-    match cmd {
-        Command::Queue => match store.review_queue(reviewer) {
-            Ok(rows) => Action::QueueLoaded(rows),
-            Err(e) => failed(Job::Queue, &e),
-        },
-        Command::MyReviews => match store.my_reviews(reviewer) {
-            Ok(rows) => Action::MyReviewsLoaded(rows),
-            Err(e) => failed(Job::MyReviews, &e),
-        },
-        Command::ClaimNext(dataset) => match store.claim_next(reviewer, dataset.as_deref()) {
-            Ok(Some(a)) => Action::Loaded(Box::new(a)),
-            Ok(None) => Action::NothingLeft(dataset),
-            Err(e) => failed(Job::Claim, &e),
-        },
-        Command::Open(id) => match store.open_review(reviewer, id) {
-            Ok(Some(a)) => Action::Loaded(Box::new(a)),
-            Ok(None) => Action::Failed(
-                Job::Open,
-                format!("review {id} is not one of yours or no longer exists"),
-            ),
-            Err(e) => failed(Job::Open, &e),
-        },
-        Command::SaveDraft(id, content) => match store.save_draft(reviewer, id, &content) {
-            Ok(()) => Action::Saved(id),
-            Err(e) => Action::SaveFailed(id, user_message(&e)),
-        },
-        Command::Submit(id, content) => match store.submit_review(reviewer, id, &content) {
-            Ok(outcome) => Action::Submitted(outcome),
-            Err(e) => failed(Job::Submit, &e),
-        },
-        Command::Release(id) => match store.release_review(reviewer, id) {
-            Ok(()) => Action::Released,
-            Err(e) => failed(Job::Release, &e),
-        },
-    }
-}
 
 /// A store error as a person should read it: what happened, never SQLITE_BUSY.
 pub fn user_message(err: &anyhow::Error) -> String {
@@ -147,16 +23,12 @@ pub fn user_message(err: &anyhow::Error) -> String {
     }
 }
 
-fn failed(job: Job, err: &anyhow::Error) -> Action {
-    Action::Failed(job, user_message(err))
-}
-
 /// How long dropping a worker waits for it to finish what is queued.
 const DROP_WAIT: Duration = Duration::from_secs(3);
 
 /// The running worker: send it commands; `finish` ends it after the queued commands are done
 /// (so a final draft save is not lost), waiting only so long.
-pub struct Worker<C = Command> {
+pub struct Worker<C> {
     commands: Option<Sender<C>>,
     thread: Option<Bounded>,
 }
@@ -229,22 +101,6 @@ impl<C> Drop for Worker<C> {
             t.join_within(DROP_WAIT);
         }
     }
-}
-
-/// The worker loop: one command at a time, in order, until the command channel closes.
-pub fn serve<B: Backend>(
-    store: &mut B,
-    reviewer: &str,
-    commands: &Receiver<Command>,
-    events: &Sender<Event>,
-) {
-    serve_each(
-        store,
-        commands,
-        events,
-        |s, cmd| handle(s, reviewer, cmd),
-        B::idle,
-    );
 }
 
 /// The wait before the draft save that follows a failed one; it doubles with each failure

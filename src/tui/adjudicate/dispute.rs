@@ -1,17 +1,17 @@
 //! One disputed response being decided: the expert's marks, score and reason as they stand,
 //! and what each action does to them. Drawing is in `dispute_draw.rs`.
 //!
-//! `DisputeState::update` changes only this decision and reports an `Effect` (the review
-//! screen's): the app turns a change into a draft save and a request into a store command.
+//! `DisputeState::update` changes only this decision and reports an `Effect`: the app turns a
+//! change into a draft save and a request into a store command.
 
 use super::dispute_draw::{rubric_total, text_lines, text_viewport};
 use crate::domain::item::{Content, OpenEnded};
 use crate::domain::judge::{Adjudication, MAX_REASON_CHARS};
 use crate::store::{DisputeAssignment, ReviewStatus};
 use crate::tui::action::Action;
+use crate::tui::desk::{Effect, Origin, Request};
 use crate::tui::keymap::Context;
 use crate::tui::message::Message;
-use crate::tui::screens::review::{Effect, Origin, Request};
 use crate::tui::widgets::line_input::LineInput;
 use crate::tui::widgets::scroll_view::clamp;
 use ratatui::layout::Rect;

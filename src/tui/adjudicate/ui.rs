@@ -3,7 +3,7 @@
 use super::app::{AdjudicateApp, View};
 use super::dispute::fmt_score;
 use super::{dispute_draw, start};
-use crate::tui::app::ConfirmKind;
+use crate::tui::desk::ConfirmKind;
 use crate::tui::frame::{self, Overlays, Unsaved};
 use crate::tui::keymap;
 use crate::tui::widgets::status_bar::Status;

@@ -5,9 +5,9 @@ use super::case::{CaseView, Pane};
 use super::decide::{Flow, Pending};
 use super::history::{HistoryView, history_lines};
 use super::queue::{QueueRequest, QueueView, page_rows};
+use super::stats::StatsView;
 use super::worker::{Command, Job};
 use super::{CurateOptions, layout};
-use crate::domain::agreement::AgreementReport;
 use crate::domain::people::Person;
 use crate::store::CurationFilter;
 use crate::tui::action::Action;
@@ -26,15 +26,6 @@ pub enum View {
     Case,
     History,
     Stats,
-}
-
-/// The agreement statistics and where they are scrolled to.
-#[derive(Debug, Default)]
-pub struct StatsView {
-    /// The dataset shown; `None` for all.
-    pub dataset: Option<String>,
-    pub report: Option<AgreementReport>,
-    pub scroll: u16,
 }
 
 pub struct CurateApp {
@@ -266,7 +257,7 @@ impl CurateApp {
         self.outbox.push(Command::History { dataset, item_id });
     }
 
-    fn load_stats(&mut self) {
+    pub(super) fn load_stats(&mut self) {
         self.busy = Some(Job::Agreement);
         self.stats.report = None;
         self.outbox
@@ -373,43 +364,6 @@ impl CurateApp {
         match self.history_from {
             View::Case if self.case.is_some() || self.opening.is_some() => self.view = View::Case,
             _ => self.back_to_queue(),
-        }
-    }
-
-    fn route_stats(&mut self, action: Action) {
-        let page = self.main_area().height.saturating_sub(3).max(1);
-        let s = &mut self.stats;
-        match action {
-            Action::Up => s.scroll = s.scroll.saturating_sub(1),
-            Action::Down => s.scroll = s.scroll.saturating_add(1),
-            Action::PageUp => s.scroll = s.scroll.saturating_sub(page),
-            Action::PageDown => s.scroll = s.scroll.saturating_add(page),
-            Action::Top => s.scroll = 0,
-            Action::CycleDataset => {
-                let names = &self.queue.datasets;
-                s.dataset = match s
-                    .dataset
-                    .as_deref()
-                    .and_then(|d| names.iter().position(|n| n == d))
-                {
-                    None => names.first().cloned(),
-                    Some(i) => names.get(i + 1).cloned(),
-                };
-                s.scroll = 0;
-                self.load_stats();
-            }
-            Action::Refresh => self.load_stats(),
-            Action::Back => self.back_to_queue(),
-            _ => {}
-        }
-        // Stop at the last page, so scrolling back up starts at once.
-        if let Some(report) = &self.stats.report {
-            let max = crate::tui::screens::stats::max_scroll(
-                report,
-                self.stats.dataset.as_deref(),
-                self.main_area(),
-            );
-            self.stats.scroll = self.stats.scroll.min(max);
         }
     }
 }

@@ -10,6 +10,8 @@ pub mod history;
 pub mod layout;
 pub mod queue;
 mod reply;
+pub mod stats;
+mod stats_draw;
 pub mod ui;
 pub mod worker;
 

@@ -1,16 +1,17 @@
-//! The app state and `App::update`, the one place actions change it. Store work leaves as
+//! The app state and `ReviewApp::update`, the one place actions change it. Store work leaves as
 //! `Command`s in an outbox that the main loop hands to the worker; nothing here waits on disk.
 
-use super::action::{Action, Job};
-use super::draft::DraftSaver;
-use super::help::Help;
-use super::keymap::{self, Context};
-use super::message::Message;
-use super::screens::queue::{QueueRequest, QueueState};
-use super::screens::review::{Effect, Origin, Request, ReviewState};
+use super::item::ReviewState;
+use super::queue::{QueueRequest, QueueState};
 use super::worker::Command;
 use crate::domain::people::Person;
 use crate::store::{Assignment, SubmitOutcome};
+use crate::tui::action::{Action, Job};
+use crate::tui::desk::{ConfirmKind, Effect, Origin, Request};
+use crate::tui::draft::DraftSaver;
+use crate::tui::help::Help;
+use crate::tui::keymap::{self, Context};
+use crate::tui::message::Message;
 use crate::tui::text;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -22,18 +23,7 @@ pub enum Screen {
     Review,
 }
 
-/// The step a confirm dialog is asking about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConfirmKind {
-    Submit,
-    Skip,
-    /// Leave the open draft while the store does not have it.
-    LeaveUnsaved,
-    /// Quit while a draft is NOT SAVED.
-    QuitUnsaved,
-}
-
-pub struct App {
+pub struct ReviewApp {
     pub reviewer: Person,
     pub screen: Screen,
     pub queue: QueueState,
@@ -59,10 +49,10 @@ pub struct App {
     outbox: Vec<Command>,
 }
 
-impl App {
+impl ReviewApp {
     /// A new session: loads the queue, and goes straight to an item when a dataset is given.
-    pub fn new(reviewer: Person, dataset: Option<String>, size: (u16, u16)) -> App {
-        let mut app = App {
+    pub fn new(reviewer: Person, dataset: Option<String>, size: (u16, u16)) -> ReviewApp {
+        let mut app = ReviewApp {
             reviewer,
             screen: Screen::Queue,
             queue: QueueState::default(),

@@ -1,4 +1,4 @@
-//! The review screen's state and what each action does to it. Drawing is in `review_draw.rs`.
+//! The review screen's state and what each action does to it. Drawing is in `item_draw.rs`.
 //!
 //! `ReviewState::update` changes only this review and reports an `Effect`; the app turns a
 //! change into a draft save and a request into a store command.
@@ -8,6 +8,7 @@ use crate::domain::item::ItemBody;
 use crate::domain::review::{Criterion, ReviewContent, Verdict};
 use crate::store::{Assignment, ReviewStatus};
 use crate::tui::action::Action;
+use crate::tui::desk::{Effect, Origin, Request};
 use crate::tui::keymap::Context;
 use crate::tui::message::Message;
 use crate::tui::widgets::department_picker::PickerState;
@@ -16,16 +17,7 @@ use crate::tui::widgets::line_input::LineInput;
 use ratatui::layout::Rect;
 use ratatui_textarea::TextArea;
 
-pub use super::review_draw::{areas, draw, item_viewport};
-
-/// How the review was reached, which decides where to go after submitting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
-    /// Claimed from a dataset: after submit or skip, the next item of that dataset.
-    Claim,
-    /// Reopened from "my reviews": back to the queue afterwards.
-    Reopen,
-}
+pub use super::item_draw::{areas, draw, item_viewport};
 
 /// A fail's reason being typed.
 pub struct ReasonEdit {
@@ -45,51 +37,6 @@ pub struct CommentEdit {
 pub struct ProposalEditor {
     pub area: TextArea<'static>,
     pub original: String,
-}
-
-/// What the app must do after an update.
-#[derive(Debug, Default, PartialEq)]
-pub struct Effect {
-    /// The review content changed: save the draft.
-    pub changed: bool,
-    /// A message for the status bar.
-    pub message: Option<Message>,
-    /// A step the app takes: submit, skip or leave.
-    pub request: Option<Request>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Request {
-    Submit,
-    Skip,
-    Back,
-}
-
-impl Effect {
-    pub fn changed() -> Effect {
-        Effect {
-            changed: true,
-            ..Effect::default()
-        }
-    }
-    pub fn info(msg: impl Into<String>) -> Effect {
-        Effect {
-            message: Some(Message::info(msg)),
-            ..Effect::default()
-        }
-    }
-    pub fn error(msg: impl Into<String>) -> Effect {
-        Effect {
-            message: Some(Message::error(msg)),
-            ..Effect::default()
-        }
-    }
-    pub fn request(r: Request) -> Effect {
-        Effect {
-            request: Some(r),
-            ..Effect::default()
-        }
-    }
 }
 
 pub struct ReviewState {

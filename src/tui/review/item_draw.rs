@@ -1,7 +1,7 @@
 //! Drawing the review screen: the item, the checklist, and whichever input is open. Pure: it
 //! reads the state and writes the frame.
 
-use super::review::ReviewState;
+use super::item::ReviewState;
 use crate::tui::keymap::{Context, help_rows};
 use crate::tui::text;
 use crate::tui::widgets::{criteria, department_picker, input_box, popup, scroll_view};

@@ -1,10 +1,11 @@
 //! The review screen's text inputs and pickers: the fail reason, the comment, the department
 //! picker and its search, and the proposal editor.
 
-use super::review::{Effect, ProposalEditor, ReviewState};
+use super::item::{ProposalEditor, ReviewState};
 use crate::domain::item::ItemBody;
 use crate::domain::review::{MAX_REASON_CHARS, Verdict};
 use crate::tui::action::Action;
+use crate::tui::desk::Effect;
 use crate::tui::message::Message;
 use crate::tui::widgets::department_picker;
 use ratatui::layout::Rect;

@@ -1,15 +1,16 @@
-//! `draw(&App)`: the whole frame from the app state. Pure: no store, no changes to the state.
+//! `draw(&ReviewApp)`: the whole frame from the app state. Pure: no store, no changes to the state.
 
-use super::app::{App, ConfirmKind, Screen};
-use super::frame::{self, Overlays, Unsaved};
-use super::keymap;
-use super::screens::{queue, review};
-use super::widgets::department_picker::label;
-use super::widgets::status_bar::Status;
+use super::app::{ReviewApp, Screen};
+use super::{item, queue};
 use crate::domain::review::{Verdict, applicable};
+use crate::tui::desk::ConfirmKind;
+use crate::tui::frame::{self, Overlays, Unsaved};
+use crate::tui::keymap;
+use crate::tui::widgets::department_picker::label;
+use crate::tui::widgets::status_bar::Status;
 use ratatui::Frame;
 
-pub fn draw(frame: &mut Frame, app: &App) {
+pub fn draw(frame: &mut Frame, app: &ReviewApp) {
     let overlays = Overlays {
         confirm: app.confirm.map(|kind| confirm_text(app, kind)),
         help: app.help,
@@ -17,7 +18,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     frame::draw(frame, &status_of(app), overlays, |frame, main| {
         match (&app.screen, &app.review) {
             (Screen::Queue, _) => queue::draw(frame, main, &app.queue),
-            (Screen::Review, Some(r)) => review::draw(frame, main, r),
+            (Screen::Review, Some(r)) => item::draw(frame, main, r),
             (Screen::Review, None) if app.busy.is_some() => {
                 frame::waiting(frame, main, "Getting the next item…")
             }
@@ -28,7 +29,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     });
 }
 
-fn confirm_text(app: &App, kind: ConfirmKind) -> (&'static str, Vec<String>) {
+fn confirm_text(app: &ReviewApp, kind: ConfirmKind) -> (&'static str, Vec<String>) {
     let open = app.review.as_ref().map(|r| r.assignment.review_id);
     match (kind, open) {
         (ConfirmKind::QuitUnsaved, _) => {
@@ -82,7 +83,7 @@ fn confirm_text(app: &App, kind: ConfirmKind) -> (&'static str, Vec<String>) {
     }
 }
 
-fn status_of(app: &App) -> Status<'_> {
+fn status_of(app: &ReviewApp) -> Status<'_> {
     let (place, progress) = match (&app.screen, &app.review) {
         (Screen::Review, Some(r)) => {
             let a = &r.assignment;

@@ -10,7 +10,7 @@ use crate::domain::judge::{Adjudication, JudgeScore};
 use crate::domain::people::{Person, Role};
 use crate::store::{DisputeAssignment, DisputeCount, MyAdjudication, ReviewStatus};
 use crate::tui::action::Action;
-use crate::tui::app::ConfirmKind;
+use crate::tui::desk::ConfirmKind;
 use crate::tui::keymap::{Context, help_rows};
 use crate::tui::test_support::sample;
 use anyhow::Result;

@@ -278,7 +278,7 @@ fn history_and_stats_load_in_the_worker_and_go_back() {
     for _ in 0..500 {
         app.handle_key(key('j'));
     }
-    let max = crate::tui::screens::stats::max_scroll(&long, Some("CMExam"), app.main_area());
+    let max = super::stats_draw::max_scroll(&long, Some("CMExam"), app.main_area());
     assert!(max > 1);
     assert_eq!(app.stats.scroll, max);
     app.handle_key(key('k'));

@@ -1,16 +1,17 @@
-//! App logic through `App::update` and the keymap, with items from sample-data; no store,
+//! ReviewApp logic through `ReviewApp::update` and the keymap, with items from sample-data; no store,
 //! no terminal, no sleeps.
 
-use super::action::{Action, Job};
-use super::app::{App, ConfirmKind, Screen};
-use super::keymap::Context;
-use super::test_support::sample;
+use super::app::{ReviewApp, Screen};
 use super::worker::{self, Backend, Command};
 use crate::domain::departments::NO_DEPARTMENT;
 use crate::domain::item::Item;
 use crate::domain::people::{Person, Role};
 use crate::domain::review::{Criterion, ReviewContent, Verdict};
 use crate::store::{Assignment, MyReview, QueueRow, ReviewStatus, SubmitOutcome};
+use crate::tui::action::{Action, Job};
+use crate::tui::desk::ConfirmKind;
+use crate::tui::keymap::Context;
+use crate::tui::test_support::sample;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn mcq() -> Item {
@@ -38,8 +39,8 @@ fn person() -> Person {
     }
 }
 
-fn app_with(item: Item) -> App {
-    let mut app = App::new(person(), None, (80, 24));
+fn app_with(item: Item) -> ReviewApp {
+    let mut app = ReviewApp::new(person(), None, (80, 24));
     app.take_commands();
     app.update(Action::Loaded(Box::new(assignment(
         item,
@@ -56,7 +57,7 @@ fn code(c: KeyCode) -> KeyEvent {
     KeyEvent::new(c, KeyModifiers::NONE)
 }
 
-fn content(app: &App) -> &ReviewContent {
+fn content(app: &ReviewApp) -> &ReviewContent {
     &app.review.as_ref().unwrap().content
 }
 
@@ -153,7 +154,7 @@ fn suggested_departments_are_preselected() {
     assert_eq!(content(&app).departments, vec!["gastroenterology"]);
 }
 
-fn toggle(app: &mut App, id: &str) {
+fn toggle(app: &mut ReviewApp, id: &str) {
     let r = app.review.as_mut().unwrap();
     let effect = r.toggle_department(id);
     if effect.message.is_some() {
@@ -211,7 +212,7 @@ fn the_picker_searches_in_chinese_and_tags_with_keys() {
     assert_eq!(app.context(), Context::Search);
 }
 
-fn complete(app: &mut App) {
+fn complete(app: &mut ReviewApp) {
     for i in 0..4 {
         app.update(Action::SelectCriterion(i));
         app.update(Action::Pass);
@@ -330,7 +331,7 @@ fn a_resumed_draft_shows_what_was_saved() {
         .verdicts
         .insert(Criterion::NaturalPlausible, Verdict::Pass);
     draft.departments = vec!["cardiology".into()];
-    let mut app = App::new(person(), None, (80, 24));
+    let mut app = ReviewApp::new(person(), None, (80, 24));
     app.update(Action::Loaded(Box::new(assignment(mcq(), draft.clone()))));
     assert_eq!(content(&app), &draft);
     // The cursor starts on the first criterion still to judge.

@@ -1,4 +1,4 @@
-//! The queue screen and the store worker, through `App::update` and a fake store.
+//! The queue screen and the store worker, through `ReviewApp::update` and a fake store.
 
 use super::*;
 
@@ -14,7 +14,7 @@ fn row(ds: &str, available: u64) -> QueueRow {
 
 #[test]
 fn the_queue_claims_and_reopens() {
-    let mut app = App::new(person(), None, (80, 24));
+    let mut app = ReviewApp::new(person(), None, (80, 24));
     assert_eq!(
         app.take_commands(),
         vec![Command::Queue, Command::MyReviews]
@@ -74,7 +74,7 @@ fn the_queue_claims_and_reopens() {
 fn a_reopened_submitted_review_is_not_saved_as_a_draft() {
     let mut a = assignment(mcq(), ReviewContent::default());
     a.status = ReviewStatus::Submitted;
-    let mut app = App::new(person(), None, (80, 24));
+    let mut app = ReviewApp::new(person(), None, (80, 24));
     app.take_commands();
     app.update(Action::Loaded(Box::new(a)));
     app.update(Action::Pass);

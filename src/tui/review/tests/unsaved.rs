@@ -1,4 +1,4 @@
-//! A draft the database does not take, through `App::update` and the real store: each store
+//! A draft the database does not take, through `ReviewApp::update` and the real store: each store
 //! command is answered by `worker::handle` on a `Store` in a temporary directory, and a
 //! second connection makes every change to the reviews fail (a trigger, which fails the write
 //! the way a full disk or a lock held past the busy timeout does) and later lets them through
@@ -9,9 +9,9 @@ use super::queue_worker::Fake;
 use super::*;
 use crate::store::Store;
 use crate::tui::event::Event;
+use crate::tui::review::ui;
 use crate::tui::test_support::screen::{render, screen};
 use crate::tui::thread::Bounded;
-use crate::tui::ui;
 use rusqlite::Connection;
 use std::path::Path;
 use std::sync::mpsc;
@@ -77,14 +77,14 @@ fn stored(db: &Path) -> (String, ReviewContent) {
 
 /// Hands what the app has queued to the store, once, and gives it the answers (a failed save
 /// it sends again stays queued for the next step).
-fn step(app: &mut App, store: &mut Store) {
+fn step(app: &mut ReviewApp, store: &mut Store) {
     for cmd in app.take_commands() {
         let answer = worker::handle(store, "wang", cmd);
         app.update(answer);
     }
 }
 
-fn frame(app: &App) -> String {
+fn frame(app: &ReviewApp) -> String {
     screen(&render(app.size, |f| ui::draw(f, app)))
 }
 
@@ -92,7 +92,7 @@ fn frame(app: &App) -> String {
 fn a_draft_the_database_refuses_stays_not_saved_until_a_save_succeeds() {
     let (dir, mut store) = store();
     let db = dir.path().join("t.db");
-    let mut app = App::new(person(), Some("Exam".into()), (100, 30));
+    let mut app = ReviewApp::new(person(), Some("Exam".into()), (100, 30));
     step(&mut app, &mut store);
     assert!(app.review.is_some(), "the item is claimed");
     app.update(Action::SelectCriterion(0));
@@ -187,7 +187,7 @@ fn a_draft_the_database_refuses_stays_not_saved_until_a_save_succeeds() {
 fn leaving_a_draft_that_is_not_saved_keeps_trying_and_says_when_it_is() {
     let (dir, mut store) = store();
     let db = dir.path().join("t.db");
-    let mut app = App::new(person(), Some("Exam".into()), (100, 30));
+    let mut app = ReviewApp::new(person(), Some("Exam".into()), (100, 30));
     step(&mut app, &mut store);
     fail_writes(&db);
     app.update(Action::Pass);
@@ -215,7 +215,7 @@ fn leaving_a_draft_that_is_not_saved_keeps_trying_and_says_when_it_is() {
 fn quitting_with_a_draft_not_saved_reports_it() {
     let (dir, mut store) = store();
     let db = dir.path().join("t.db");
-    let mut app = App::new(person(), Some("Exam".into()), (100, 30));
+    let mut app = ReviewApp::new(person(), Some("Exam".into()), (100, 30));
     step(&mut app, &mut store);
     fail_writes(&db);
     app.update(Action::Pass);
