@@ -39,6 +39,17 @@ pub enum Outcome {
     Score(f64),
 }
 
+/// One calibration model's result on one item, as read from a calibration results file
+/// (`line` is its line there) and as the store takes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalibrationRow {
+    pub line: usize,
+    pub dataset: String,
+    pub item_id: String,
+    pub model: String,
+    pub outcome: Outcome,
+}
+
 /// Whether an mcq choice is the answer: the same set of labels, in any order or case.
 pub fn choice_is_correct(chosen: &[String], answer: &[String]) -> bool {
     let norm =

@@ -16,6 +16,18 @@ pub fn is_dispute(a: f64, b: f64, threshold: f64) -> bool {
     (a - b).abs() > threshold + TOLERANCE
 }
 
+/// One model response with its two AI-judge scores, as read from a responses file (`line` is
+/// its line there) and as the store takes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseRow {
+    pub line: usize,
+    pub dataset: String,
+    pub item_id: String,
+    pub model: String,
+    pub response: String,
+    pub judges: [JudgeScore; 2],
+}
+
 /// One judge instance's verdict on a response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JudgeScore {

@@ -8,22 +8,13 @@
 
 use super::RowError;
 use super::rows::{not_a, read_rows};
+pub use crate::domain::difficulty::CalibrationRow;
 use crate::domain::difficulty::Outcome;
 use crate::domain::field_error::FieldError;
 use anyhow::Result;
 use serde::Deserialize;
 use serde_json::Value;
 use std::path::Path;
-
-/// One model's result on one item, as read.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CalibrationRow {
-    pub line: usize,
-    pub dataset: String,
-    pub item_id: String,
-    pub model: String,
-    pub outcome: Outcome,
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

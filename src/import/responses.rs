@@ -9,23 +9,13 @@ use super::rows::{marks, not_a, read_rows, stream_rows};
 use super::{MAX_SHOWN_ERRORS, RowError};
 use crate::domain::field_error::FieldError;
 use crate::domain::judge::JudgeScore;
+pub use crate::domain::judge::ResponseRow;
 use crate::store::{ResponsesImported, Store};
 use anyhow::Result;
 use serde::Deserialize;
 use serde_json::Value;
 use std::path::Path;
 use std::sync::mpsc;
-
-/// One response as read.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseRow {
-    pub line: usize,
-    pub dataset: String,
-    pub item_id: String,
-    pub model: String,
-    pub response: String,
-    pub judges: [JudgeScore; 2],
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,9 +1,8 @@
 //! Calibration results and the difficulty they give.
 
 use super::{Store, clock};
-use crate::domain::difficulty::{Outcome, Thresholds, rate};
+use crate::domain::difficulty::{CalibrationRow, Outcome, Thresholds, rate};
 use crate::domain::item::{Difficulty, ItemKind};
-use crate::import::calibration::CalibrationRow;
 use anyhow::Result;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde_json::{Value, json};

@@ -5,8 +5,7 @@ mod adjudicate;
 
 use super::{Store, clock};
 use crate::domain::item::{Content, ItemBody, ItemKind};
-use crate::domain::judge::{Adjudication, DEFAULT_THRESHOLD, JudgeScore, is_dispute};
-use crate::import::responses::ResponseRow;
+use crate::domain::judge::{Adjudication, DEFAULT_THRESHOLD, JudgeScore, ResponseRow, is_dispute};
 use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, Statement, TransactionBehavior, params};
 use std::borrow::Borrow;
