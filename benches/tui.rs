@@ -32,11 +32,10 @@ use medcurate::domain::item::Item;
 use medcurate::domain::people::{Person, Role};
 use medcurate::domain::review::ReviewContent;
 use medcurate::store::{Assignment, ReviewStatus};
-use medcurate::tui::action::Action;
 use medcurate::tui::keymap::Context;
 use medcurate::tui::review::app::ReviewApp;
 use medcurate::tui::review::ui;
-use medcurate::tui::review::worker::Command;
+use medcurate::tui::review::worker::{Command, Reply};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::{Duration, Instant};
@@ -214,7 +213,7 @@ fn review_app(item: Item) -> ReviewApp {
     };
     let mut app = ReviewApp::new(person, None, SIZE);
     app.take_commands();
-    app.update(Action::Loaded(Box::new(Assignment {
+    app.reply(Reply::Loaded(Box::new(Assignment {
         review_id: 1,
         dataset: item.dataset.clone(),
         item,
@@ -371,7 +370,7 @@ fn press(app: &mut ReviewApp, n: usize, seed: u64, warmup: usize) -> Vec<Sample>
         // The worker's answers, untimed (each is its own event and frame in the real loop).
         for c in cmds {
             match c {
-                Command::SaveDraft(id, _) => app.update(Action::Saved(id)),
+                Command::SaveDraft(id, _) => app.reply(Reply::Saved(id)),
                 Command::Queue | Command::MyReviews => {}
                 other => panic!("unexpected store command {other:?}"),
             }

@@ -15,6 +15,7 @@ use medcurate::tui::action::Action;
 use medcurate::tui::keymap::{Context, action_for};
 use medcurate::tui::review::app::ReviewApp;
 use medcurate::tui::review::ui;
+use medcurate::tui::review::worker::Reply;
 use medcurate::tui::widgets::item_view::type_color;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
@@ -46,7 +47,7 @@ fn app_for(item: Item, size: (u16, u16)) -> ReviewApp {
     };
     let mut app = ReviewApp::new(person, None, size);
     app.take_commands();
-    app.update(Action::Loaded(Box::new(Assignment {
+    app.reply(Reply::Loaded(Box::new(Assignment {
         review_id: 1,
         dataset: item.dataset.clone(),
         item,
@@ -303,7 +304,7 @@ fn the_submit_dialog_and_queue_render_cleanly() {
     );
     app.update(Action::Cancel);
     app.update(Action::Back);
-    app.update(Action::QueueLoaded(vec![medcurate::store::QueueRow {
+    app.reply(Reply::Queue(vec![medcurate::store::QueueRow {
         dataset: "MADiagnosis".into(),
         kind: medcurate::domain::item::ItemKind::OpenEnded,
         submitted: 1,

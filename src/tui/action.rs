@@ -1,30 +1,10 @@
-//! Everything that can happen to a screen: what a key asks for, and what the worker reports
-//! back. `ReviewApp::update`, `CurateApp::update` and `AdjudicateApp::update` take one
-//! `Action` at a time.
+//! What a key or the terminal asks of a screen. `ReviewApp::update`, `CurateApp::update` and
+//! `AdjudicateApp::update` take one `Action` at a time; what the worker answers is each
+//! screen's own `Reply`, taken by its `reply`.
 
-use crate::domain::review::Criterion;
-use crate::store::{Assignment, MyReview, QueueRow, SubmitOutcome};
-use crate::tui::adjudicate::worker::Reply as AdjudicationReply;
-use crate::tui::curate::worker::Reply as CurationReply;
 use crossterm::event::KeyEvent;
 
-/// A store job, named so a failure can say which job failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Job {
-    /// Loading the per-dataset progress.
-    Queue,
-    /// Loading the reviewer's own reviews.
-    MyReviews,
-    /// Claiming (or resuming) an item.
-    Claim,
-    /// Opening one of the reviewer's own reviews.
-    Open,
-    /// Submitting the review.
-    Submit,
-    /// Giving the item back.
-    Release,
-}
-
+/// Everything a key or the terminal can ask for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     // --- from keys: moving around ---
@@ -147,50 +127,4 @@ pub enum Action {
     // --- from the terminal ---
     /// The terminal now has this many columns and rows.
     Resize(u16, u16),
-
-    // --- from the worker ---
-    /// The per-dataset progress.
-    QueueLoaded(Vec<QueueRow>),
-    /// The reviewer's own reviews.
-    MyReviewsLoaded(Vec<MyReview>),
-    /// An item to review, with the reviewer's draft so far.
-    Loaded(Box<Assignment>),
-    /// Nothing is left to claim (in this dataset, if one is named).
-    NothingLeft(Option<String>),
-    /// The draft of this review was saved.
-    Saved(i64),
-    /// The draft of this review was not saved; the message says why.
-    SaveFailed(i64, String),
-    /// The review was submitted.
-    Submitted(SubmitOutcome),
-    /// The item was given back.
-    Released,
-    /// A store job failed; the message says what to do.
-    Failed(Job, String),
-    /// A curation store job's answer.
-    Curation(Box<CurationReply>),
-    /// An adjudication store job's answer.
-    Adjudication(Box<AdjudicationReply>),
-}
-
-impl Action {
-    /// A worker's answer that a draft save failed (the worker waits before the next save).
-    pub fn is_save_failure(&self) -> bool {
-        match self {
-            Action::SaveFailed(..) => true,
-            Action::Adjudication(reply) => matches!(**reply, AdjudicationReply::SaveFailed(..)),
-            _ => false,
-        }
-    }
-}
-
-/// The verdict keys, for messages that name a criterion.
-pub fn criterion_key(c: Criterion) -> char {
-    match c {
-        Criterion::NaturalPlausible => '1',
-        Criterion::ClinicalValidity => '2',
-        Criterion::AnswerCorrectness => '3',
-        Criterion::DistractorPlausibility => '4',
-        Criterion::RubricMatch => '5',
-    }
 }

@@ -16,6 +16,12 @@ pub trait DraftCommand: Clone {
     fn saves_draft(&self) -> Option<i64>;
 }
 
+/// What the worker needs to know about a screen's replies, to pace a failing draft save.
+pub trait DraftReply: Send + 'static {
+    /// The reply says a draft save failed (the worker waits before the next save).
+    fn is_save_failure(&self) -> bool;
+}
+
 /// Where a screen's draft saving stands. `draft` arguments build the save command for the
 /// open draft, or None when there is nothing to save (no draft, or one already submitted:
 /// the store keeps changes to a submitted one only when it is submitted again).

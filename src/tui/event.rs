@@ -1,5 +1,5 @@
 //! The input thread: terminal events in, `Event`s out on the one channel the main loop reads
-//! (the worker writes its results to the same channel).
+//! (the worker writes its replies to the same channel).
 //!
 //! The thread waits for input with poll(2) itself and hands the terminal to crossterm only
 //! when bytes are waiting: after a hangup the terminal reads as end-of-file for ever, and
@@ -15,13 +15,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
-/// What the main loop receives.
+/// What the main loop receives; `R` is the screen's worker reply.
 #[derive(Debug)]
-pub enum Event {
+pub enum Event<R> {
     /// A key was pressed; the keymap turns it into an action for the current context.
     Key(KeyEvent),
-    /// Something that is already an action: a resize, or a worker's result.
+    /// Something that is already an action: a resize.
     Action(Action),
+    /// The worker's answer to one of the screen's store commands.
+    Reply(R),
     /// The terminal is gone (hung up, closed, unreadable) or SIGHUP or SIGTERM arrived: the
     /// session ends now, without asking anything.
     Gone,
@@ -41,7 +43,7 @@ pub struct Input {
 }
 
 impl Input {
-    pub fn spawn(events: Sender<Event>) -> std::io::Result<Input> {
+    pub fn spawn<R: Send + 'static>(events: Sender<Event<R>>) -> std::io::Result<Input> {
         let tty = Tty::open()?;
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
@@ -73,7 +75,7 @@ impl Drop for Input {
     }
 }
 
-fn read_loop(tty: &Tty, events: &Sender<Event>, stop: &AtomicBool) {
+fn read_loop<R>(tty: &Tty, events: &Sender<Event<R>>, stop: &AtomicBool) {
     let mut size = tty.size();
     while !stop.load(Ordering::Relaxed) {
         if super::hung_up() {

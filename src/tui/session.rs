@@ -2,7 +2,7 @@
 //! the store worker and the loop between them. A screen plugs in as a `Session`.
 
 use super::action::Action;
-use super::draft::DraftCommand;
+use super::draft::{DraftCommand, DraftReply};
 use super::event::{Event, Input};
 use super::worker::{Worker, serve_each};
 use super::{hung_up, session_gone, terminal_gone};
@@ -18,9 +18,13 @@ use std::time::{Duration, Instant};
 pub trait Session {
     /// The store jobs it hands to the worker.
     type Command: Send + 'static;
+    /// What the worker answers each job with.
+    type Reply: Send + 'static;
     /// A key, through the key table for where the keyboard is.
     fn handle_key(&mut self, key: KeyEvent);
     fn update(&mut self, action: Action);
+    /// The worker's answer to one of the store commands.
+    fn reply(&mut self, reply: Self::Reply);
     /// The store commands to send, oldest first.
     fn take_commands(&mut self) -> Vec<Self::Command>;
     fn quitting(&self) -> bool;
@@ -37,42 +41,38 @@ pub trait Session {
     }
 }
 
-/// `Session` for a screen's app from its parts: the inherent `handle_key`, `update` and
-/// `take_commands`, the `quit` flag, and `$draw` for the frame; with `drafts`, also the
-/// inherent `saving` and `not_saved`.
+/// `Session` for a screen's app from its inherent `handle_key`, `update`, `reply`,
+/// `take_commands`, `quitting`, `saving` and `not_saved`, with `$draw` for the frame. The
+/// methods stay inherent so tests call them without the trait.
 macro_rules! impl_session {
-    ($app:ty, $command:ty, $draw:path) => {
-        $crate::tui::session::impl_session!(@impl $app, $command, $draw, {});
-    };
-    ($app:ty, $command:ty, $draw:path, drafts) => {
-        $crate::tui::session::impl_session!(@impl $app, $command, $draw, {
-            fn saving(&self) -> bool {
-                <$app>::saving(self)
-            }
-            fn not_saved(&self) -> Option<String> {
-                <$app>::not_saved(self)
-            }
-        });
-    };
-    (@impl $app:ty, $command:ty, $draw:path, { $($extra:tt)* }) => {
+    ($app:ty, $command:ty, $reply:ty, $draw:path) => {
         impl $crate::tui::session::Session for $app {
             type Command = $command;
+            type Reply = $reply;
             fn handle_key(&mut self, key: ::crossterm::event::KeyEvent) {
                 <$app>::handle_key(self, key)
             }
             fn update(&mut self, action: $crate::tui::action::Action) {
                 <$app>::update(self, action)
             }
+            fn reply(&mut self, reply: $reply) {
+                <$app>::reply(self, reply)
+            }
             fn take_commands(&mut self) -> Vec<$command> {
                 <$app>::take_commands(self)
             }
             fn quitting(&self) -> bool {
-                self.quit
+                <$app>::quitting(self)
             }
             fn draw(&self, frame: &mut ::ratatui::Frame) {
                 $draw(frame, self)
             }
-            $($extra)*
+            fn saving(&self) -> bool {
+                <$app>::saving(self)
+            }
+            fn not_saved(&self) -> Option<String> {
+                <$app>::not_saved(self)
+            }
         }
     };
 }
@@ -83,14 +83,15 @@ pub(crate) use impl_session;
 pub fn run_screen<S: Session>(
     db: &Path,
     person: String,
-    handle: fn(&mut Store, &str, S::Command) -> Action,
+    handle: fn(&mut Store, &str, S::Command) -> S::Reply,
     make: impl FnOnce((u16, u16)) -> S,
 ) -> Result<()>
 where
     S::Command: DraftCommand,
+    S::Reply: DraftReply,
 {
     super::ignore_hangup();
-    let (tx, rx) = mpsc::channel::<Event>();
+    let (tx, rx) = mpsc::channel::<Event<S::Reply>>();
     // Open the database first, so a wrong path is reported on a normal terminal.
     let worker = Worker::start(
         db.to_path_buf(),
@@ -124,8 +125,8 @@ pub const FINISH_WAIT: Duration = Duration::from_secs(3);
 /// work the store did not confirm is reported as an error, on the normal screen again.
 pub fn run<S: Session>(
     mut worker: Worker<S::Command>,
-    tx: Sender<Event>,
-    rx: Receiver<Event>,
+    tx: Sender<Event<S::Reply>>,
+    rx: Receiver<Event<S::Reply>>,
     make: impl FnOnce((u16, u16)) -> S,
 ) -> Result<()> {
     let mut terminal = match ratatui::try_init() {
@@ -161,7 +162,11 @@ pub fn run<S: Session>(
 /// Lets the worker finish: while the app has saves unconfirmed, its answers go to the app
 /// (which sends a failed save again), then the worker is told to finish; all within
 /// `FINISH_WAIT`.
-fn finish<S: Session>(worker: &mut Worker<S::Command>, rx: &Receiver<Event>, app: Option<&mut S>) {
+fn finish<S: Session>(
+    worker: &mut Worker<S::Command>,
+    rx: &Receiver<Event<S::Reply>>,
+    app: Option<&mut S>,
+) {
     let deadline = Instant::now() + FINISH_WAIT;
     if let Some(app) = app {
         while app.saving() {
@@ -171,6 +176,7 @@ fn finish<S: Session>(worker: &mut Worker<S::Command>, rx: &Receiver<Event>, app
             }
             match rx.recv_timeout(left) {
                 Ok(Event::Action(a)) => app.update(a),
+                Ok(Event::Reply(r)) => app.reply(r),
                 Ok(Event::Key(_) | Event::Gone) => {}
                 Err(_) => break,
             }
@@ -186,8 +192,8 @@ fn finish<S: Session>(worker: &mut Worker<S::Command>, rx: &Receiver<Event>, app
 /// the app (None if it could not be made) with the loop's result.
 fn run_loop<S: Session>(
     terminal: &mut DefaultTerminal,
-    rx: &Receiver<Event>,
-    tx: Sender<Event>,
+    rx: &Receiver<Event<S::Reply>>,
+    tx: Sender<Event<S::Reply>>,
     worker: &Worker<S::Command>,
     make: impl FnOnce((u16, u16)) -> S,
 ) -> (Result<()>, Option<S>) {
@@ -214,7 +220,7 @@ fn run_loop<S: Session>(
 /// SIGTERM), whatever dialog is open.
 fn event_loop<S: Session>(
     terminal: &mut DefaultTerminal,
-    rx: &Receiver<Event>,
+    rx: &Receiver<Event<S::Reply>>,
     worker: &Worker<S::Command>,
     app: &mut S,
 ) -> Result<()> {
@@ -251,10 +257,11 @@ fn event_loop<S: Session>(
     }
 }
 
-fn apply<S: Session>(app: &mut S, ev: Event) {
+fn apply<S: Session>(app: &mut S, ev: Event<S::Reply>) {
     match ev {
         Event::Key(k) => app.handle_key(k),
         Event::Action(a) => app.update(a),
+        Event::Reply(r) => app.reply(r),
         Event::Gone => {}
     }
 }

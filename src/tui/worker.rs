@@ -3,8 +3,7 @@
 //! channel, so a keystroke never waits on disk. Each screen's `worker.rs` says what its
 //! commands do.
 
-use super::action::Action;
-use super::draft::DraftCommand;
+use super::draft::{DraftCommand, DraftReply};
 use super::event::Event;
 use super::thread::Bounded;
 use crate::store::{self, Store};
@@ -36,9 +35,10 @@ pub struct Worker<C> {
 impl<C: Send + 'static> Worker<C> {
     /// Opens the store on a new thread and waits until it is open, so a bad path or a newer
     /// schema is reported before the terminal changes mode; then `serve` runs there.
-    pub fn start<F>(db: PathBuf, events: Sender<Event>, serve: F) -> Result<Worker<C>>
+    pub fn start<R, F>(db: PathBuf, events: Sender<Event<R>>, serve: F) -> Result<Worker<C>>
     where
-        F: FnOnce(&mut Store, &Receiver<C>, &Sender<Event>) + Send + 'static,
+        R: Send + 'static,
+        F: FnOnce(&mut Store, &Receiver<C>, &Sender<Event<R>>) + Send + 'static,
     {
         let (cmd_tx, cmd_rx) = mpsc::channel::<C>();
         let (ready_tx, ready_rx) = mpsc::channel::<Result<()>>();
@@ -109,17 +109,17 @@ pub const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 /// The longest wait between tries of a failing draft save.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(8);
 
-/// Answers each command with the action `handle` makes of it, in order, until the command
+/// Answers each command with the reply `handle` makes of it, in order, until the command
 /// channel closes; `idle` runs whenever the queue is empty.
 ///
 /// After a draft save fails, the next draft save waits (`FIRST_BACKOFF`, doubling up to
 /// `MAX_BACKOFF`) so a failing database is retried without being hammered. The wait ends
 /// early when another command arrives (it runs after the save) or the channel closes.
-pub fn serve_each<S, C: DraftCommand>(
+pub fn serve_each<S, C: DraftCommand, R: DraftReply>(
     store: &mut S,
     commands: &Receiver<C>,
-    events: &Sender<Event>,
-    mut handle: impl FnMut(&mut S, C) -> Action,
+    events: &Sender<Event<R>>,
+    mut handle: impl FnMut(&mut S, C) -> R,
     mut idle: impl FnMut(&mut S),
 ) {
     // When a failing save may be tried again, and the wait that led there.
@@ -135,15 +135,15 @@ pub fn serve_each<S, C: DraftCommand>(
             {
                 early.push_back(c);
             }
-            let action = handle(store, cmd);
+            let reply = handle(store, cmd);
             if save {
-                backoff = action.is_save_failure().then(|| {
+                backoff = reply.is_save_failure().then(|| {
                     let wait = backoff.map_or(FIRST_BACKOFF, |(_, w)| (w * 2).min(MAX_BACKOFF));
                     (Instant::now() + wait, wait)
                 });
             }
             // The screen may already be gone (quitting); the work is done either way.
-            let _ = events.send(Event::Action(action));
+            let _ = events.send(Event::Reply(reply));
             next = early.pop_front().or_else(|| commands.try_recv().ok());
         }
         idle(store);

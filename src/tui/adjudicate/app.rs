@@ -81,6 +81,11 @@ impl AdjudicateApp {
         std::mem::take(&mut self.outbox)
     }
 
+    /// The person asked to quit, or the session ended.
+    pub fn quitting(&self) -> bool {
+        self.quit
+    }
+
     /// The screen area above the status bar.
     pub fn main_area(&self) -> Rect {
         crate::tui::frame::main_area(self.size)
@@ -127,7 +132,6 @@ impl AdjudicateApp {
                 self.quit = true;
             }
             Action::ToggleHelp => self.help = Help::toggled(self.help, self.context()),
-            Action::Adjudication(reply) => self.reply(*reply),
             other => self.route(other),
         }
     }
@@ -234,7 +238,8 @@ impl AdjudicateApp {
         self.outbox.push(Command::Mine);
     }
 
-    fn reply(&mut self, reply: Reply) {
+    /// The worker's answer to one of the store commands.
+    pub fn reply(&mut self, reply: Reply) {
         match reply {
             Reply::Overview { threshold, counts } => {
                 self.busy = self.busy.filter(|b| *b != Job::Overview);

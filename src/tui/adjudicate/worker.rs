@@ -3,8 +3,7 @@
 
 use crate::domain::judge::Adjudication;
 use crate::store::{DisputeAssignment, DisputeCount, MyAdjudication, Store};
-use crate::tui::action::Action;
-use crate::tui::draft::DraftCommand;
+use crate::tui::draft::{DraftCommand, DraftReply};
 use crate::tui::worker::user_message;
 use anyhow::Result;
 
@@ -81,6 +80,12 @@ pub enum Reply {
     Failed(Job, String),
 }
 
+impl DraftReply for Reply {
+    fn is_save_failure(&self) -> bool {
+        matches!(self, Reply::SaveFailed(..))
+    }
+}
+
 /// What the worker needs from a store; `Store` is the real one, tests use a fake.
 pub trait Backend {
     fn dispute_threshold(&self) -> Result<f64>;
@@ -135,9 +140,9 @@ impl Backend for Store {
 }
 
 /// Runs one command against the store and says what happened.
-pub fn handle<B: Backend>(store: &mut B, expert: &str, cmd: Command) -> Action {
+pub fn handle<B: Backend>(store: &mut B, expert: &str, cmd: Command) -> Reply {
     let fail = |job: Job, e: anyhow::Error| Reply::Failed(job, user_message(&e));
-    let reply = match cmd {
+    match cmd {
         Command::Overview => match store
             .dispute_threshold()
             .and_then(|t| Ok((t, store.disputes()?)))
@@ -174,6 +179,5 @@ pub fn handle<B: Backend>(store: &mut B, expert: &str, cmd: Command) -> Action {
             Ok(()) => Reply::Released(id),
             Err(e) => fail(Job::Release, e),
         },
-    };
-    Action::Adjudication(Box::new(reply))
+    }
 }

@@ -119,6 +119,11 @@ impl CurateApp {
         std::mem::take(&mut self.outbox)
     }
 
+    /// The person asked to quit, or the session ended.
+    pub fn quitting(&self) -> bool {
+        self.quit
+    }
+
     pub(super) fn send(&mut self, cmd: Command) {
         self.outbox.push(cmd);
     }
@@ -177,7 +182,6 @@ impl CurateApp {
                     "Reviewers' names shown"
                 });
             }
-            Action::Curation(reply) => self.reply(*reply),
             other => self.route(other),
         }
     }

@@ -44,7 +44,7 @@ pub fn run_curate(db: &Path, curator: Person, options: CurateOptions) -> Result<
     })
 }
 
-session::impl_session!(CurateApp, worker::Command, ui::draw, drafts);
+session::impl_session!(CurateApp, worker::Command, worker::Reply, ui::draw);
 
 #[cfg(test)]
 mod tests;

@@ -8,7 +8,8 @@ use super::worker::{Job, Reply};
 use crate::store::DecideOutcome;
 
 impl CurateApp {
-    pub(super) fn reply(&mut self, reply: Reply) {
+    /// The worker's answer to one of the store commands.
+    pub fn reply(&mut self, reply: Reply) {
         match reply {
             Reply::Queue(filter, q) => {
                 if filter == self.queue.filter {

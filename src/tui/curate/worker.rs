@@ -6,8 +6,7 @@ use crate::domain::curation::Decision;
 use crate::store::{
     CurationCase, CurationFilter, CurationQueue, DecideOutcome, ItemHistory, Store,
 };
-use crate::tui::action::Action;
-use crate::tui::draft::DraftCommand;
+use crate::tui::draft::{DraftCommand, DraftReply};
 use crate::tui::worker::user_message;
 use anyhow::Result;
 
@@ -95,6 +94,13 @@ pub enum Reply {
     Failed(Job, String),
 }
 
+impl DraftReply for Reply {
+    /// The curation screen keeps no drafts in the store.
+    fn is_save_failure(&self) -> bool {
+        false
+    }
+}
+
 /// What the worker needs from a store; `Store` is the real one, tests use a fake.
 pub trait Backend {
     fn curation_queue(
@@ -172,9 +178,9 @@ impl Backend for Store {
 }
 
 /// Runs one command against the store and says what happened.
-pub fn handle<B: Backend>(store: &mut B, curator: &str, cmd: Command) -> Action {
+pub fn handle<B: Backend>(store: &mut B, curator: &str, cmd: Command) -> Reply {
     let fail = |job: Job, e: anyhow::Error| Reply::Failed(job, user_message(&e));
-    let reply = match cmd {
+    match cmd {
         Command::Queue(filter) => match store.curation_queue(curator, &filter, QUEUE_LIMIT) {
             Ok(q) => Reply::Queue(filter, q),
             Err(e) => fail(Job::Queue, e),
@@ -214,6 +220,5 @@ pub fn handle<B: Backend>(store: &mut B, curator: &str, cmd: Command) -> Action 
             Ok(r) => Reply::Agreement(dataset, r),
             Err(e) => fail(Job::Agreement, e),
         },
-    };
-    Action::Curation(Box::new(reply))
+    }
 }

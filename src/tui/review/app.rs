@@ -3,10 +3,10 @@
 
 use super::item::ReviewState;
 use super::queue::{QueueRequest, QueueState};
-use super::worker::Command;
+use super::worker::{Command, Job, Reply};
 use crate::domain::people::Person;
 use crate::store::{Assignment, SubmitOutcome};
-use crate::tui::action::{Action, Job};
+use crate::tui::action::Action;
 use crate::tui::desk::{ConfirmKind, Effect, Origin, Request};
 use crate::tui::draft::DraftSaver;
 use crate::tui::help::Help;
@@ -81,6 +81,11 @@ impl ReviewApp {
         std::mem::take(&mut self.outbox)
     }
 
+    /// The person asked to quit, or the session ended.
+    pub fn quitting(&self) -> bool {
+        self.quit
+    }
+
     /// The screen area above the status bar.
     pub fn main_area(&self) -> Rect {
         crate::tui::frame::main_area(self.size)
@@ -139,13 +144,20 @@ impl ReviewApp {
             },
             Action::ConfirmSubmit => self.confirm_submit(),
             Action::ConfirmSkip => self.confirm_skip(),
-            Action::QueueLoaded(rows) => {
+            other => self.route(other),
+        }
+    }
+
+    /// The worker's answer to one of the store commands.
+    pub fn reply(&mut self, reply: Reply) {
+        match reply {
+            Reply::Queue(rows) => {
                 self.busy = self.busy.filter(|b| *b != Job::Queue);
                 self.queue.set_rows(rows);
             }
-            Action::MyReviewsLoaded(rows) => self.queue.set_mine(rows),
-            Action::Loaded(a) => self.loaded(*a),
-            Action::NothingLeft(ds) => {
+            Reply::MyReviews(rows) => self.queue.set_mine(rows),
+            Reply::Loaded(a) => self.loaded(*a),
+            Reply::NothingLeft(ds) => {
                 self.busy = None;
                 self.back_to_queue();
                 match ds {
@@ -153,17 +165,16 @@ impl ReviewApp {
                     None => self.info("Nothing left for you to review"),
                 }
             }
-            Action::Saved(id) => self.saved(id),
-            Action::SaveFailed(id, msg) => self.save_failed(id, msg),
-            Action::Submitted(outcome) => self.submitted(outcome),
-            Action::Released => {
+            Reply::Saved(id) => self.saved(id),
+            Reply::SaveFailed(id, msg) => self.save_failed(id, msg),
+            Reply::Submitted(outcome) => self.submitted(outcome),
+            Reply::Released => {
                 self.busy = None;
                 self.info("Skipped: the item goes to someone else");
                 self.carry = Some("Skipped".into());
                 self.next_item();
             }
-            Action::Failed(job, msg) => self.failed(job, msg),
-            other => self.route(other),
+            Reply::Failed(job, msg) => self.failed(job, msg),
         }
     }
 

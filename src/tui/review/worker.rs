@@ -3,8 +3,7 @@
 
 use crate::domain::review::ReviewContent;
 use crate::store::{Assignment, MyReview, QueueRow, Store, SubmitOutcome};
-use crate::tui::action::{Action, Job};
-use crate::tui::draft::DraftCommand;
+use crate::tui::draft::{DraftCommand, DraftReply};
 use crate::tui::event::Event;
 use crate::tui::worker::{serve_each, user_message};
 use anyhow::Result;
@@ -35,6 +34,52 @@ impl DraftCommand for Command {
             Command::SaveDraft(id, _) => Some(*id),
             _ => None,
         }
+    }
+}
+
+/// A store job, named so a failure can say which job failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// Loading the per-dataset progress.
+    Queue,
+    /// Loading the reviewer's own reviews.
+    MyReviews,
+    /// Claiming (or resuming) an item.
+    Claim,
+    /// Opening one of the reviewer's own reviews.
+    Open,
+    /// Submitting the review.
+    Submit,
+    /// Giving the item back.
+    Release,
+}
+
+/// What the worker reports back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// The per-dataset progress.
+    Queue(Vec<QueueRow>),
+    /// The reviewer's own reviews.
+    MyReviews(Vec<MyReview>),
+    /// An item to review, with the reviewer's draft so far.
+    Loaded(Box<Assignment>),
+    /// Nothing is left to claim (in this dataset, if one is named).
+    NothingLeft(Option<String>),
+    /// The draft of this review was saved.
+    Saved(i64),
+    /// The draft of this review was not saved; the message says why.
+    SaveFailed(i64, String),
+    /// The review was submitted.
+    Submitted(SubmitOutcome),
+    /// The item was given back.
+    Released,
+    /// A store job failed; the message says what to do.
+    Failed(Job, String),
+}
+
+impl DraftReply for Reply {
+    fn is_save_failure(&self) -> bool {
+        matches!(self, Reply::SaveFailed(..))
     }
 }
 
@@ -96,46 +141,46 @@ impl Backend for Store {
 }
 
 /// Runs one command against the store and says what happened.
-pub fn handle<B: Backend>(store: &mut B, reviewer: &str, cmd: Command) -> Action {
+pub fn handle<B: Backend>(store: &mut B, reviewer: &str, cmd: Command) -> Reply {
     match cmd {
         Command::Queue => match store.review_queue(reviewer) {
-            Ok(rows) => Action::QueueLoaded(rows),
+            Ok(rows) => Reply::Queue(rows),
             Err(e) => failed(Job::Queue, &e),
         },
         Command::MyReviews => match store.my_reviews(reviewer) {
-            Ok(rows) => Action::MyReviewsLoaded(rows),
+            Ok(rows) => Reply::MyReviews(rows),
             Err(e) => failed(Job::MyReviews, &e),
         },
         Command::ClaimNext(dataset) => match store.claim_next(reviewer, dataset.as_deref()) {
-            Ok(Some(a)) => Action::Loaded(Box::new(a)),
-            Ok(None) => Action::NothingLeft(dataset),
+            Ok(Some(a)) => Reply::Loaded(Box::new(a)),
+            Ok(None) => Reply::NothingLeft(dataset),
             Err(e) => failed(Job::Claim, &e),
         },
         Command::Open(id) => match store.open_review(reviewer, id) {
-            Ok(Some(a)) => Action::Loaded(Box::new(a)),
-            Ok(None) => Action::Failed(
+            Ok(Some(a)) => Reply::Loaded(Box::new(a)),
+            Ok(None) => Reply::Failed(
                 Job::Open,
                 format!("review {id} is not one of yours or no longer exists"),
             ),
             Err(e) => failed(Job::Open, &e),
         },
         Command::SaveDraft(id, content) => match store.save_draft(reviewer, id, &content) {
-            Ok(()) => Action::Saved(id),
-            Err(e) => Action::SaveFailed(id, user_message(&e)),
+            Ok(()) => Reply::Saved(id),
+            Err(e) => Reply::SaveFailed(id, user_message(&e)),
         },
         Command::Submit(id, content) => match store.submit_review(reviewer, id, &content) {
-            Ok(outcome) => Action::Submitted(outcome),
+            Ok(outcome) => Reply::Submitted(outcome),
             Err(e) => failed(Job::Submit, &e),
         },
         Command::Release(id) => match store.release_review(reviewer, id) {
-            Ok(()) => Action::Released,
+            Ok(()) => Reply::Released,
             Err(e) => failed(Job::Release, &e),
         },
     }
 }
 
-fn failed(job: Job, err: &anyhow::Error) -> Action {
-    Action::Failed(job, user_message(err))
+fn failed(job: Job, err: &anyhow::Error) -> Reply {
+    Reply::Failed(job, user_message(err))
 }
 
 /// The worker loop: one command at a time, in order, until the command channel closes.
@@ -143,7 +188,7 @@ pub fn serve<B: Backend>(
     store: &mut B,
     reviewer: &str,
     commands: &Receiver<Command>,
-    events: &Sender<Event>,
+    events: &Sender<Event<Reply>>,
 ) {
     serve_each(
         store,

@@ -50,45 +50,33 @@ fn the_worker_answers_each_command_and_never_shows_sqlite_busy() {
         submits: 0,
         saved: None,
     };
-    let got = |a: Action| match a {
-        Action::Adjudication(r) => *r,
-        other => panic!("{other:?}"),
-    };
     assert!(matches!(
-        got(worker::handle(&mut fake, "dr-a", Command::Overview)),
+        worker::handle(&mut fake, "dr-a", Command::Overview),
         Reply::Overview { threshold, counts } if threshold == 0.25 && counts.len() == 2
     ));
     assert!(matches!(
-        got(worker::handle(&mut fake, "dr-a", Command::ClaimNext(None))),
+        worker::handle(&mut fake, "dr-a", Command::ClaimNext(None)),
         Reply::Loaded(a) if a.adjudication_id == 7
     ));
     assert_eq!(
-        got(worker::handle(
+        worker::handle(
             &mut fake,
             "dr-a",
             Command::ClaimNext(Some("MACompliance".into()))
-        )),
+        ),
         Reply::NothingLeft(Some("MACompliance".into()))
     );
     assert!(matches!(
-        got(worker::handle(&mut fake, "dr-a", Command::Open(9))),
+        worker::handle(&mut fake, "dr-a", Command::Open(9)),
         Reply::Failed(Job::Open, m) if m.contains("not one of yours")
     ));
     let a = Adjudication::blank(4);
     assert_eq!(
-        got(worker::handle(
-            &mut fake,
-            "dr-a",
-            Command::SaveDraft(7, a.clone())
-        )),
+        worker::handle(&mut fake, "dr-a", Command::SaveDraft(7, a.clone())),
         Reply::Saved(7)
     );
     assert_eq!(fake.saved, Some(a.clone()));
-    match got(worker::handle(
-        &mut fake,
-        "dr-a",
-        Command::Submit(7, a.clone()),
-    )) {
+    match worker::handle(&mut fake, "dr-a", Command::Submit(7, a.clone())) {
         Reply::Failed(Job::Submit, m) => {
             assert!(m.contains("busy with another writer"), "{m}");
             assert!(!m.contains("SQLITE") && !m.contains("locked"), "{m}");
@@ -96,11 +84,11 @@ fn the_worker_answers_each_command_and_never_shows_sqlite_busy() {
         other => panic!("{other:?}"),
     }
     assert_eq!(
-        got(worker::handle(&mut fake, "dr-a", Command::Submit(7, a))),
+        worker::handle(&mut fake, "dr-a", Command::Submit(7, a)),
         Reply::Submitted(7)
     );
     assert!(matches!(
-        got(worker::handle(&mut fake, "dr-a", Command::Release(7))),
+        worker::handle(&mut fake, "dr-a", Command::Release(7)),
         Reply::Failed(Job::Release, m) if m.contains("no claim of yours")
     ));
 }

@@ -87,10 +87,6 @@ pub(super) fn expert() -> Person {
     }
 }
 
-pub(super) fn reply(r: Reply) -> Action {
-    Action::Adjudication(Box::new(r))
-}
-
 fn key(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
 }
@@ -109,13 +105,13 @@ fn typed(app: &mut AdjudicateApp, s: &str) {
 pub(super) fn opened(size: (u16, u16)) -> AdjudicateApp {
     let mut app = AdjudicateApp::new(expert(), None, size);
     assert_eq!(app.take_commands(), vec![Command::Overview, Command::Mine]);
-    app.update(reply(Reply::Overview {
+    app.reply(Reply::Overview {
         threshold: 0.25,
         counts: counts(),
-    }));
+    });
     app.handle_key(code(KeyCode::Enter));
     assert_eq!(app.take_commands(), vec![Command::ClaimNext(None)]);
-    app.update(reply(Reply::Loaded(Box::new(assignment(7)))));
+    app.reply(Reply::Loaded(Box::new(assignment(7))));
     assert_eq!(app.context(), Context::Dispute);
     app
 }
@@ -145,13 +141,13 @@ fn marking_scoring_and_a_reason_are_saved_as_drafts_one_at_a_time() {
     app.handle_key(key('m'));
     assert!(app.take_commands().is_empty());
     assert_eq!(app.save_state(), "saving…");
-    app.update(reply(Reply::Saved(7)));
+    app.reply(Reply::Saved(7));
     let second = app.take_commands();
     assert_eq!(
         saves(&second)[0].points,
         vec![Some(true), Some(false), None, Some(true)]
     );
-    app.update(reply(Reply::Saved(7)));
+    app.reply(Reply::Saved(7));
     assert_eq!(app.save_state(), "saved");
     // The same mark again clears it; u clears too.
     app.handle_key(key('4'));
@@ -260,7 +256,7 @@ fn submit_is_refused_until_complete_then_confirmed_and_the_next_dispute_follows(
     assert_eq!(app.take_commands(), vec![Command::Submit(7, want)]);
     assert_eq!(app.busy, Some(Job::Submit));
 
-    app.update(reply(Reply::Submitted(7)));
+    app.reply(Reply::Submitted(7));
     assert!(app.dispute.is_none());
     let cmds = app.take_commands();
     assert_eq!(cmds[0], Command::ClaimNext(None));
@@ -269,7 +265,7 @@ fn submit_is_refused_until_complete_then_confirmed_and_the_next_dispute_follows(
     next.item = sample("MADiagnosis.jsonl", "madiag-0004");
     next.content = Adjudication::blank(4);
     next.judges[0].points = Some(vec![false, true, false, true]);
-    app.update(reply(Reply::Loaded(Box::new(next))));
+    app.reply(Reply::Loaded(Box::new(next)));
     let msg = &app.message.as_ref().unwrap().text;
     assert!(
         msg.starts_with("Submitted. Now deciding GPT-4o on madiag-0004"),
@@ -281,9 +277,9 @@ fn submit_is_refused_until_complete_then_confirmed_and_the_next_dispute_follows(
     assert_eq!(app.confirm, Some(ConfirmKind::Skip));
     app.handle_key(key('y'));
     assert_eq!(app.take_commands(), vec![Command::Release(8)]);
-    app.update(reply(Reply::Released(8)));
+    app.reply(Reply::Released(8));
     assert_eq!(app.take_commands(), vec![Command::ClaimNext(None)]);
-    app.update(reply(Reply::NothingLeft(None)));
+    app.reply(Reply::NothingLeft(None));
     assert_eq!(app.view, View::Start);
     assert!(
         app.message
@@ -298,18 +294,18 @@ fn submit_is_refused_until_complete_then_confirmed_and_the_next_dispute_follows(
 fn the_start_screen_claims_by_dataset_and_reopens_own_decisions() {
     let mut app = AdjudicateApp::new(expert(), None, (80, 24));
     app.take_commands();
-    app.update(reply(Reply::Overview {
+    app.reply(Reply::Overview {
         threshold: 0.25,
         counts: counts(),
-    }));
-    app.update(reply(Reply::Mine(vec![MyAdjudication {
+    });
+    app.reply(Reply::Mine(vec![MyAdjudication {
         adjudication_id: 3,
         dataset: "MADiagnosis".into(),
         item_id: ITEM.into(),
         model: "GPT-4o".into(),
         status: ReviewStatus::Submitted,
         updated_at: "2026-03-01T08:00:00Z".into(),
-    }])));
+    }]));
     // Row 0 is all datasets; row 2 is MACompliance.
     app.handle_key(key('j'));
     app.handle_key(key('j'));
@@ -319,7 +315,7 @@ fn the_start_screen_claims_by_dataset_and_reopens_own_decisions() {
         vec![Command::ClaimNext(Some("MACompliance".into()))]
     );
     assert_eq!(app.scope.as_deref(), Some("MACompliance"));
-    app.update(reply(Reply::NothingLeft(Some("MACompliance".into()))));
+    app.reply(Reply::NothingLeft(Some("MACompliance".into())));
     assert_eq!(app.view, View::Start);
     app.take_commands();
 
@@ -335,7 +331,7 @@ fn the_start_screen_claims_by_dataset_and_reopens_own_decisions() {
         score: Some(1.0),
         reason: "全部满足".into(),
     };
-    app.update(reply(Reply::Loaded(Box::new(a))));
+    app.reply(Reply::Loaded(Box::new(a)));
     assert!(app.message.as_ref().unwrap().text.contains("submit again"));
     app.handle_key(key('1'));
     app.handle_key(key('n'));
@@ -349,7 +345,7 @@ fn the_start_screen_claims_by_dataset_and_reopens_own_decisions() {
     assert!(
         matches!(&app.take_commands()[..], [Command::Submit(3, a)] if a.points[0] == Some(false))
     );
-    app.update(reply(Reply::Submitted(3)));
+    app.reply(Reply::Submitted(3));
     assert_eq!(app.view, View::Start);
     assert!(
         !app.take_commands()
@@ -374,11 +370,11 @@ fn a_given_dataset_goes_straight_to_a_dispute_and_failures_read_well() {
         ]
     );
     assert_eq!(app.view, View::Dispute);
-    app.update(reply(Reply::Loaded(Box::new(assignment(7)))));
+    app.reply(Reply::Loaded(Box::new(assignment(7))));
     app.handle_key(key('m'));
     app.take_commands();
     let busy = "the database is busy with another writer; try again in a moment";
-    app.update(reply(Reply::SaveFailed(7, busy.into())));
+    app.reply(Reply::SaveFailed(7, busy.into()));
     let msg = app.message.clone().unwrap();
     assert!(
         msg.error
@@ -393,7 +389,7 @@ fn a_given_dataset_goes_straight_to_a_dispute_and_failures_read_well() {
     assert_eq!(saves(&app.take_commands()).len(), 1);
     app.handle_key(key('n'));
     assert!(app.take_commands().is_empty());
-    app.update(reply(Reply::SaveFailed(7, busy.into())));
+    app.reply(Reply::SaveFailed(7, busy.into()));
     let s = app.take_commands();
     assert_eq!(saves(&s)[0].points[..2], [Some(true), Some(false)]);
     // q while it is NOT SAVED asks, and no stays.
@@ -405,7 +401,7 @@ fn a_given_dataset_goes_straight_to_a_dispute_and_failures_read_well() {
     assert_eq!(app.view, View::Dispute);
     assert_eq!(app.save_state(), "NOT SAVED");
     // Once the store has it, q goes back with the draft kept.
-    app.update(reply(Reply::Saved(7)));
+    app.reply(Reply::Saved(7));
     assert_eq!(app.save_state(), "saved");
     assert_eq!(
         app.message.as_ref().unwrap().text,

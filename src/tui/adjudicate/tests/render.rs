@@ -15,22 +15,22 @@ fn frames(size: (u16, u16)) -> Vec<(String, Buffer)> {
     let mut out = Vec::new();
     let mut app = AdjudicateApp::new(expert(), None, size);
     out.push(("loading".into(), render(&app)));
-    app.update(reply(Reply::Overview {
+    app.reply(Reply::Overview {
         threshold: 0.25,
         counts: counts(),
-    }));
-    app.update(reply(Reply::Mine(vec![MyAdjudication {
+    });
+    app.reply(Reply::Mine(vec![MyAdjudication {
         adjudication_id: 3,
         dataset: "MADiagnosis".into(),
         item_id: ITEM.into(),
         model: "文心一言 4.0 Turbo 医疗专业版".into(),
         status: ReviewStatus::Claimed,
         updated_at: "2026-03-01T08:00:00Z".into(),
-    }])));
+    }]));
     out.push(("start".into(), render(&app)));
     app.handle_key(code(KeyCode::Enter));
     out.push(("claiming".into(), render(&app)));
-    app.update(reply(Reply::Loaded(Box::new(assignment(7)))));
+    app.reply(Reply::Loaded(Box::new(assignment(7))));
     out.push(("dispute".into(), render(&app)));
     typed(&mut app, "mmn");
     app.handle_key(key('r'));
@@ -56,7 +56,7 @@ fn frames(size: (u16, u16)) -> Vec<(String, Buffer)> {
     a.item = sample("MADiagnosis.jsonl", "madiag-0004");
     a.content.reason = REASON.repeat(6);
     app.handle_key(key('?'));
-    app.update(reply(Reply::Loaded(Box::new(a))));
+    app.reply(Reply::Loaded(Box::new(a)));
     out.push(("no reference".into(), render(&app)));
     // A MACompliance item.
     let mut a = assignment(9);
@@ -75,7 +75,7 @@ fn frames(size: (u16, u16)) -> Vec<(String, Buffer)> {
     };
     a.content = Adjudication::blank(n);
     a.judges[0].points = Some(vec![true; n]);
-    app.update(reply(Reply::Loaded(Box::new(a))));
+    app.reply(Reply::Loaded(Box::new(a)));
     for _ in 0..n {
         app.handle_key(key('j'));
     }
@@ -147,10 +147,10 @@ fn marks_score_and_reason_show_in_the_panel() {
 #[test]
 fn the_start_screen_lists_counts_threshold_and_own_adjudications() {
     let mut app = AdjudicateApp::new(expert(), None, (80, 24));
-    app.update(reply(Reply::Overview {
+    app.reply(Reply::Overview {
         threshold: 0.25,
         counts: counts(),
-    }));
+    });
     let buf = render(&app);
     assert_clean(&buf);
     let s = screen(&buf);

@@ -44,11 +44,11 @@ fn accept_prefills_the_union_and_goes_through_confirm() {
         "{said}"
     );
     // Decided: the status says so and the next item of the queue opens.
-    app.update(reply(Reply::Decided {
+    app.reply(Reply::Decided {
         dataset: "CMExam".into(),
         item_id: "cmexam_val_sample:2".into(),
         outcome: DecideOutcome::Accepted,
-    }));
+    });
     assert_eq!(
         app.message.as_ref().unwrap().text,
         "Accepted CMExam/cmexam_val_sample:2"
@@ -155,14 +155,14 @@ fn a_valid_revision_is_sent_and_reported() {
     app.handle_key(code(KeyCode::Enter));
     let cmds = app.take_commands();
     assert!(matches!(decision(&cmds), Some(Decision::Revise { .. })));
-    app.update(reply(Reply::Decided {
+    app.reply(Reply::Decided {
         dataset: "CMExam".into(),
         item_id: "cmexam_val_sample:2".into(),
         outcome: DecideOutcome::Revised {
             revision_no: 2,
             fresh_eyes: true,
         },
-    }));
+    });
     assert_eq!(
         app.message.as_ref().unwrap().text,
         "Revised CMExam/cmexam_val_sample:2: revision 2 goes back to two new reviewers"
@@ -191,10 +191,10 @@ fn discard_needs_a_reason_and_a_confirm() {
         })
     );
     // The store refuses (another curator was first): the case stays, the error shows.
-    app.update(reply(Reply::Failed(
+    app.reply(Reply::Failed(
         Job::Decide,
         "CMExam/cmexam_val_sample:2 is accepted, no longer waiting for a curator".into(),
-    )));
+    ));
     assert_eq!(app.view, View::Case);
     let m = app.message.as_ref().unwrap();
     assert!(m.error && m.text.starts_with("Not decided: "), "{m:?}");
@@ -203,16 +203,13 @@ fn discard_needs_a_reason_and_a_confirm() {
 #[test]
 fn an_item_decided_meanwhile_returns_to_the_queue() {
     let mut app = CurateApp::new(curator(), CurateOptions::default(), (120, 40));
-    app.update(reply(Reply::Queue(
-        CurationFilter::default(),
-        queue(&["a"]),
-    )));
+    app.reply(Reply::Queue(CurationFilter::default(), queue(&["a"])));
     app.handle_key(code(KeyCode::Enter));
     app.take_commands();
-    app.update(reply(Reply::NotWaiting {
+    app.reply(Reply::NotWaiting {
         dataset: "CMExam".into(),
         item_id: "a".into(),
-    }));
+    });
     assert_eq!(app.view, View::Queue);
     assert!(
         app.message

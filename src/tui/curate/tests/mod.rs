@@ -110,10 +110,6 @@ fn curator() -> Person {
     }
 }
 
-fn reply(r: Reply) -> Action {
-    Action::Curation(Box::new(r))
-}
-
 fn key(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
 }
@@ -137,14 +133,11 @@ fn opened(options: CurateOptions) -> CurateApp {
     let mut app = CurateApp::new(curator(), options, (120, 40));
     let filter = app.queue.filter.clone();
     app.take_commands();
-    app.update(reply(Reply::Datasets(vec![
-        "CMExam".into(),
-        "CMeEE".into(),
-    ])));
-    app.update(reply(Reply::Queue(
+    app.reply(Reply::Datasets(vec!["CMExam".into(), "CMeEE".into()]));
+    app.reply(Reply::Queue(
         filter,
         queue(&["cmexam_val_sample:2", "next"]),
-    )));
+    ));
     app.handle_key(code(KeyCode::Enter));
     assert_eq!(
         app.take_commands(),
@@ -153,7 +146,7 @@ fn opened(options: CurateOptions) -> CurateApp {
             item_id: "cmexam_val_sample:2".into()
         }]
     );
-    app.update(reply(Reply::Case(case())));
+    app.reply(Reply::Case(case()));
     assert_eq!(app.context(), Context::Case);
     app
 }
@@ -186,10 +179,7 @@ fn the_queue_loads_and_its_filters_reload_it() {
     // 'd' before the dataset names arrive says so.
     app.handle_key(key('d'));
     assert!(app.message.as_ref().unwrap().error);
-    app.update(reply(Reply::Datasets(vec![
-        "CMExam".into(),
-        "CMeEE".into(),
-    ])));
+    app.reply(Reply::Datasets(vec!["CMExam".into(), "CMeEE".into()]));
     app.handle_key(key('d'));
     let want = CurationFilter {
         dataset: Some("CMExam".into()),
@@ -197,9 +187,9 @@ fn the_queue_loads_and_its_filters_reload_it() {
     };
     assert_eq!(app.take_commands(), vec![Command::Queue(want.clone())]);
     // An answer for an older filter is dropped.
-    app.update(reply(Reply::Queue(start, queue(&["old"]))));
+    app.reply(Reply::Queue(start, queue(&["old"])));
     assert!(app.queue.data.rows.is_empty());
-    app.update(reply(Reply::Queue(want, queue(&["a"]))));
+    app.reply(Reply::Queue(want, queue(&["a"])));
     assert_eq!(app.queue.data.rows.len(), 1);
     // The reason cycles on past the last one to all reasons.
     app.handle_key(key('r'));
@@ -239,7 +229,7 @@ fn history_and_stats_load_in_the_worker_and_go_back() {
             item_id: "cmexam_val_sample:2".into()
         }]
     );
-    app.update(reply(Reply::History(history())));
+    app.reply(Reply::History(history()));
     app.handle_key(key('j'));
     assert_eq!(app.history.as_ref().unwrap().scroll, 1);
     app.handle_key(key('q'));
@@ -256,12 +246,12 @@ fn history_and_stats_load_in_the_worker_and_go_back() {
         vec![Command::Agreement(Some("CMExam".into()))]
     );
     // An answer for the other selection is not shown.
-    app.update(reply(Reply::Agreement(None, AgreementReport::default())));
+    app.reply(Reply::Agreement(None, AgreementReport::default()));
     assert!(app.stats.report.is_none());
-    app.update(reply(Reply::Agreement(
+    app.reply(Reply::Agreement(
         Some("CMExam".into()),
         AgreementReport::default(),
-    )));
+    ));
     assert!(app.stats.report.is_some());
     // Nothing to scroll on a short report.
     app.handle_key(key('j'));
@@ -272,7 +262,7 @@ fn history_and_stats_load_in_the_worker_and_go_back() {
     for d in 0..60 {
         long.add_pair(&format!("数据集{d}"), "a", "b", &pass, &pass, &[], &[]);
     }
-    app.update(reply(Reply::Agreement(Some("CMExam".into()), long.clone())));
+    app.reply(Reply::Agreement(Some("CMExam".into()), long.clone()));
     app.handle_key(key('j'));
     assert_eq!(app.stats.scroll, 1);
     for _ in 0..500 {

@@ -11,10 +11,10 @@ fn render(app: &CurateApp) -> Buffer {
 #[test]
 fn the_queue_renders_counts_filters_and_rows() {
     let mut app = CurateApp::new(curator(), CurateOptions::default(), (120, 40));
-    app.update(reply(Reply::Queue(
+    app.reply(Reply::Queue(
         CurationFilter::default(),
         queue(&["cmexam_val_sample:2", "next"]),
-    )));
+    ));
     let buf = render(&app);
     assert_clean(&buf);
     let s = screen(&buf);
@@ -98,7 +98,7 @@ fn anonymous_from_the_start_and_in_the_history() {
     });
     assert!(!screen(&render(&app)).contains("李医生"));
     app.handle_key(key('h'));
-    app.update(reply(Reply::History(history())));
+    app.reply(Reply::History(history()));
     let buf = render(&app);
     assert_clean(&buf);
     let s = screen(&buf);

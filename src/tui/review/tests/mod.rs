@@ -2,13 +2,13 @@
 //! no terminal, no sleeps.
 
 use super::app::{ReviewApp, Screen};
-use super::worker::{self, Backend, Command};
+use super::worker::{self, Backend, Command, Job, Reply};
 use crate::domain::departments::NO_DEPARTMENT;
 use crate::domain::item::Item;
 use crate::domain::people::{Person, Role};
 use crate::domain::review::{Criterion, ReviewContent, Verdict};
 use crate::store::{Assignment, MyReview, QueueRow, ReviewStatus, SubmitOutcome};
-use crate::tui::action::{Action, Job};
+use crate::tui::action::Action;
 use crate::tui::desk::ConfirmKind;
 use crate::tui::keymap::Context;
 use crate::tui::test_support::sample;
@@ -42,7 +42,7 @@ fn person() -> Person {
 fn app_with(item: Item) -> ReviewApp {
     let mut app = ReviewApp::new(person(), None, (80, 24));
     app.take_commands();
-    app.update(Action::Loaded(Box::new(assignment(
+    app.reply(Reply::Loaded(Box::new(assignment(
         item,
         ReviewContent::default(),
     ))));
@@ -239,7 +239,7 @@ fn submit_needs_a_complete_review_and_a_confirm() {
     app.handle_key(key('y'));
     let cmds = app.take_commands();
     assert!(matches!(&cmds[..], [Command::Submit(7, c)] if c.verdicts.len() == 4));
-    app.update(Action::Submitted(SubmitOutcome::Waiting));
+    app.reply(Reply::Submitted(SubmitOutcome::Waiting));
     let cmds = app.take_commands();
     assert!(cmds.contains(&Command::ClaimNext(Some("CMExam".into()))));
     assert_eq!(app.screen, Screen::Review);
@@ -266,7 +266,7 @@ fn skip_gives_the_item_back_after_a_confirm() {
     assert_eq!(app.confirm, Some(ConfirmKind::Skip));
     app.handle_key(code(KeyCode::Enter));
     assert_eq!(app.take_commands(), vec![Command::Release(7)]);
-    app.update(Action::Released);
+    app.reply(Reply::Released);
     assert_eq!(
         app.take_commands(),
         vec![Command::ClaimNext(Some("CMExam".into()))]
@@ -282,12 +282,12 @@ fn at_most_one_save_is_in_flight() {
     app.update(Action::Pass);
     assert_eq!(saves(&app.take_commands()), 1);
     assert_eq!(app.save_state(), "saving…");
-    app.update(Action::Saved(7));
+    app.reply(Reply::Saved(7));
     // The later changes go out in one save, with the latest content (the cursor moves on
     // after each pass, so three criteria have passed).
     let cmds = app.take_commands();
     assert!(matches!(&cmds[..], [Command::SaveDraft(7, c)] if c.verdicts.len() == 3));
-    app.update(Action::Saved(7));
+    app.reply(Reply::Saved(7));
     assert!(app.take_commands().is_empty());
     assert_eq!(app.save_state(), "saved");
 }
@@ -309,7 +309,7 @@ fn a_failed_save_is_sent_again_with_the_newest_content() {
     let mut app = app_with(mcq());
     app.update(Action::Pass);
     app.take_commands();
-    app.update(Action::SaveFailed(7, "your claim has lapsed".into()));
+    app.reply(Reply::SaveFailed(7, "your claim has lapsed".into()));
     assert_eq!(app.save_state(), "NOT SAVED");
     assert!(app.message.as_ref().unwrap().error);
     // Sent again at once (the worker waits before running it).
@@ -318,7 +318,7 @@ fn a_failed_save_is_sent_again_with_the_newest_content() {
     app.update(Action::NextCriterion);
     app.update(Action::Pass);
     assert!(app.take_commands().is_empty());
-    app.update(Action::SaveFailed(7, "your claim has lapsed".into()));
+    app.reply(Reply::SaveFailed(7, "your claim has lapsed".into()));
     let cmds = app.take_commands();
     assert!(matches!(&cmds[..], [Command::SaveDraft(7, c)] if c.verdicts.len() == 2));
     assert_eq!(app.save_state(), "NOT SAVED");
@@ -332,7 +332,7 @@ fn a_resumed_draft_shows_what_was_saved() {
         .insert(Criterion::NaturalPlausible, Verdict::Pass);
     draft.departments = vec!["cardiology".into()];
     let mut app = ReviewApp::new(person(), None, (80, 24));
-    app.update(Action::Loaded(Box::new(assignment(mcq(), draft.clone()))));
+    app.reply(Reply::Loaded(Box::new(assignment(mcq(), draft.clone()))));
     assert_eq!(content(&app), &draft);
     // The cursor starts on the first criterion still to judge.
     assert_eq!(app.review.as_ref().unwrap().criterion, 1);

@@ -19,7 +19,7 @@ fn the_queue_claims_and_reopens() {
         app.take_commands(),
         vec![Command::Queue, Command::MyReviews]
     );
-    app.update(Action::QueueLoaded(vec![row("CMExam", 5), row("CMeEE", 0)]));
+    app.reply(Reply::Queue(vec![row("CMExam", 5), row("CMeEE", 0)]));
     app.update(Action::Down);
     app.update(Action::Open);
     assert!(app.message.as_ref().unwrap().text.contains("Nothing left"));
@@ -29,10 +29,10 @@ fn the_queue_claims_and_reopens() {
         app.take_commands(),
         vec![Command::ClaimNext(Some("CMExam".into()))]
     );
-    app.update(Action::NothingLeft(Some("CMExam".into())));
+    app.reply(Reply::NothingLeft(Some("CMExam".into())));
     assert_eq!(app.screen, Screen::Queue);
     app.take_commands();
-    app.update(Action::MyReviewsLoaded(vec![
+    app.reply(Reply::MyReviews(vec![
         MyReview {
             review_id: 1,
             dataset: "CMExam".into(),
@@ -76,7 +76,7 @@ fn a_reopened_submitted_review_is_not_saved_as_a_draft() {
     a.status = ReviewStatus::Submitted;
     let mut app = ReviewApp::new(person(), None, (80, 24));
     app.take_commands();
-    app.update(Action::Loaded(Box::new(a)));
+    app.reply(Reply::Loaded(Box::new(a)));
     app.update(Action::Pass);
     assert_eq!(saves(&app.take_commands()), 0);
     app.update(Action::Skip);
@@ -119,18 +119,18 @@ impl Backend for Fake {
 fn the_worker_answers_each_command_with_an_action() {
     let mut f = Fake;
     let a = worker::handle(&mut f, "wang", Command::ClaimNext(Some("X".into())));
-    assert_eq!(a, Action::NothingLeft(Some("X".into())));
+    assert_eq!(a, Reply::NothingLeft(Some("X".into())));
     let a = worker::handle(
         &mut f,
         "wang",
         Command::SaveDraft(1, ReviewContent::default()),
     );
-    assert!(matches!(a, Action::SaveFailed(1, m) if m.contains("lapsed")));
+    assert!(matches!(a, Reply::SaveFailed(1, m) if m.contains("lapsed")));
     let a = worker::handle(&mut f, "wang", Command::Open(9));
-    assert!(matches!(a, Action::Failed(Job::Open, _)));
+    assert!(matches!(a, Reply::Failed(Job::Open, _)));
     assert!(matches!(
         worker::handle(&mut f, "wang", Command::Queue),
-        Action::QueueLoaded(r) if r.len() == 1
+        Reply::Queue(r) if r.len() == 1
     ));
 }
 
@@ -146,6 +146,6 @@ fn the_worker_serves_commands_in_order_until_the_channel_closes() {
     assert_eq!(got.len(), 2);
     assert!(matches!(
         &got[1],
-        crate::tui::event::Event::Action(Action::Released)
+        crate::tui::event::Event::Reply(Reply::Released)
     ));
 }

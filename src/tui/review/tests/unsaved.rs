@@ -8,6 +8,7 @@
 use super::queue_worker::Fake;
 use super::*;
 use crate::store::Store;
+use crate::tui::draft::DraftReply;
 use crate::tui::event::Event;
 use crate::tui::review::ui;
 use crate::tui::test_support::screen::{render, screen};
@@ -80,7 +81,7 @@ fn stored(db: &Path) -> (String, ReviewContent) {
 fn step(app: &mut ReviewApp, store: &mut Store) {
     for cmd in app.take_commands() {
         let answer = worker::handle(store, "wang", cmd);
-        app.update(answer);
+        app.reply(answer);
     }
 }
 
@@ -240,7 +241,7 @@ fn the_worker_waits_before_a_save_after_a_failed_one_but_keeps_the_order() {
     })
     .unwrap();
     let next = || match ev_rx.recv_timeout(Duration::from_secs(10)).unwrap() {
-        Event::Action(a) => a,
+        Event::Reply(r) => r,
         other => panic!("{other:?}"),
     };
     let save = || Command::SaveDraft(1, ReviewContent::default());
@@ -250,7 +251,7 @@ fn the_worker_waits_before_a_save_after_a_failed_one_but_keeps_the_order() {
     cmd_tx.send(save()).unwrap();
     cmd_tx.send(Command::Queue).unwrap();
     assert!(next().is_save_failure());
-    assert!(matches!(next(), Action::QueueLoaded(_)));
+    assert!(matches!(next(), Reply::Queue(_)));
     // Closing the channel ends a wait too: the worker does its last save and stops.
     cmd_tx.send(save()).unwrap();
     drop(cmd_tx);
