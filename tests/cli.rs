@@ -256,3 +256,38 @@ fn status_table_lines_up_and_counts_states() {
     assert_eq!(v["datasets"][0]["difficulty"]["easy"], 1);
     assert_eq!(v["datasets"][0]["states"]["in_review"], 1);
 }
+
+#[test]
+fn screens_outside_a_terminal_say_so_and_print_nothing_else() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("t.db");
+    let db = db.to_str().unwrap();
+    let out = medcurate(home.path(), &["--db", db, "demo"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // The next steps run as printed: not a bare `medcurate` that is not on the PATH.
+    let stdout = text(&out.stdout);
+    let tries: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| *l != "try:")
+        .skip(1)
+        .collect();
+    assert!(!tries.is_empty(), "{stdout}");
+    for l in &tries {
+        assert!(l.starts_with("  cargo run --"), "{l}");
+    }
+    for (screen, args) in [
+        ("review", vec!["review", "--as", "dr-li"]),
+        ("curation", vec!["curate", "--as", "cur-chen"]),
+        ("adjudication", vec!["adjudicate", "--as", "dr-zhang"]),
+    ] {
+        let out = medcurate(home.path(), &[&["--db", db][..], &args].concat());
+        assert_eq!(out.status.code(), Some(1));
+        assert!(out.stdout.is_empty(), "{screen}: {:?}", text(&out.stdout));
+        assert_eq!(
+            text(&out.stderr),
+            format!(
+                "error: the {screen} screen needs a terminal; run it in one (over SSH, with `ssh -t HOST medcurate ...`), not with its input or output redirected\n"
+            )
+        );
+    }
+}

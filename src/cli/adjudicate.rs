@@ -26,5 +26,6 @@ pub fn run(db: &Path, args: AdjudicateArgs) -> Result<()> {
         store.check_dataset(ds)?;
     }
     drop(store);
+    crate::cli::need_terminal("adjudication")?;
     crate::tui::run_adjudicate(db, person, args.dataset)
 }

@@ -55,6 +55,7 @@ pub fn run(db: &Path, args: CurateArgs) -> Result<()> {
         })
         .transpose()?;
     drop(store);
+    crate::cli::need_terminal("curation")?;
     crate::tui::run_curate(
         db,
         person,

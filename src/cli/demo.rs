@@ -106,11 +106,16 @@ pub fn run(db: PathBuf) -> Result<()> {
     }
     println!();
     println!("try:");
-    println!("  medcurate --db {} review --as dr-wang", db.display());
-    println!("  medcurate --db {} curate --as cur-chen", db.display());
-    println!("  medcurate --db {} agreement", db.display());
-    println!("  medcurate --db {} adjudicate --as dr-zhang", db.display());
-    println!("  medcurate --db {} status", db.display());
+    let me = crate::cli::invocation();
+    for rest in [
+        "review --as dr-wang",
+        "curate --as cur-chen",
+        "agreement",
+        "adjudicate --as dr-zhang",
+        "status",
+    ] {
+        println!("  {me} --db {} {rest}", db.display());
+    }
     // On a terminal the demo goes straight to the review screen; piped, it only reports.
     if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
         let reviewer = store

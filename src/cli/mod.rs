@@ -167,6 +167,44 @@ fn dispatch(
     }
 }
 
+/// A screen draws on the terminal and reads keys from it; without one it says so and nothing
+/// else (no escape sequence is written).
+pub(crate) fn need_terminal(screen: &str) -> Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "the {screen} screen needs a terminal; run it in one (over SSH, with `ssh -t HOST \
+             medcurate ...`), not with its input or output redirected"
+        );
+    }
+    Ok(())
+}
+
+/// How to run medcurate again, as this process was started: `medcurate` when that is the
+/// program on the PATH, `cargo run --release --` from a source tree, else the program's path.
+pub(crate) fn invocation() -> String {
+    let Ok(exe) = std::env::current_exe() else {
+        return "medcurate".into();
+    };
+    let on_path = std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| {
+            let candidate = dir.join("medcurate");
+            crate::files::user::same_file(&candidate, &exe)
+        })
+    });
+    if on_path {
+        return "medcurate".into();
+    }
+    let shown = exe.display().to_string();
+    if shown.contains("/target/release/") {
+        "cargo run --release --".into()
+    } else if shown.contains("/target/debug/") {
+        "cargo run --".into()
+    } else {
+        shown
+    }
+}
+
 /// No output a person names may land on the database, or in the data directory of a
 /// shared host.
 fn protect(db: &std::path::Path) {

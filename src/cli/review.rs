@@ -19,6 +19,7 @@ pub struct ReviewArgs {
 }
 
 pub fn run(db: &Path, args: ReviewArgs) -> Result<()> {
+    crate::cli::need_terminal("review")?;
     let store = Store::open_existing(db)?;
     let person = act_as(&store, args.as_id.as_deref(), Role::Annotator)?;
     if let Some(ds) = &args.dataset {

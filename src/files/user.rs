@@ -164,6 +164,15 @@ pub fn create(path: &Path) -> io::Result<File> {
     })
 }
 
+/// True when both paths name the same file (device and inode), as the person sees them.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (metadata(a), metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}
+
 /// Writes a whole file.
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write;
