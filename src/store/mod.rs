@@ -12,6 +12,7 @@ mod errors;
 mod import_writer;
 mod item_list;
 mod items;
+mod lease;
 pub mod migrations;
 mod people;
 mod releases;
@@ -30,16 +31,14 @@ pub use errors::explain;
 pub use import_writer::{DatasetRef, ImportWriter, NewRevision, PutOutcome};
 pub use item_list::ItemRow;
 pub use items::{StoredItem, StoredRevision};
+pub use lease::{DEFAULT_LEASE_HOURS, LEASE_SETTING};
 pub use migrations::{SCHEMA_VERSION, SchemaTooNew};
 pub use responses::{
     AdjudicatedDispute, DisputeAssignment, DisputeCount, MyAdjudication, ResponsesImported,
     THRESHOLD_SETTING,
 };
 pub use review_export::ExportRecord;
-pub use reviews::{
-    Assignment, DEFAULT_LEASE_HOURS, ExternalReview, LEASE_SETTING, MyReview, QueueRow,
-    ReviewStatus, SubmitOutcome,
-};
+pub use reviews::{Assignment, ExternalReview, MyReview, QueueRow, ReviewStatus, SubmitOutcome};
 pub use samples::{NewSampleItem, PoolRow, StoredSample};
 pub use status::DatasetStatus;
 

@@ -1,14 +1,16 @@
 //! An expert's side of a dispute: claiming the next one, drafts, submitting, giving it back.
-//! The same rules as review: a claim has a lease, a dispute has one expert at a time, and an
-//! expert is never offered a dispute they gave back.
+//! The same claim-with-lease mechanism as review (`store::lease`): a claim has a lease, a
+//! dispute has one expert at a time, and an expert is never offered a dispute they gave back.
 
 use crate::domain::item::{Content, Item, ItemBody};
 use crate::domain::judge::{Adjudication, JudgeScore};
 use crate::domain::people::Role;
+use crate::store::lease::{self, About, Claims, Draft, Queue, Table};
 use crate::store::people::require_role;
 use crate::store::{ReviewStatus, Store, clock};
 use anyhow::{Context, Result, bail};
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, ToSql, Transaction, TransactionBehavior, params};
+use std::sync::LazyLock;
 use std::time::SystemTime;
 
 /// A disputed response given to an expert, with their own decision so far.
@@ -132,47 +134,79 @@ impl Row {
     }
 }
 
-/// Marks a response held (or free) and logs why, with the adjudication it concerns.
-fn mark(
-    tx: &Transaction,
-    now: &str,
-    actor: &str,
-    action: &str,
-    adjudication_id: i64,
-    response_id: i64,
-    taken: bool,
-) -> Result<()> {
+/// The dispute queue's claims: an expert's on a disputed response (`response_id`), held in
+/// `responses.taken` so that a dispute has one expert at a time.
+pub(super) struct DisputeClaims;
+
+impl Queue for DisputeClaims {
+    type Slot = i64;
+
+    fn claims() -> &'static Claims {
+        static CLAIMS: LazyLock<Claims> = LazyLock::new(|| {
+            Claims::new(Table {
+                name: "adjudications",
+                holder: "expert",
+                slot: &["response_id"],
+                to_item: "JOIN responses r ON r.id = c.response_id JOIN items i ON i.id = r.item_id",
+                claim_key: "adjudication_id",
+                claimed: "dispute_claimed",
+                released: "dispute_released",
+                expired: "dispute_claim_expired",
+            })
+        });
+        &CLAIMS
+    }
+
+    fn read_slot(row: &rusqlite::Row, first: usize) -> rusqlite::Result<i64> {
+        row.get(first)
+    }
+
+    fn slot_params(response_id: &i64) -> Vec<&dyn ToSql> {
+        vec![response_id]
+    }
+
+    fn take(tx: &Transaction, response_id: &i64) -> Result<()> {
+        set_taken(tx, *response_id, true)
+    }
+
+    fn free(tx: &Transaction, response_id: &i64) -> Result<()> {
+        set_taken(tx, *response_id, false)
+    }
+
+    fn about(response_id: &i64) -> About {
+        About {
+            item: None,
+            detail: vec![("response_id", *response_id)],
+        }
+    }
+}
+
+fn set_taken(tx: &Transaction, response_id: i64, taken: bool) -> Result<()> {
     tx.prepare_cached("UPDATE responses SET taken = ?2 WHERE id = ?1")?
         .execute(params![response_id, taken])?;
-    tx.prepare_cached(
-        "INSERT INTO events (account, at, actor, action, detail)
-         VALUES ((SELECT account FROM temp.session), ?1, ?2, ?3, json_object('adjudication_id', ?4, 'response_id', ?5))",
-    )?
-    .execute(params![now, actor, action, adjudication_id, response_id])?;
     Ok(())
 }
 
-/// Lapsed claims free their dispute. Runs inside every claim.
-fn expire(tx: &Transaction, now: &str) -> Result<()> {
-    let expired: Vec<(i64, i64, String)> = tx
+/// The next dispute for `expert`: free, over the threshold, in the dataset if given, not one
+/// they gave back or had before; widest gap first.
+fn next_dispute(
+    tx: &Transaction,
+    expert: &str,
+    threshold: f64,
+    dataset_id: Option<i64>,
+) -> Result<Option<i64>> {
+    Ok(tx
         .prepare_cached(
-            "UPDATE adjudications SET status = 'expired', lease_expires_at = NULL
-             WHERE status = 'claimed' AND lease_expires_at <= ?1
-             RETURNING id, response_id, expert",
+            "SELECT r.id FROM responses r INDEXED BY responses_open
+             JOIN items i ON i.id = r.item_id
+             WHERE r.taken = 0 AND r.gap > ?2 + 1e-9
+               AND (?3 IS NULL OR i.dataset_id = ?3)
+               AND NOT EXISTS (SELECT 1 FROM adjudications a
+                               WHERE a.response_id = r.id AND a.expert = ?1)
+             ORDER BY r.gap DESC, r.id LIMIT 1",
         )?
-        .query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (id, response_id, expert) in expired {
-        tx.prepare_cached("UPDATE responses SET taken = 0 WHERE id = ?1")?
-            .execute([response_id])?;
-        tx.prepare_cached(
-            "INSERT INTO events (account, at, actor, action, detail)
-             VALUES ((SELECT account FROM temp.session), ?1, 'medcurate', 'dispute_claim_expired',
-                     json_object('adjudication_id', ?2, 'response_id', ?3, 'expert', ?4))",
-        )?
-        .execute(params![now, id, response_id, expert])?;
-    }
-    Ok(())
+        .query_row(params![expert, threshold, dataset_id], |r| r.get(0))
+        .optional()?)
 }
 
 impl Store {
@@ -195,58 +229,16 @@ impl Store {
     ) -> Result<Option<DisputeAssignment>> {
         let threshold = self.dispute_threshold()?;
         let dataset_id = dataset.map(|d| self.dataset_id(d)).transpose()?;
-        let lease_until = clock::iso(now + self.lease()?);
-        let now = clock::iso(now);
+        let lease = self.lease_from(now)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         require_role(&tx, expert, &[Role::Annotator])?;
-        expire(&tx, &now)?;
-        let open: Option<i64> = tx
-            .prepare_cached(
-                "SELECT a.id FROM adjudications a JOIN responses r ON r.id = a.response_id
-                 JOIN items i ON i.id = r.item_id
-                 WHERE a.expert = ?1 AND a.status = 'claimed' AND (?2 IS NULL OR i.dataset_id = ?2)
-                 ORDER BY a.claimed_at LIMIT 1",
-            )?
-            .query_row(params![expert, dataset_id], |r| r.get(0))
-            .optional()?;
-        let id = match open {
-            Some(id) => {
-                tx.prepare_cached(
-                    "UPDATE adjudications SET lease_expires_at = ?2, updated_at = ?3 WHERE id = ?1",
-                )?
-                .execute(params![id, lease_until, now])?;
-                id
-            }
-            None => {
-                let next: Option<(i64, i64)> = tx
-                    .prepare_cached(
-                        "SELECT r.id, i.revision_no FROM responses r INDEXED BY responses_open
-                         JOIN items i ON i.id = r.item_id
-                         WHERE r.taken = 0 AND r.gap > ?2 + 1e-9
-                           AND (?3 IS NULL OR i.dataset_id = ?3)
-                           AND NOT EXISTS (SELECT 1 FROM adjudications a
-                                           WHERE a.response_id = r.id AND a.expert = ?1)
-                         ORDER BY r.gap DESC, r.id LIMIT 1",
-                    )?
-                    .query_row(params![expert, threshold, dataset_id], |r| {
-                        Ok((r.get(0)?, r.get(1)?))
-                    })
-                    .optional()?;
-                let Some((response_id, _)) = next else {
-                    return Ok(None);
-                };
-                tx.prepare_cached(
-                    "INSERT INTO adjudications (response_id, expert, status, claimed_at,
-                                                lease_expires_at, updated_at)
-                     VALUES (?1, ?2, 'claimed', ?3, ?4, ?3)",
-                )?
-                .execute(params![response_id, expert, now, lease_until])?;
-                let id = tx.last_insert_rowid();
-                mark(&tx, &now, expert, "dispute_claimed", id, response_id, true)?;
-                id
-            }
+        let Some(id) = lease::claim_next::<DisputeClaims>(&tx, expert, dataset_id, &lease, |tx| {
+            next_dispute(tx, expert, threshold, dataset_id)
+        })?
+        else {
+            return Ok(None);
         };
         let Some(row) = load(&tx, expert, id)? else {
             bail!("adjudication {id} vanished while being claimed");
@@ -262,28 +254,19 @@ impl Store {
         expert: &str,
         id: i64,
     ) -> Result<Option<DisputeAssignment>> {
-        let now = SystemTime::now();
-        let lease_until = clock::iso(now + self.lease()?);
-        let now = clock::iso(now);
+        let lease = self.lease_from(SystemTime::now())?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let Some(row) = load(&tx, expert, id)? else {
             return Ok(None);
         };
-        match row.status.as_str() {
-            "claimed" => {
-                tx.prepare_cached(
-                    "UPDATE adjudications SET lease_expires_at = ?2, updated_at = ?3 WHERE id = ?1",
-                )?
-                .execute(params![id, lease_until, now])?;
-            }
-            "submitted" => {}
-            _ => bail!(
+        if !lease::reopen::<DisputeClaims>(&tx, id, &row.status, &lease)? {
+            bail!(
                 "your claim on the dispute about {}/{} has lapsed; take the next one",
                 row.dataset,
                 row.ext_id
-            ),
+            );
         }
         let a = row.assignment(id)?;
         tx.commit()?;
@@ -298,34 +281,23 @@ impl Store {
         id: i64,
         content: &Adjudication,
     ) -> Result<()> {
-        let now = SystemTime::now();
-        let lease_until = clock::iso(now + self.lease()?);
-        let now = clock::iso(now);
+        let lease = self.lease_from(SystemTime::now())?;
+        let json = serde_json::to_string(content)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let n = tx
-            .prepare_cached(
-                "UPDATE adjudications SET content = ?3, lease_expires_at = ?4, updated_at = ?5
-                 WHERE id = ?1 AND expert = ?2 AND status = 'claimed'",
-            )?
-            .execute(params![
-                id,
-                expert,
-                serde_json::to_string(content)?,
-                lease_until,
-                now
-            ])?;
-        if n == 0 {
-            match load(&tx, expert, id)? {
-                Some(r) if r.status == "submitted" => {}
-                Some(r) => bail!(
-                    "your claim on the dispute about {}/{} has lapsed; the draft was not saved",
-                    r.dataset,
-                    r.ext_id
-                ),
-                None => bail!("adjudication {id} is not yours"),
+        match lease::save_draft::<DisputeClaims>(&tx, expert, id, &json, &lease)? {
+            Draft::Saved | Draft::Submitted => {}
+            Draft::Lapsed => {
+                let (dataset, ext_id) = match load(&tx, expert, id)? {
+                    Some(r) => (r.dataset, r.ext_id),
+                    None => bail!("adjudication {id} is not yours"),
+                };
+                bail!(
+                    "your claim on the dispute about {dataset}/{ext_id} has lapsed; the draft was not saved"
+                )
             }
+            Draft::NotTheirs => bail!("adjudication {id} is not yours"),
         }
         tx.commit()?;
         Ok(())
@@ -356,8 +328,7 @@ impl Store {
             // A lapsed claim may still be completed if no one else has taken the dispute;
             // one given back may not.
             "expired" if row.taken == 0 => {
-                tx.prepare_cached("UPDATE responses SET taken = 1 WHERE id = ?1")?
-                    .execute([row.response_id])?;
+                set_taken(&tx, row.response_id, true)?;
             }
             _ => bail!(
                 "your claim on the dispute about {}/{} lapsed and another expert has it now",
@@ -398,25 +369,9 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let response: Option<i64> = tx
-            .prepare_cached(
-                "UPDATE adjudications SET status = 'released', lease_expires_at = NULL, updated_at = ?3
-                 WHERE id = ?1 AND expert = ?2 AND status = 'claimed' RETURNING response_id",
-            )?
-            .query_row(params![id, expert, now], |r| r.get(0))
-            .optional()?;
-        let Some(response_id) = response else {
+        if !lease::release::<DisputeClaims>(&tx, expert, id, &now)? {
             bail!("there is no claim of yours to give back (adjudication {id})");
-        };
-        mark(
-            &tx,
-            &now,
-            expert,
-            "dispute_released",
-            id,
-            response_id,
-            false,
-        )?;
+        }
         tx.commit()?;
         Ok(())
     }

@@ -1,4 +1,5 @@
-//! Claiming items for review, resuming, saving drafts and giving claims back.
+//! Claiming items for review, resuming, saving drafts and giving claims back, on the store's
+//! claim-with-lease mechanism (`store::lease`).
 //!
 //! Rules: an item's current revision never has more than two reviews in force (claims whose
 //! lease has not run out, plus submitted reviews); a reviewer never gets the same revision
@@ -6,10 +7,67 @@
 
 use super::{Assignment, load};
 use crate::domain::review::ReviewContent;
+use crate::store::lease::{self, About, Claims, Draft, Queue, Table};
 use crate::store::{Store, clock};
 use anyhow::{Result, bail};
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Row, ToSql, Transaction, TransactionBehavior, params};
+use std::sync::LazyLock;
 use std::time::SystemTime;
+
+/// The review queue's claims: a reviewer's on an item's revision, `(item_id, revision_no)`,
+/// counted in `items.active_reviews`.
+pub(super) struct ReviewClaims;
+
+impl Queue for ReviewClaims {
+    type Slot = (i64, i64);
+
+    fn claims() -> &'static Claims {
+        static CLAIMS: LazyLock<Claims> = LazyLock::new(|| {
+            Claims::new(Table {
+                name: "reviews",
+                holder: "reviewer",
+                slot: &["item_id", "revision_no"],
+                to_item: "JOIN items i ON i.id = c.item_id",
+                claim_key: "review_id",
+                claimed: "review_claimed",
+                released: "review_released",
+                expired: "claim_expired",
+            })
+        });
+        &CLAIMS
+    }
+
+    fn read_slot(row: &Row, first: usize) -> rusqlite::Result<(i64, i64)> {
+        Ok((row.get(first)?, row.get(first + 1)?))
+    }
+
+    fn slot_params((item_id, revision_no): &(i64, i64)) -> Vec<&dyn ToSql> {
+        vec![item_id, revision_no]
+    }
+
+    fn take(tx: &Transaction, &(item_id, _): &(i64, i64)) -> Result<()> {
+        tx.prepare_cached("UPDATE items SET active_reviews = active_reviews + 1 WHERE id = ?1")?
+            .execute([item_id])?;
+        Ok(())
+    }
+
+    /// One fewer review in force on the item, if it is still at that revision.
+    fn free(tx: &Transaction, &(item_id, revision_no): &(i64, i64)) -> Result<()> {
+        tx.prepare_cached(
+            "UPDATE items SET active_reviews = active_reviews - 1
+             WHERE id = ?1 AND revision_no = ?2 AND active_reviews > 0",
+        )?
+        .execute(params![item_id, revision_no])?;
+        Ok(())
+    }
+
+    fn about(&(item_id, revision_no): &(i64, i64)) -> About {
+        About {
+            item: Some((item_id, revision_no)),
+            detail: Vec::new(),
+        }
+    }
+}
 
 impl Store {
     /// Resumes this reviewer's open claim (in `dataset`, if given) or claims the next item.
@@ -29,67 +87,17 @@ impl Store {
         dataset: Option<&str>,
         now: SystemTime,
     ) -> Result<Option<Assignment>> {
-        let lease_until = clock::iso(now + self.lease()?);
-        let now = clock::iso(now);
+        let lease = self.lease_from(now)?;
+        let dataset_id = dataset.map(|d| self.dataset_id(d)).transpose()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        expire_leases(&tx, &now)?;
-        let dataset_id: Option<i64> = match dataset {
-            None => None,
-            Some(name) => match tx
-                .prepare_cached("SELECT id FROM datasets WHERE name = ?1")?
-                .query_row([name], |r| r.get(0))
-                .optional()?
-            {
-                Some(id) => Some(id),
-                None => bail!("there is no dataset {name:?}; `medcurate status` lists them"),
-            },
-        };
-        // An open claim of this reviewer comes first: a dropped session resumes where it was.
-        let open: Option<i64> = tx
-            .prepare_cached(
-                "SELECT r.id FROM reviews r JOIN items i ON i.id = r.item_id
-                 WHERE r.reviewer = ?1 AND r.status = 'claimed' AND (?2 IS NULL OR i.dataset_id = ?2)
-                 ORDER BY r.claimed_at LIMIT 1",
-            )?
-            .query_row(params![reviewer, dataset_id], |r| r.get(0))
-            .optional()?;
-        let review_id = match open {
-            Some(id) => {
-                renew(&tx, id, &now, &lease_until)?;
-                id
-            }
-            None => {
-                match next_item(&tx, reviewer, dataset_id)? {
-                    None => return Ok(None),
-                    Some((item_id, revision_no)) => {
-                        tx.prepare_cached(
-                        "INSERT INTO reviews (item_id, revision_no, reviewer, status, claimed_at,
-                                              lease_expires_at, updated_at)
-                         VALUES (?1, ?2, ?3, 'claimed', ?4, ?5, ?4)",
-                    )?
-                    .execute(params![item_id, revision_no, reviewer, now, lease_until])?;
-                        let id = tx.last_insert_rowid();
-                        tx.prepare_cached(
-                            "UPDATE items SET active_reviews = active_reviews + 1 WHERE id = ?1",
-                        )?
-                        .execute([item_id])?;
-                        tx.prepare_cached(
-                            "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
-                         VALUES ((SELECT account FROM temp.session), ?1, ?2, 'review_claimed', ?3, ?4, json_object('review_id', ?5))",
-                        )?
-                        .execute(params![
-                            now,
-                            reviewer,
-                            item_id,
-                            revision_no,
-                            id
-                        ])?;
-                        id
-                    }
-                }
-            }
+        let Some(review_id) =
+            lease::claim_next::<ReviewClaims>(&tx, reviewer, dataset_id, &lease, |tx| {
+                next_item(tx, reviewer, dataset_id)
+            })?
+        else {
+            return Ok(None);
         };
         let assignment = match load(&tx, reviewer, review_id)? {
             Some(l) => l.assignment()?,
@@ -102,23 +110,19 @@ impl Store {
     /// One of this reviewer's own reviews, to resume a draft or change a submitted review.
     /// `None` if there is no such review of theirs.
     pub fn open_review(&mut self, reviewer: &str, review_id: i64) -> Result<Option<Assignment>> {
-        let now = SystemTime::now();
-        let lease_until = clock::iso(now + self.lease()?);
-        let now = clock::iso(now);
+        let lease = self.lease_from(SystemTime::now())?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let Some(l) = load(&tx, reviewer, review_id)? else {
             return Ok(None);
         };
-        match l.status.as_str() {
-            "claimed" => renew(&tx, review_id, &now, &lease_until)?,
-            "submitted" => {}
-            _ => bail!(
+        if !lease::reopen::<ReviewClaims>(&tx, review_id, &l.status, &lease)? {
+            bail!(
                 "your claim on {}/{} has lapsed; take the next item",
                 l.dataset,
                 l.ext_id
-            ),
+            );
         }
         let a = l.assignment()?;
         tx.commit()?;
@@ -133,31 +137,17 @@ impl Store {
         review_id: i64,
         content: &ReviewContent,
     ) -> Result<()> {
-        let now = SystemTime::now();
-        let lease_until = clock::iso(now + self.lease()?);
-        let now = clock::iso(now);
+        let lease = self.lease_from(SystemTime::now())?;
         let json = serde_json::to_string(content)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let changed = tx
-            .prepare_cached(
-                "UPDATE reviews SET content = ?3, updated_at = ?4, lease_expires_at = ?5
-                 WHERE id = ?1 AND reviewer = ?2 AND status = 'claimed'",
-            )?
-            .execute(params![review_id, reviewer, json, now, lease_until])?;
-        if changed == 0 {
-            let status: Option<String> = tx
-                .prepare_cached("SELECT status FROM reviews WHERE id = ?1 AND reviewer = ?2")?
-                .query_row(params![review_id, reviewer], |r| r.get(0))
-                .optional()?;
-            match status.as_deref() {
-                Some("submitted") => {}
-                Some(_) => {
-                    bail!("your claim on this item has lapsed; the draft could not be saved")
-                }
-                None => bail!("review {review_id} is not yours"),
+        match lease::save_draft::<ReviewClaims>(&tx, reviewer, review_id, &json, &lease)? {
+            Draft::Saved | Draft::Submitted => {}
+            Draft::Lapsed => {
+                bail!("your claim on this item has lapsed; the draft could not be saved")
             }
+            Draft::NotTheirs => bail!("review {review_id} is not yours"),
         }
         tx.commit()?;
         Ok(())
@@ -169,25 +159,9 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let row: Option<(i64, i64)> = tx
-            .prepare_cached(
-                "UPDATE reviews SET status = 'released', lease_expires_at = NULL, updated_at = ?3
-                 WHERE id = ?1 AND reviewer = ?2 AND status = 'claimed'
-                 RETURNING item_id, revision_no",
-            )?
-            .query_row(params![review_id, reviewer, now], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?;
-        let Some((item_id, revision_no)) = row else {
+        if !lease::release::<ReviewClaims>(&tx, reviewer, review_id, &now)? {
             bail!("there is no claim of yours to give back (review {review_id})");
-        };
-        free_slot(&tx, item_id, revision_no)?;
-        tx.prepare_cached(
-            "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
-             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'review_released', ?3, ?4, json_object('review_id', ?5))",
-        )?
-        .execute(params![now, reviewer, item_id, revision_no, review_id])?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -226,42 +200,4 @@ fn next_item(
             Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?)
-}
-
-/// Claims whose lease has run out free their slot. Runs inside every claim, so no
-/// background job is needed.
-fn expire_leases(tx: &Transaction, now: &str) -> Result<()> {
-    let expired: Vec<(i64, i64, i64, String)> = tx
-        .prepare_cached(
-            "UPDATE reviews SET status = 'expired', lease_expires_at = NULL
-             WHERE status = 'claimed' AND lease_expires_at <= ?1
-             RETURNING id, item_id, revision_no, reviewer",
-        )?
-        .query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (id, item_id, revision_no, reviewer) in expired {
-        free_slot(tx, item_id, revision_no)?;
-        tx.prepare_cached(
-            "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
-             VALUES ((SELECT account FROM temp.session), ?1, 'medcurate', 'claim_expired', ?2, ?3, json_object('review_id', ?4, 'reviewer', ?5))",
-        )?
-        .execute(params![now, item_id, revision_no, id, reviewer])?;
-    }
-    Ok(())
-}
-
-/// One fewer review in force on the item, if it is still at that revision.
-fn free_slot(tx: &Transaction, item_id: i64, revision_no: i64) -> Result<()> {
-    tx.prepare_cached(
-        "UPDATE items SET active_reviews = active_reviews - 1
-         WHERE id = ?1 AND revision_no = ?2 AND active_reviews > 0",
-    )?
-    .execute(params![item_id, revision_no])?;
-    Ok(())
-}
-
-fn renew(tx: &Transaction, review_id: i64, now: &str, until: &str) -> Result<()> {
-    tx.prepare_cached("UPDATE reviews SET lease_expires_at = ?2, updated_at = ?3 WHERE id = ?1")?
-        .execute(params![review_id, until, now])?;
-    Ok(())
 }

@@ -11,15 +11,10 @@ use crate::domain::item::{Item, ItemBody, ItemKind};
 use crate::domain::review::{Criterion, ReviewContent, Verdict};
 use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, Transaction, params};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 pub use external::ExternalReview;
 pub use submit::SubmitOutcome;
-
-/// Hours a claim holds an item for its reviewer unless the workspace sets otherwise.
-pub const DEFAULT_LEASE_HOURS: u64 = 24;
-/// The setting that changes it.
-pub const LEASE_SETTING: &str = "review.lease_hours";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReviewStatus {
@@ -65,17 +60,6 @@ pub struct MyReview {
 }
 
 impl Store {
-    /// How long a claim lasts in this workspace.
-    pub fn lease(&self) -> Result<Duration> {
-        let hours = match self.setting(LEASE_SETTING)? {
-            Some(v) => v.parse::<u64>().with_context(|| {
-                format!("setting {LEASE_SETTING} is {v:?}, not a number of hours")
-            })?,
-            None => DEFAULT_LEASE_HOURS,
-        };
-        Ok(Duration::from_secs(hours * 3600))
-    }
-
     /// Per dataset: this reviewer's submitted reviews, claims in progress, and items available.
     pub fn review_queue(&self, reviewer: &str) -> Result<Vec<QueueRow>> {
         self.review_queue_at(reviewer, SystemTime::now())

@@ -1,0 +1,389 @@
+//! Claims with a lease, the one mechanism under both queues: the review queue (a reviewer's
+//! claim on an item's revision, in `reviews`) and the dispute queue (an expert's claim on a
+//! disputed response, in `adjudications`).
+//!
+//! A claim holds its place until it is submitted, given back or its lease runs out. Every claim
+//! in a queue first expires that queue's lapsed leases, so no background job is needed; then a
+//! person's own open claim comes before a new one, so a dropped session resumes where it was.
+//! Each claim, give-back and expiry is logged. Which rows are eligible, in what order, and how
+//! many people may hold one at a time stay with each queue (its [`Queue`]).
+
+use crate::store::{Store, clock};
+use anyhow::{Context, Result};
+use rusqlite::{OptionalExtension, Row, ToSql, Transaction, params};
+use serde_json::Value;
+use std::time::{Duration, SystemTime};
+
+/// Hours a claim holds its place unless the workspace sets otherwise.
+pub const DEFAULT_LEASE_HOURS: u64 = 24;
+/// The setting that changes it (for both queues).
+pub const LEASE_SETTING: &str = "review.lease_hours";
+
+impl Store {
+    /// How long a claim lasts in this workspace.
+    pub fn lease(&self) -> Result<Duration> {
+        let hours = match self.setting(LEASE_SETTING)? {
+            Some(v) => v.parse::<u64>().with_context(|| {
+                format!("setting {LEASE_SETTING} is {v:?}, not a number of hours")
+            })?,
+            None => DEFAULT_LEASE_HOURS,
+        };
+        Ok(Duration::from_secs(hours * 3600))
+    }
+
+    /// A lease taken or renewed at `now`.
+    pub(super) fn lease_from(&self, now: SystemTime) -> Result<Lease> {
+        Ok(Lease {
+            until: clock::iso(now + self.lease()?),
+            now: clock::iso(now),
+        })
+    }
+}
+
+/// A lease as stored: taken or renewed at `now`, running out at `until`.
+pub(super) struct Lease {
+    pub now: String,
+    pub until: String,
+}
+
+/// A queue's claims table and its events. The table has a row per claim with `id`, `status`
+/// (`claimed`, `submitted`, `released` or `expired`), `content` (the draft or decision),
+/// `claimed_at`, `lease_expires_at` and `updated_at`, and the columns named here.
+pub(super) struct Table {
+    pub name: &'static str,
+    /// The column naming who holds the claim; also the key naming them in an expiry's event.
+    pub holder: &'static str,
+    /// The columns naming what the claim holds a place on, as [`Queue::read_slot`] reads them.
+    pub slot: &'static [&'static str],
+    /// Joins claim `c` to its item `i`, for the dataset filter.
+    pub to_item: &'static str,
+    /// The key naming the claim in its events' detail.
+    pub claim_key: &'static str,
+    /// The events' actions: a claim taken, given back, lapsed.
+    pub claimed: &'static str,
+    pub released: &'static str,
+    pub expired: &'static str,
+}
+
+/// A queue's table with its statements, built once (see [`Queue::claims`]).
+pub(super) struct Claims {
+    table: Table,
+    expire: String,
+    open: String,
+    renew: String,
+    insert: String,
+    release: String,
+    draft: String,
+    status: String,
+}
+
+impl Claims {
+    pub(super) fn new(table: Table) -> Claims {
+        let Table {
+            name,
+            holder,
+            to_item,
+            ..
+        } = &table;
+        let slot = table.slot.join(", ");
+        let slot_params = (0..table.slot.len())
+            .map(|k| format!("?{}", k + 4))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Claims {
+            expire: format!(
+                "UPDATE {name} SET status = 'expired', lease_expires_at = NULL
+                 WHERE status = 'claimed' AND lease_expires_at <= ?1
+                 RETURNING id, {holder}, {slot}"
+            ),
+            open: format!(
+                "SELECT c.id FROM {name} c {to_item}
+                 WHERE c.{holder} = ?1 AND c.status = 'claimed' AND (?2 IS NULL OR i.dataset_id = ?2)
+                 ORDER BY c.claimed_at LIMIT 1"
+            ),
+            renew: format!(
+                "UPDATE {name} SET lease_expires_at = ?2, updated_at = ?3 WHERE id = ?1"
+            ),
+            insert: format!(
+                "INSERT INTO {name} ({holder}, status, claimed_at, lease_expires_at, updated_at, {slot})
+                 VALUES (?1, 'claimed', ?2, ?3, ?2, {slot_params})"
+            ),
+            release: format!(
+                "UPDATE {name} SET status = 'released', lease_expires_at = NULL, updated_at = ?3
+                 WHERE id = ?1 AND {holder} = ?2 AND status = 'claimed'
+                 RETURNING {slot}"
+            ),
+            draft: format!(
+                "UPDATE {name} SET content = ?3, lease_expires_at = ?4, updated_at = ?5
+                 WHERE id = ?1 AND {holder} = ?2 AND status = 'claimed'"
+            ),
+            status: format!("SELECT status FROM {name} WHERE id = ?1 AND {holder} = ?2"),
+            table,
+        }
+    }
+}
+
+/// What an event about a claim names besides the claim itself.
+pub(super) struct About {
+    /// The item and revision, in the event's own columns.
+    pub item: Option<(i64, i64)>,
+    /// More detail, after the claim's id.
+    pub detail: Vec<(&'static str, i64)>,
+}
+
+/// The parts of a queue that differ: its table, and what a claim holds a place on.
+pub(super) trait Queue {
+    /// What a claim holds a place on: an item's revision, a response.
+    type Slot;
+
+    /// The table and its statements: `Claims::new` in a `static LazyLock`.
+    fn claims() -> &'static Claims;
+    /// The slot from the columns `Table::slot`, the first at `first`.
+    fn read_slot(row: &Row, first: usize) -> rusqlite::Result<Self::Slot>;
+    /// The slot's values for the columns `Table::slot`.
+    fn slot_params(slot: &Self::Slot) -> Vec<&dyn ToSql>;
+    /// Holds the place a new claim takes.
+    fn take(tx: &Transaction, slot: &Self::Slot) -> Result<()>;
+    /// Frees the place of a claim given back or lapsed.
+    fn free(tx: &Transaction, slot: &Self::Slot) -> Result<()>;
+    /// What the claim's events name.
+    fn about(slot: &Self::Slot) -> About;
+}
+
+/// `holder`'s claim: their open one (in dataset `dataset_id`, if given) with its lease
+/// renewed, or else a new claim on the place `next` finds for them, after lapsed leases have
+/// freed theirs. `None` when `next` finds none.
+pub(super) fn claim_next<Q: Queue>(
+    tx: &Transaction,
+    holder: &str,
+    dataset_id: Option<i64>,
+    lease: &Lease,
+    next: impl FnOnce(&Transaction) -> Result<Option<Q::Slot>>,
+) -> Result<Option<i64>> {
+    expire::<Q>(tx, &lease.now)?;
+    let claims = Q::claims();
+    let open: Option<i64> = tx
+        .prepare_cached(&claims.open)?
+        .query_row(params![holder, dataset_id], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = open {
+        renew::<Q>(tx, id, lease)?;
+        return Ok(Some(id));
+    }
+    let Some(slot) = next(tx)? else {
+        return Ok(None);
+    };
+    let mut values: Vec<&dyn ToSql> = vec![&holder, &lease.now, &lease.until];
+    values.extend(Q::slot_params(&slot));
+    tx.prepare_cached(&claims.insert)?
+        .execute(values.as_slice())?;
+    let id = tx.last_insert_rowid();
+    Q::take(tx, &slot)?;
+    log::<Q>(
+        tx,
+        &lease.now,
+        holder,
+        claims.table.claimed,
+        id,
+        &slot,
+        None,
+    )?;
+    Ok(Some(id))
+}
+
+/// Claims whose lease has run out free their place.
+fn expire<Q: Queue>(tx: &Transaction, now: &str) -> Result<()> {
+    let claims = Q::claims();
+    let expired: Vec<(i64, String, Q::Slot)> = tx
+        .prepare_cached(&claims.expire)?
+        .query_map([now], |r| Ok((r.get(0)?, r.get(1)?, Q::read_slot(r, 2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, holder, slot) in expired {
+        Q::free(tx, &slot)?;
+        log::<Q>(
+            tx,
+            now,
+            "medcurate",
+            claims.table.expired,
+            id,
+            &slot,
+            Some(&holder),
+        )?;
+    }
+    Ok(())
+}
+
+fn renew<Q: Queue>(tx: &Transaction, id: i64, lease: &Lease) -> Result<()> {
+    tx.prepare_cached(&Q::claims().renew)?
+        .execute(params![id, lease.until, lease.now])?;
+    Ok(())
+}
+
+/// Opening one's own claim `id` (found with status `status`) again: a claim in force has its
+/// lease renewed, a submitted one stays as it is. False when the claim has lapsed or was
+/// given back.
+pub(super) fn reopen<Q: Queue>(
+    tx: &Transaction,
+    id: i64,
+    status: &str,
+    lease: &Lease,
+) -> Result<bool> {
+    match status {
+        "claimed" => renew::<Q>(tx, id, lease)?,
+        "submitted" => {}
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// What saving a draft found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Draft {
+    /// Saved, the lease renewed.
+    Saved,
+    /// Not saved: the claim is submitted, and changes to it are kept only when it is
+    /// submitted again.
+    Submitted,
+    /// Not saved: the claim has lapsed or was given back.
+    Lapsed,
+    /// There is no such claim of theirs.
+    NotTheirs,
+}
+
+/// Saves `content` (JSON) as the draft of `holder`'s claim `id` and renews its lease.
+pub(super) fn save_draft<Q: Queue>(
+    tx: &Transaction,
+    holder: &str,
+    id: i64,
+    content: &str,
+    lease: &Lease,
+) -> Result<Draft> {
+    let claims = Q::claims();
+    let saved = tx.prepare_cached(&claims.draft)?.execute(params![
+        id,
+        holder,
+        content,
+        lease.until,
+        lease.now
+    ])?;
+    if saved > 0 {
+        return Ok(Draft::Saved);
+    }
+    let status: Option<String> = tx
+        .prepare_cached(&claims.status)?
+        .query_row(params![id, holder], |r| r.get(0))
+        .optional()?;
+    Ok(match status.as_deref() {
+        Some("submitted") => Draft::Submitted,
+        Some(_) => Draft::Lapsed,
+        None => Draft::NotTheirs,
+    })
+}
+
+/// Gives `holder`'s claim `id` back and frees its place. False when they hold no such claim.
+pub(super) fn release<Q: Queue>(
+    tx: &Transaction,
+    holder: &str,
+    id: i64,
+    now: &str,
+) -> Result<bool> {
+    let claims = Q::claims();
+    let slot = tx
+        .prepare_cached(&claims.release)?
+        .query_row(params![id, holder, now], |r| Q::read_slot(r, 0))
+        .optional()?;
+    let Some(slot) = slot else {
+        return Ok(false);
+    };
+    Q::free(tx, &slot)?;
+    log::<Q>(tx, now, holder, claims.table.released, id, &slot, None)?;
+    Ok(true)
+}
+
+/// Logs `action` on claim `id` by `actor`; `holder` is named when it is not the actor.
+fn log<Q: Queue>(
+    tx: &Transaction,
+    at: &str,
+    actor: &str,
+    action: &str,
+    id: i64,
+    slot: &Q::Slot,
+    holder: Option<&str>,
+) -> Result<()> {
+    let table = &Q::claims().table;
+    let about = Q::about(slot);
+    let mut detail = vec![(table.claim_key, Value::from(id))];
+    detail.extend(about.detail.into_iter().map(|(k, v)| (k, Value::from(v))));
+    if let Some(holder) = holder {
+        detail.push((table.holder, Value::from(holder)));
+    }
+    tx.prepare_cached(
+        "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
+         VALUES ((SELECT account FROM temp.session), ?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        at,
+        actor,
+        action,
+        about.item.map(|(item, _)| item),
+        about.item.map(|(_, revision)| revision),
+        json_object(&detail)
+    ])?;
+    Ok(())
+}
+
+/// A JSON object of `fields` in their order, as SQLite's `json_object` writes it.
+fn json_object(fields: &[(&str, Value)]) -> String {
+    let mut out = String::from("{");
+    for (k, (key, value)) in fields.iter().enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        out.push_str(&Value::from(*key).to_string());
+        out.push(':');
+        out.push_str(&value.to_string());
+    }
+    out.push('}');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::Connection;
+
+    /// Event details read the same as when SQL's `json_object` wrote them.
+    #[test]
+    fn json_object_matches_sqlite() {
+        let conn = Connection::open_in_memory().unwrap();
+        let names = [
+            "dr-li",
+            "王医生",
+            "a \"quoted\" \\ name",
+            "tab\tnew\nline\r\u{1}\u{1f}\u{7f}",
+            "🩺 U+2028:\u{2028}",
+            "",
+        ];
+        for name in names {
+            for id in [0_i64, 7, -3, i64::MAX] {
+                let ours = json_object(&[
+                    ("adjudication_id", Value::from(id)),
+                    ("response_id", Value::from(id / 2)),
+                    ("expert", Value::from(name)),
+                ]);
+                let sqlite: String = conn
+                    .query_row(
+                        "SELECT json_object('adjudication_id', ?1, 'response_id', ?2, 'expert', ?3)",
+                        params![id, id / 2, name],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                assert_eq!(ours, sqlite, "{name:?} {id}");
+            }
+        }
+        assert_eq!(
+            json_object(&[("review_id", Value::from(5))]),
+            r#"{"review_id":5}"#
+        );
+    }
+}
