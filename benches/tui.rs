@@ -1,14 +1,14 @@
 //! The review screen's latency: `cargo bench --bench tui`.
 //!
-//! (a) Key press to finished frame, in process. An `ReviewApp` in its review state, on a long
+//! (a) Key press to finished frame, in process. A `ReviewApp` in its review state, on a long
 //! multiple-choice item (stem 600 characters, five options, explanation 1,500) and on an
 //! extraction item with 80 entities in 1,000 characters, takes `MEDCURATE_BENCH_KEYS` key
 //! presses (default 10,000, half on each item) in a realistic mix: j/k scrolling and paging,
 //! criteria selection, pass and fail (with a reason typed in Chinese), the department picker
 //! opened, moved in, searched (English and Chinese) and closed, the help, a submit cancelled.
-//! Each key is timed from `ReviewApp::handle_key` (key table, then `ReviewApp::update`) through the store
-//! commands taken from the outbox to `Terminal::draw(ui::draw)` on a 120x40 `TestBackend`.
-//! The worker's answers (`Saved`) are fed back untimed. Target: p99 under 2 ms.
+//! Each key is timed from `ReviewApp::handle_key` (key table, then `ReviewApp::update`)
+//! through the store commands taken from the outbox to `Terminal::draw(ui::draw)` on a 120x40
+//! `TestBackend`. The worker's answers (`Saved`) are fed back untimed. Target: p99 under 2 ms.
 //!
 //! (b) Start to first frame. `medcurate --db DB review --as dr-bench` is spawned in a 120x40
 //! pseudo-terminal on a database of `MEDCURATE_BENCH_ITEMS` items (default 350,000:
@@ -212,7 +212,7 @@ fn review_app(item: Item) -> ReviewApp {
         os_user: None,
     };
     let mut app = ReviewApp::new(person, None, SIZE);
-    app.take_commands();
+    app.desk.take_commands();
     app.reply(Reply::Loaded(Box::new(Assignment {
         review_id: 1,
         dataset: item.dataset.clone(),
@@ -363,7 +363,7 @@ fn press(app: &mut ReviewApp, n: usize, seed: u64, warmup: usize) -> Vec<Sample>
         let k = typist.next(ctx);
         let t0 = Instant::now();
         app.handle_key(k);
-        let cmds = app.take_commands();
+        let cmds = app.desk.take_commands();
         let t1 = Instant::now();
         terminal.draw(|f| ui::draw(f, app)).unwrap();
         let t2 = Instant::now();
@@ -375,7 +375,7 @@ fn press(app: &mut ReviewApp, n: usize, seed: u64, warmup: usize) -> Vec<Sample>
                 other => panic!("unexpected store command {other:?}"),
             }
         }
-        assert!(app.review.is_some(), "the review stays open");
+        assert!(app.review().is_some(), "the review stays open");
         if i >= warmup {
             out.push(Sample {
                 total: t2 - t0,

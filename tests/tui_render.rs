@@ -35,7 +35,7 @@ fn sample(file: &str, id: &str) -> Item {
 }
 
 fn render(app: &ReviewApp) -> Buffer {
-    common::screen::render(app.size, |f| ui::draw(f, app))
+    common::screen::render(app.desk.size, |f| ui::draw(f, app))
 }
 
 fn app_for(item: Item, size: (u16, u16)) -> ReviewApp {
@@ -46,7 +46,7 @@ fn app_for(item: Item, size: (u16, u16)) -> ReviewApp {
         os_user: None,
     };
     let mut app = ReviewApp::new(person, None, size);
-    app.take_commands();
+    app.desk.take_commands();
     app.reply(Reply::Loaded(Box::new(Assignment {
         review_id: 1,
         dataset: item.dataset.clone(),
@@ -65,7 +65,7 @@ fn strip(s: &str) -> String {
 
 /// The text of the item box (inside its border), rows joined.
 fn item_text(app: &ReviewApp, buf: &Buffer) -> String {
-    let main = app.main_area();
+    let main = app.desk.main_area();
     let item = medcurate::tui::review::item::item_viewport(main);
     let mut out = String::new();
     for y in item.top()..item.bottom() {
@@ -82,7 +82,7 @@ fn item_text(app: &ReviewApp, buf: &Buffer) -> String {
 
 /// The position of the first cell showing `ch` inside the item box.
 fn find_char(app: &ReviewApp, buf: &Buffer, ch: &str) -> Option<(u16, u16)> {
-    let item = medcurate::tui::review::item::item_viewport(app.main_area());
+    let item = medcurate::tui::review::item::item_viewport(app.desk.main_area());
     for y in item.top()..item.bottom() {
         for x in item.left()..item.right() {
             if buf[(x, y)].symbol() == ch {
@@ -233,7 +233,7 @@ fn a_two_thousand_character_text_scrolls_to_its_end() {
         loop {
             let buf = render(&app);
             assert_clean(&buf);
-            let scroll = app.review.as_ref().unwrap().scroll;
+            let scroll = app.review().unwrap().scroll;
             if scroll == last {
                 assert!(strip(&item_text(&app, &buf)).contains("最后五个字"));
                 break;

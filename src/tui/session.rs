@@ -41,11 +41,44 @@ pub trait Session {
     }
 }
 
-/// `Session` for a screen's app from its inherent `handle_key`, `update`, `reply`,
-/// `take_commands`, `quitting`, `saving` and `not_saved`, with `$draw` for the frame. The
-/// methods stay inherent so tests call them without the trait.
+/// `Session` for a screen's app from its inherent `handle_key`, `update` and `reply`, with
+/// `$draw` for the frame (inherent, so tests call them without the trait). The outbox, the
+/// quit flag and the drafts are the inherent `take_commands`, `quitting`, `saving` and
+/// `not_saved`; or, with `desk`, those of the app's `desk` field.
 macro_rules! impl_session {
+    ($app:ty, desk, $command:ty, $reply:ty, $draw:path) => {
+        $crate::tui::session::impl_session!(@impl $app, $command, $reply, $draw, {
+            fn take_commands(&mut self) -> Vec<$command> {
+                self.desk.take_commands()
+            }
+            fn quitting(&self) -> bool {
+                self.desk.quit
+            }
+            fn saving(&self) -> bool {
+                self.desk.saving()
+            }
+            fn not_saved(&self) -> Option<String> {
+                self.desk.not_saved()
+            }
+        });
+    };
     ($app:ty, $command:ty, $reply:ty, $draw:path) => {
+        $crate::tui::session::impl_session!(@impl $app, $command, $reply, $draw, {
+            fn take_commands(&mut self) -> Vec<$command> {
+                <$app>::take_commands(self)
+            }
+            fn quitting(&self) -> bool {
+                <$app>::quitting(self)
+            }
+            fn saving(&self) -> bool {
+                <$app>::saving(self)
+            }
+            fn not_saved(&self) -> Option<String> {
+                <$app>::not_saved(self)
+            }
+        });
+    };
+    (@impl $app:ty, $command:ty, $reply:ty, $draw:path, { $($parts:tt)* }) => {
         impl $crate::tui::session::Session for $app {
             type Command = $command;
             type Reply = $reply;
@@ -58,21 +91,10 @@ macro_rules! impl_session {
             fn reply(&mut self, reply: $reply) {
                 <$app>::reply(self, reply)
             }
-            fn take_commands(&mut self) -> Vec<$command> {
-                <$app>::take_commands(self)
-            }
-            fn quitting(&self) -> bool {
-                <$app>::quitting(self)
-            }
             fn draw(&self, frame: &mut ::ratatui::Frame) {
                 $draw(frame, self)
             }
-            fn saving(&self) -> bool {
-                <$app>::saving(self)
-            }
-            fn not_saved(&self) -> Option<String> {
-                <$app>::not_saved(self)
-            }
+            $($parts)*
         }
     };
 }

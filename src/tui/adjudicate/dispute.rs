@@ -1,15 +1,16 @@
 //! One disputed response being decided: the expert's marks, score and reason as they stand,
 //! and what each action does to them. Drawing is in `dispute_draw.rs`.
 //!
-//! `DisputeState::update` changes only this decision and reports an `Effect`: the app turns a
-//! change into a draft save and a request into a store command.
+//! `DisputeState` is the desk's `Work`: its `update` changes only this decision and reports an
+//! `Effect`; the desk turns a change into a draft save and a request into a store step.
 
 use super::dispute_draw::{rubric_total, text_lines, text_viewport};
+use super::worker::Command;
 use crate::domain::item::{Content, OpenEnded};
 use crate::domain::judge::{Adjudication, MAX_REASON_CHARS};
 use crate::store::{DisputeAssignment, ReviewStatus};
 use crate::tui::action::Action;
-use crate::tui::desk::{Effect, Origin, Request};
+use crate::tui::desk::{Effect, Origin, Request, Words, Work};
 use crate::tui::keymap::Context;
 use crate::tui::message::Message;
 use crate::tui::widgets::line_input::LineInput;
@@ -105,26 +106,6 @@ impl DisputeState {
         self.content.points.len()
     }
 
-    pub fn submitted(&self) -> bool {
-        matches!(self.assignment.status, ReviewStatus::Submitted)
-    }
-
-    /// What is still missing before the decision can be submitted.
-    pub fn problems(&self) -> Vec<String> {
-        self.content.problems(self.assignment.rubric_len())
-    }
-
-    /// Which part of the screen has the keyboard.
-    pub fn context(&self) -> Context {
-        if self.score_input.is_some() {
-            Context::Score
-        } else if self.reason.is_some() {
-            Context::DecisionReason
-        } else {
-            Context::Dispute
-        }
-    }
-
     /// The score the marked points give, weighted by their point values; `None` until every
     /// point is marked.
     pub fn points_score(&self) -> Option<f64> {
@@ -132,15 +113,6 @@ impl DisputeState {
         let (met, total) = rubric_total(o, &self.content.points)?;
         let share = if total > 0.0 { met / total } else { 0.0 };
         Some((share * 100.0).round() / 100.0)
-    }
-
-    /// Applies an action; `main` is the screen area above the status bar (for paging).
-    pub fn update(&mut self, action: Action, main: Rect) -> Effect {
-        match self.context() {
-            Context::Score => self.update_score(action),
-            Context::DecisionReason => self.update_reason(action),
-            _ => self.update_dispute(action, main),
-        }
     }
 
     fn update_dispute(&mut self, action: Action, main: Rect) -> Effect {
@@ -315,5 +287,63 @@ impl DisputeState {
         let vp = text_viewport(main);
         let total = text_lines(&self.assignment, vp.width as usize).len();
         self.scroll = clamp(self.scroll, delta, total, vp.height as usize);
+    }
+}
+
+impl Work for DisputeState {
+    type Command = Command;
+    const WORDS: Words = Words {
+        list: "the disputes",
+        next: "the next dispute",
+        opening: "Opening your adjudication…",
+        nothing_left: "No dispute left for you",
+        skipped: "Skipped: the dispute goes to another expert",
+        cannot_skip: "A submitted decision cannot be given back; q goes back to the list",
+        giving_back: "Giving the dispute back…",
+        getting: "Getting the dispute…",
+        none_open: "No dispute open. q goes back to the list.",
+    };
+    const WAITING: Context = Context::Dispute;
+
+    fn id(&self) -> i64 {
+        self.assignment.adjudication_id
+    }
+
+    fn submitted(&self) -> bool {
+        matches!(self.assignment.status, ReviewStatus::Submitted)
+    }
+
+    fn origin(&self) -> Origin {
+        self.origin
+    }
+
+    fn problems(&self) -> Vec<String> {
+        self.content.problems(self.assignment.rubric_len())
+    }
+
+    fn context(&self) -> Context {
+        if self.score_input.is_some() {
+            Context::Score
+        } else if self.reason.is_some() {
+            Context::DecisionReason
+        } else {
+            Context::Dispute
+        }
+    }
+
+    fn update(&mut self, action: Action, main: Rect) -> Effect {
+        match self.context() {
+            Context::Score => self.update_score(action),
+            Context::DecisionReason => self.update_reason(action),
+            _ => self.update_dispute(action, main),
+        }
+    }
+
+    fn save(&self) -> Command {
+        Command::SaveDraft(self.id(), self.content.clone())
+    }
+
+    fn submit(&self) -> Command {
+        Command::Submit(self.id(), self.content.clone())
     }
 }

@@ -5,6 +5,7 @@
 use super::dispute::{DisputeState, fmt_score};
 use crate::domain::item::{Content, OpenEnded};
 use crate::store::DisputeAssignment;
+use crate::tui::desk::Work;
 use crate::tui::keymap::Context;
 use crate::tui::text::{self, wrap_lines, wrap_plain};
 use crate::tui::widgets::{input_box, scroll_view};

@@ -28,7 +28,13 @@ pub fn run_adjudicate(db: &Path, expert: Person, dataset: Option<String>) -> Res
     })
 }
 
-session::impl_session!(AdjudicateApp, worker::Command, worker::Reply, ui::draw);
+session::impl_session!(
+    AdjudicateApp,
+    desk,
+    worker::Command,
+    worker::Reply,
+    ui::draw
+);
 
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,7 @@
 
 use crate::domain::judge::Adjudication;
 use crate::store::{DisputeAssignment, DisputeCount, MyAdjudication, Store};
+use crate::tui::desk::{Commands, Step};
 use crate::tui::draft::{DraftCommand, DraftReply};
 use crate::tui::worker::user_message;
 use anyhow::Result;
@@ -35,6 +36,21 @@ impl DraftCommand for Command {
     }
 }
 
+impl Commands for Command {
+    fn reload() -> Vec<Command> {
+        vec![Command::Overview, Command::Mine]
+    }
+    fn claim(scope: Option<String>) -> Command {
+        Command::ClaimNext(scope)
+    }
+    fn open(id: i64) -> Command {
+        Command::Open(id)
+    }
+    fn release(id: i64) -> Command {
+        Command::Release(id)
+    }
+}
+
 /// Which job failed, so the message can say so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
@@ -47,6 +63,17 @@ pub enum Job {
 }
 
 impl Job {
+    /// The desk's step this job is, if it is one.
+    pub fn step(self) -> Option<Step> {
+        match self {
+            Job::Overview | Job::Mine => None,
+            Job::Claim => Some(Step::Claim),
+            Job::Open => Some(Step::Open),
+            Job::Submit => Some(Step::Submit),
+            Job::Release => Some(Step::Release),
+        }
+    }
+
     pub fn failure(self) -> &'static str {
         match self {
             Job::Overview => "Could not load the disputes",

@@ -1,14 +1,15 @@
 //! The review screen's state and what each action does to it. Drawing is in `item_draw.rs`.
 //!
-//! `ReviewState::update` changes only this review and reports an `Effect`; the app turns a
-//! change into a draft save and a request into a store command.
+//! `ReviewState` is the desk's `Work`: its `update` changes only this review and reports an
+//! `Effect`; the desk turns a change into a draft save and a request into a store step.
 
+use super::worker::Command;
 use crate::domain::departments;
 use crate::domain::item::ItemBody;
 use crate::domain::review::{Criterion, ReviewContent, Verdict};
 use crate::store::{Assignment, ReviewStatus};
 use crate::tui::action::Action;
-use crate::tui::desk::{Effect, Origin, Request};
+use crate::tui::desk::{Effect, Origin, Request, Words, Work};
 use crate::tui::keymap::Context;
 use crate::tui::message::Message;
 use crate::tui::widgets::department_picker::PickerState;
@@ -102,41 +103,6 @@ impl ReviewState {
 
     pub fn body(&self) -> &ItemBody {
         &self.assignment.item.body
-    }
-
-    pub fn submitted(&self) -> bool {
-        matches!(self.assignment.status, ReviewStatus::Submitted)
-    }
-
-    /// Which part of the screen has the keyboard.
-    pub fn context(&self) -> Context {
-        if self.editor.is_some() {
-            Context::Editor
-        } else if self.reason.is_some() {
-            Context::Reason
-        } else if self.comment.is_some() {
-            Context::Comment
-        } else if let Some(p) = &self.picker {
-            if p.searching {
-                Context::Search
-            } else {
-                Context::Departments
-            }
-        } else {
-            Context::Review
-        }
-    }
-
-    /// Applies an action; `main` is the screen area above the status bar (for paging).
-    pub fn update(&mut self, action: Action, main: Rect) -> Effect {
-        match self.context() {
-            Context::Editor => self.update_editor(action),
-            Context::Reason => self.update_reason(action),
-            Context::Comment => self.update_comment(action),
-            Context::Search => self.update_search(action),
-            Context::Departments => self.update_picker(action, main),
-            _ => self.update_review(action, main),
-        }
     }
 
     fn update_review(&mut self, action: Action, main: Rect) -> Effect {
@@ -278,5 +244,74 @@ impl ReviewState {
         let next = (self.scroll.min(max) as isize).saturating_add(delta);
         self.scroll = next.clamp(0, max as isize) as usize;
         Effect::default()
+    }
+}
+
+impl Work for ReviewState {
+    type Command = Command;
+    const WORDS: Words = Words {
+        list: "the queue",
+        next: "the next item",
+        opening: "Opening your review…",
+        nothing_left: "Nothing left for you to review",
+        skipped: "Skipped: the item goes to someone else",
+        cannot_skip: "A submitted review cannot be skipped; q goes back to the queue",
+        giving_back: "Giving the item back…",
+        getting: "Getting the next item…",
+        none_open: "No item open. q goes back to the queue.",
+    };
+    const WAITING: Context = Context::Review;
+
+    fn id(&self) -> i64 {
+        self.assignment.review_id
+    }
+
+    fn submitted(&self) -> bool {
+        matches!(self.assignment.status, ReviewStatus::Submitted)
+    }
+
+    fn origin(&self) -> Origin {
+        self.origin
+    }
+
+    fn problems(&self) -> Vec<String> {
+        self.content.problems(self.body())
+    }
+
+    fn context(&self) -> Context {
+        if self.editor.is_some() {
+            Context::Editor
+        } else if self.reason.is_some() {
+            Context::Reason
+        } else if self.comment.is_some() {
+            Context::Comment
+        } else if let Some(p) = &self.picker {
+            if p.searching {
+                Context::Search
+            } else {
+                Context::Departments
+            }
+        } else {
+            Context::Review
+        }
+    }
+
+    fn update(&mut self, action: Action, main: Rect) -> Effect {
+        match self.context() {
+            Context::Editor => self.update_editor(action),
+            Context::Reason => self.update_reason(action),
+            Context::Comment => self.update_comment(action),
+            Context::Search => self.update_search(action),
+            Context::Departments => self.update_picker(action, main),
+            _ => self.update_review(action, main),
+        }
+    }
+
+    fn save(&self) -> Command {
+        Command::SaveDraft(self.id(), self.content.clone())
+    }
+
+    fn submit(&self) -> Command {
+        Command::Submit(self.id(), self.content.clone())
     }
 }

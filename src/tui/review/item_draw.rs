@@ -2,6 +2,7 @@
 //! reads the state and writes the frame.
 
 use super::item::ReviewState;
+use crate::tui::desk::Work;
 use crate::tui::keymap::{Context, help_rows};
 use crate::tui::text;
 use crate::tui::widgets::{criteria, department_picker, input_box, popup, scroll_view};

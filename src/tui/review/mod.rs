@@ -27,7 +27,7 @@ pub fn run_review(db: &Path, reviewer: Person, dataset: Option<String>) -> Resul
     })
 }
 
-session::impl_session!(ReviewApp, worker::Command, worker::Reply, ui::draw);
+session::impl_session!(ReviewApp, desk, worker::Command, worker::Reply, ui::draw);
 
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,7 @@
 
 use crate::domain::review::ReviewContent;
 use crate::store::{Assignment, MyReview, QueueRow, Store, SubmitOutcome};
+use crate::tui::desk::{Commands, Step};
 use crate::tui::draft::{DraftCommand, DraftReply};
 use crate::tui::event::Event;
 use crate::tui::worker::{serve_each, user_message};
@@ -37,6 +38,21 @@ impl DraftCommand for Command {
     }
 }
 
+impl Commands for Command {
+    fn reload() -> Vec<Command> {
+        vec![Command::Queue, Command::MyReviews]
+    }
+    fn claim(scope: Option<String>) -> Command {
+        Command::ClaimNext(scope)
+    }
+    fn open(id: i64) -> Command {
+        Command::Open(id)
+    }
+    fn release(id: i64) -> Command {
+        Command::Release(id)
+    }
+}
+
 /// A store job, named so a failure can say which job failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
@@ -52,6 +68,30 @@ pub enum Job {
     Submit,
     /// Giving the item back.
     Release,
+}
+
+impl Job {
+    /// The desk's step this job is, if it is one.
+    pub fn step(self) -> Option<Step> {
+        match self {
+            Job::Queue | Job::MyReviews => None,
+            Job::Claim => Some(Step::Claim),
+            Job::Open => Some(Step::Open),
+            Job::Submit => Some(Step::Submit),
+            Job::Release => Some(Step::Release),
+        }
+    }
+
+    pub fn failure(self) -> &'static str {
+        match self {
+            Job::Queue => "Could not load the queue",
+            Job::MyReviews => "Could not load your reviews",
+            Job::Claim => "Could not get an item",
+            Job::Open => "Could not open the review",
+            Job::Submit => "Not submitted",
+            Job::Release => "Could not skip",
+        }
+    }
 }
 
 /// What the worker reports back.

@@ -2,7 +2,7 @@
 //! its frames rendered into ratatui's `TestBackend` with real Chinese open-ended items. No
 //! store, no terminal, no sleeps.
 
-use super::app::{AdjudicateApp, View};
+use super::app::AdjudicateApp;
 use super::dispute::{fmt_score, parse_score};
 use super::worker::{self, Backend, Command, Job, Reply};
 use crate::domain::item::Content;
@@ -10,7 +10,7 @@ use crate::domain::judge::{Adjudication, JudgeScore};
 use crate::domain::people::{Person, Role};
 use crate::store::{DisputeAssignment, DisputeCount, MyAdjudication, ReviewStatus};
 use crate::tui::action::Action;
-use crate::tui::desk::ConfirmKind;
+use crate::tui::desk::{ConfirmKind, Step, View};
 use crate::tui::keymap::{Context, help_rows};
 use crate::tui::test_support::sample;
 use anyhow::Result;
@@ -104,13 +104,16 @@ fn typed(app: &mut AdjudicateApp, s: &str) {
 /// An app at `size` with the counts loaded and dispute 7 open.
 pub(super) fn opened(size: (u16, u16)) -> AdjudicateApp {
     let mut app = AdjudicateApp::new(expert(), None, size);
-    assert_eq!(app.take_commands(), vec![Command::Overview, Command::Mine]);
+    assert_eq!(
+        app.desk.take_commands(),
+        vec![Command::Overview, Command::Mine]
+    );
     app.reply(Reply::Overview {
         threshold: 0.25,
         counts: counts(),
     });
     app.handle_key(code(KeyCode::Enter));
-    assert_eq!(app.take_commands(), vec![Command::ClaimNext(None)]);
+    assert_eq!(app.desk.take_commands(), vec![Command::ClaimNext(None)]);
     app.reply(Reply::Loaded(Box::new(assignment(7))));
     assert_eq!(app.context(), Context::Dispute);
     app
@@ -128,52 +131,52 @@ fn saves(cmds: &[Command]) -> Vec<&Adjudication> {
 #[test]
 fn marking_scoring_and_a_reason_are_saved_as_drafts_one_at_a_time() {
     let mut app = opened((120, 40));
-    let d = app.dispute.as_ref().unwrap();
+    let d = app.dispute().unwrap();
     assert_eq!(d.point, 0);
     // m marks point 1 met and moves on to point 2; n marks it not met.
     app.handle_key(key('m'));
-    let first = app.take_commands();
+    let first = app.desk.take_commands();
     assert_eq!(saves(&first)[0].points, vec![Some(true), None, None, None]);
-    assert_eq!(app.dispute.as_ref().unwrap().point, 1);
+    assert_eq!(app.dispute().unwrap().point, 1);
     // While that save is in flight, changes wait and go as one save.
     app.handle_key(key('n'));
     app.handle_key(key('4'));
     app.handle_key(key('m'));
-    assert!(app.take_commands().is_empty());
-    assert_eq!(app.save_state(), "saving…");
+    assert!(app.desk.take_commands().is_empty());
+    assert_eq!(app.desk.save_state(), "saving…");
     app.reply(Reply::Saved(7));
-    let second = app.take_commands();
+    let second = app.desk.take_commands();
     assert_eq!(
         saves(&second)[0].points,
         vec![Some(true), Some(false), None, Some(true)]
     );
     app.reply(Reply::Saved(7));
-    assert_eq!(app.save_state(), "saved");
+    assert_eq!(app.desk.save_state(), "saved");
     // The same mark again clears it; u clears too.
     app.handle_key(key('4'));
     app.handle_key(key('m'));
-    assert_eq!(app.dispute.as_ref().unwrap().content.points[3], None);
+    assert_eq!(app.dispute().unwrap().content.points[3], None);
     app.handle_key(key('2'));
     app.handle_key(key('u'));
-    assert_eq!(app.dispute.as_ref().unwrap().content.points[1], None);
+    assert_eq!(app.dispute().unwrap().content.points[1], None);
     // j/k move the cursor, wrapping round.
     app.handle_key(key('k'));
-    assert_eq!(app.dispute.as_ref().unwrap().point, 0);
+    assert_eq!(app.dispute().unwrap().point, 0);
     app.handle_key(key('k'));
-    assert_eq!(app.dispute.as_ref().unwrap().point, 3);
+    assert_eq!(app.dispute().unwrap().point, 3);
     app.handle_key(key('j'));
-    assert_eq!(app.dispute.as_ref().unwrap().point, 0);
+    assert_eq!(app.dispute().unwrap().point, 0);
     // A point past the rubric is refused.
     app.handle_key(key('7'));
-    assert!(app.message.as_ref().unwrap().error);
-    assert_eq!(app.dispute.as_ref().unwrap().point, 0);
+    assert!(app.desk.message.as_ref().unwrap().error);
+    assert_eq!(app.dispute().unwrap().point, 0);
 
     // The score, typed: a bad number is refused and the input stays open.
     app.handle_key(key('='));
     assert_eq!(app.context(), Context::Score);
     typed(&mut app, "1.5");
     app.handle_key(code(KeyCode::Enter));
-    assert!(app.message.as_ref().unwrap().error);
+    assert!(app.desk.message.as_ref().unwrap().error);
     assert_eq!(app.context(), Context::Score);
     for _ in 0..3 {
         app.handle_key(code(KeyCode::Backspace));
@@ -181,43 +184,43 @@ fn marking_scoring_and_a_reason_are_saved_as_drafts_one_at_a_time() {
     typed(&mut app, "0.6");
     app.handle_key(code(KeyCode::Enter));
     assert_eq!(app.context(), Context::Dispute);
-    assert_eq!(app.dispute.as_ref().unwrap().content.score, Some(0.6));
+    assert_eq!(app.dispute().unwrap().content.score, Some(0.6));
     // ] and [ step by quarters from there.
     app.handle_key(key(']'));
-    assert_eq!(app.dispute.as_ref().unwrap().content.score, Some(0.75));
+    assert_eq!(app.dispute().unwrap().content.score, Some(0.75));
     app.handle_key(key('['));
     app.handle_key(key('['));
-    assert_eq!(app.dispute.as_ref().unwrap().content.score, Some(0.25));
+    assert_eq!(app.dispute().unwrap().content.score, Some(0.25));
 
     // The reason in Chinese goes into the draft as it is typed; Esc puts the old one back.
     app.handle_key(key('r'));
     assert_eq!(app.context(), Context::DecisionReason);
     typed(&mut app, "草稿");
-    assert_eq!(app.dispute.as_ref().unwrap().content.reason, "草稿");
+    assert_eq!(app.dispute().unwrap().content.reason, "草稿");
     app.handle_key(code(KeyCode::Esc));
-    assert_eq!(app.dispute.as_ref().unwrap().content.reason, "");
+    assert_eq!(app.dispute().unwrap().content.reason, "");
     app.handle_key(key('r'));
     typed(&mut app, REASON);
     app.handle_key(code(KeyCode::Enter));
-    assert_eq!(app.dispute.as_ref().unwrap().content.reason, REASON);
+    assert_eq!(app.dispute().unwrap().content.reason, REASON);
 
     // Quitting flushes the last change even with a save in flight.
-    app.take_commands();
+    app.desk.take_commands();
     app.handle_key(key('1'));
     app.handle_key(key('n'));
     app.update(Action::Quit);
-    let last = app.take_commands();
+    let last = app.desk.take_commands();
     let s = saves(&last);
     assert_eq!(s.last().unwrap().points[0], Some(false));
     assert_eq!(s.last().unwrap().reason, REASON);
-    assert!(app.quit);
+    assert!(app.desk.quit);
 }
 
 #[test]
 fn submit_is_refused_until_complete_then_confirmed_and_the_next_dispute_follows() {
     let mut app = opened((120, 40));
     app.handle_key(key('s'));
-    let msg = app.message.clone().unwrap();
+    let msg = app.desk.message.clone().unwrap();
     assert!(msg.error);
     assert!(
         msg.text.contains("mark rubric point(s) 1, 2, 3, 4"),
@@ -225,27 +228,27 @@ fn submit_is_refused_until_complete_then_confirmed_and_the_next_dispute_follows(
         msg.text
     );
     assert!(msg.text.contains("give a short reason"), "{}", msg.text);
-    assert_eq!(app.confirm, None);
+    assert_eq!(app.desk.confirm, None);
 
     // p before every point is marked says what to do.
     app.handle_key(key('p'));
-    assert!(app.message.as_ref().unwrap().error);
+    assert!(app.desk.message.as_ref().unwrap().error);
     typed(&mut app, "mmnm");
     // Points 1, 2 and 4 are worth 2 + 2 + 1 of 6.
     app.handle_key(key('p'));
-    assert_eq!(app.dispute.as_ref().unwrap().content.score, Some(0.83));
+    assert_eq!(app.dispute().unwrap().content.score, Some(0.83));
     app.handle_key(key('r'));
     typed(&mut app, REASON);
     app.handle_key(code(KeyCode::Enter));
-    app.take_commands();
+    app.desk.take_commands();
 
     app.handle_key(key('s'));
-    assert_eq!(app.confirm, Some(ConfirmKind::Submit));
+    assert_eq!(app.desk.confirm, Some(ConfirmKind::Submit));
     assert_eq!(app.context(), Context::Confirm);
     // No: nothing sent.
     app.handle_key(key('n'));
-    assert_eq!(app.confirm, None);
-    assert!(app.take_commands().is_empty());
+    assert_eq!(app.desk.confirm, None);
+    assert!(app.desk.take_commands().is_empty());
     app.handle_key(key('s'));
     app.handle_key(key('y'));
     let want = Adjudication {
@@ -253,12 +256,12 @@ fn submit_is_refused_until_complete_then_confirmed_and_the_next_dispute_follows(
         score: Some(0.83),
         reason: REASON.into(),
     };
-    assert_eq!(app.take_commands(), vec![Command::Submit(7, want)]);
-    assert_eq!(app.busy, Some(Job::Submit));
+    assert_eq!(app.desk.take_commands(), vec![Command::Submit(7, want)]);
+    assert_eq!(app.desk.busy, Some(Step::Submit));
 
     app.reply(Reply::Submitted(7));
-    assert!(app.dispute.is_none());
-    let cmds = app.take_commands();
+    assert!(app.dispute().is_none());
+    let cmds = app.desk.take_commands();
     assert_eq!(cmds[0], Command::ClaimNext(None));
     assert!(cmds.contains(&Command::Overview));
     let mut next = assignment(8);
@@ -266,7 +269,7 @@ fn submit_is_refused_until_complete_then_confirmed_and_the_next_dispute_follows(
     next.content = Adjudication::blank(4);
     next.judges[0].points = Some(vec![false, true, false, true]);
     app.reply(Reply::Loaded(Box::new(next)));
-    let msg = &app.message.as_ref().unwrap().text;
+    let msg = &app.desk.message.as_ref().unwrap().text;
     assert!(
         msg.starts_with("Submitted. Now deciding GPT-4o on madiag-0004"),
         "{msg}"
@@ -274,15 +277,16 @@ fn submit_is_refused_until_complete_then_confirmed_and_the_next_dispute_follows(
 
     // Nothing left: back at the start, saying so.
     app.handle_key(key('x'));
-    assert_eq!(app.confirm, Some(ConfirmKind::Skip));
+    assert_eq!(app.desk.confirm, Some(ConfirmKind::Skip));
     app.handle_key(key('y'));
-    assert_eq!(app.take_commands(), vec![Command::Release(8)]);
+    assert_eq!(app.desk.take_commands(), vec![Command::Release(8)]);
     app.reply(Reply::Released(8));
-    assert_eq!(app.take_commands(), vec![Command::ClaimNext(None)]);
+    assert_eq!(app.desk.take_commands(), vec![Command::ClaimNext(None)]);
     app.reply(Reply::NothingLeft(None));
-    assert_eq!(app.view, View::Start);
+    assert_eq!(app.desk.view, View::List);
     assert!(
-        app.message
+        app.desk
+            .message
             .as_ref()
             .unwrap()
             .text
@@ -293,7 +297,7 @@ fn submit_is_refused_until_complete_then_confirmed_and_the_next_dispute_follows(
 #[test]
 fn the_start_screen_claims_by_dataset_and_reopens_own_decisions() {
     let mut app = AdjudicateApp::new(expert(), None, (80, 24));
-    app.take_commands();
+    app.desk.take_commands();
     app.reply(Reply::Overview {
         threshold: 0.25,
         counts: counts(),
@@ -311,19 +315,19 @@ fn the_start_screen_claims_by_dataset_and_reopens_own_decisions() {
     app.handle_key(key('j'));
     app.handle_key(code(KeyCode::Enter));
     assert_eq!(
-        app.take_commands(),
+        app.desk.take_commands(),
         vec![Command::ClaimNext(Some("MACompliance".into()))]
     );
-    assert_eq!(app.scope.as_deref(), Some("MACompliance"));
+    assert_eq!(app.desk.scope.as_deref(), Some("MACompliance"));
     app.reply(Reply::NothingLeft(Some("MACompliance".into())));
-    assert_eq!(app.view, View::Start);
-    app.take_commands();
+    assert_eq!(app.desk.view, View::List);
+    app.desk.take_commands();
 
     // Reopen a submitted decision: no drafts are saved for it, and it cannot be skipped.
     app.handle_key(code(KeyCode::Tab));
     assert_eq!(app.context(), Context::MyAdjudications);
     app.handle_key(code(KeyCode::Enter));
-    assert_eq!(app.take_commands(), vec![Command::Open(3)]);
+    assert_eq!(app.desk.take_commands(), vec![Command::Open(3)]);
     let mut a = assignment(3);
     a.status = ReviewStatus::Submitted;
     a.content = Adjudication {
@@ -332,50 +336,57 @@ fn the_start_screen_claims_by_dataset_and_reopens_own_decisions() {
         reason: "全部满足".into(),
     };
     app.reply(Reply::Loaded(Box::new(a)));
-    assert!(app.message.as_ref().unwrap().text.contains("submit again"));
+    assert!(
+        app.desk
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("submit again")
+    );
     app.handle_key(key('1'));
     app.handle_key(key('n'));
-    assert!(saves(&app.take_commands()).is_empty());
+    assert!(saves(&app.desk.take_commands()).is_empty());
     app.handle_key(key('x'));
-    assert!(app.message.as_ref().unwrap().error);
-    assert_eq!(app.confirm, None);
+    assert!(app.desk.message.as_ref().unwrap().error);
+    assert_eq!(app.desk.confirm, None);
     // Submitting again goes back to the start screen, not to a new dispute.
     app.handle_key(key('s'));
     app.handle_key(key('y'));
-    assert!(
-        matches!(&app.take_commands()[..], [Command::Submit(3, a)] if a.points[0] == Some(false))
-    );
+    let cmds = app.desk.take_commands();
+    assert!(matches!(&cmds[..], [Command::Submit(3, a)] if a.points[0] == Some(false)));
     app.reply(Reply::Submitted(3));
-    assert_eq!(app.view, View::Start);
+    assert_eq!(app.desk.view, View::List);
     assert!(
-        !app.take_commands()
+        !app.desk
+            .take_commands()
             .iter()
             .any(|c| matches!(c, Command::ClaimNext(_)))
     );
     // q at the start quits.
     app.handle_key(code(KeyCode::Esc));
     app.handle_key(key('q'));
-    assert!(app.quit);
+    assert!(app.desk.quit);
 }
 
 #[test]
 fn a_given_dataset_goes_straight_to_a_dispute_and_failures_read_well() {
     let mut app = AdjudicateApp::new(expert(), Some("MADiagnosis".into()), (80, 24));
     assert_eq!(
-        app.take_commands(),
+        app.desk.take_commands(),
         vec![
             Command::Overview,
             Command::Mine,
             Command::ClaimNext(Some("MADiagnosis".into()))
         ]
     );
-    assert_eq!(app.view, View::Dispute);
+    assert_eq!(app.desk.view, View::Open);
     app.reply(Reply::Loaded(Box::new(assignment(7))));
     app.handle_key(key('m'));
-    app.take_commands();
+    app.desk.take_commands();
     let busy = "the database is busy with another writer; try again in a moment";
     app.reply(Reply::SaveFailed(7, busy.into()));
-    let msg = app.message.clone().unwrap();
+    let msg = app.desk.message.clone().unwrap();
     assert!(
         msg.error
             && msg
@@ -384,32 +395,39 @@ fn a_given_dataset_goes_straight_to_a_dispute_and_failures_read_well() {
         "{}",
         msg.text
     );
-    assert_eq!(app.save_state(), "NOT SAVED");
+    assert_eq!(app.desk.save_state(), "NOT SAVED");
     // Sent again at once; a change meanwhile waits for that answer.
-    assert_eq!(saves(&app.take_commands()).len(), 1);
+    assert_eq!(saves(&app.desk.take_commands()).len(), 1);
     app.handle_key(key('n'));
-    assert!(app.take_commands().is_empty());
+    assert!(app.desk.take_commands().is_empty());
     app.reply(Reply::SaveFailed(7, busy.into()));
-    let s = app.take_commands();
+    let s = app.desk.take_commands();
     assert_eq!(saves(&s)[0].points[..2], [Some(true), Some(false)]);
     // q while it is NOT SAVED asks, and no stays.
     app.handle_key(key('q'));
-    assert_eq!(app.confirm, Some(ConfirmKind::LeaveUnsaved));
-    assert_eq!(app.view, View::Dispute);
+    assert_eq!(app.desk.confirm, Some(ConfirmKind::LeaveUnsaved));
+    assert_eq!(app.desk.view, View::Open);
     app.handle_key(key('n'));
-    assert_eq!(app.confirm, None);
-    assert_eq!(app.view, View::Dispute);
-    assert_eq!(app.save_state(), "NOT SAVED");
+    assert_eq!(app.desk.confirm, None);
+    assert_eq!(app.desk.view, View::Open);
+    assert_eq!(app.desk.save_state(), "NOT SAVED");
     // Once the store has it, q goes back with the draft kept.
     app.reply(Reply::Saved(7));
-    assert_eq!(app.save_state(), "saved");
+    assert_eq!(app.desk.save_state(), "saved");
     assert_eq!(
-        app.message.as_ref().unwrap().text,
+        app.desk.message.as_ref().unwrap().text,
         "Your draft is saved now"
     );
     app.handle_key(key('q'));
-    assert_eq!(app.view, View::Start);
-    assert!(app.message.as_ref().unwrap().text.contains("draft is kept"));
+    assert_eq!(app.desk.view, View::List);
+    assert!(
+        app.desk
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("draft is kept")
+    );
 }
 
 #[test]
@@ -439,14 +457,14 @@ fn the_help_comes_from_the_key_table() {
     let mut app = opened((80, 24));
     app.handle_key(key('?'));
     assert_eq!(
-        app.help.map(|h| (h.context, h.scroll)),
+        app.desk.help.map(|h| (h.context, h.scroll)),
         Some((Context::Dispute, 0))
     );
     app.handle_key(key('j'));
     assert_eq!(
-        app.help.map(|h| (h.context, h.scroll)),
+        app.desk.help.map(|h| (h.context, h.scroll)),
         Some((Context::Dispute, 1))
     );
     app.handle_key(key('?'));
-    assert_eq!(app.help, None);
+    assert_eq!(app.desk.help, None);
 }

@@ -7,7 +7,7 @@ use crate::tui::test_support::screen::{assert_clean, screen};
 use ratatui::buffer::Buffer;
 
 fn render(app: &AdjudicateApp) -> Buffer {
-    crate::tui::test_support::screen::render(app.size, |f| super::super::ui::draw(f, app))
+    crate::tui::test_support::screen::render(app.desk.size, |f| super::super::ui::draw(f, app))
 }
 
 /// Every frame the dispute screen goes through while being decided, at one size.

@@ -1,7 +1,7 @@
-//! ReviewApp logic through `ReviewApp::update` and the keymap, with items from sample-data; no store,
-//! no terminal, no sleeps.
+//! The review screen's logic through `ReviewApp::update` and the keymap, with items from
+//! sample-data; no store, no terminal, no sleeps.
 
-use super::app::{ReviewApp, Screen};
+use super::app::ReviewApp;
 use super::worker::{self, Backend, Command, Job, Reply};
 use crate::domain::departments::NO_DEPARTMENT;
 use crate::domain::item::Item;
@@ -9,7 +9,7 @@ use crate::domain::people::{Person, Role};
 use crate::domain::review::{Criterion, ReviewContent, Verdict};
 use crate::store::{Assignment, MyReview, QueueRow, ReviewStatus, SubmitOutcome};
 use crate::tui::action::Action;
-use crate::tui::desk::ConfirmKind;
+use crate::tui::desk::{ConfirmKind, View};
 use crate::tui::keymap::Context;
 use crate::tui::test_support::sample;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -41,7 +41,7 @@ fn person() -> Person {
 
 fn app_with(item: Item) -> ReviewApp {
     let mut app = ReviewApp::new(person(), None, (80, 24));
-    app.take_commands();
+    app.desk.take_commands();
     app.reply(Reply::Loaded(Box::new(assignment(
         item,
         ReviewContent::default(),
@@ -58,7 +58,7 @@ fn code(c: KeyCode) -> KeyEvent {
 }
 
 fn content(app: &ReviewApp) -> &ReviewContent {
-    &app.review.as_ref().unwrap().content
+    &app.review().unwrap().content
 }
 
 fn saves(cmds: &[Command]) -> usize {
@@ -77,10 +77,10 @@ fn pass_toggles_and_saves_the_draft() {
         content(&app).verdicts.get(&Criterion::NaturalPlausible),
         Some(&Verdict::Pass)
     );
-    let cmds = app.take_commands();
+    let cmds = app.desk.take_commands();
     assert!(matches!(&cmds[..], [Command::SaveDraft(7, c)] if c.verdicts.len() == 1));
     // The cursor moved on to the next criterion; go back and pass again to clear it.
-    assert_eq!(app.review.as_ref().unwrap().criterion, 1);
+    assert_eq!(app.review().unwrap().criterion, 1);
     app.update(Action::SelectCriterion(0));
     app.update(Action::Pass);
     assert!(content(&app).verdicts.is_empty());
@@ -106,11 +106,11 @@ fn a_fail_asks_for_a_reason_and_q_types_into_it() {
     // An empty reason is refused.
     app.update(Action::Accept);
     assert_eq!(app.context(), Context::Reason);
-    assert!(app.message.as_ref().unwrap().error);
+    assert!(app.desk.message.as_ref().unwrap().error);
     for c in "q答案应为B".chars() {
         app.handle_key(key(c));
     }
-    assert!(!app.quit, "q in a text input is a letter");
+    assert!(!app.desk.quit, "q in a text input is a letter");
     app.handle_key(code(KeyCode::Enter));
     assert_eq!(app.context(), Context::Review);
     assert_eq!(
@@ -145,7 +145,7 @@ fn not_applicable_criteria_cannot_be_judged() {
     app.update(Action::Fail);
     assert!(content(&app).verdicts.is_empty());
     assert_eq!(app.context(), Context::Review);
-    assert!(app.message.as_ref().unwrap().text.contains("N/A"));
+    assert!(app.desk.message.as_ref().unwrap().text.contains("N/A"));
 }
 
 #[test]
@@ -155,10 +155,10 @@ fn suggested_departments_are_preselected() {
 }
 
 fn toggle(app: &mut ReviewApp, id: &str) {
-    let r = app.review.as_mut().unwrap();
+    let r = app.desk.open.as_mut().unwrap();
     let effect = r.toggle_department(id);
     if effect.message.is_some() {
-        app.message = effect.message;
+        app.desk.message = effect.message;
     }
 }
 
@@ -170,7 +170,7 @@ fn a_fourth_department_is_refused() {
     assert_eq!(content(&app).departments.len(), 3);
     toggle(&mut app, "respiratory-medicine");
     assert_eq!(content(&app).departments.len(), 3);
-    let m = app.message.clone().unwrap();
+    let m = app.desk.message.clone().unwrap();
     assert!(m.error);
     assert!(m.text.contains("at most 3"), "{}", m.text);
 }
@@ -180,7 +180,14 @@ fn no_department_stands_alone() {
     let mut app = app_with(mcq());
     toggle(&mut app, NO_DEPARTMENT);
     assert_eq!(content(&app).departments, vec!["gastroenterology"]);
-    assert!(app.message.as_ref().unwrap().text.contains("stands alone"));
+    assert!(
+        app.desk
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("stands alone")
+    );
     toggle(&mut app, "gastroenterology");
     toggle(&mut app, NO_DEPARTMENT);
     assert_eq!(content(&app).departments, vec![NO_DEPARTMENT]);
@@ -223,27 +230,34 @@ fn complete(app: &mut ReviewApp) {
 fn submit_needs_a_complete_review_and_a_confirm() {
     let mut app = app_with(mcq());
     app.update(Action::Submit);
-    assert_eq!(app.confirm, None);
-    assert!(app.message.as_ref().unwrap().text.contains("no verdict"));
+    assert_eq!(app.desk.confirm, None);
+    assert!(
+        app.desk
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("no verdict")
+    );
     complete(&mut app);
-    app.take_commands();
+    app.desk.take_commands();
     app.update(Action::Submit);
-    assert_eq!(app.confirm, Some(ConfirmKind::Submit));
+    assert_eq!(app.desk.confirm, Some(ConfirmKind::Submit));
     assert_eq!(app.context(), Context::Confirm);
     assert!(
-        app.take_commands().is_empty(),
+        app.desk.take_commands().is_empty(),
         "nothing is sent before confirming"
     );
     // A stray ConfirmSkip does nothing; "y" confirms.
     app.update(Action::ConfirmSkip);
     app.handle_key(key('y'));
-    let cmds = app.take_commands();
+    let cmds = app.desk.take_commands();
     assert!(matches!(&cmds[..], [Command::Submit(7, c)] if c.verdicts.len() == 4));
     app.reply(Reply::Submitted(SubmitOutcome::Waiting));
-    let cmds = app.take_commands();
+    let cmds = app.desk.take_commands();
     assert!(cmds.contains(&Command::ClaimNext(Some("CMExam".into()))));
-    assert_eq!(app.screen, Screen::Review);
-    assert!(app.review.is_none());
+    assert_eq!(app.desk.view, View::Open);
+    assert!(app.review().is_none());
 }
 
 #[test]
@@ -252,23 +266,23 @@ fn the_confirm_dialog_can_say_no() {
     complete(&mut app);
     app.update(Action::Submit);
     app.handle_key(key('n'));
-    assert_eq!(app.confirm, None);
-    app.take_commands();
+    assert_eq!(app.desk.confirm, None);
+    app.desk.take_commands();
     app.update(Action::ConfirmSubmit);
-    assert!(app.take_commands().is_empty());
+    assert!(app.desk.take_commands().is_empty());
 }
 
 #[test]
 fn skip_gives_the_item_back_after_a_confirm() {
     let mut app = app_with(mcq());
-    app.take_commands();
+    app.desk.take_commands();
     app.handle_key(key('x'));
-    assert_eq!(app.confirm, Some(ConfirmKind::Skip));
+    assert_eq!(app.desk.confirm, Some(ConfirmKind::Skip));
     app.handle_key(code(KeyCode::Enter));
-    assert_eq!(app.take_commands(), vec![Command::Release(7)]);
+    assert_eq!(app.desk.take_commands(), vec![Command::Release(7)]);
     app.reply(Reply::Released);
     assert_eq!(
-        app.take_commands(),
+        app.desk.take_commands(),
         vec![Command::ClaimNext(Some("CMExam".into()))]
     );
 }
@@ -280,16 +294,16 @@ fn at_most_one_save_is_in_flight() {
     app.update(Action::Pass);
     app.update(Action::Pass);
     app.update(Action::Pass);
-    assert_eq!(saves(&app.take_commands()), 1);
-    assert_eq!(app.save_state(), "saving…");
+    assert_eq!(saves(&app.desk.take_commands()), 1);
+    assert_eq!(app.desk.save_state(), "saving…");
     app.reply(Reply::Saved(7));
     // The later changes go out in one save, with the latest content (the cursor moves on
     // after each pass, so three criteria have passed).
-    let cmds = app.take_commands();
+    let cmds = app.desk.take_commands();
     assert!(matches!(&cmds[..], [Command::SaveDraft(7, c)] if c.verdicts.len() == 3));
     app.reply(Reply::Saved(7));
-    assert!(app.take_commands().is_empty());
-    assert_eq!(app.save_state(), "saved");
+    assert!(app.desk.take_commands().is_empty());
+    assert_eq!(app.desk.save_state(), "saved");
 }
 
 #[test]
@@ -298,30 +312,30 @@ fn leaving_sends_the_last_change_even_with_a_save_in_flight() {
     app.update(Action::Pass);
     app.update(Action::Pass);
     app.update(Action::Back);
-    let cmds = app.take_commands();
+    let cmds = app.desk.take_commands();
     assert_eq!(saves(&cmds), 2);
     assert!(matches!(cmds.last(), Some(Command::MyReviews)));
-    assert_eq!(app.screen, Screen::Queue);
+    assert_eq!(app.desk.view, View::List);
 }
 
 #[test]
 fn a_failed_save_is_sent_again_with_the_newest_content() {
     let mut app = app_with(mcq());
     app.update(Action::Pass);
-    app.take_commands();
+    app.desk.take_commands();
     app.reply(Reply::SaveFailed(7, "your claim has lapsed".into()));
-    assert_eq!(app.save_state(), "NOT SAVED");
-    assert!(app.message.as_ref().unwrap().error);
+    assert_eq!(app.desk.save_state(), "NOT SAVED");
+    assert!(app.desk.message.as_ref().unwrap().error);
     // Sent again at once (the worker waits before running it).
-    assert_eq!(saves(&app.take_commands()), 1);
+    assert_eq!(saves(&app.desk.take_commands()), 1);
     // A change meanwhile waits for that answer, then goes with everything in it.
     app.update(Action::NextCriterion);
     app.update(Action::Pass);
-    assert!(app.take_commands().is_empty());
+    assert!(app.desk.take_commands().is_empty());
     app.reply(Reply::SaveFailed(7, "your claim has lapsed".into()));
-    let cmds = app.take_commands();
+    let cmds = app.desk.take_commands();
     assert!(matches!(&cmds[..], [Command::SaveDraft(7, c)] if c.verdicts.len() == 2));
-    assert_eq!(app.save_state(), "NOT SAVED");
+    assert_eq!(app.desk.save_state(), "NOT SAVED");
 }
 
 #[test]
@@ -335,7 +349,7 @@ fn a_resumed_draft_shows_what_was_saved() {
     app.reply(Reply::Loaded(Box::new(assignment(mcq(), draft.clone()))));
     assert_eq!(content(&app), &draft);
     // The cursor starts on the first criterion still to judge.
-    assert_eq!(app.review.as_ref().unwrap().criterion, 1);
+    assert_eq!(app.review().unwrap().criterion, 1);
 }
 
 #[test]
@@ -344,13 +358,13 @@ fn the_editor_is_text_mode_and_keeps_a_proposal() {
     app.handle_key(key('e'));
     assert_eq!(app.context(), Context::Editor);
     app.handle_key(key('q'));
-    assert!(!app.quit);
+    assert!(!app.desk.quit);
     app.handle_key(code(KeyCode::Esc));
     assert_eq!(app.context(), Context::Review);
     let p = content(&app).proposal.clone().unwrap();
     assert!(p.starts_with("q{"), "{p}");
     assert!(
-        app.message.as_ref().unwrap().error,
+        app.desk.message.as_ref().unwrap().error,
         "not valid JSON any more"
     );
     // Ctrl-O in the editor goes back to no proposal.
@@ -378,7 +392,7 @@ fn help_opens_over_any_command_context() {
     app.handle_key(key('?'));
     assert_eq!(app.context(), Context::Help);
     assert_eq!(
-        app.help.map(|h| (h.context, h.scroll)),
+        app.desk.help.map(|h| (h.context, h.scroll)),
         Some((Context::Review, 0))
     );
     app.handle_key(code(KeyCode::Esc));
@@ -392,12 +406,12 @@ fn scrolling_stays_inside_the_item() {
     for _ in 0..500 {
         app.update(Action::Down);
     }
-    let bottom = app.review.as_ref().unwrap().scroll;
+    let bottom = app.review().unwrap().scroll;
     assert!(bottom > 0);
     app.update(Action::Up);
-    assert_eq!(app.review.as_ref().unwrap().scroll, bottom - 1);
+    assert_eq!(app.review().unwrap().scroll, bottom - 1);
     app.update(Action::Top);
-    assert_eq!(app.review.as_ref().unwrap().scroll, 0);
+    assert_eq!(app.review().unwrap().scroll, 0);
 }
 
 mod queue_worker;

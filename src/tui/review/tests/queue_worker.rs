@@ -16,22 +16,29 @@ fn row(ds: &str, available: u64) -> QueueRow {
 fn the_queue_claims_and_reopens() {
     let mut app = ReviewApp::new(person(), None, (80, 24));
     assert_eq!(
-        app.take_commands(),
+        app.desk.take_commands(),
         vec![Command::Queue, Command::MyReviews]
     );
     app.reply(Reply::Queue(vec![row("CMExam", 5), row("CMeEE", 0)]));
     app.update(Action::Down);
     app.update(Action::Open);
-    assert!(app.message.as_ref().unwrap().text.contains("Nothing left"));
+    assert!(
+        app.desk
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Nothing left")
+    );
     app.update(Action::Up);
     app.handle_key(code(KeyCode::Enter));
     assert_eq!(
-        app.take_commands(),
+        app.desk.take_commands(),
         vec![Command::ClaimNext(Some("CMExam".into()))]
     );
     app.reply(Reply::NothingLeft(Some("CMExam".into())));
-    assert_eq!(app.screen, Screen::Queue);
-    app.take_commands();
+    assert_eq!(app.desk.view, View::List);
+    app.desk.take_commands();
     app.reply(Reply::MyReviews(vec![
         MyReview {
             review_id: 1,
@@ -54,7 +61,8 @@ fn the_queue_claims_and_reopens() {
     assert_eq!(app.context(), Context::MyReviews);
     app.handle_key(code(KeyCode::Enter));
     assert!(
-        app.message
+        app.desk
+            .message
             .as_ref()
             .unwrap()
             .text
@@ -62,12 +70,12 @@ fn the_queue_claims_and_reopens() {
     );
     app.handle_key(key('j'));
     app.handle_key(code(KeyCode::Enter));
-    assert_eq!(app.take_commands(), vec![Command::Open(2)]);
+    assert_eq!(app.desk.take_commands(), vec![Command::Open(2)]);
     // q on the queue quits; in my reviews it goes back to the datasets first.
     app.handle_key(key('q'));
     assert_eq!(app.context(), Context::Queue);
     app.handle_key(key('q'));
-    assert!(app.quit);
+    assert!(app.desk.quit);
 }
 
 #[test]
@@ -75,12 +83,12 @@ fn a_reopened_submitted_review_is_not_saved_as_a_draft() {
     let mut a = assignment(mcq(), ReviewContent::default());
     a.status = ReviewStatus::Submitted;
     let mut app = ReviewApp::new(person(), None, (80, 24));
-    app.take_commands();
+    app.desk.take_commands();
     app.reply(Reply::Loaded(Box::new(a)));
     app.update(Action::Pass);
-    assert_eq!(saves(&app.take_commands()), 0);
+    assert_eq!(saves(&app.desk.take_commands()), 0);
     app.update(Action::Skip);
-    assert_eq!(app.confirm, None);
+    assert_eq!(app.desk.confirm, None);
 }
 
 /// A store stand-in for the worker's dispatch; every draft save fails.

@@ -79,14 +79,14 @@ fn stored(db: &Path) -> (String, ReviewContent) {
 /// Hands what the app has queued to the store, once, and gives it the answers (a failed save
 /// it sends again stays queued for the next step).
 fn step(app: &mut ReviewApp, store: &mut Store) {
-    for cmd in app.take_commands() {
+    for cmd in app.desk.take_commands() {
         let answer = worker::handle(store, "wang", cmd);
         app.reply(answer);
     }
 }
 
 fn frame(app: &ReviewApp) -> String {
-    screen(&render(app.size, |f| ui::draw(f, app)))
+    screen(&render(app.desk.size, |f| ui::draw(f, app)))
 }
 
 #[test]
@@ -95,11 +95,11 @@ fn a_draft_the_database_refuses_stays_not_saved_until_a_save_succeeds() {
     let db = dir.path().join("t.db");
     let mut app = ReviewApp::new(person(), Some("Exam".into()), (100, 30));
     step(&mut app, &mut store);
-    assert!(app.review.is_some(), "the item is claimed");
+    assert!(app.review().is_some(), "the item is claimed");
     app.update(Action::SelectCriterion(0));
     app.update(Action::Pass);
     step(&mut app, &mut store);
-    assert_eq!(app.save_state(), "saved");
+    assert_eq!(app.desk.save_state(), "saved");
 
     // The database stops taking writes: the next change is NOT SAVED.
     fail_writes(&db);
@@ -108,8 +108,8 @@ fn a_draft_the_database_refuses_stays_not_saved_until_a_save_succeeds() {
         app.update(Action::Pass);
     }
     step(&mut app, &mut store);
-    assert_eq!(app.save_state(), "NOT SAVED");
-    let msg = app.message.clone().unwrap();
+    assert_eq!(app.desk.save_state(), "NOT SAVED");
+    let msg = app.desk.message.clone().unwrap();
     assert!(
         msg.error
             && msg
@@ -120,43 +120,51 @@ fn a_draft_the_database_refuses_stays_not_saved_until_a_save_succeeds() {
 
     // The submit fails too: still NOT SAVED, never "saved".
     app.update(Action::Submit);
-    assert_eq!(app.confirm, Some(ConfirmKind::Submit));
+    assert_eq!(app.desk.confirm, Some(ConfirmKind::Submit));
     app.update(Action::Confirm);
     step(&mut app, &mut store);
-    assert_eq!(app.save_state(), "NOT SAVED");
-    let msg = app.message.clone().unwrap();
+    assert_eq!(app.desk.save_state(), "NOT SAVED");
+    let msg = app.desk.message.clone().unwrap();
     assert!(
         msg.error && msg.text.starts_with("Not submitted"),
         "{msg:?}"
     );
-    assert!(app.review.is_some(), "the draft stays on screen");
+    assert!(app.review().is_some(), "the draft stays on screen");
     // A few more tries, as the worker would make them.
     for _ in 0..3 {
         step(&mut app, &mut store);
-        assert_eq!(app.save_state(), "NOT SAVED");
+        assert_eq!(app.desk.save_state(), "NOT SAVED");
     }
 
     // q says plainly that the draft is NOT saved and offers to stay; "no" stays.
     app.handle_key(key('q'));
-    assert_eq!(app.confirm, Some(ConfirmKind::LeaveUnsaved));
+    assert_eq!(app.desk.confirm, Some(ConfirmKind::LeaveUnsaved));
     let shown = frame(&app);
     assert!(shown.contains("Your draft is NOT saved"), "{shown}");
     assert!(!shown.contains("draft is kept"), "{shown}");
     app.handle_key(key('n'));
-    assert_eq!(app.confirm, None);
-    assert_eq!(app.screen, Screen::Review);
-    assert!(app.message.as_ref().unwrap().text.contains("NOT saved yet"));
+    assert_eq!(app.desk.confirm, None);
+    assert_eq!(app.desk.view, View::Open);
+    assert!(
+        app.desk
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("NOT saved yet")
+    );
     // Quitting asks too, and names what would be lost.
     app.update(Action::Quit);
-    assert_eq!(app.confirm, Some(ConfirmKind::QuitUnsaved));
-    assert!(!app.quit);
+    assert_eq!(app.desk.confirm, Some(ConfirmKind::QuitUnsaved));
+    assert!(!app.desk.quit);
     assert!(
-        app.not_saved()
+        app.desk
+            .not_saved()
             .unwrap()
             .contains("NOT saved (database or disk is full)")
     );
     app.handle_key(key('n'));
-    assert!(!app.quit);
+    assert!(!app.desk.quit);
 
     // Meanwhile the database has only the first pass.
     let (status, content) = stored(&db);
@@ -166,20 +174,20 @@ fn a_draft_the_database_refuses_stays_not_saved_until_a_save_succeeds() {
     // The failure clears: the next try stores everything, and the screen says so.
     let_writes_through(&db);
     step(&mut app, &mut store);
-    assert_eq!(app.save_state(), "saved");
+    assert_eq!(app.desk.save_state(), "saved");
     assert_eq!(
-        app.message.as_ref().unwrap().text,
+        app.desk.message.as_ref().unwrap().text,
         "Your draft is saved now"
     );
-    assert_eq!(app.not_saved(), None);
+    assert_eq!(app.desk.not_saved(), None);
     let (status, content) = stored(&db);
     assert_eq!(status, "claimed");
     assert_eq!(content.verdicts.len(), 4, "{content:?}");
-    assert_eq!(&content, &app.review.as_ref().unwrap().content);
+    assert_eq!(&content, &app.review().unwrap().content);
     app.handle_key(key('q'));
-    assert_eq!(app.screen, Screen::Queue);
+    assert_eq!(app.desk.view, View::List);
     assert_eq!(
-        app.message.as_ref().unwrap().text,
+        app.desk.message.as_ref().unwrap().text,
         "Back at the queue; your draft is kept"
     );
 }
@@ -193,20 +201,27 @@ fn leaving_a_draft_that_is_not_saved_keeps_trying_and_says_when_it_is() {
     fail_writes(&db);
     app.update(Action::Pass);
     step(&mut app, &mut store);
-    assert_eq!(app.save_state(), "NOT SAVED");
+    assert_eq!(app.desk.save_state(), "NOT SAVED");
     // Leave anyway: back at the queue, still NOT SAVED and still trying.
     app.handle_key(key('q'));
     app.handle_key(key('y'));
-    assert_eq!(app.screen, Screen::Queue);
-    assert!(app.message.as_ref().unwrap().text.contains("is NOT saved"));
+    assert_eq!(app.desk.view, View::List);
+    assert!(
+        app.desk
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("is NOT saved")
+    );
     step(&mut app, &mut store);
-    assert_eq!(app.save_state(), "NOT SAVED");
+    assert_eq!(app.desk.save_state(), "NOT SAVED");
     assert!(frame(&app).contains("NOT SAVED"));
     let_writes_through(&db);
     step(&mut app, &mut store);
-    assert_eq!(app.save_state(), "");
+    assert_eq!(app.desk.save_state(), "");
     assert_eq!(
-        app.message.as_ref().unwrap().text,
+        app.desk.message.as_ref().unwrap().text,
         "Your draft of q1 in Exam is saved now"
     );
     assert_eq!(stored(&db).1.verdicts.len(), 1);
@@ -223,9 +238,9 @@ fn quitting_with_a_draft_not_saved_reports_it() {
     step(&mut app, &mut store);
     app.update(Action::Quit);
     app.handle_key(key('y'));
-    assert!(app.quit);
+    assert!(app.desk.quit);
     step(&mut app, &mut store);
-    let said = app.not_saved().unwrap();
+    let said = app.desk.not_saved().unwrap();
     assert!(
         said.starts_with("your draft of q1 in Exam was NOT saved (database or disk is full)"),
         "{said}"
