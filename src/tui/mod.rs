@@ -1,24 +1,30 @@
 //! The terminal screens, one folder each: reviewing (`review::ReviewApp`), curating
-//! (`curate::CurateApp`) and adjudicating AI-judge disputes (`adjudicate::AdjudicateApp`),
-//! over a shared core that names no screen.
+//! (`curate::CurateApp`) and adjudicating AI-judge disputes (`adjudicate::AdjudicateApp`).
+//! Each holds its app state, its worker's commands and replies, and its drawing, over a
+//! shared core that names no screen.
 //!
 //! One loop (`session.rs`): the input thread and the store worker send `Event`s; a key goes
-//! through the keymap to an `Action`; `update(action)` changes the state and queues store
-//! commands; `draw` draws it. Only the worker thread touches the database, so typing never
-//! waits on disk.
+//! through the keymap to an `Action` and `update(action)`, a worker's answer to the screen's
+//! own `reply`; both change the state and queue store commands; `draw` draws it. Only the
+//! worker thread touches the database, so typing never waits on disk. The review and
+//! adjudication screens share their claim, draft and submit steps through `desk/`.
 
-pub mod action;
+// The screens.
 pub mod adjudicate;
 pub mod curate;
+pub mod review;
+
+// The core: the loop and its threads, the key table, and what the screens are built from.
+pub mod action;
 pub mod desk;
 pub mod draft;
 pub mod event;
 pub mod frame;
+mod hangup;
 pub mod help;
 pub mod keymap;
 pub mod list_cursor;
 pub mod message;
-pub mod review;
 pub mod session;
 pub mod text;
 pub mod thread;
@@ -27,51 +33,9 @@ pub mod worker;
 
 pub use adjudicate::run_adjudicate;
 pub use curate::{CurateOptions, run_curate};
+pub use hangup::{hung_up, session_gone};
+pub(crate) use hangup::{ignore_hangup, terminal_gone};
 pub use review::run_review;
-
-use std::sync::atomic::{AtomicBool, Ordering};
 
 #[cfg(test)]
 mod test_support;
-
-/// Set by SIGHUP (a dropped SSH connection) or SIGTERM.
-static HUNG_UP: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_hangup(_signal: libc::c_int) {
-    HUNG_UP.store(true, Ordering::Relaxed);
-}
-
-/// True once the session has been hung up or asked to terminate.
-pub fn hung_up() -> bool {
-    HUNG_UP.load(Ordering::Relaxed)
-}
-
-/// The session is over: hung up, asked to terminate, or the terminal no longer answers
-/// (a hung-up terminal fails `tcgetattr` even when no SIGHUP arrived).
-pub fn session_gone() -> bool {
-    hung_up() || terminal_gone()
-}
-
-/// The terminal no longer answers: a hung-up terminal fails `tcgetattr`.
-pub(crate) fn terminal_gone() -> bool {
-    // SAFETY: tcgetattr only writes into the struct we own.
-    unsafe {
-        let mut t: libc::termios = std::mem::zeroed();
-        libc::tcgetattr(libc::STDIN_FILENO, &mut t) != 0
-    }
-}
-
-/// SIGHUP's default action kills the process at once, possibly with the latest draft change
-/// still queued. Instead the signal sets a flag: the loop and the input thread see it, the
-/// session ends without asking anything, and the last draft is saved (waiting at most
-/// `session::FINISH_WAIT`) before exit. SIGTERM is treated the same way.
-pub(crate) fn ignore_hangup() {
-    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-    unsafe {
-        let mut action: libc::sigaction = std::mem::zeroed();
-        action.sa_sigaction = on_hangup as *const () as usize;
-        libc::sigemptyset(&mut action.sa_mask);
-        libc::sigaction(libc::SIGHUP, &action, std::ptr::null_mut());
-        libc::sigaction(libc::SIGTERM, &action, std::ptr::null_mut());
-    }
-}

@@ -74,6 +74,7 @@ impl Job {
         }
     }
 
+    /// How messages say it failed.
     pub fn failure(self) -> &'static str {
         match self {
             Job::Overview => "Could not load the disputes",

@@ -54,6 +54,7 @@ pub enum Job {
 }
 
 impl Job {
+    /// How messages say it failed.
     pub fn failure(self) -> &'static str {
         match self {
             Job::Queue => "Could not load the queue",

@@ -82,6 +82,7 @@ impl Job {
         }
     }
 
+    /// How messages say it failed.
     pub fn failure(self) -> &'static str {
         match self {
             Job::Queue => "Could not load the queue",
