@@ -115,6 +115,7 @@ pub struct Words {
     pub none_open: &'static str,
 }
 
+/// The shared part of a review or adjudication screen's state.
 pub struct Desk<W: Work> {
     pub view: View,
     pub open: Option<W>,

@@ -1,4 +1,6 @@
-//! The review screen's state and what each action does to it. Drawing is in `item_draw.rs`.
+//! One item under review: the reviewer's verdicts, departments, proposal and comment as they
+//! stand, and what each action does to them. The text inputs are in `item_input.rs`, the
+//! drawing in `item_draw.rs`.
 //!
 //! `ReviewState` is the desk's `Work`: its `update` changes only this review and reports an
 //! `Effect`; the desk turns a change into a draft save and a request into a store step.
