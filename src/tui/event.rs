@@ -104,8 +104,18 @@ fn read_loop<R>(tty: &Tty, events: &Sender<Event<R>>, stop: &AtomicBool) {
             Ready::Input => {}
         }
         // Bytes are waiting: crossterm reads and parses them, and every event they make is
-        // passed on before waiting again.
+        // passed on before waiting again. The terminal is looked at again before each call:
+        // crossterm's reader loops for ever on a terminal hung up meanwhile (it reads
+        // end-of-file again and again), so it is called only while bytes are really there,
+        // or to hand over events it has already parsed.
         loop {
+            match tty.wait(Duration::ZERO) {
+                Ready::Gone => {
+                    let _ = events.send(Event::Gone);
+                    return;
+                }
+                Ready::Idle | Ready::Input => {}
+            }
             match ct::poll(Duration::ZERO) {
                 Ok(true) => {}
                 Ok(false) => break,
