@@ -221,6 +221,7 @@ fn review_app(item: Item) -> ReviewApp {
         status: ReviewStatus::Claimed,
         content: ReviewContent::default(),
         lease_expires_at: None,
+        changes: None,
     })));
     app
 }

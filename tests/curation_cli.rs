@@ -184,3 +184,94 @@ fn the_export_holds_settled_items_only() {
     assert!(e.contains("dr-a is not a curator"), "{e}");
     assert!(!d.join("x.jsonl").exists());
 }
+
+#[test]
+fn a_curator_reopens_a_decided_item_from_the_command_line() {
+    let dir = setup();
+    let d = dir.path();
+    fn reopen<'a>(item: &'a str, who: &'a str) -> [&'a str; 7] {
+        [
+            "curate",
+            "--reopen",
+            item,
+            "--reason",
+            "抽查：答案需复核",
+            "--as",
+            who,
+        ]
+    }
+    let a = reopen("Exam/q1", "cur");
+    assert_eq!(
+        ok(d, &a),
+        "Reopened Exam/q1 (revision 1, accepted): it is back in the curation queue. \
+         `medcurate curate` decides it again.\n"
+    );
+    let h = ok(d, &words("history Exam/q1 --as cur"));
+    assert!(
+        h.starts_with("Exam/q1: needs_curation at revision 1\n"),
+        "{h}"
+    );
+    assert!(h.contains("revision 1: reopen by cur at "), "{h}");
+    assert!(h.contains("; reason: 抽查：答案需复核\n"), "{h}");
+    assert!(
+        h.contains("  cur reopened revision 1: 抽查：答案需复核\n"),
+        "{h}"
+    );
+    let listed = ok(d, &words("items --dataset Exam --state needs_curation"));
+    assert!(listed.contains("q1") && listed.contains("q2"), "{listed}");
+
+    // Refused, each in words: waiting already, an annotator, no such item, no DATASET/.
+    assert_eq!(
+        err(d, &a),
+        "error: Exam/q1 is waiting for a curator already; decide it from the curation queue\n"
+    );
+    let e = err(d, &reopen("Exam/q1", "dr-a"));
+    assert!(e.contains("dr-a is not a curator"), "{e}");
+    assert_eq!(
+        err(d, &reopen("Exam/q9", "cur")),
+        "error: there is no item Exam/q9; `medcurate items --dataset Exam` lists them\n"
+    );
+    let e = err(d, &reopen("q1", "cur"));
+    assert!(e.contains("give the item to reopen as DATASET/ID"), "{e}");
+    // --reopen needs --reason.
+    let out = common::run(d, &words("curate --reopen Exam/q1 --as cur"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--reason"));
+}
+
+#[test]
+fn history_shows_a_revision_note() {
+    use medcurate::domain::curation::{Decision, editable_text, parse_revision};
+    let dir = setup();
+    let d = dir.path();
+    {
+        let mut store = medcurate::store::Store::open(&d.join("t.db")).unwrap();
+        let case = store.curation_case("cur", "Exam", "q2").unwrap().unwrap();
+        let edited = editable_text(&case.item.body).replace("大细胞性", "大细胞性贫血");
+        let body = parse_revision(&edited, "Exam", "q2", case.item.body.kind()).unwrap();
+        store
+            .decide(
+                "cur",
+                "Exam",
+                "q2",
+                1,
+                Decision::Revise {
+                    body: Box::new(body),
+                    note: Some("改正选项B的措辞".into()),
+                },
+            )
+            .unwrap();
+    }
+    let h = ok(d, &words("history Exam/q2 --as cur"));
+    assert!(h.contains("revision 1: revise by cur at "), "{h}");
+    assert!(
+        h.contains("; new revision 2; note for the reviewers: 改正选项B的措辞\n"),
+        "{h}"
+    );
+    assert!(
+        h.contains(
+            "cur revised revision 1 into revision 2, which goes back to two reviewers; the note for them: 改正选项B的措辞\n"
+        ),
+        "{h}"
+    );
+}

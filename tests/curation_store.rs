@@ -134,7 +134,8 @@ fn disputes_enter_the_queue_with_their_reasons_and_filters_narrow_it() {
             ("criteria_disagree", 1),
             ("both_failed", 1),
             ("departments_disagree", 1),
-            ("correction_proposed", 1)
+            ("correction_proposed", 1),
+            ("reopened", 0)
         ]
     );
     let ids: Vec<_> = all
@@ -326,11 +327,29 @@ fn revise_goes_back_to_fresh_reviewers_then_is_accepted() {
     // Saving the same text is refused: that is an accept.
     let same = case.item.body.clone();
     let e = store
-        .decide("cur", "Exam", "q0", 1, Decision::Revise { body: same })
+        .decide(
+            "cur",
+            "Exam",
+            "q0",
+            1,
+            Decision::Revise {
+                body: Box::new(same),
+                note: None,
+            },
+        )
         .unwrap_err();
     assert!(e.to_string().contains("accept it instead"), "{e}");
     let out = store
-        .decide("cur", "Exam", "q0", 1, Decision::Revise { body })
+        .decide(
+            "cur",
+            "Exam",
+            "q0",
+            1,
+            Decision::Revise {
+                body: Box::new(body),
+                note: None,
+            },
+        )
         .unwrap();
     assert_eq!(
         out,
@@ -400,7 +419,16 @@ fn with_too_few_annotators_the_first_pair_reviews_the_revision() {
     )
     .unwrap();
     let out = store
-        .decide("cur", "Exam", "q0", 1, Decision::Revise { body })
+        .decide(
+            "cur",
+            "Exam",
+            "q0",
+            1,
+            Decision::Revise {
+                body: Box::new(body),
+                note: None,
+            },
+        )
         .unwrap();
     assert_eq!(
         out,
@@ -587,7 +615,8 @@ fn a_version_4_database_gains_its_curation_queue_on_upgrade() {
             ("criteria_disagree", 1),
             ("both_failed", 0),
             ("departments_disagree", 1),
-            ("correction_proposed", 0)
+            ("correction_proposed", 0),
+            ("reopened", 0)
         ]
     );
     let only_nephrology = store
@@ -614,4 +643,354 @@ fn a_version_4_database_gains_its_curation_queue_on_upgrade() {
         Some(vec!["cardiology".to_string(), "nephrology".to_string()])
     );
     assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn a_revision_note_reaches_its_reviewers_with_the_earlier_text_and_nothing_of_the_reviews() {
+    let (_d, mut store) = setup(1, &["a", "b", "c", "d"]);
+    let cv = Criterion::ClinicalValidity;
+    let first = store.claim_next("a", Some("Exam")).unwrap().unwrap();
+    assert_eq!(
+        first.changes, None,
+        "a first revision has nothing before it"
+    );
+    let mut a = review(&first.item.body, &[cv], &["cardiology"]);
+    a.comment = Some("第一轮评审意见：选项B描述含糊".into());
+    store.submit_review("a", first.review_id, &a).unwrap();
+    review_next(&mut store, "b", "Exam", |b| {
+        let mut r = review(b, &[], &["nephrology"]);
+        r.proposal = Some(editable_text(b).replace("脚气病", "脚气病（维生素B1缺乏）"));
+        r
+    });
+    let case = store.curation_case("cur", "Exam", "q0").unwrap().unwrap();
+    let before = case.item.body.clone();
+    let edited = editable_text(&before).replace("脚气病", "脚气病（维生素B1缺乏症）");
+    let body = parse_revision(&edited, "Exam", "q0", ItemKind::Mcq).unwrap();
+    let note = "改正选项B；解析已更新";
+    store
+        .decide(
+            "cur",
+            "Exam",
+            "q0",
+            1,
+            Decision::Revise {
+                body: Box::new(body.clone()),
+                note: Some(format!("  {note} ")),
+            },
+        )
+        .unwrap();
+
+    // A fresh reviewer of revision 2 gets the note and revision 1's text to diff against.
+    let next = store.claim_next("c", Some("Exam")).unwrap().unwrap();
+    assert_eq!((next.item.id.as_str(), next.revision_no), ("q0", 2));
+    let changes = next.changes.clone().expect("what changed");
+    assert_eq!(changes.previous_revision, 1);
+    assert_eq!(changes.previous, before);
+    assert!(changes.by_curator);
+    assert_eq!(changes.note.as_deref(), Some(note));
+    // Nothing of the first pair's reviews: no verdict reason, comment, proposal or name.
+    let seen = format!("{next:?}");
+    for secret in [
+        "答案有误",
+        "第一轮评审意见",
+        "维生素B1缺乏）",
+        "nephrology",
+        "Dr a",
+    ] {
+        assert!(!seen.contains(secret), "{secret} leaked: {seen}");
+    }
+    // Resuming the claim shows the same.
+    let again = store.open_review("c", next.review_id).unwrap().unwrap();
+    assert_eq!(again.changes, Some(changes));
+
+    // The note is kept with the decision, in its event, in the history and in the export.
+    let h = store.item_history("cur", "Exam", "q0").unwrap().unwrap();
+    let d = h.decisions.last().unwrap();
+    assert_eq!(
+        (d.action.as_str(), d.note.as_deref()),
+        ("revise", Some(note))
+    );
+    let e = h
+        .events
+        .iter()
+        .find(|e| e.action == "curator_revise")
+        .unwrap();
+    let detail: serde_json::Value = serde_json::from_str(e.detail.as_deref().unwrap()).unwrap();
+    assert_eq!(detail["note"], note);
+    let mut notes = Vec::new();
+    store
+        .export_reviews("cur", None, |r| {
+            if let ExportRecord::Decision { note, .. } = r {
+                notes.push(note);
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(notes, vec![Some(note.to_string())]);
+
+    // An imported revision has no note, and says it was not a curator's.
+    let file = _d.path().join("rev.jsonl");
+    std::fs::write(
+        &file,
+        ITEM.replace("{N}", "0")
+            .replace("坏血病", "坏血病（维生素C缺乏症）")
+            + "\n",
+    )
+    .unwrap();
+    let opts = ImportOptions {
+        files: vec![file],
+        dataset: "Exam".into(),
+        format: Format::Native,
+        revise: true,
+        skip_invalid: false,
+        rejects_dir: _d.path().to_path_buf(),
+        actor: "test".into(),
+    };
+    assert!(import(&mut store, &opts, &mut |_, _| {}).unwrap().committed);
+    let next = store.claim_next("d", Some("Exam")).unwrap().unwrap();
+    assert_eq!(next.revision_no, 3);
+    let changes = next.changes.expect("what changed");
+    assert_eq!(changes.previous_revision, 2);
+    assert_eq!(changes.previous, body);
+    assert!(!changes.by_curator);
+    assert_eq!(changes.note, None);
+}
+
+#[test]
+fn reopen_sends_a_decided_item_back_to_the_queue_with_its_reason() {
+    let (_d, mut store) = setup(3, &["a", "b"]);
+    let cv = Criterion::ClinicalValidity;
+    // q0 disputed then accepted by the curator; q1 accepted by agreement; q2 in review.
+    review_next(&mut store, "a", "Exam", |b| {
+        review(b, &[cv], &["cardiology"])
+    });
+    review_next(&mut store, "b", "Exam", |b| review(b, &[], &["nephrology"]));
+    review_next(&mut store, "a", "Exam", |b| review(b, &[], &["cardiology"]));
+    review_next(&mut store, "b", "Exam", |b| review(b, &[], &["cardiology"]));
+    let accept = |d: &str| Decision::Accept {
+        departments: vec![d.into()],
+    };
+    store
+        .decide("cur", "Exam", "q0", 1, accept("cardiology"))
+        .unwrap();
+    assert_eq!(state(&store, "Exam", "q1"), ItemState::Accepted);
+    let reopen = |r: &str| Decision::Reopen { reason: r.into() };
+
+    let out = store
+        .decide("cur", "Exam", "q0", 1, reopen(" 新指南更改了推荐 "))
+        .unwrap();
+    assert_eq!(out, DecideOutcome::Reopened);
+    assert_eq!(state(&store, "Exam", "q0"), ItemState::NeedsCuration);
+    let q = store
+        .curation_queue("cur", &CurationFilter::default(), 10)
+        .unwrap();
+    assert_eq!(q.rows.len(), 1);
+    assert_eq!(
+        q.rows[0].reasons,
+        vec![
+            "reopened",
+            "criteria_disagree:clinical_validity",
+            "departments_disagree"
+        ]
+    );
+    assert_eq!(q.by_reason.last(), Some(&("reopened", 1)));
+    let only = |reason: &str, department: Option<&str>| {
+        store
+            .curation_queue(
+                "cur",
+                &CurationFilter {
+                    reason: Some(reason.into()),
+                    department: department.map(str::to_string),
+                    ..Default::default()
+                },
+                10,
+            )
+            .unwrap()
+            .rows
+            .len()
+    };
+    assert_eq!(only("reopened", None), 1);
+    assert_eq!(only("reopened", Some("nephrology")), 1);
+    assert_eq!(only("reopened", Some("hematology")), 0);
+    // Its case has both reviews again; the final departments are gone until decided again.
+    let case = store.curation_case("cur", "Exam", "q0").unwrap().unwrap();
+    assert_eq!(case.reviews.len(), 2);
+    let h = store.item_history("cur", "Exam", "q0").unwrap().unwrap();
+    assert_eq!(h.final_departments, None);
+    let actions: Vec<_> = h.decisions.iter().map(|d| d.action.as_str()).collect();
+    assert_eq!(actions, ["accept", "reopen"]);
+    assert_eq!(h.decisions[1].reason.as_deref(), Some("新指南更改了推荐"));
+    let e = h.events.last().unwrap();
+    assert_eq!(
+        (e.actor.as_str(), e.action.as_str()),
+        ("cur", "curator_reopen")
+    );
+    let detail: serde_json::Value = serde_json::from_str(e.detail.as_deref().unwrap()).unwrap();
+    assert_eq!(detail["reason"], "新指南更改了推荐");
+    assert_eq!(detail["from"], "accepted");
+    assert_eq!(detail["state"], "needs_curation");
+    // Decided again: out of the queue, accepted with the new departments.
+    store
+        .decide("cur", "Exam", "q0", 1, accept("nephrology"))
+        .unwrap();
+    assert_eq!(state(&store, "Exam", "q0"), ItemState::Accepted);
+
+    // An item the pair accepted, then discarded, is reopened too: "reopened" alone.
+    store
+        .decide("cur", "Exam", "q1", 1, reopen("抽查发现答案有误"))
+        .unwrap();
+    let q = store
+        .curation_queue("cur", &CurationFilter::default(), 10)
+        .unwrap();
+    assert_eq!(q.rows[0].reasons, vec!["reopened"]);
+    let e = store
+        .decide("cur", "Exam", "q1", 1, reopen("again"))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "Exam/q1 is waiting for a curator already; decide it from the curation queue"
+    );
+    store
+        .decide(
+            "cur",
+            "Exam",
+            "q1",
+            1,
+            Decision::Discard {
+                reason: "答案有误".into(),
+            },
+        )
+        .unwrap();
+    store
+        .decide("cur", "Exam", "q1", 1, reopen("误删"))
+        .unwrap();
+    assert_eq!(state(&store, "Exam", "q1"), ItemState::NeedsCuration);
+
+    // Refused: an item in review, an empty reason, an annotator, a stale revision.
+    let e = store
+        .decide("cur", "Exam", "q2", 1, reopen("x"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with(
+            "Exam/q2 is in review at revision 1: only accepted or discarded items can be reopened"
+        ),
+        "{e}"
+    );
+    let e = store
+        .decide("cur", "Exam", "q0", 1, reopen("  "))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(e, "give a reason for reopening the item");
+    assert!(store.decide("a", "Exam", "q0", 1, reopen("x")).is_err());
+    let e = store
+        .decide("cur", "Exam", "q0", 2, reopen("x"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("changed since you opened it"), "{e}");
+    // Decisions stay append-only.
+    assert_eq!(
+        store
+            .item_history("cur", "Exam", "q0")
+            .unwrap()
+            .unwrap()
+            .decisions
+            .len(),
+        3
+    );
+}
+
+#[test]
+fn an_item_in_a_frozen_release_is_never_reopened() {
+    let (d, mut store) = setup(1, &["a", "b"]);
+    review_next(&mut store, "a", "Exam", |b| review(b, &[], &["cardiology"]));
+    review_next(&mut store, "b", "Exam", |b| review(b, &[], &["cardiology"]));
+    assert_eq!(state(&store, "Exam", "q0"), ItemState::Accepted);
+    {
+        let conn = rusqlite::Connection::open(d.path().join("t.db")).unwrap();
+        conn.execute_batch(
+            "INSERT INTO samples (name, plan_name, plan, seed, report, created_by, created_at)
+             VALUES ('bench', 'plan', '{}', 7, '{}', 'cur', '2026-03-01T00:00:00Z');
+             INSERT INTO sample_items (sample_id, item_id, revision_no, stratum)
+             SELECT 1, i.id, i.revision_no, 'all' FROM items i JOIN datasets d ON d.id = i.dataset_id
+             WHERE d.name = 'Exam' AND i.ext_id = 'q0';
+             INSERT INTO releases (sample_id, name, version, frozen_by, frozen_at)
+             VALUES (1, 'bench-2026', '1.0.0', 'cur', '2026-03-01T00:00:00Z');",
+        )
+        .unwrap();
+    }
+    let e = store
+        .decide(
+            "cur",
+            "Exam",
+            "q0",
+            1,
+            Decision::Reopen {
+                reason: "复核".into(),
+            },
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with(
+            "Exam/q0 is in the frozen release bench-2026 (version 1.0.0) at revision 1, and releases never change: it cannot be reopened."
+        ),
+        "{e}"
+    );
+    assert_eq!(state(&store, "Exam", "q0"), ItemState::Accepted);
+    let h = store.item_history("cur", "Exam", "q0").unwrap().unwrap();
+    assert!(h.decisions.is_empty());
+}
+
+#[test]
+fn a_version_8_database_keeps_its_decisions_and_can_reopen_on_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("old.db");
+    {
+        let mut conn = rusqlite::Connection::open(&db).unwrap();
+        medcurate::store::migrations::migrate_to(&mut conn, 8).unwrap();
+        let body = r#"{"kind":"mcq","stem":"题","options":[{"label":"A","text":"甲"},{"label":"B","text":"乙"}],"answer":["A"]}"#;
+        conn.execute_batch(
+            "INSERT INTO people (id, name) VALUES ('cur', 'C');
+             INSERT INTO person_roles VALUES ('cur', 'curator');
+             INSERT INTO datasets (name, kind) VALUES ('Exam', 'mcq');
+             INSERT INTO items (dataset_id, ext_id, kind, state, revision_no, created_at, departments)
+             VALUES (1, 'q1', 'mcq', 'accepted', 1, 't', '[\"cardiology\"]');
+             INSERT INTO decisions (item_id, revision_no, curator, action, departments, at)
+             VALUES (1, 1, 'cur', 'accept', '[\"cardiology\"]', '2026-01-01T00:00:00Z');",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO revisions (item_id, revision_no, body, content_hash, author, created_at)
+             VALUES (1, 1, ?1, 'h', 'cur', 't')",
+            [body],
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&db).unwrap();
+    let h = store.item_history("cur", "Exam", "q1").unwrap().unwrap();
+    assert_eq!(h.decisions.len(), 1);
+    assert_eq!(h.decisions[0].action, "accept");
+    assert_eq!(h.decisions[0].note, None);
+    store
+        .decide(
+            "cur",
+            "Exam",
+            "q1",
+            1,
+            Decision::Reopen {
+                reason: "升级后复核".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(state(&store, "Exam", "q1"), ItemState::NeedsCuration);
+    // The rebuilt table is still append-only.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let e = conn
+        .execute("UPDATE decisions SET reason = 'x'", [])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("decisions are append-only"), "{e}");
+    assert!(conn.execute("DELETE FROM decisions", []).is_err());
 }

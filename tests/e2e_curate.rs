@@ -7,7 +7,8 @@
 //! - Accept with chosen departments: the item is accepted with them, and the decision and
 //!   its event are recorded with the curator as actor; the terminal is restored.
 //! - Discard with a reason, then revise the next item from a reviewer's proposal edited by
-//!   keystrokes: the item is discarded, the other gets revision 2 and goes back to review.
+//!   keystrokes, with a note for its reviewers: the item is discarded, the other gets
+//!   revision 2 (the note kept with the decision) and goes back to review.
 //! - An annotator is refused the screen, in words naming the role.
 //!
 //! Every wait polls the emulated screen for an expected string, with a 10 s limit.
@@ -27,6 +28,7 @@ const Q1: &str = "cmexam_val_sample:2";
 const Q2: &str = "cmexam_val_sample:616";
 const FAIL_REASON: &str = "出血部位同样影响表现";
 const DISCARD_REASON: &str = "题目与临床实践不符";
+const REVISION_NOTE: &str = "题干补上问号";
 
 const PASS_ALL: &str = r#""natural_plausible":"pass","clinical_validity":"pass","answer_correctness":"pass","distractor_plausibility":"pass""#;
 
@@ -245,9 +247,13 @@ fn a_discard_with_a_reason_then_a_revision_from_a_proposal() {
     tui.send("\x1b[B\x1b[B\x1b[F\x1b[D\x1b[D");
     tui.send("（修订）");
     tui.wait_for("哪项是错误的？（修订）");
-    tui.send("\x13"); // Ctrl-S: check, then confirm
+    tui.send("\x13"); // Ctrl-S: check, then the note for its reviewers, then confirm
+    tui.wait_for("Note for the new revision's reviewers");
+    tui.send(REVISION_NOTE);
+    tui.send("\r");
     tui.wait_for("Save your edit of CMExam/");
     tui.wait_for("1 line removed, 1 line added.");
+    tui.wait_for(&format!("Note for its reviewers: {REVISION_NOTE}"));
     tui.send("y");
     tui.wait_for(&format!(
         "Revised CMExam/{Q2}: revision 2 goes back to two reviewers"
@@ -294,6 +300,14 @@ fn a_discard_with_a_reason_then_a_revision_from_a_proposal() {
         body.contains("以下关于上颌窦癌的叙述，哪项是错误的？（修订）"),
         "{body}"
     );
+    let note: Option<String> = conn
+        .query_row(
+            "SELECT x.note FROM decisions x JOIN items i ON i.id = x.item_id WHERE i.ext_id = ?1",
+            [Q2],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(note.as_deref(), Some(REVISION_NOTE));
 }
 
 #[test]

@@ -55,6 +55,7 @@ fn app_for(item: Item, size: (u16, u16)) -> ReviewApp {
         status: ReviewStatus::Claimed,
         content: ReviewContent::default(),
         lease_expires_at: None,
+        changes: None,
     })));
     app
 }

@@ -5,7 +5,7 @@ use crate::domain::curation::editable_text;
 use crate::domain::diff::{LineChange, diff_lines};
 use crate::domain::history_text::event_sentence;
 use crate::domain::people::Role;
-use crate::domain::review::{Criterion, Verdict};
+use crate::domain::review::Verdict;
 use crate::store::{ItemHistory, Store};
 use anyhow::{Result, bail};
 use clap::Args;
@@ -138,10 +138,13 @@ pub fn render(h: &ItemHistory) -> String {
         if let Some(r) = &d.reason {
             let _ = write!(s, "; reason: {r}");
         }
+        if let Some(n) = &d.note {
+            let _ = write!(s, "; note for the reviewers: {n}");
+        }
         let _ = writeln!(s);
     }
     let _ = writeln!(s, "\n== what happened");
-    let failed = |who: &str, rev: Option<i64>| failed_criteria(h, who, rev);
+    let failed = |who: &str, rev: Option<i64>| h.failed_criteria(who, rev);
     for e in &h.events {
         let _ = writeln!(
             s,
@@ -157,23 +160,4 @@ pub fn render(h: &ItemHistory) -> String {
         );
     }
     s
-}
-
-/// The criteria `who`'s submitted review of `revision` failed, when the history shows it.
-pub fn failed_criteria(
-    h: &ItemHistory,
-    who: &str,
-    revision: Option<i64>,
-) -> Option<Vec<Criterion>> {
-    let r = h.reviews.iter().find(|r| {
-        r.reviewer == who && Some(r.revision_no) == revision && r.status == "submitted"
-    })?;
-    let c = r.content.as_ref()?;
-    Some(
-        c.verdicts
-            .iter()
-            .filter(|(_, v)| matches!(v, Verdict::Fail { .. }))
-            .map(|(c, _)| *c)
-            .collect(),
-    )
 }

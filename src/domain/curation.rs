@@ -10,15 +10,24 @@ use std::fmt;
 /// The longest discard reason kept; a reason is a sentence, not an essay.
 pub const MAX_DISCARD_REASON_CHARS: usize = 500;
 
+/// The longest note on a revision, or reason for reopening, kept.
+pub const MAX_NOTE_CHARS: usize = 500;
+
 /// A curator's decision on an item waiting in the curation queue.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decision {
     /// The item is good as it is, with these final departments.
     Accept { departments: Vec<String> },
-    /// The item is replaced by a new revision, which goes back to two reviewers.
-    Revise { body: ItemBody },
+    /// The item is replaced by a new revision, which goes back to two reviewers; the note
+    /// (what changed and why) is shown to them.
+    Revise {
+        body: Box<ItemBody>,
+        note: Option<String>,
+    },
     /// The item leaves the benchmark, for this reason.
     Discard { reason: String },
+    /// An accepted or discarded item goes back to the curation queue, for this reason.
+    Reopen { reason: String },
 }
 
 impl Decision {
@@ -27,6 +36,17 @@ impl Decision {
             Decision::Accept { .. } => "accept",
             Decision::Revise { .. } => "revise",
             Decision::Discard { .. } => "discard",
+            Decision::Reopen { .. } => "reopen",
+        }
+    }
+
+    /// The workflow step this decision is.
+    pub fn transition(&self) -> Transition {
+        match self {
+            Decision::Accept { .. } => Transition::Accept,
+            Decision::Revise { .. } => Transition::Revise,
+            Decision::Discard { .. } => Transition::Discard,
+            Decision::Reopen { .. } => Transition::Reopen,
         }
     }
 
@@ -54,9 +74,32 @@ impl Decision {
                 }
                 Ok(Decision::Discard { reason })
             }
-            revise => Ok(revise),
+            Decision::Reopen { reason } => {
+                let reason = reason.trim().to_string();
+                if reason.is_empty() {
+                    return Err("give a reason for reopening the item".into());
+                }
+                check_length("reason", &reason)?;
+                Ok(Decision::Reopen { reason })
+            }
+            Decision::Revise { body, note } => {
+                let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+                if let Some(n) = &note {
+                    check_length("note", n)?;
+                }
+                Ok(Decision::Revise { body, note })
+            }
         }
     }
+}
+
+fn check_length(what: &str, text: &str) -> Result<(), String> {
+    if text.chars().count() > MAX_NOTE_CHARS {
+        return Err(format!(
+            "the {what} is over {MAX_NOTE_CHARS} characters; shorten it"
+        ));
+    }
+    Ok(())
 }
 
 /// Something that moves an item through the workflow.
@@ -69,6 +112,8 @@ pub enum Transition {
     Accept,
     Revise,
     Discard,
+    /// A curator sends a decided item back to the curation queue.
+    Reopen,
     /// A new revision arrives by import (`import --revise`).
     ImportRevision,
 }
@@ -88,6 +133,11 @@ impl fmt::Display for NotAllowed {
                 "the item is {}, not waiting for a curator; only items in the curation queue can be decided",
                 self.from
             ),
+            Transition::Reopen => write!(
+                f,
+                "the item is {}; only accepted or discarded items can be reopened",
+                self.from.as_str().replace('_', " ")
+            ),
             _ => write!(f, "the item is {}, not in review", self.from),
         }
     }
@@ -103,6 +153,7 @@ pub fn next_state(from: ItemState, t: Transition) -> Result<ItemState, NotAllowe
         (NeedsCuration, Accept) => Ok(Accepted),
         (NeedsCuration, Revise) => Ok(InReview),
         (NeedsCuration, Discard) => Ok(Discarded),
+        (Accepted | Discarded, Reopen) => Ok(NeedsCuration),
         // A new revision of any item goes back to review, whatever became of the old one.
         (_, ImportRevision) => Ok(InReview),
         (from, transition) => Err(NotAllowed { from, transition }),
@@ -173,6 +224,7 @@ mod tests {
             Accept,
             Revise,
             Discard,
+            Reopen,
             ImportRevision,
         ];
         // (from, transition, to); anything not listed is refused.
@@ -186,6 +238,8 @@ mod tests {
             (NeedsCuration, ImportRevision, InReview),
             (Accepted, ImportRevision, InReview),
             (Discarded, ImportRevision, InReview),
+            (Accepted, Reopen, NeedsCuration),
+            (Discarded, Reopen, NeedsCuration),
         ];
         for from in ItemState::ALL {
             for t in all {
@@ -224,6 +278,41 @@ mod tests {
             e.to_string(),
             "the item is accepted, not waiting for a curator; only items in the curation queue can be decided"
         );
+        let e = next_state(InReview, Reopen).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the item is in review; only accepted or discarded items can be reopened"
+        );
+    }
+
+    #[test]
+    fn reopen_needs_a_reason_and_a_note_is_trimmed() {
+        assert!(Decision::Reopen { reason: " ".into() }.checked().is_err());
+        assert_eq!(
+            Decision::Reopen {
+                reason: " 答案有争议 ".into()
+            }
+            .checked(),
+            Ok(Decision::Reopen {
+                reason: "答案有争议".into()
+            })
+        );
+        let body: ItemBody = serde_json::from_str(
+            r#"{"kind":"mcq","stem":"题","options":[{"label":"A","text":"甲"},{"label":"B","text":"乙"}],"answer":["A"]}"#,
+        )
+        .unwrap();
+        let revise = |note: &str| Decision::Revise {
+            body: Box::new(body.clone()),
+            note: Some(note.into()),
+        };
+        assert_eq!(
+            revise("  ").checked(),
+            Ok(Decision::Revise {
+                body: Box::new(body.clone()),
+                note: None
+            })
+        );
+        assert!(revise(&"改".repeat(501)).checked().is_err());
     }
 
     #[test]

@@ -87,12 +87,18 @@ pub fn event_sentence(
             ),
             _ => format!("{actor} accepted{rev}"),
         },
-        "curator_revise" => match int("new_revision") {
-            Some(n) => {
-                format!("{actor} revised{rev} into revision {n}, which goes back to two reviewers")
+        "curator_revise" => {
+            let did = match int("new_revision") {
+                Some(n) => format!(
+                    "{actor} revised{rev} into revision {n}, which goes back to two reviewers"
+                ),
+                None => format!("{actor} revised{rev}"),
+            };
+            match text("note") {
+                Some(note) => format!("{did}; the note for them: {note}"),
+                None => did,
             }
-            None => format!("{actor} revised{rev}"),
-        },
+        }
         "curator_discard" => match text("reason") {
             Some(r) => format!("{actor} discarded{rev}: {r}"),
             None => format!("{actor} discarded{rev}"),
@@ -137,6 +143,7 @@ pub fn reason_text(id: &str) -> String {
         "both_failed" => format!("both reviewers failed {criterion}"),
         "departments_disagree" => "they chose different departments".into(),
         "correction_proposed" => "a correction was proposed".into(),
+        "reopened" => "a curator reopened it".into(),
         other => other.replace('_', " "),
     }
 }
@@ -210,6 +217,27 @@ mod tests {
             ),
             "cur-chen discarded revision 1: 题目超纲"
         );
+        assert_eq!(
+            event_sentence(
+                "cur-chen",
+                "curator_revise",
+                Some(1),
+                Some(r#"{"new_revision":2,"note":"改正选项D；解析已更新"}"#),
+                &none
+            ),
+            "cur-chen revised revision 1 into revision 2, which goes back to two reviewers; the note for them: 改正选项D；解析已更新"
+        );
+        assert_eq!(
+            event_sentence(
+                "cur-chen",
+                "curator_reopen",
+                Some(2),
+                Some(r#"{"reason":"答案有新证据"}"#),
+                &none
+            ),
+            "cur-chen reopened revision 2: 答案有新证据"
+        );
+        assert_eq!(reason_text("reopened"), "a curator reopened it");
         assert_eq!(
             event_sentence("x", "something_new", None, Some(r#"{"a":1}"#), &none),
             "x: something new {\"a\":1}"

@@ -38,7 +38,9 @@ pub use responses::{
     THRESHOLD_SETTING,
 };
 pub use review_export::ExportRecord;
-pub use reviews::{Assignment, ExternalReview, MyReview, QueueRow, ReviewStatus, SubmitOutcome};
+pub use reviews::{
+    Assignment, ExternalReview, MyReview, QueueRow, ReviewStatus, RevisionChange, SubmitOutcome,
+};
 pub use samples::{NewSampleItem, PoolRow, StoredSample};
 pub use status::DatasetStatus;
 

@@ -34,6 +34,9 @@ pub enum ExportRecord {
         new_revision: Option<i64>,
         #[serde(skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
+        /// A revise's note for the new revision's reviewers.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
         at: String,
     },
 }
@@ -53,15 +56,15 @@ impl Store {
         let dataset_id = dataset.map(|d| self.dataset_id(d)).transpose()?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.name, i.ext_id, x.revision_no, x.kind, x.who, x.at, x.passed, x.content,
-                    x.action, x.departments, x.new_revision, x.reason
+                    x.action, x.departments, x.new_revision, x.reason, x.note
              FROM (
                SELECT r.item_id, r.revision_no, 0 AS kind, r.id AS seq, r.reviewer AS who,
                       r.submitted_at AS at, r.passed, r.content, NULL AS action,
-                      NULL AS departments, NULL AS new_revision, NULL AS reason
+                      NULL AS departments, NULL AS new_revision, NULL AS reason, NULL AS note
                FROM reviews r WHERE r.status = 'submitted'
                UNION ALL
                SELECT c.item_id, c.revision_no, 1, c.id, c.curator, c.at, NULL, NULL, c.action,
-                      c.departments, c.new_revision, c.reason
+                      c.departments, c.new_revision, c.reason, c.note
                FROM decisions c
              ) x
              JOIN items i ON i.id = x.item_id JOIN datasets d ON d.id = i.dataset_id
@@ -101,6 +104,7 @@ impl Store {
                         .transpose()?,
                     new_revision: r.get(10)?,
                     reason: r.get(11)?,
+                    note: r.get(12)?,
                 }
             };
             sink(record)?;

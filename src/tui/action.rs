@@ -99,6 +99,10 @@ pub enum Action {
     DiscardItem,
     /// Finish a decision's step (departments chosen, edit saved) and go on to confirm.
     Done,
+    /// Find any item by DATASET/ID, decided ones too, and show its history.
+    FindItem,
+    /// Reopen the accepted or discarded item shown: give a reason, then confirm.
+    ReopenItem,
 
     // --- from keys: adjudicating judge disputes ---
     /// Put the rubric cursor on point `n` (0-based).

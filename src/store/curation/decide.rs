@@ -1,4 +1,5 @@
-//! A curator's decision: accept, revise (a new revision back to review) or discard.
+//! A curator's decision: accept, revise (a new revision back to review), discard, or reopen
+//! (a decided item back to the curation queue).
 
 use crate::domain::curation::{Decision, Transition, next_state};
 use crate::domain::hash::content_hash;
@@ -22,11 +23,15 @@ pub enum DecideOutcome {
         fresh_eyes: bool,
     },
     Discarded,
+    /// The decided item is back in the curation queue.
+    Reopened,
 }
 
 impl Store {
     /// Records `curator`'s decision on `dataset/ext_id`, which they saw at `seen_revision`.
-    /// Refused if the item has left the queue or changed since, naming who moved it.
+    /// Refused if the item has left the queue or changed since, naming who moved it. A
+    /// reopen is refused unless the item is accepted or discarded, and for an item whose
+    /// current revision is in a frozen release.
     pub fn decide(
         &mut self,
         curator: &str,
@@ -57,31 +62,53 @@ impl Store {
             bail!("there is no item {what}");
         };
         let state: ItemState = state.parse().map_err(|e: String| anyhow!(e))?;
-        if revision_no != seen_revision || state != ItemState::NeedsCuration {
-            let last = last_decision(&tx, rowid)?;
-            let by = last.map_or(String::new(), |(who, action, at)| {
-                format!(" ({who} chose {action} at {at})")
-            });
-            if revision_no != seen_revision {
-                bail!(
-                    "{what} changed since you opened it: it is at revision {revision_no}, you saw {seen_revision}{by}; reopen it"
-                );
-            }
-            bail!("{what} is {state}, no longer waiting for a curator{by}");
-        }
-        let transition = match &decision {
-            Decision::Accept { .. } => Transition::Accept,
-            Decision::Revise { .. } => Transition::Revise,
-            Decision::Discard { .. } => Transition::Discard,
+        let transition = decision.transition();
+        let by = || -> Result<String> {
+            Ok(
+                last_decision(&tx, rowid)?.map_or(String::new(), |(who, action, at)| {
+                    format!(" ({who} chose {action} at {at})")
+                }),
+            )
         };
-        let to = next_state(state, transition).map_err(|e| anyhow!("{what}: {e}"))?;
+        if revision_no != seen_revision {
+            bail!(
+                "{what} changed since you opened it: it is at revision {revision_no}, you saw {seen_revision}{}; reopen it",
+                by()?
+            );
+        }
+        let to = match next_state(state, transition) {
+            Ok(to) => to,
+            Err(_) if transition == Transition::Reopen => match state {
+                ItemState::NeedsCuration => bail!(
+                    "{what} is waiting for a curator already; decide it from the curation queue"
+                ),
+                _ => bail!(
+                    "{what} is in review at revision {revision_no}: only accepted or discarded items can be reopened, and it comes to a curator anyway if its reviewers disagree"
+                ),
+            },
+            Err(_) => bail!(
+                "{what} is {state}, no longer waiting for a curator{}",
+                by()?
+            ),
+        };
+        if transition == Transition::Reopen
+            && let Some((release, version)) = frozen_release(&tx, rowid, revision_no)?
+        {
+            bail!(
+                "{what} is in the frozen release {release} (version {version}) at revision {revision_no}, and releases never change: it cannot be reopened. To change it for later releases, import a new revision of it (`medcurate import --revise`)"
+            );
+        }
 
         let (departments, reason, new_revision, fresh_eyes) = match &decision {
             Decision::Accept { departments } => {
                 (Some(serde_json::to_string(departments)?), None, None, false)
             }
             Decision::Discard { reason } => (None, Some(reason.clone()), None, false),
-            Decision::Revise { body } => {
+            Decision::Reopen { reason } => {
+                reopen_tx(&tx, rowid, revision_no, &now)?;
+                (None, Some(reason.clone()), None, false)
+            }
+            Decision::Revise { body, .. } => {
                 let json = body.canonical_json();
                 let hash = content_hash(&json);
                 if hash == current_hash {
@@ -125,9 +152,13 @@ impl Store {
             "UPDATE items SET state = ?2, departments = coalesce(?3, departments) WHERE id = ?1",
         )?
         .execute(params![rowid, to.as_str(), departments])?;
+        let note = match &decision {
+            Decision::Revise { note, .. } => note.clone(),
+            _ => None,
+        };
         tx.prepare_cached(
-            "INSERT INTO decisions (item_id, revision_no, curator, action, departments, new_revision, reason, at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO decisions (item_id, revision_no, curator, action, departments, new_revision, reason, at, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?
         .execute(params![
             rowid,
@@ -137,13 +168,14 @@ impl Store {
             departments,
             new_revision,
             reason,
-            now
+            now,
+            note
         ])?;
         let decision_id = tx.last_insert_rowid();
         tx.prepare_cached(
             "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
              VALUES ((SELECT account FROM temp.session), ?1, ?2, ?3, ?4, ?5, json_object('decision_id', ?6, 'state', ?7,
-                     'departments', json(?8), 'reason', ?9, 'new_revision', ?10))",
+                     'departments', json(?8), 'reason', ?9, 'new_revision', ?10, 'note', ?11, 'from', ?12))",
         )?
         .execute(params![
             now,
@@ -155,18 +187,82 @@ impl Store {
             to.as_str(),
             departments,
             reason,
-            new_revision
+            new_revision,
+            note,
+            state.as_str()
         ])?;
         tx.commit()?;
         Ok(match decision {
             Decision::Accept { .. } => DecideOutcome::Accepted,
             Decision::Discard { .. } => DecideOutcome::Discarded,
+            Decision::Reopen { .. } => DecideOutcome::Reopened,
             Decision::Revise { .. } => DecideOutcome::Revised {
                 revision_no: new_revision.unwrap_or(revision_no + 1),
                 fresh_eyes,
             },
         })
     }
+}
+
+/// A decided item back in the curation queue: no final departments, and a queue row whose
+/// reasons are "reopened" and whatever sent the pair's reviews to a curator before.
+fn reopen_tx(tx: &Transaction, rowid: i64, revision_no: i64, now: &str) -> Result<()> {
+    let before: Option<String> = tx
+        .prepare_cached(
+            "SELECT detail ->> '$.reasons' FROM events
+             WHERE item_id = ?1 AND revision_no = ?2 AND action = 'item_settled'
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row(params![rowid, revision_no], |r| r.get(0))
+        .optional()?
+        .flatten();
+    let mut reasons = vec!["reopened".to_string()];
+    if let Some(json) = before {
+        let earlier: Vec<String> = serde_json::from_str(&json).unwrap_or_default();
+        reasons.extend(earlier.into_iter().filter(|r| r != "reopened"));
+    }
+    let has = |id: &str| reasons.iter().any(|r| r.split(':').next() == Some(id));
+    tx.prepare_cached(
+        "UPDATE items SET state = 'needs_curation', departments = NULL WHERE id = ?1",
+    )?
+    .execute([rowid])?;
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO curation (item_id, dataset_id, revision_no, reasons,
+             criteria_disagree, both_failed, departments_disagree, correction_proposed, reopened,
+             department_set, since)
+         SELECT i.id, i.dataset_id, i.revision_no, ?2, ?3, ?4, ?5, ?6, 1,
+                ',' || coalesce((SELECT group_concat(d, ',') FROM (SELECT DISTINCT j.value AS d
+                    FROM reviews r, json_each(r.content, '$.departments') j
+                    WHERE r.item_id = i.id AND r.revision_no = i.revision_no
+                      AND r.status = 'submitted' ORDER BY d)), '') || ',',
+                ?7
+         FROM items i WHERE i.id = ?1",
+    )?
+    .execute(params![
+        rowid,
+        serde_json::to_string(&reasons)?,
+        has("criteria_disagree"),
+        has("both_failed"),
+        has("departments_disagree"),
+        has("correction_proposed"),
+        now
+    ])?;
+    Ok(())
+}
+
+/// The first frozen release holding `revision_no` of the item: its name and version.
+fn frozen_release(
+    tx: &Transaction,
+    rowid: i64,
+    revision_no: i64,
+) -> Result<Option<(String, String)>> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT r.name, r.version FROM sample_items si JOIN releases r ON r.sample_id = si.sample_id
+             WHERE si.item_id = ?1 AND si.revision_no = ?2 ORDER BY r.id LIMIT 1",
+        )?
+        .query_row(params![rowid, revision_no], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
 }
 
 /// The latest decision on an item: who, what, when.

@@ -2,7 +2,7 @@
 
 use crate::domain::item::ItemBody;
 use crate::domain::people::Role;
-use crate::domain::review::ReviewContent;
+use crate::domain::review::{Criterion, ReviewContent, Verdict};
 use crate::domain::workflow::ItemState;
 use crate::store::Store;
 use crate::store::people::require_role;
@@ -39,6 +39,8 @@ pub struct HistoryDecision {
     pub departments: Option<Vec<String>>,
     pub new_revision: Option<i64>,
     pub reason: Option<String>,
+    /// A revise's note for the new revision's reviewers.
+    pub note: Option<String>,
     pub at: String,
 }
 
@@ -63,6 +65,24 @@ pub struct ItemHistory {
     pub reviews: Vec<HistoryReview>,
     pub decisions: Vec<HistoryDecision>,
     pub events: Vec<HistoryEvent>,
+}
+
+impl ItemHistory {
+    /// The criteria `who`'s submitted review of `revision` failed, when the history shows
+    /// it (the pair is settled); `None` while it is withheld.
+    pub fn failed_criteria(&self, who: &str, revision: Option<i64>) -> Option<Vec<Criterion>> {
+        let r = self.reviews.iter().find(|r| {
+            r.reviewer == who && Some(r.revision_no) == revision && r.status == "submitted"
+        })?;
+        let c = r.content.as_ref()?;
+        Some(
+            c.verdicts
+                .iter()
+                .filter(|(_, v)| matches!(v, Verdict::Fail { .. }))
+                .map(|(c, _)| *c)
+                .collect(),
+        )
+    }
 }
 
 impl Store {
@@ -165,7 +185,7 @@ impl Store {
 
         let mut decisions = Vec::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT revision_no, curator, action, departments, new_revision, reason, at
+            "SELECT revision_no, curator, action, departments, new_revision, reason, at, note
              FROM decisions WHERE item_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([rowid], |r| {
@@ -177,10 +197,11 @@ impl Store {
                 r.get::<_, Option<i64>>(4)?,
                 r.get::<_, Option<String>>(5)?,
                 r.get::<_, String>(6)?,
+                r.get::<_, Option<String>>(7)?,
             ))
         })?;
         for row in rows {
-            let (revision_no, curator, action, departments, new_revision, reason, at) = row?;
+            let (revision_no, curator, action, departments, new_revision, reason, at, note) = row?;
             decisions.push(HistoryDecision {
                 revision_no,
                 curator,
@@ -188,6 +209,7 @@ impl Store {
                 departments: departments.map(|d| serde_json::from_str(&d)).transpose()?,
                 new_revision,
                 reason,
+                note,
                 at,
             });
         }

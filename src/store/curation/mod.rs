@@ -16,12 +16,14 @@ use rusqlite::{OptionalExtension, params};
 pub use decide::DecideOutcome;
 pub use history::{HistoryDecision, HistoryEvent, HistoryReview, HistoryRevision, ItemHistory};
 
-/// The reason ids a queue can be filtered by, in the order they are shown.
-pub const REASON_IDS: [&str; 4] = [
+/// The reason ids a queue can be filtered by, in the order they are shown. Each is a flag
+/// column of the `curation` table.
+pub const REASON_IDS: [&str; 5] = [
     "criteria_disagree",
     "both_failed",
     "departments_disagree",
     "correction_proposed",
+    "reopened",
 ];
 
 /// Which part of the queue to show; every field narrows it.
@@ -103,12 +105,16 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT count(*), coalesce(sum(criteria_disagree), 0), coalesce(sum(both_failed), 0),
-                        coalesce(sum(departments_disagree), 0), coalesce(sum(correction_proposed), 0)
+                        coalesce(sum(departments_disagree), 0), coalesce(sum(correction_proposed), 0),
+                        coalesce(sum(reopened), 0)
                  FROM curation WHERE (?1 IS NULL OR dataset_id = ?1)
                    AND (?2 IS NULL OR department_set LIKE ?2)",
             )?
             .query_row(params![dataset_id, dept], |r| {
-                Ok((r.get(0)?, vec![r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]))
+                Ok((
+                    r.get(0)?,
+                    vec![r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?],
+                ))
             })?;
         let by_reason: Vec<(&'static str, u64)> = REASON_IDS
             .iter()

@@ -100,7 +100,7 @@ impl Store {
             return Ok(None);
         };
         let assignment = match load(&tx, reviewer, review_id)? {
-            Some(l) => l.assignment()?,
+            Some(l) => l.assignment(&tx)?,
             None => bail!("review {review_id} vanished while being claimed"),
         };
         tx.commit()?;
@@ -124,7 +124,7 @@ impl Store {
                 l.ext_id
             );
         }
-        let a = l.assignment()?;
+        let a = l.assignment(&tx)?;
         tx.commit()?;
         Ok(Some(a))
     }

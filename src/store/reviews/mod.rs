@@ -34,6 +34,21 @@ pub struct Assignment {
     /// This reviewer's own draft or submitted review; never anyone else's.
     pub content: ReviewContent,
     pub lease_expires_at: Option<String>,
+    /// For a revision after the first: what changed since the one before.
+    pub changes: Option<RevisionChange>,
+}
+
+/// What changed in the revision a reviewer is given, against the revision before it: that
+/// revision's text and, when a curator made the change, their note. Nothing of the earlier
+/// revision's reviews is here.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RevisionChange {
+    pub previous_revision: i64,
+    pub previous: ItemBody,
+    /// A curator revised it (else it was imported as a new revision).
+    pub by_curator: bool,
+    /// The curator's note for the reviewers, if they left one.
+    pub note: Option<String>,
 }
 
 /// A reviewer's progress in one dataset.
@@ -212,8 +227,44 @@ struct Loaded {
     body: String,
 }
 
+/// What changed in `revision_no` of the item against the revision before; `None` for the
+/// first. Reads revisions and decisions only, never reviews.
+fn revision_change(
+    tx: &Transaction,
+    item_rowid: i64,
+    revision_no: i64,
+    what: &str,
+) -> Result<Option<RevisionChange>> {
+    if revision_no <= 1 {
+        return Ok(None);
+    }
+    let previous = revision_no - 1;
+    let Some(body): Option<String> = tx
+        .prepare_cached("SELECT body FROM revisions WHERE item_id = ?1 AND revision_no = ?2")?
+        .query_row(params![item_rowid, previous], |r| r.get(0))
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let decision: Option<Option<String>> = tx
+        .prepare_cached(
+            "SELECT note FROM decisions
+             WHERE item_id = ?1 AND new_revision = ?2 AND action = 'revise'
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row(params![item_rowid, revision_no], |r| r.get(0))
+        .optional()?;
+    Ok(Some(RevisionChange {
+        previous_revision: previous,
+        previous: serde_json::from_str(&body)
+            .with_context(|| format!("reading revision {previous} of {what}"))?,
+        by_curator: decision.is_some(),
+        note: decision.flatten(),
+    }))
+}
+
 impl Loaded {
-    fn assignment(&self) -> Result<Assignment> {
+    fn assignment(&self, tx: &Transaction) -> Result<Assignment> {
         let body: ItemBody = serde_json::from_str(&self.body).with_context(|| {
             format!(
                 "reading the stored content of {}/{}",
@@ -238,6 +289,12 @@ impl Loaded {
             },
             content,
             lease_expires_at: self.lease_expires_at.clone(),
+            changes: revision_change(
+                tx,
+                self.item_rowid,
+                self.revision_no,
+                &format!("{}/{}", self.dataset, self.ext_id),
+            )?,
         })
     }
 }

@@ -15,6 +15,7 @@ use crate::tui::help::Help;
 use crate::tui::keymap::{self, Context};
 use crate::tui::message::Message;
 use crate::tui::widgets::item_view::item_lines;
+use crate::tui::widgets::line_input::LineInput;
 use crate::tui::widgets::scroll_view::clamp;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -47,6 +48,10 @@ pub struct CurateApp {
     pub flow: Option<Flow>,
     /// A decision waiting for yes or no.
     pub confirm: Option<Pending>,
+    /// The DATASET/ID being typed to find an item (decided ones too).
+    pub find: Option<LineInput>,
+    /// The reason being typed to reopen the decided item whose history is shown.
+    pub reopen: Option<LineInput>,
     pub help: Option<Help>,
     pub message: Option<Message>,
     /// Terminal columns and rows.
@@ -58,6 +63,8 @@ pub struct CurateApp {
     pub(super) deciding: Option<String>,
     /// What the last decision did, said again when the next item opens.
     pub(super) carry: Option<String>,
+    /// The item ("dataset/id") last decided here, offered first when finding an item.
+    pub(super) last_decided: Option<String>,
     outbox: Vec<Command>,
 }
 
@@ -88,6 +95,8 @@ impl CurateApp {
             anonymous: options.anonymous,
             flow: None,
             confirm: None,
+            find: None,
+            reopen: None,
             help: None,
             message: None,
             size,
@@ -95,6 +104,7 @@ impl CurateApp {
             quit: false,
             deciding: None,
             carry: None,
+            last_decided: None,
             outbox: vec![Command::Queue(filter), Command::Datasets],
         }
     }
@@ -141,12 +151,16 @@ impl CurateApp {
         if self.confirm.is_some() {
             return Context::Confirm;
         }
+        if self.find.is_some() {
+            return Context::FindItem;
+        }
         match self.view {
             View::Queue => self.queue.context(),
             View::Case => match &self.flow {
                 Some(f) => f.context(),
                 None => Context::Case,
             },
+            View::History if self.reopen.is_some() => Context::ReopenReason,
             View::History => Context::History,
             View::Stats => Context::Stats,
         }
@@ -202,6 +216,8 @@ impl CurateApp {
                 }
                 _ => {}
             },
+            Context::FindItem => self.update_find(action),
+            Context::ReopenReason => self.update_reopen(action),
             _ => match self.view {
                 View::Queue => self.route_queue(action),
                 View::Case => match self.flow {
@@ -215,6 +231,9 @@ impl CurateApp {
     }
 
     fn route_queue(&mut self, action: Action) {
+        if action == Action::FindItem {
+            return self.start_find();
+        }
         let page = page_rows(self.main_area().height);
         match self.queue.update(action, page) {
             Ok(Some(req)) => self.queue_request(req),
@@ -252,7 +271,7 @@ impl CurateApp {
         self.outbox.push(Command::Open { dataset, item_id });
     }
 
-    fn open_history(&mut self, dataset: String, item_id: String, from: View) {
+    pub(super) fn open_history(&mut self, dataset: String, item_id: String, from: View) {
         self.history = None;
         self.history_from = from;
         self.view = View::History;
@@ -356,6 +375,7 @@ impl CurateApp {
             Action::Top => isize::MIN / 2,
             Action::Bottom => isize::MAX / 2,
             Action::Back => return self.leave_history(),
+            Action::ReopenItem => return self.start_reopen(),
             _ => return,
         };
         let total = history_lines(&h.history, anonymous, vp.width as usize).len();
@@ -365,6 +385,7 @@ impl CurateApp {
     pub(super) fn leave_history(&mut self) {
         self.history = None;
         self.history_of = None;
+        self.reopen = None;
         match self.history_from {
             View::Case if self.case.is_some() || self.opening.is_some() => self.view = View::Case,
             _ => self.back_to_queue(),

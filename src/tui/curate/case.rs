@@ -2,7 +2,7 @@
 //! (per criterion, departments, comments) with every difference marked and each proposed
 //! correction as a diff against the item's current text.
 
-use crate::domain::curation::editable_text;
+use crate::domain::curation::{editable_text, parse_revision};
 use crate::domain::review::{Verdict, applicable};
 use crate::store::{CaseReview, CurationCase};
 use crate::tui::text::{self, wrap_lines, wrap_plain};
@@ -76,6 +76,8 @@ pub fn person(name: &str, id: &str) -> String {
 
 const DIM: Style = Style::new().fg(Color::DarkGray);
 const HEADING: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+/// A proposed correction that is not a valid item.
+pub const INVALID: Style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
 /// A row where the two reviewers differ.
 pub const DIFFER: Style = Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD);
 const SEPARATOR: &str = " │ ";
@@ -227,6 +229,18 @@ pub fn review_lines(case: &CurationCase, anonymous: bool, width: usize) -> Vec<L
                     true,
                     width,
                 );
+                // Checked as the revision editor's Ctrl-S checks it.
+                let item = &case.item;
+                if let Err(problems) = parse_revision(p, &item.dataset, &item.id, body.kind()) {
+                    out.extend(wrap_plain(
+                        "✗ Not a valid item, shown as text; a revision from it needs fixing:",
+                        INVALID,
+                        width,
+                    ));
+                    for problem in &problems {
+                        out.extend(wrap_plain(&format!("  ✗ {problem}"), INVALID, width));
+                    }
+                }
                 if crate::domain::diff::differs(&current, p) {
                     out.extend(diff_view::lines(&current, p, Some(2), width));
                 } else {

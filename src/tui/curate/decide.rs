@@ -1,11 +1,14 @@
 //! Preparing a decision on the open case: the final departments of an accept, the text a
-//! revision starts from and its editor, the reason for a discard; then the confirm step,
-//! and only then the store.
+//! revision starts from, its editor and the note for its reviewers, the reason for a
+//! discard; then the confirm step, and only then the store. (Reopening a decided item, from
+//! its history, is in `reopen.rs`.)
 
 use super::app::CurateApp;
 use super::case::{person, prefill_departments};
 use super::worker::{Command, Job};
-use crate::domain::curation::{Decision, MAX_DISCARD_REASON_CHARS, editable_text, parse_revision};
+use crate::domain::curation::{
+    Decision, MAX_DISCARD_REASON_CHARS, MAX_NOTE_CHARS, editable_text, parse_revision,
+};
 use crate::domain::diff::differs;
 use crate::domain::item::ItemBody;
 use crate::tui::action::Action;
@@ -26,6 +29,8 @@ pub enum Flow {
     Start { options: Vec<Start>, cursor: usize },
     /// Editing the revision.
     Edit(Box<RevisionEditor>),
+    /// The edit is a valid item: the note for its reviewers.
+    Note(Box<NoteStep>),
     /// Typing the reason for a discard.
     Discard(LineInput),
 }
@@ -47,14 +52,32 @@ pub struct RevisionEditor {
     pub from: String,
     /// Why the last save was refused.
     pub problems: Vec<String>,
+    /// The note typed for the reviewers so far, kept while the curator edits again.
+    pub note: String,
+}
+
+/// Typing the note on a checked revision.
+pub struct NoteStep {
+    /// The editor, to go back to.
+    pub editor: RevisionEditor,
+    pub body: ItemBody,
+    pub text: String,
+    pub input: LineInput,
 }
 
 /// A decision waiting for the confirm step.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
     Accept(Vec<String>),
-    Revise { body: Box<ItemBody>, text: String },
+    Revise {
+        body: Box<ItemBody>,
+        text: String,
+        /// What changed and why, for the new revision's reviewers.
+        note: Option<String>,
+    },
     Discard(String),
+    /// Reopening the decided item whose history is shown, for this reason.
+    Reopen(String),
 }
 
 impl Flow {
@@ -64,6 +87,7 @@ impl Flow {
             Flow::Accept { .. } => Context::FinalDepartments,
             Flow::Start { .. } => Context::StartText,
             Flow::Edit(_) => Context::Revision,
+            Flow::Note(_) => Context::RevisionNote,
             Flow::Discard(_) => Context::DiscardReason,
         }
     }
@@ -121,14 +145,25 @@ impl CurateApp {
         match start {
             Start::Current => format!("the item as it is (revision {})", c.case.revision_no),
             Start::Draft => "your unfinished edit".into(),
-            Start::Proposal(i) => match c.reviews().get(i) {
-                Some(r) if !self.anonymous => format!(
-                    "the correction Reviewer {} proposed · {}",
-                    i + 1,
-                    person(&r.reviewer_name, &r.reviewer)
-                ),
-                _ => format!("the correction Reviewer {} proposed", i + 1),
-            },
+            Start::Proposal(i) => {
+                let item = &c.case.item;
+                let invalid = c
+                    .reviews()
+                    .get(i)
+                    .and_then(|r| r.content.proposal.as_deref())
+                    .is_some_and(|p| {
+                        parse_revision(p, &item.dataset, &item.id, item.body.kind()).is_err()
+                    });
+                let mark = if invalid { " (not a valid item)" } else { "" };
+                match c.reviews().get(i) {
+                    Some(r) if !self.anonymous => format!(
+                        "the correction Reviewer {} proposed{mark} · {}",
+                        i + 1,
+                        person(&r.reviewer_name, &r.reviewer)
+                    ),
+                    _ => format!("the correction Reviewer {} proposed{mark}", i + 1),
+                }
+            }
         }
     }
 
@@ -150,6 +185,7 @@ impl CurateApp {
             area,
             from,
             problems: Vec::new(),
+            note: String::new(),
         })));
         self.info("Edit the item as JSON; Ctrl-S checks it and asks to confirm, Esc closes");
     }
@@ -223,6 +259,37 @@ impl CurateApp {
                 Action::Cancel => self.cancel_flow(),
                 _ => {}
             },
+            Flow::Note(step) => match action {
+                Action::Input(k) => {
+                    step.input.handle(k);
+                }
+                Action::Done => {
+                    let note = step.input.value().trim().to_string();
+                    let n = note.chars().count();
+                    if n > MAX_NOTE_CHARS {
+                        return self.error(format!(
+                            "The note is {n} characters; keep it under {MAX_NOTE_CHARS}"
+                        ));
+                    }
+                    let pending = Pending::Revise {
+                        body: Box::new(step.body.clone()),
+                        text: step.text.clone(),
+                        note: (!note.is_empty()).then_some(note),
+                    };
+                    self.ask(pending);
+                }
+                Action::Cancel => {
+                    if let Some(Flow::Note(step)) = self.flow.take() {
+                        let NoteStep {
+                            mut editor, input, ..
+                        } = *step;
+                        editor.note = input.value();
+                        self.flow = Some(Flow::Edit(Box::new(editor)));
+                    }
+                    self.info("Back in the editor; your note is kept");
+                }
+                _ => {}
+            },
         }
     }
 
@@ -245,10 +312,18 @@ impl CurateApp {
             }
             Ok(body) => {
                 ed.problems.clear();
-                return self.ask(Pending::Revise {
-                    body: Box::new(body),
-                    text,
-                });
+                if let Some(Flow::Edit(editor)) = self.flow.take() {
+                    let input = LineInput::new(&editor.note);
+                    self.flow = Some(Flow::Note(Box::new(NoteStep {
+                        editor: *editor,
+                        body,
+                        text,
+                        input,
+                    })));
+                }
+                return self.info(
+                    "The edit is a valid item. A note for its reviewers (optional): what changed and why",
+                );
             }
             Err(problems) => problems,
         };
@@ -261,7 +336,7 @@ impl CurateApp {
         self.error(format!("Not a valid revision: {first}{more}"));
     }
 
-    fn ask(&mut self, pending: Pending) {
+    pub(super) fn ask(&mut self, pending: Pending) {
         if self.busy == Some(Job::Decide) {
             return self.error("A decision is being saved; wait for it");
         }
@@ -275,17 +350,23 @@ impl CurateApp {
 
     /// The confirm step said yes: the decision goes to the store.
     pub(super) fn confirmed(&mut self) {
+        if let Some(Pending::Reopen(reason)) = &self.confirm {
+            let reason = reason.clone();
+            self.confirm = None;
+            return self.confirmed_reopen(reason);
+        }
         let (Some(pending), Some(c)) = (self.confirm.take(), self.case.as_mut()) else {
             return;
         };
         let decision = match pending {
             Pending::Accept(departments) => Decision::Accept { departments },
             Pending::Discard(reason) => Decision::Discard { reason },
-            Pending::Revise { body, text } => {
+            Pending::Revise { body, text, note } => {
                 // Kept until the store answers, so a refused revision is not lost.
                 c.draft = Some(text);
-                Decision::Revise { body: *body }
+                Decision::Revise { body, note }
             }
+            Pending::Reopen(_) => return,
         };
         let cmd = Command::Decide {
             dataset: c.case.item.dataset.clone(),
@@ -301,6 +382,9 @@ impl CurateApp {
 
     /// The confirm dialog's title and lines.
     pub fn confirm_text(&self) -> (&'static str, Vec<String>) {
+        if let Some(Pending::Reopen(reason)) = &self.confirm {
+            return self.reopen_text(reason);
+        }
         let (Some(p), Some(c)) = (&self.confirm, &self.case) else {
             return ("Confirm", vec!["Nothing to confirm.".into()]);
         };
@@ -316,7 +400,7 @@ impl CurateApp {
                     ],
                 )
             }
-            Pending::Revise { text, .. } => {
+            Pending::Revise { text, note, .. } => {
                 let diff = crate::domain::diff::diff_lines(&editable_text(&c.case.item.body), text);
                 let (removed, added) = crate::tui::widgets::diff_view::counts(&diff);
                 (
@@ -327,10 +411,15 @@ impl CurateApp {
                             c.case.revision_no + 1
                         ),
                         format!("{} removed, {} added.", lines(removed), lines(added)),
+                        match note {
+                            Some(n) => format!("Note for its reviewers: {n}"),
+                            None => "No note for its reviewers.".into(),
+                        },
                         "It leaves the curation queue and goes back to two reviewers.".into(),
                     ],
                 )
             }
+            Pending::Reopen(reason) => self.reopen_text(reason),
             Pending::Discard(reason) => (
                 "Discard the item",
                 vec![

@@ -87,6 +87,15 @@ pub fn draw(frame: &mut Frame, main: Rect, app: &CurateApp) {
             frame.render_widget(&ed.area, editor);
             frame.render_widget(Paragraph::new(problems), below);
         }
+        Flow::Note(step) => {
+            let field = input_box(
+                frame,
+                main,
+                "Note for the new revision's reviewers (optional) 修订说明",
+                "They read it: what changed and why · Enter confirm next · Esc back to the editor",
+            );
+            step.input.draw(frame, field, "> ", Style::default());
+        }
         Flow::Discard(input) => {
             let field = input_box(
                 frame,

@@ -1,7 +1,9 @@
 //! An item's whole history as one scrollable text: every revision with its diff against the
 //! one before, every review, every decision and every logged event, each with who and when.
+//! Events read as the same sentences `medcurate history` prints.
 
 use crate::domain::curation::editable_text;
+use crate::domain::history_text::event_sentence;
 use crate::domain::review::Verdict;
 use crate::store::{HistoryReview, ItemHistory};
 use crate::tui::text::{short_time, wrap_lines, wrap_plain};
@@ -41,6 +43,19 @@ impl Names {
 
     fn of<'a>(&'a self, id: &'a str) -> &'a str {
         self.aliases.get(id).map_or(id, String::as_str)
+    }
+
+    /// An event's detail with the reviewer it names (a lapsed claim's) shown as their alias.
+    fn in_detail(&self, detail: &str) -> String {
+        let Ok(mut v) = serde_json::from_str::<serde_json::Value>(detail) else {
+            return detail.to_string();
+        };
+        if let Some(r) = v.get_mut("reviewer")
+            && let Some(alias) = r.as_str().and_then(|id| self.aliases.get(id))
+        {
+            *r = serde_json::Value::String(alias.clone());
+        }
+        v.to_string()
     }
 }
 
@@ -117,25 +132,26 @@ pub fn history_lines(h: &ItemHistory, anonymous: bool, width: usize) -> Vec<Line
         if let Some(reason) = &d.reason {
             what.push_str(&format!(" · reason: {reason}"));
         }
+        if let Some(note) = &d.note {
+            what.push_str(&format!(" · note for the reviewers: {note}"));
+        }
         out.extend(wrap_plain(&what, Style::default(), width));
     }
 
     section(&mut out, &format!("Events ({})", h.events.len()), width);
     for e in &h.events {
-        let rev = e
-            .revision_no
-            .map_or(String::new(), |n| format!(" · rev {n}"));
         let lead = Span::styled(format!("{} ", short_time(&e.at)), DIM);
-        let what = format!("{} · {}{rev}", names.of(&e.actor), e.action);
-        let detail = e
-            .detail
-            .as_deref()
-            .map_or(String::new(), |d| format!(" {d}"));
-        out.extend(wrap_lines(
-            lead,
-            &[(&what, Style::default()), (&detail, DIM)],
-            width,
-        ));
+        // The lookup is by the real id; the sentence names the actor as shown.
+        let failed = |_: &str, rev: Option<i64>| h.failed_criteria(&e.actor, rev);
+        let detail = e.detail.as_deref().map(|d| names.in_detail(d));
+        let sentence = event_sentence(
+            names.of(&e.actor),
+            &e.action,
+            e.revision_no,
+            detail.as_deref(),
+            &failed,
+        );
+        out.extend(wrap_lines(lead, &[(&sentence, Style::default())], width));
     }
     out
 }

@@ -1,6 +1,6 @@
 //! The curator's screen: the curation queue, one item with both reviews side by side,
-//! decisions (accept, revise, discard) through a confirm step, an item's history and the
-//! agreement statistics. Same loop and guarantees as the review screen (`session.rs`).
+//! decisions (accept, revise, discard) through a confirm step, an item's history (where a
+//! decided item can be reopened) and the agreement statistics. Same loop and guarantees as the review screen (`session.rs`).
 
 pub mod app;
 pub mod case;
@@ -9,6 +9,7 @@ mod decide_draw;
 pub mod history;
 pub mod layout;
 pub mod queue;
+pub mod reopen;
 mod reply;
 pub mod stats;
 mod stats_draw;

@@ -111,7 +111,18 @@ impl CurateApp {
                 };
                 format!("Revised {what}: revision {revision_no} goes back to {who}")
             }
+            DecideOutcome::Reopened => {
+                // Back in the queue: its case opens, to be decided again.
+                self.history = None;
+                self.history_of = None;
+                self.reopen = None;
+                self.carry = Some(format!("Reopened {what}: it is back in the curation queue"));
+                self.reload_queue();
+                self.open(dataset, item_id);
+                return;
+            }
         };
+        self.last_decided = Some(what);
         self.info(text.clone());
         match self.queue.next_after(&dataset, &item_id) {
             Some((ds, id)) => {

@@ -5,7 +5,7 @@ use super::case::{CaseView, Pane, review_lines};
 use super::history::history_lines;
 use super::layout::case_areas;
 use super::stats_draw::draw_stats;
-use super::{decide_draw, queue};
+use super::{decide_draw, queue, reopen};
 use crate::tui::frame::{self, Overlays, waiting};
 use crate::tui::keymap;
 use crate::tui::widgets::item_view::item_lines;
@@ -57,6 +57,7 @@ fn draw_view(frame: &mut Frame, main: Rect, app: &CurateApp) {
             None => waiting(frame, main, "Counting agreement…"),
         },
     }
+    reopen::draw(frame, main, app);
 }
 
 fn draw_case(frame: &mut Frame, main: Rect, c: &CaseView, anonymous: bool, focused: bool) {

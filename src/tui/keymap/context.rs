@@ -37,6 +37,12 @@ pub enum Context {
     Revision,
     /// Typing why an item is discarded (text mode).
     DiscardReason,
+    /// Typing a note on a revision for its reviewers (text mode).
+    RevisionNote,
+    /// Typing the DATASET/ID of an item to find (text mode).
+    FindItem,
+    /// Typing why a decided item is reopened (text mode).
+    ReopenReason,
     /// An item's history.
     History,
     /// The agreement statistics.
@@ -64,6 +70,9 @@ impl Context {
                 | Context::Editor
                 | Context::Revision
                 | Context::DiscardReason
+                | Context::RevisionNote
+                | Context::FindItem
+                | Context::ReopenReason
                 | Context::Score
                 | Context::DecisionReason
         )
@@ -88,6 +97,9 @@ impl Context {
             Context::StartText => "Start the revision from",
             Context::Revision => "Revising the item",
             Context::DiscardReason => "Reason for discarding",
+            Context::RevisionNote => "Note for the reviewers",
+            Context::FindItem => "Find an item",
+            Context::ReopenReason => "Reason for reopening",
             Context::History => "History",
             Context::Stats => "Agreement",
             Context::DisputeStart => "Judge disputes",

@@ -21,6 +21,7 @@ pub(super) static BINDINGS: &[Binding] = &[
     b(Key::ch('h'), In(C::CurateQueue), Action::History, "history of the selected item"),
     b(Key::ch('s'), In(C::CurateQueue), Action::Stats, "stats of reviewer agreement (kappa)"),
     b(Key::ch('n'), In(C::CurateQueue), Action::ToggleNames, "names of reviewers shown or hidden (Reviewer 1, 2)"),
+    b(Key::ch('/'), In(C::CurateQueue), Action::FindItem, "find any item by DATASET/ID, decided ones too: its history (o there reopens)"),
     b(Key::ch('R'), In(C::CurateQueue), Action::Refresh, "reload the queue"),
     b(Key::ch('q'), In(C::CurateQueue), Action::Back, "quit"),
     b(Key::plain(K::Esc), In(C::CurateQueue), Action::Back, "quit"),
@@ -83,6 +84,15 @@ pub(super) static BINDINGS: &[Binding] = &[
     // Discard reason (text)
     b(Key::plain(K::Enter), In(C::DiscardReason), Action::Done, "go on to confirm the discard"),
     b(Key::plain(K::Esc), In(C::DiscardReason), Action::Cancel, "cancel: no decision"),
+    // Note on a revision, for its reviewers (text)
+    b(Key::plain(K::Enter), In(C::RevisionNote), Action::Done, "go on to confirm the revision (the note may be empty)"),
+    b(Key::plain(K::Esc), In(C::RevisionNote), Action::Cancel, "back to the editor (the note is kept)"),
+    // Finding an item by DATASET/ID (text)
+    b(Key::plain(K::Enter), In(C::FindItem), Action::Done, "show the item's history"),
+    b(Key::plain(K::Esc), In(C::FindItem), Action::Cancel, "cancel"),
+    // Reason for reopening (text)
+    b(Key::plain(K::Enter), In(C::ReopenReason), Action::Done, "go on to confirm the reopen"),
+    b(Key::plain(K::Esc), In(C::ReopenReason), Action::Cancel, "cancel: not reopened"),
     // History
     b(Key::ch('k'), In(C::History), Action::Up, "scroll up"),
     b(Key::plain(K::Up), In(C::History), Action::Up, "scroll up"),
@@ -93,6 +103,7 @@ pub(super) static BINDINGS: &[Binding] = &[
     b(Key::ch(' '), In(C::History), Action::PageDown, "page down"),
     b(Key::ch('g'), In(C::History), Action::Top, "top"),
     b(Key::ch('G'), In(C::History), Action::Bottom, "end"),
+    b(Key::ch('o'), In(C::History), Action::ReopenItem, "reopen an accepted or discarded item: back to the curation queue, with a reason"),
     b(Key::ch('n'), In(C::History), Action::ToggleNames, "names of reviewers shown or hidden (Reviewer 1, 2)"),
     b(Key::ch('q'), In(C::History), Action::Back, "back"),
     b(Key::plain(K::Esc), In(C::History), Action::Back, "back"),

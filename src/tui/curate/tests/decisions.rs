@@ -93,14 +93,20 @@ fn revise_starts_from_a_proposal_and_refuses_an_invalid_edit() {
     app.handle_key(key('j'));
     app.handle_key(code(KeyCode::Enter));
     assert_eq!(app.context(), Context::Revision);
-    // 'q' and 'a' are typed, not commands.
+    // A valid edit asks for the note for its reviewers ('q' is typed there), then confirms.
     app.handle_key(ctrl('s'));
+    assert_eq!(app.context(), Context::RevisionNote);
+    typed(&mut app, "改正题干措辞q");
+    app.handle_key(code(KeyCode::Enter));
     assert_eq!(app.context(), Context::Confirm);
     match &app.confirm {
-        Some(Pending::Revise { body, .. }) => match &body.content {
-            crate::domain::item::Content::Mcq(m) => assert!(m.stem.contains("这主要取决于")),
-            _ => panic!("not an mcq"),
-        },
+        Some(Pending::Revise { body, note, .. }) => {
+            assert_eq!(note.as_deref(), Some("改正题干措辞q"));
+            match &body.content {
+                crate::domain::item::Content::Mcq(m) => assert!(m.stem.contains("这主要取决于")),
+                _ => panic!("not an mcq"),
+            }
+        }
         other => panic!("{other:?}"),
     }
     let (_, lines) = app.confirm_text();
@@ -108,8 +114,11 @@ fn revise_starts_from_a_proposal_and_refuses_an_invalid_edit() {
         lines[1].contains("1 line removed, 1 line added"),
         "{lines:?}"
     );
-    // No: back to the editor, which breaks the JSON with a typed "q".
+    assert_eq!(lines[2], "Note for its reviewers: 改正题干措辞q");
+    // No: back to the note; Esc: back to the editor, which breaks the JSON with a typed "q".
     app.handle_key(key('n'));
+    assert_eq!(app.context(), Context::RevisionNote);
+    app.handle_key(code(KeyCode::Esc));
     assert_eq!(app.context(), Context::Revision);
     app.handle_key(ctrl('a'));
     typed(&mut app, "q");
@@ -152,9 +161,19 @@ fn a_valid_revision_is_sent_and_reported() {
     app.handle_key(key('j'));
     app.handle_key(code(KeyCode::Enter));
     app.handle_key(ctrl('s'));
+    // No note: Enter goes on, and the confirm says there is none.
+    app.handle_key(code(KeyCode::Enter));
+    assert!(
+        app.confirm_text()
+            .1
+            .contains(&"No note for its reviewers.".to_string())
+    );
     app.handle_key(code(KeyCode::Enter));
     let cmds = app.take_commands();
-    assert!(matches!(decision(&cmds), Some(Decision::Revise { .. })));
+    assert!(matches!(
+        decision(&cmds),
+        Some(Decision::Revise { note: None, .. })
+    ));
     app.reply(Reply::Decided {
         dataset: "CMExam".into(),
         item_id: "cmexam_val_sample:2".into(),

@@ -97,6 +97,7 @@ fn queue(ids: &[&str]) -> CurationQueue {
             ("both_failed", 0),
             ("departments_disagree", 1),
             ("correction_proposed", 1),
+            ("reopened", 0),
         ],
     }
 }
@@ -160,6 +161,7 @@ fn decision(cmds: &[Command]) -> Option<&Decision> {
 mod decisions;
 mod dispatch;
 mod render;
+mod reopen;
 
 #[test]
 fn the_queue_loads_and_its_filters_reload_it() {
@@ -194,6 +196,8 @@ fn the_queue_loads_and_its_filters_reload_it() {
     // The reason cycles on past the last one to all reasons.
     app.handle_key(key('r'));
     app.handle_key(key('r'));
+    app.handle_key(key('r'));
+    assert_eq!(app.queue.filter.reason.as_deref(), Some("reopened"));
     app.handle_key(key('r'));
     assert_eq!(app.queue.filter.reason, None);
     // The department filter, through the picker's search in Chinese.
@@ -340,6 +344,7 @@ fn history() -> ItemHistory {
             departments: None,
             new_revision: Some(2),
             reason: None,
+            note: Some("改正题干措辞".into()),
             at: "2026-03-02T07:00:00Z".into(),
         }],
         events: vec![HistoryEvent {
@@ -347,7 +352,7 @@ fn history() -> ItemHistory {
             actor: "cur".into(),
             action: "curator_revise".into(),
             revision_no: Some(1),
-            detail: Some("{\"new_revision\":2}".into()),
+            detail: Some("{\"new_revision\":2,\"note\":\"改正题干措辞\"}".into()),
         }],
     }
 }

@@ -122,7 +122,7 @@ fn anonymous_from_the_start_and_in_the_history() {
     app.handle_key(key('G'));
     let s = screen(&render(&app));
     assert!(s.contains("cur chose revise on revision 1"), "{s}");
-    assert!(s.contains("curator_revise"), "{s}");
+    assert!(s.contains("cur revised revision 1 into revision 2"), "{s}");
 }
 
 #[test]

@@ -27,6 +27,7 @@ fn assignment(item: Item, content: ReviewContent) -> Assignment {
         status: ReviewStatus::Claimed,
         content,
         lease_expires_at: None,
+        changes: None,
     }
 }
 
