@@ -90,13 +90,16 @@ impl ReviewState {
         }
     }
 
-    /// The item's lines at `width` columns (see `item_lines`), laid out once per width.
+    /// The item's lines at `width` columns (see `item_lines`), under what changed in this
+    /// revision if it is not the first; laid out once per width.
     pub fn item_lines(&self, width: usize) -> std::rc::Rc<[ratatui::text::Line<'static>]> {
         let mut cache = self.wrapped.borrow_mut();
         match &*cache {
             Some((w, lines)) if *w == width => lines.clone(),
             _ => {
-                let lines: std::rc::Rc<[_]> = item_lines(&self.assignment.item, width).into();
+                let mut lines = super::item_draw::change_lines(&self.assignment, width);
+                lines.extend(item_lines(&self.assignment.item, width));
+                let lines: std::rc::Rc<[_]> = lines.into();
                 *cache = Some((width, lines.clone()));
                 lines
             }

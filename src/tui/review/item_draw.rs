@@ -2,10 +2,13 @@
 //! reads the state and writes the frame.
 
 use super::item::ReviewState;
+use crate::domain::curation::editable_text;
+use crate::domain::diff::differs;
+use crate::store::Assignment;
 use crate::tui::desk::Work;
 use crate::tui::keymap::{Context, help_rows};
-use crate::tui::text;
-use crate::tui::widgets::{criteria, department_picker, input_box, popup, scroll_view};
+use crate::tui::text::{self, wrap_lines, wrap_plain};
+use crate::tui::widgets::{criteria, department_picker, diff_view, input_box, popup, scroll_view};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -83,6 +86,50 @@ pub fn draw(frame: &mut Frame, main: Rect, r: &ReviewState) {
         Context::Editor => draw_editor(frame, main, r),
         _ => {}
     }
+}
+
+const CHANGE_HEADING: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+const DIM: Style = Style::new().fg(Color::DarkGray);
+
+/// The "Changed in this revision" block above a revised item: the curator's note and the
+/// diff against the revision before, ending in a rule. Empty for a first revision. Built
+/// from the two revisions and the note alone: nothing of the earlier reviews is in it.
+pub fn change_lines(a: &Assignment, width: usize) -> Vec<Line<'static>> {
+    let Some(ch) = &a.changes else {
+        return Vec::new();
+    };
+    let width = width.max(10);
+    let mut out = wrap_plain(
+        &format!(
+            "Changed in this revision 本次修订 (revision {} → {})",
+            ch.previous_revision, a.revision_no
+        ),
+        CHANGE_HEADING,
+        width,
+    );
+    match (&ch.note, ch.by_curator) {
+        (Some(note), _) => out.extend(wrap_lines(
+            Span::styled("Curator's note: ", DIM),
+            &[(note.as_str(), Style::default())],
+            width,
+        )),
+        (None, true) => out.extend(wrap_plain("A curator revised it; no note.", DIM, width)),
+        (None, false) => out.extend(wrap_plain(
+            "Imported as a new revision; no note.",
+            DIM,
+            width,
+        )),
+    }
+    let before = editable_text(&ch.previous);
+    let now = editable_text(&a.item.body);
+    if differs(&before, &now) {
+        out.extend(wrap_plain("- before, + now:", DIM, width));
+        out.extend(diff_view::lines(&before, &now, Some(1), width));
+    } else {
+        out.extend(wrap_plain("(the text is the same as before)", DIM, width));
+    }
+    out.push(Line::from(Span::styled("─".repeat(width), DIM)));
+    out
 }
 
 fn draw_item(frame: &mut Frame, area: Rect, r: &ReviewState, focused: bool) {
@@ -183,6 +230,24 @@ fn draw_editor(frame: &mut Frame, main: Rect, r: &ReviewState) {
         ));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
+    // Checked as a curator's revision is, as it is typed; it may still be submitted.
+    let mut problems: Vec<Line> = Vec::new();
+    let invalid = Style::new().fg(Color::Red);
+    let found = r.proposal_problems();
+    if !found.is_empty() {
+        problems.extend(wrap_plain(
+            "Not a valid item (you may still submit it; the curator sees it as text):",
+            invalid,
+            w,
+        ));
+    }
+    for p in &found {
+        problems.extend(wrap_plain(&format!("✗ {p}"), invalid, w));
+    }
+    let shown = (problems.len() as u16).min(inner.height / 3);
+    let [editor, below] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(shown)]).areas(inner);
     // The textarea draws its own cursor cell.
-    frame.render_widget(&ed.area, inner);
+    frame.render_widget(&ed.area, editor);
+    frame.render_widget(Paragraph::new(problems), below);
 }

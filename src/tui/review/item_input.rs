@@ -2,7 +2,7 @@
 //! picker and its search, and the proposal editor.
 
 use super::item::{ProposalEditor, ReviewState};
-use crate::domain::item::ItemBody;
+use crate::domain::curation::parse_revision;
 use crate::domain::review::{MAX_REASON_CHARS, Verdict};
 use crate::tui::action::Action;
 use crate::tui::desk::Effect;
@@ -123,6 +123,19 @@ impl ReviewState {
         Effect::default()
     }
 
+    /// Why the proposed correction is not a valid item, checked as a curator's revision is
+    /// (`parse_revision`); empty when it is valid or there is none. An invalid proposal may
+    /// still be submitted: the curator sees it as text.
+    pub fn proposal_problems(&self) -> Vec<String> {
+        let Some(p) = &self.content.proposal else {
+            return Vec::new();
+        };
+        let item = &self.assignment.item;
+        parse_revision(p, &item.dataset, &item.id, item.body.kind())
+            .err()
+            .unwrap_or_default()
+    }
+
     pub(super) fn open_editor(&mut self) {
         let original = serde_json::to_string_pretty(self.body()).unwrap_or_default();
         let start = self
@@ -164,14 +177,21 @@ impl ReviewState {
             }
             Action::Accept => {
                 self.editor = None;
-                match &self.content.proposal {
-                    None => Effect::info("No proposal (the text is the item as it is)"),
-                    Some(p) => match serde_json::from_str::<ItemBody>(p) {
-                        Ok(_) => Effect::info("Proposal kept for the curator"),
-                        Err(e) => Effect::error(format!(
-                            "Proposal kept, but it is not a valid item ({e}); the curator sees it as text"
-                        )),
-                    },
+                if self.content.proposal.is_none() {
+                    return Effect::info("No proposal (the text is the item as it is)");
+                }
+                let problems = self.proposal_problems();
+                match problems.as_slice() {
+                    [] => Effect::info("Proposal kept for the curator"),
+                    [first, rest @ ..] => {
+                        let more = match rest.len() {
+                            0 => String::new(),
+                            n => format!(" (and {n} more, listed in the editor)"),
+                        };
+                        Effect::error(format!(
+                            "Proposal kept, but it is not a valid item: {first}{more}. You may still submit it; the curator sees it as text"
+                        ))
+                    }
                 }
             }
             _ => Effect::default(),

@@ -55,7 +55,12 @@ impl WorkView for ReviewState {
             format!("Departments: {}", depts.join(", ")),
         ];
         if self.content.proposal.is_some() {
-            body.push("With a proposed correction.".into());
+            match self.proposal_problems().first() {
+                None => body.push("With a proposed correction.".into()),
+                Some(first) => body.push(format!(
+                    "With a proposed correction that is not a valid item ({first}); the curator sees it as text."
+                )),
+            }
         }
         ("Submit review", body)
     }

@@ -416,4 +416,5 @@ fn scrolling_stays_inside_the_item() {
 }
 
 mod queue_worker;
+mod revision;
 mod unsaved;
