@@ -2,8 +2,8 @@
 
 use super::action::Action;
 
-/// Moves `selected` one row for Up and Down in a list of `len` rows; false, and no move, for
-/// any other action.
+/// Moves `selected` one row for Up and Down in a list of `len` rows, to the first or last
+/// row for Top and Bottom; false, and no move, for any other action.
 pub fn step(selected: &mut usize, len: usize, action: &Action) -> bool {
     step_paged(selected, len, 0, action)
 }
@@ -15,6 +15,8 @@ pub fn step_paged(selected: &mut usize, len: usize, page: usize, action: &Action
         Action::Down => (*selected + 1).min(len.saturating_sub(1)),
         Action::PageUp if page > 0 => selected.saturating_sub(page),
         Action::PageDown if page > 0 => (*selected + page).min(len.saturating_sub(1)),
+        Action::Top => 0,
+        Action::Bottom => len.saturating_sub(1),
         _ => return false,
     };
     true

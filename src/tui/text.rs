@@ -53,6 +53,127 @@ pub fn truncate(s: &str, max: usize) -> String {
     out
 }
 
+/// `s` cut to at most `max` columns by taking out its middle, so both ends show:
+/// `chinese_medical_dialogue_IM_7specialty_sample:1956` at 22 columns is
+/// `chinese_me…sample:1956`. Ids differ at their end, so the end gets the larger share, and
+/// everything after the last `:` (the row number) whenever it fits. Chars are never cut;
+/// a combining mark stays with its base.
+pub fn elide_middle(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max <= 1 {
+        return "…".repeat(max);
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let budget = max - 1;
+    let suffix = s.rfind(':').map_or(0, |i| width(&s[i..]));
+    let mut tail_goal = budget.div_ceil(2);
+    if suffix <= budget {
+        tail_goal = tail_goal.max(suffix);
+    }
+    // The end, back from the last char, within `tail_goal` columns.
+    let mut tail_start = chars.len();
+    let mut tail_w = 0;
+    while tail_start > 0 {
+        let w = char_width(chars[tail_start - 1]);
+        if tail_w + w > tail_goal {
+            break;
+        }
+        tail_w += w;
+        tail_start -= 1;
+    }
+    // A mark whose base went into the gap would join the "…".
+    while tail_start < chars.len() && char_width(chars[tail_start]) == 0 {
+        tail_start += 1;
+    }
+    // The start, in what is left; marks after the last base char come with it.
+    let mut head = String::new();
+    let mut head_w = 0;
+    for &c in &chars[..tail_start] {
+        let w = char_width(c);
+        if head_w + w > budget - tail_w {
+            break;
+        }
+        head.push(c);
+        head_w += w;
+    }
+    // A wide char that did not fit at the start may leave room for one more at the end.
+    let mut room = budget - tail_w - head_w;
+    while tail_start > 0 && char_width(chars[tail_start - 1]) <= room {
+        let w = char_width(chars[tail_start - 1]);
+        if w == 0 || tail_start <= head.chars().count() {
+            break;
+        }
+        room -= w;
+        tail_start -= 1;
+    }
+    head.push('…');
+    head.extend(&chars[tail_start..]);
+    head
+}
+
+/// `s` made of parts joined by any of `seps` (" › ", " · "), cut to `max` columns by
+/// eliding the widest part in its middle first (an item id, not the dataset or "rev 2"),
+/// then the next widest; the separators stay. A part is not cut below 6 columns while
+/// another can give; if that is not enough the whole is cut in the middle.
+pub fn elide_parts(s: &str, seps: &[&str], max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    // Split into (part, separator after it).
+    let mut parts: Vec<(String, &str)> = Vec::new();
+    let mut rest = s;
+    loop {
+        let next = seps
+            .iter()
+            .filter_map(|sep| rest.find(sep).map(|i| (i, *sep)))
+            .min_by_key(|(i, _)| *i);
+        match next {
+            Some((i, sep)) => {
+                parts.push((rest[..i].to_string(), sep));
+                rest = &rest[i + sep.len()..];
+            }
+            None => {
+                parts.push((rest.to_string(), ""));
+                break;
+            }
+        }
+    }
+    const KEEP: usize = 6;
+    let total = |parts: &[(String, &str)]| -> usize {
+        parts.iter().map(|(p, sep)| width(p) + width(sep)).sum()
+    };
+    loop {
+        let over = total(&parts).saturating_sub(max);
+        if over == 0 {
+            break;
+        }
+        let widest = parts
+            .iter()
+            .enumerate()
+            .filter(|(_, (p, _))| width(p) > KEEP)
+            .max_by_key(|(i, (p, _))| (width(p), std::cmp::Reverse(*i)))
+            .map(|(i, _)| i);
+        let Some(i) = widest else { break };
+        let w = width(&parts[i].0);
+        let target = w.saturating_sub(over).max(KEEP);
+        parts[i].0 = elide_middle(&parts[i].0, target);
+    }
+    let joined: String = parts.iter().map(|(p, sep)| format!("{p}{sep}")).collect();
+    elide_middle(&joined, max)
+}
+
+/// A box title " CMExam · mcq · cmexam_val_sample:2 · rev 1 " of `parts` within `max`
+/// columns, the widest part (the id) losing its middle first.
+pub fn title(parts: &[&str], max: usize) -> String {
+    let joined = parts.join(" · ");
+    format!(
+        " {} ",
+        elide_parts(&joined, &[" · "], max.saturating_sub(2))
+    )
+}
+
 /// `s` padded with spaces (or truncated) to exactly `cols` columns.
 pub fn pad(s: &str, cols: usize) -> String {
     let mut out = truncate(s, cols);
@@ -227,6 +348,67 @@ fn merge_runs(row: &[(char, Style)]) -> Vec<(String, Style)> {
     out
 }
 
+/// Rows of an edited text `width` columns wide, as char ranges `start..end` that together
+/// cover every char in order (nothing is dropped, so a cursor's char index maps onto a row
+/// and a column). Breaks as `wrap` does where it can: after a space, beside a CJK char;
+/// else between any two chars. A char wider than the row gets a row of its own.
+pub fn wrap_ranges(chars: &[char], width: usize) -> Vec<(usize, usize)> {
+    let mut rows = Vec::new();
+    let n = chars.len();
+    let mut start = 0;
+    while start < n {
+        let mut used = 0;
+        let mut end = start;
+        while end < n {
+            let w = char_width(chars[end]);
+            if used + w > width && end > start {
+                break;
+            }
+            used += w;
+            end += 1;
+        }
+        if end < n {
+            let fits_whole =
+                chars[end].is_whitespace() || can_break_between(chars[end - 1], chars[end]);
+            if !fits_whole
+                && let Some(b) = (start + 1..end)
+                    .rev()
+                    .find(|&b| can_break_between(chars[b - 1], chars[b]))
+            {
+                end = b;
+            }
+        }
+        rows.push((start, end));
+        start = end;
+    }
+    if rows.is_empty() {
+        rows.push((0, 0));
+    }
+    rows
+}
+
+/// Where char index `cursor` shows in `rows` (from `wrap_ranges` at `width` columns): its
+/// row and column. At the end of a full row it is at the start of the row after (one more
+/// than `rows` has).
+pub fn cursor_in(
+    chars: &[char],
+    rows: &[(usize, usize)],
+    cursor: usize,
+    width: usize,
+) -> (usize, usize) {
+    let cols = |a: usize, b: usize| -> usize { chars[a..b].iter().map(|c| char_width(*c)).sum() };
+    for (i, &(start, end)) in rows.iter().enumerate() {
+        if cursor < end || (cursor == end && i + 1 == rows.len()) {
+            let col = cols(start, cursor.min(end));
+            if col >= width && cursor == end {
+                return (i + 1, 0);
+            }
+            return (i, col);
+        }
+    }
+    (0, 0)
+}
+
 /// Wraps plain text in one style to `width` columns.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     wrap_styled(&[(text, Style::default())], width)
@@ -384,6 +566,94 @@ mod tests {
             assert!(l.width() <= 11, "{l:?}");
         }
         assert!(lines[1].spans[0].content.starts_with("   "));
+    }
+
+    const LONG: &str = "chinese_medical_dialogue_IM_7specialty_sample:1956";
+
+    #[test]
+    fn elide_middle_keeps_both_ends_and_the_row_number() {
+        assert_eq!(elide_middle(LONG, 22), "chinese_me…sample:1956");
+        assert_eq!(width(&elide_middle(LONG, 22)), 22);
+        assert_eq!(
+            elide_middle("cmexam_val_sample:616", 30),
+            "cmexam_val_sample:616"
+        );
+        // Too narrow for half: the row number still shows whole.
+        assert_eq!(elide_middle(LONG, 8), "ch…:1956");
+        assert_eq!(elide_middle(LONG, 1), "…");
+        assert_eq!(elide_middle(LONG, 0), "");
+        // Rows that differ only at the end stay different.
+        let a = elide_middle("chinese_medical_dialogue_IM_7specialty_sample:338", 18);
+        let b = elide_middle("chinese_medical_dialogue_IM_7specialty_sample:5091", 18);
+        assert_ne!(a, b);
+        assert!(a.ends_with(":338") && b.ends_with(":5091"), "{a} {b}");
+    }
+
+    #[test]
+    fn elide_middle_counts_cjk_as_two_columns_and_never_cuts_a_char() {
+        let s = "急性前壁ST段抬高型心肌梗死:12";
+        for max in 0..=width(s) + 1 {
+            let e = elide_middle(s, max);
+            assert!(width(&e) <= max, "{max}: {e}");
+            // Only whole chars of the original, and the "…".
+            assert!(e.chars().all(|c| c == '…' || s.contains(c)), "{e}");
+            if max >= 4 {
+                assert!(e.ends_with(":12"), "{max}: {e}");
+            }
+        }
+        // A wide char that does not fit leaves a column free.
+        assert_eq!(elide_middle("上消化道出血", 6), "上…血");
+        assert_eq!(elide_middle("上消化道出血", 7), "上消…血");
+        // A combining mark keeps its base or goes with it.
+        let marks = "e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}";
+        let e = elide_middle(marks, 4);
+        assert!(!e.contains("…\u{301}"), "{e:?}");
+        assert_eq!(width(&e), 4);
+    }
+
+    #[test]
+    fn elide_parts_cuts_the_id_not_the_dataset_or_the_revision() {
+        let place = format!("MADiagnosis › {LONG} · rev 1");
+        let e = elide_parts(&place, &[" › ", " · "], 40);
+        assert_eq!(width(&e), 40);
+        assert!(e.starts_with("MADiagnosis › "), "{e}");
+        assert!(e.ends_with(":1956 · rev 1"), "{e}");
+        assert_eq!(elide_parts("CMExam › q1", &[" › "], 40), "CMExam › q1");
+        // Nothing left to give: the whole is cut in the middle.
+        let e = elide_parts(&place, &[" › ", " · "], 12);
+        assert!(width(&e) <= 12, "{e}");
+    }
+
+    #[test]
+    fn edited_text_wraps_without_losing_a_char_and_the_cursor_follows() {
+        let s: Vec<char> = "这是一个很长的中文理由，答案应为C和D".chars().collect();
+        let rows = wrap_ranges(&s, 10);
+        // Every char once, in order; no row wider than 10 columns.
+        assert_eq!(rows.first().unwrap().0, 0);
+        assert_eq!(rows.last().unwrap().1, s.len());
+        for w in rows.windows(2) {
+            assert_eq!(w[0].1, w[1].0);
+        }
+        for &(a, b) in &rows {
+            let cols: usize = s[a..b].iter().map(|c| char_width(*c)).sum();
+            assert!(cols <= 10, "{a}..{b}");
+        }
+        assert_eq!(rows[0], (0, 5));
+        // The cursor at char 7 is on the second row, two chars (4 columns) in.
+        assert_eq!(cursor_in(&s, &rows, 7, 10), (1, 4));
+        assert_eq!(cursor_in(&s, &rows, 0, 10), (0, 0));
+        // At the end of a full row the cursor starts the next one.
+        let full: Vec<char> = "上消化道出".chars().collect();
+        let rows = wrap_ranges(&full, 10);
+        assert_eq!(rows, vec![(0, 5)]);
+        assert_eq!(cursor_in(&full, &rows, 5, 10), (1, 0));
+        assert_eq!(cursor_in(&full, &rows, 4, 10), (0, 8));
+        // Latin words move whole to the next row; the space stays behind.
+        let en: Vec<char> = "answer should be C".chars().collect();
+        let rows = wrap_ranges(&en, 10);
+        assert_eq!(rows, vec![(0, 7), (7, 17), (17, 18)]);
+        assert_eq!(wrap_ranges(&[], 10), vec![(0, 0)]);
+        assert_eq!(cursor_in(&[], &[(0, 0)], 0, 10), (0, 0));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::store::DisputeAssignment;
 use crate::tui::desk::Work;
 use crate::tui::keymap::Context;
 use crate::tui::text::{self, wrap_lines, wrap_plain};
-use crate::tui::widgets::{input_box, scroll_view};
+use crate::tui::widgets::{input_box, scroll_view, text_box};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -253,10 +253,9 @@ pub fn draw(frame: &mut Frame, main: Rect, s: &DisputeState) {
     let a = areas(main);
     let ctx = s.context();
     let d = &s.assignment;
-    let title = format!(
-        " {} · {} · {} · rev {} ",
-        d.dataset, d.item.id, d.model, d.revision_no
-    );
+    let rev = format!("rev {}", d.revision_no);
+    let parts = [d.dataset.as_str(), &d.item.id, &d.model, &rev];
+    let title = text::title(&parts, a.text.width.saturating_sub(2) as usize);
     let lines = text_lines(d, scroll_view::viewport(a.text).width as usize);
     scroll_view::draw(
         frame,
@@ -286,13 +285,15 @@ pub fn draw(frame: &mut Frame, main: Rect, s: &DisputeState) {
         }
         Context::DecisionReason => {
             if let Some(edit) = &s.reason {
-                let field = input_box(
+                text_box::draw(
                     frame,
                     main,
                     "Reason for the decision (short)",
                     "Enter keep · Esc discard changes",
+                    &edit.input,
+                    "> ",
+                    Style::default(),
                 );
-                edit.input.draw(frame, field, "> ", Style::default());
             }
         }
         _ => {}

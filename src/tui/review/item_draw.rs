@@ -8,7 +8,7 @@ use crate::store::Assignment;
 use crate::tui::desk::Work;
 use crate::tui::keymap::{Context, help_rows};
 use crate::tui::text::{self, wrap_lines, wrap_plain};
-use crate::tui::widgets::{criteria, department_picker, diff_view, input_box, popup, scroll_view};
+use crate::tui::widgets::{criteria, department_picker, diff_view, popup, scroll_view, text_box};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -134,13 +134,10 @@ pub fn change_lines(a: &Assignment, width: usize) -> Vec<Line<'static>> {
 
 fn draw_item(frame: &mut Frame, area: Rect, r: &ReviewState, focused: bool) {
     let a = &r.assignment;
-    let title = format!(
-        " {} · {} · {} · rev {} ",
-        a.dataset,
-        a.item.body.kind(),
-        a.item.id,
-        a.revision_no
-    );
+    let rev = format!("rev {}", a.revision_no);
+    let kind = a.item.body.kind().to_string();
+    let parts = [a.dataset.as_str(), &kind, &a.item.id, &rev];
+    let title = text::title(&parts, area.width.saturating_sub(2) as usize);
     let lines = r.item_lines(area.width.saturating_sub(2) as usize);
     scroll_view::draw(frame, area, &title, &lines, r.scroll, focused);
 }
@@ -197,10 +194,12 @@ fn draw_reason(frame: &mut Frame, main: Rect, r: &ReviewState) {
         edit.criterion.title(),
         edit.criterion.title_zh()
     );
-    let field = input_box(frame, main, &title, "Enter keep · Esc cancel the fail");
-    edit.input.draw(
+    text_box::draw(
         frame,
-        field,
+        main,
+        &title,
+        "Enter keep · Esc cancel the fail",
+        &edit.input,
         "> ",
         Style::new().add_modifier(Modifier::BOLD),
     );
@@ -208,13 +207,15 @@ fn draw_reason(frame: &mut Frame, main: Rect, r: &ReviewState) {
 
 fn draw_comment(frame: &mut Frame, main: Rect, r: &ReviewState) {
     let Some(edit) = &r.comment else { return };
-    let field = input_box(
+    text_box::draw(
         frame,
         main,
         "Comment for the curator",
         "Enter keep · Esc discard changes",
+        &edit.input,
+        "> ",
+        Style::default(),
     );
-    edit.input.draw(frame, field, "> ", Style::default());
 }
 
 fn draw_editor(frame: &mut Frame, main: Rect, r: &ReviewState) {

@@ -8,8 +8,11 @@ pub mod diff_view;
 pub mod help;
 pub mod item_view;
 pub mod line_input;
+pub mod message_log;
+pub mod panels;
 pub mod scroll_view;
 pub mod status_bar;
+pub mod text_box;
 
 use crate::tui::text;
 use ratatui::Frame;
