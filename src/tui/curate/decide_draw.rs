@@ -5,7 +5,7 @@ use super::app::CurateApp;
 use super::decide::Flow;
 use crate::tui::text::{self, wrap_plain};
 use crate::tui::widgets::department_picker::{self, Labels, tagged_head};
-use crate::tui::widgets::{input_box, popup};
+use crate::tui::widgets::{popup, text_box};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -88,24 +88,23 @@ pub fn draw(frame: &mut Frame, main: Rect, app: &CurateApp) {
             frame.render_widget(Paragraph::new(problems), below);
         }
         Flow::Note(step) => {
-            let field = input_box(
+            text_box::draw(
                 frame,
                 main,
                 "Note for the new revision's reviewers (optional) 修订说明",
                 "They read it: what changed and why · Enter confirm next · Esc back to the editor",
+                &step.input,
+                "> ",
+                Style::default(),
             );
-            step.input.draw(frame, field, "> ", Style::default());
         }
         Flow::Discard(input) => {
-            let field = input_box(
+            text_box::draw(
                 frame,
                 main,
                 "Why discard this item? 弃用原因",
                 "Enter confirm next · Esc cancel",
-            );
-            input.draw(
-                frame,
-                field,
+                input,
                 "> ",
                 Style::new().add_modifier(Modifier::BOLD),
             );
