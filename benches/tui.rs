@@ -222,6 +222,7 @@ fn review_app(item: Item) -> ReviewApp {
         content: ReviewContent::default(),
         lease_expires_at: None,
         changes: None,
+        changed: false,
     })));
     app
 }

@@ -202,6 +202,25 @@ fn experts_claim_widest_gap_first_with_leases_and_drafts() {
         store.my_adjudications("e1").unwrap()[0].status,
         ReviewStatus::Submitted
     );
+    // A change to the submitted decision is a draft beside it: reopened it shows, and
+    // thrown away the decision is what was submitted.
+    let change = complete(4, 0.75);
+    store
+        .save_adjudication_draft("e1", a.adjudication_id, &change)
+        .unwrap();
+    assert!(store.my_adjudications("e1").unwrap()[0].changed);
+    let reopened = store
+        .open_adjudication("e1", a.adjudication_id)
+        .unwrap()
+        .unwrap();
+    assert!(reopened.changed);
+    assert_eq!(reopened.content, change);
+    let back = store
+        .discard_adjudication_change("e1", a.adjudication_id)
+        .unwrap();
+    assert!(!back.changed);
+    assert_eq!(back.content, complete(4, 0.5));
+    assert!(!store.my_adjudications("e1").unwrap()[0].changed);
     // e2 gives Q2 back: e1 may take it, e2 is not offered it again, nor may submit it.
     store.release_adjudication("e2", b.adjudication_id).unwrap();
     assert!(

@@ -275,3 +275,78 @@ fn queue_counts_per_dataset() {
     let err = store.claim_next("a", Some("Nope")).unwrap_err().to_string();
     assert!(err.contains("there is no dataset \"Nope\""), "{err}");
 }
+
+#[test]
+fn a_change_to_a_submitted_review_is_a_draft_beside_it_until_submitted_or_thrown_away() {
+    let (_d, mut store) = setup(1);
+    let a = store.claim_next("a", None).unwrap().unwrap();
+    let mut submitted = passing(&a.item.body, &["general-practice"]);
+    submitted.verdicts.insert(
+        Criterion::AnswerCorrectness,
+        Verdict::Fail {
+            reason: "答案应为B".into(),
+        },
+    );
+    store.submit_review("a", a.review_id, &submitted).unwrap();
+    let db = _d.path().join("t.db");
+    let stored = |_: &Store| -> (String, Option<String>) {
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row(
+                "SELECT content, pending FROM reviews WHERE id = ?1",
+                [a.review_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    };
+    let as_submitted = stored(&store).0;
+
+    // The change is saved as a draft; what was submitted stays as it was.
+    let change = passing(&a.item.body, &["general-practice"]);
+    store.save_draft("a", a.review_id, &change).unwrap();
+    let (content, pending) = stored(&store);
+    assert_eq!(content, as_submitted, "the submitted review is untouched");
+    assert_eq!(
+        serde_json::from_str::<ReviewContent>(&pending.unwrap()).unwrap(),
+        change
+    );
+    let mine = store.my_reviews("a").unwrap();
+    assert!(mine[0].changed && mine[0].changeable, "{mine:?}");
+
+    // Reopening (a new connection, as after a new session) shows the change.
+    drop(store);
+    let mut store = Store::open(&_d.path().join("t.db")).unwrap();
+    let reopened = store.open_review("a", a.review_id).unwrap().unwrap();
+    assert_eq!(reopened.status, ReviewStatus::Submitted);
+    assert!(reopened.changed);
+    assert_eq!(reopened.content, change);
+
+    // Thrown away: the submitted review again, nothing pending.
+    let back = store.discard_review_change("a", a.review_id).unwrap();
+    assert!(!back.changed);
+    assert_eq!(back.content, submitted);
+    assert_eq!(stored(&store), (as_submitted.clone(), None));
+    assert!(!store.my_reviews("a").unwrap()[0].changed);
+
+    // Changed again and submitted: the change is the review, nothing pending.
+    store.save_draft("a", a.review_id, &change).unwrap();
+    store.submit_review("a", a.review_id, &change).unwrap();
+    let (content, pending) = stored(&store);
+    assert_eq!(
+        serde_json::from_str::<ReviewContent>(&content).unwrap(),
+        change
+    );
+    assert_eq!(pending, None);
+    let reopened = store.open_review("a", a.review_id).unwrap().unwrap();
+    assert!(!reopened.changed);
+
+    // Once the item is settled, a change is refused and nothing is kept.
+    let b = store.claim_next("b", None).unwrap().unwrap();
+    store.submit_review("b", b.review_id, &change).unwrap();
+    let err = store
+        .save_draft("a", a.review_id, &submitted)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("already settled"), "{err}");
+    assert_eq!(stored(&store).1, None);
+}

@@ -56,6 +56,7 @@ fn app_for(item: Item, size: (u16, u16)) -> ReviewApp {
         content: ReviewContent::default(),
         lease_expires_at: None,
         changes: None,
+        changed: false,
     })));
     app
 }

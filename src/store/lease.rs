@@ -5,8 +5,10 @@
 //! A claim holds its place until it is submitted, given back or its lease runs out. Every claim
 //! in a queue first expires that queue's lapsed leases, so no background job is needed; then a
 //! person's own open claim comes before a new one, so a dropped session resumes where it was.
-//! Each claim, give-back and expiry is logged. Which rows are eligible, in what order, and how
-//! many people may hold one at a time stay with each queue (its [`Queue`]).
+//! Each claim, give-back and expiry is logged. A change to a submitted claim is a draft of its
+//! own (`pending`), beside what was submitted, until it is submitted again or thrown away.
+//! Which rows are eligible, in what order, and how many people may hold one at a time stay
+//! with each queue (its [`Queue`]).
 
 use crate::store::{Store, clock};
 use anyhow::{Context, Result};
@@ -48,7 +50,8 @@ pub(super) struct Lease {
 
 /// A queue's claims table and its events. The table has a row per claim with `id`, `status`
 /// (`claimed`, `submitted`, `released` or `expired`), `content` (the draft or decision),
-/// `claimed_at`, `lease_expires_at` and `updated_at`, and the columns named here.
+/// `pending` (a change to a submitted one, not submitted yet), `claimed_at`,
+/// `lease_expires_at` and `updated_at`, and the columns named here.
 pub(super) struct Table {
     pub name: &'static str,
     /// The column naming who holds the claim; also the key naming them in an expiry's event.
@@ -74,6 +77,8 @@ pub(super) struct Claims {
     insert: String,
     release: String,
     draft: String,
+    change: String,
+    discard: String,
     status: String,
 }
 
@@ -116,6 +121,14 @@ impl Claims {
             draft: format!(
                 "UPDATE {name} SET content = ?3, lease_expires_at = ?4, updated_at = ?5
                  WHERE id = ?1 AND {holder} = ?2 AND status = 'claimed'"
+            ),
+            change: format!(
+                "UPDATE {name} SET pending = ?3, updated_at = ?4
+                 WHERE id = ?1 AND {holder} = ?2 AND status = 'submitted'"
+            ),
+            discard: format!(
+                "UPDATE {name} SET pending = NULL, updated_at = ?3
+                 WHERE id = ?1 AND {holder} = ?2 AND status = 'submitted' AND pending IS NOT NULL"
             ),
             status: format!("SELECT status FROM {name} WHERE id = ?1 AND {holder} = ?2"),
             table,
@@ -241,16 +254,17 @@ pub(super) fn reopen<Q: Queue>(
 pub(super) enum Draft {
     /// Saved, the lease renewed.
     Saved,
-    /// Not saved: the claim is submitted, and changes to it are kept only when it is
-    /// submitted again.
-    Submitted,
+    /// The claim is submitted: saved as its pending change, what was submitted untouched.
+    Changed,
     /// Not saved: the claim has lapsed or was given back.
     Lapsed,
     /// There is no such claim of theirs.
     NotTheirs,
 }
 
-/// Saves `content` (JSON) as the draft of `holder`'s claim `id` and renews its lease.
+/// Saves `content` (JSON) as the draft of `holder`'s claim `id` and renews its lease; for a
+/// submitted claim, as its pending change. The caller refuses a change that can no longer
+/// count (rolling the transaction back).
 pub(super) fn save_draft<Q: Queue>(
     tx: &Transaction,
     holder: &str,
@@ -274,10 +288,28 @@ pub(super) fn save_draft<Q: Queue>(
         .query_row(params![id, holder], |r| r.get(0))
         .optional()?;
     Ok(match status.as_deref() {
-        Some("submitted") => Draft::Submitted,
+        Some("submitted") => {
+            tx.prepare_cached(&claims.change)?
+                .execute(params![id, holder, content, lease.now])?;
+            Draft::Changed
+        }
         Some(_) => Draft::Lapsed,
         None => Draft::NotTheirs,
     })
+}
+
+/// Throws away the pending change of `holder`'s submitted claim `id`: what was submitted
+/// stands. False when there is no such change.
+pub(super) fn discard_change<Q: Queue>(
+    tx: &Transaction,
+    holder: &str,
+    id: i64,
+    now: &str,
+) -> Result<bool> {
+    let n = tx
+        .prepare_cached(&Q::claims().discard)?
+        .execute(params![id, holder, now])?;
+    Ok(n > 0)
 }
 
 /// Gives `holder`'s claim `id` back and frees its place. False when they hold no such claim.

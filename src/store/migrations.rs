@@ -430,6 +430,12 @@ BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
 
 ALTER TABLE curation ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0;
 "#,
+    // 10: a change to a submitted review or decision, kept as a draft apart from what was
+    // submitted (which stays as it is) until it is submitted again or thrown away.
+    r#"
+ALTER TABLE reviews ADD COLUMN pending TEXT;
+ALTER TABLE adjudications ADD COLUMN pending TEXT;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -10,6 +10,9 @@
 /// The status bar's word for a draft the store does not have.
 pub const NOT_SAVED: &str = "NOT SAVED";
 
+/// The status bar's words for a submitted one changed since, the change stored as a draft.
+pub const CHANGED: &str = "changed, not resubmitted";
+
 /// What the saver needs to know about a screen's store commands.
 pub trait DraftCommand: Clone {
     /// The draft this command saves, for a draft save.
@@ -23,8 +26,8 @@ pub trait DraftReply: Send + 'static {
 }
 
 /// Where a screen's draft saving stands. `draft` arguments build the save command for the
-/// open draft, or None when there is nothing to save (no draft, or one already submitted:
-/// the store keeps changes to a submitted one only when it is submitted again).
+/// open draft (a submitted one's change is a draft too), or None when there is nothing to
+/// save.
 #[derive(Debug)]
 pub struct DraftSaver<C> {
     /// The open draft changed since its last save was sent.
@@ -39,8 +42,8 @@ pub struct DraftSaver<C> {
 struct Pending<C> {
     id: i64,
     /// The newest save of it sent; while it is being submitted, its content as a save.
-    /// None for a submitted review changed and submitted again: the store keeps no draft
-    /// of it, so a failed submit can only be tried again by the person.
+    /// None when a submit was given no save: a failed submit can then only be tried again
+    /// by the person.
     save: Option<C>,
     /// Saves of it sent and not yet answered.
     in_flight: usize,

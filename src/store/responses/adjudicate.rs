@@ -26,7 +26,12 @@ pub struct DisputeAssignment {
     pub judges: Vec<JudgeScore>,
     pub gap: f64,
     pub status: ReviewStatus,
+    /// The expert's decision so far; for a submitted one with a change not submitted again
+    /// (`changed`), that change.
     pub content: Adjudication,
+    /// A submitted decision was changed and the change not submitted again: the change is a
+    /// draft, and what was submitted stands until it is submitted or the change thrown away.
+    pub changed: bool,
     pub lease_expires_at: Option<String>,
 }
 
@@ -48,6 +53,8 @@ pub struct MyAdjudication {
     pub item_id: String,
     pub model: String,
     pub status: ReviewStatus,
+    /// Submitted, then changed, and the change not submitted again.
+    pub changed: bool,
     pub updated_at: String,
 }
 
@@ -65,13 +72,15 @@ struct Row {
     response: String,
     judges: String,
     gap: f64,
+    /// A change to the submitted decision, not submitted yet.
+    pending: Option<String>,
 }
 
 fn load(tx: &Transaction, expert: &str, id: i64) -> Result<Option<Row>> {
     Ok(tx
         .prepare_cached(
             "SELECT a.status, a.content, a.lease_expires_at, r.id, r.taken, d.name, i.ext_id,
-                    r.revision_no, v.body, r.model, r.response, r.judges, r.gap
+                    r.revision_no, v.body, r.model, r.response, r.judges, r.gap, a.pending
              FROM adjudications a JOIN responses r ON r.id = a.response_id
              JOIN items i ON i.id = r.item_id JOIN datasets d ON d.id = i.dataset_id
              JOIN revisions v ON v.item_id = r.item_id AND v.revision_no = r.revision_no
@@ -92,6 +101,7 @@ fn load(tx: &Transaction, expert: &str, id: i64) -> Result<Option<Row>> {
                 response: r.get(10)?,
                 judges: r.get(11)?,
                 gap: r.get(12)?,
+                pending: r.get(13)?,
             })
         })
         .optional()?)
@@ -106,7 +116,10 @@ impl Row {
             Content::OpenEnded(o) => o.rubric.len(),
             _ => 0,
         };
-        let mut content: Adjudication = serde_json::from_str(&self.content).unwrap_or_default();
+        let submitted = self.status == "submitted";
+        let pending = self.pending.as_deref().filter(|_| submitted);
+        let mut content: Adjudication =
+            serde_json::from_str(pending.unwrap_or(&self.content)).unwrap_or_default();
         if content.points.len() != rubric {
             content.points.resize(rubric, None);
         }
@@ -129,6 +142,7 @@ impl Row {
                 ReviewStatus::Claimed
             },
             content,
+            changed: pending.is_some(),
             lease_expires_at: self.lease.clone(),
         })
     }
@@ -273,8 +287,9 @@ impl Store {
         Ok(Some(a))
     }
 
-    /// Saves a draft and renews the lease. A submitted decision changes only when it is
-    /// submitted again.
+    /// Saves a draft and renews the lease. A change to a submitted decision is kept as its
+    /// pending change, beside the submitted decision (which stands until the change is
+    /// submitted).
     pub fn save_adjudication_draft(
         &mut self,
         expert: &str,
@@ -287,7 +302,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         match lease::save_draft::<DisputeClaims>(&tx, expert, id, &json, &lease)? {
-            Draft::Saved | Draft::Submitted => {}
+            Draft::Saved | Draft::Changed => {}
             Draft::Lapsed => {
                 let (dataset, ext_id) = match load(&tx, expert, id)? {
                     Some(r) => (r.dataset, r.ext_id),
@@ -338,7 +353,8 @@ impl Store {
         }
         let first = row.status != "submitted";
         tx.prepare_cached(
-            "UPDATE adjudications SET status = 'submitted', content = ?2, lease_expires_at = NULL,
+            "UPDATE adjudications SET status = 'submitted', content = ?2, pending = NULL,
+                    lease_expires_at = NULL,
                     updated_at = ?3, submitted_at = coalesce(submitted_at, ?3)
              WHERE id = ?1",
         )?
@@ -363,6 +379,26 @@ impl Store {
         Ok(())
     }
 
+    /// Throws away the change to a submitted decision that was not submitted again: the
+    /// decision is what was submitted. Gives back the decision as it stands now.
+    pub fn discard_adjudication_change(
+        &mut self,
+        expert: &str,
+        id: i64,
+    ) -> Result<DisputeAssignment> {
+        let now = clock::iso(SystemTime::now());
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        lease::discard_change::<DisputeClaims>(&tx, expert, id, &now)?;
+        let Some(row) = load(&tx, expert, id)? else {
+            bail!("adjudication {id} is not yours");
+        };
+        let a = row.assignment(id)?;
+        tx.commit()?;
+        Ok(a)
+    }
+
     /// Gives a claimed dispute back; the expert is not offered it again.
     pub fn release_adjudication(&mut self, expert: &str, id: i64) -> Result<()> {
         let now = clock::iso(SystemTime::now());
@@ -379,7 +415,8 @@ impl Store {
     /// The expert's own claimed and submitted adjudications, newest first.
     pub fn my_adjudications(&self, expert: &str) -> Result<Vec<MyAdjudication>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT a.id, d.name, i.ext_id, r.model, a.status, a.updated_at
+            "SELECT a.id, d.name, i.ext_id, r.model, a.status, a.updated_at,
+                    a.status = 'submitted' AND a.pending IS NOT NULL
              FROM adjudications a JOIN responses r ON r.id = a.response_id
              JOIN items i ON i.id = r.item_id JOIN datasets d ON d.id = i.dataset_id
              WHERE a.expert = ?1 AND (a.status = 'claimed' OR a.status = 'submitted')
@@ -396,6 +433,7 @@ impl Store {
                 } else {
                     ReviewStatus::Claimed
                 },
+                changed: r.get(6)?,
                 updated_at: r.get(5)?,
             })
         })?;

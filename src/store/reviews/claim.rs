@@ -5,6 +5,7 @@
 //! lease has not run out, plus submitted reviews); a reviewer never gets the same revision
 //! twice; items that already have one review are served first so pairs finish.
 
+use super::submit::check_changeable;
 use super::{Assignment, load};
 use crate::domain::review::ReviewContent;
 use crate::store::lease::{self, About, Claims, Draft, Queue, Table};
@@ -129,8 +130,9 @@ impl Store {
         Ok(Some(a))
     }
 
-    /// Saves a draft of a claimed review and renews its lease. Changes to a submitted review
-    /// are kept only when it is submitted again.
+    /// Saves a draft of a claimed review and renews its lease. A change to a submitted review
+    /// is kept as its pending change, beside the submitted review (which stands until the
+    /// change is submitted), while the item is open to change.
     pub fn save_draft(
         &mut self,
         reviewer: &str,
@@ -143,7 +145,12 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         match lease::save_draft::<ReviewClaims>(&tx, reviewer, review_id, &json, &lease)? {
-            Draft::Saved | Draft::Submitted => {}
+            Draft::Saved => {}
+            Draft::Changed => {
+                if let Some(l) = load(&tx, reviewer, review_id)? {
+                    check_changeable(&l)?;
+                }
+            }
             Draft::Lapsed => {
                 bail!("your claim on this item has lapsed; the draft could not be saved")
             }
@@ -151,6 +158,22 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Throws away the change to a submitted review that was not submitted again: the review
+    /// is what was submitted. Gives back the review as it stands now.
+    pub fn discard_review_change(&mut self, reviewer: &str, review_id: i64) -> Result<Assignment> {
+        let now = clock::iso(SystemTime::now());
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        lease::discard_change::<ReviewClaims>(&tx, reviewer, review_id, &now)?;
+        let Some(l) = load(&tx, reviewer, review_id)? else {
+            bail!("review {review_id} is not yours");
+        };
+        let a = l.assignment(&tx)?;
+        tx.commit()?;
+        Ok(a)
     }
 
     /// Skip: gives the claim back. The reviewer is not served this revision again.

@@ -31,8 +31,12 @@ pub struct Assignment {
     pub item: Item,
     pub revision_no: i64,
     pub status: ReviewStatus,
-    /// This reviewer's own draft or submitted review; never anyone else's.
+    /// This reviewer's own draft or submitted review; never anyone else's. For a submitted
+    /// review with a change not submitted again (`changed`), that change.
     pub content: ReviewContent,
+    /// A submitted review was changed and the change not submitted again: the change is a
+    /// draft, and what was submitted stands until it is submitted or the change thrown away.
+    pub changed: bool,
     pub lease_expires_at: Option<String>,
     /// For a revision after the first: what changed since the one before.
     pub changes: Option<RevisionChange>,
@@ -71,6 +75,8 @@ pub struct MyReview {
     pub status: ReviewStatus,
     /// Still open to change: the item is unresolved and not revised since.
     pub changeable: bool,
+    /// Submitted, then changed, and the change not submitted again.
+    pub changed: bool,
     pub updated_at: String,
 }
 
@@ -132,7 +138,8 @@ impl Store {
     pub fn my_reviews(&self, reviewer: &str) -> Result<Vec<MyReview>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT r.id, d.name, i.ext_id, r.status,
-                    i.state = 'in_review' AND i.revision_no = r.revision_no, r.updated_at
+                    i.state = 'in_review' AND i.revision_no = r.revision_no, r.updated_at,
+                    r.status = 'submitted' AND r.pending IS NOT NULL
              FROM reviews r JOIN items i ON i.id = r.item_id JOIN datasets d ON d.id = i.dataset_id
              WHERE r.reviewer = ?1 AND (r.status = 'claimed' OR r.status = 'submitted')
              ORDER BY r.updated_at DESC, r.id DESC",
@@ -148,6 +155,7 @@ impl Store {
                     ReviewStatus::Claimed
                 },
                 changeable: r.get(4)?,
+                changed: r.get(6)?,
                 updated_at: r.get(5)?,
             })
         })?;
@@ -188,7 +196,7 @@ fn load(tx: &Transaction, reviewer: &str, review_id: i64) -> Result<Option<Loade
     let row = tx
         .prepare_cached(
             "SELECT r.status, r.revision_no, r.content, r.lease_expires_at,
-                    i.id, i.ext_id, i.state, i.revision_no, d.name, v.body
+                    i.id, i.ext_id, i.state, i.revision_no, d.name, v.body, r.pending
              FROM reviews r JOIN items i ON i.id = r.item_id JOIN datasets d ON d.id = i.dataset_id
              JOIN revisions v ON v.item_id = r.item_id AND v.revision_no = r.revision_no
              WHERE r.id = ?1 AND r.reviewer = ?2",
@@ -206,6 +214,7 @@ fn load(tx: &Transaction, reviewer: &str, review_id: i64) -> Result<Option<Loade
                 current_revision: r.get(7)?,
                 dataset: r.get(8)?,
                 body: r.get(9)?,
+                pending: r.get(10)?,
             })
         })
         .optional()?;
@@ -225,6 +234,8 @@ struct Loaded {
     current_revision: i64,
     dataset: String,
     body: String,
+    /// A change to the submitted review, not submitted yet.
+    pending: Option<String>,
 }
 
 /// What changed in `revision_no` of the item against the revision before; `None` for the
@@ -271,7 +282,9 @@ impl Loaded {
                 self.dataset, self.ext_id
             )
         })?;
-        let content: ReviewContent = serde_json::from_str(&self.content)
+        let submitted = self.status == "submitted";
+        let pending = self.pending.as_deref().filter(|_| submitted);
+        let content: ReviewContent = serde_json::from_str(pending.unwrap_or(&self.content))
             .with_context(|| format!("reading review {}", self.review_id))?;
         Ok(Assignment {
             review_id: self.review_id,
@@ -288,6 +301,7 @@ impl Loaded {
                 ReviewStatus::Claimed
             },
             content,
+            changed: pending.is_some(),
             lease_expires_at: self.lease_expires_at.clone(),
             changes: revision_change(
                 tx,

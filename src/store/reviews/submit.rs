@@ -1,6 +1,6 @@
 //! Submitting (or changing) a review, and settling the item when both reviews are in.
 
-use super::{department_set, load, verdict_bits};
+use super::{Loaded, department_set, load, verdict_bits};
 use crate::domain::curation::{Transition, next_state};
 use crate::domain::item::ItemBody;
 use crate::domain::review::ReviewContent;
@@ -40,17 +40,8 @@ impl Store {
     }
 }
 
-/// Submits inside the caller's transaction (also used by `reviews import`).
-pub(super) fn submit_tx(
-    tx: &Transaction,
-    reviewer: &str,
-    review_id: i64,
-    content: &ReviewContent,
-    now: &str,
-) -> Result<SubmitOutcome> {
-    let Some(l) = load(tx, reviewer, review_id)? else {
-        bail!("review {review_id} is not yours");
-    };
+/// Refuses a review whose item was revised since it was claimed, or is settled.
+pub(super) fn check_changeable(l: &Loaded) -> Result<()> {
     let what = format!("{}/{}", l.dataset, l.ext_id);
     if l.current_revision != l.revision_no {
         bail!(
@@ -63,6 +54,22 @@ pub(super) fn submit_tx(
             l.item_state
         );
     }
+    Ok(())
+}
+
+/// Submits inside the caller's transaction (also used by `reviews import`).
+pub(super) fn submit_tx(
+    tx: &Transaction,
+    reviewer: &str,
+    review_id: i64,
+    content: &ReviewContent,
+    now: &str,
+) -> Result<SubmitOutcome> {
+    let Some(l) = load(tx, reviewer, review_id)? else {
+        bail!("review {review_id} is not yours");
+    };
+    let what = format!("{}/{}", l.dataset, l.ext_id);
+    check_changeable(&l)?;
     let body: ItemBody =
         serde_json::from_str(&l.body).with_context(|| format!("reading {what}"))?;
     let problems = content.problems(&body);
@@ -87,7 +94,8 @@ pub(super) fn submit_tx(
     let first_time = l.status != "submitted";
     let passed = content.passes(&body);
     tx.prepare_cached(
-        "UPDATE reviews SET status = 'submitted', content = ?2, passed = ?3, lease_expires_at = NULL,
+        "UPDATE reviews SET status = 'submitted', content = ?2, pending = NULL, passed = ?3,
+                lease_expires_at = NULL,
                 updated_at = ?4, submitted_at = coalesce(submitted_at, ?4),
                 verdict_bits = ?5, department_set = ?6
          WHERE id = ?1",

@@ -93,8 +93,15 @@ impl AdjudicateApp {
             "{} on {} in {}",
             d.assignment.model, d.assignment.item.id, d.assignment.dataset
         );
-        let doing = if d.submitted() {
-            format!("your decision on {what}: changes count only when you submit again")
+        let doing = if d.changed {
+            format!(
+                "your decision on {what}, changed and not resubmitted: s submits the change, x \
+                 throws it away"
+            )
+        } else if d.submitted() {
+            format!(
+                "your decision on {what}: a change is kept as a draft until you submit it again"
+            )
         } else {
             format!("deciding {what}")
         };

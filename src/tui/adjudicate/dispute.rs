@@ -28,6 +28,8 @@ pub struct DisputeState {
     /// The expert's decision as it stands (the draft).
     pub content: Adjudication,
     pub origin: Origin,
+    /// Submitted, and changed since (here or before, the change kept as a draft).
+    pub changed: bool,
     /// First line of the text pane shown.
     pub scroll: usize,
     /// The selected rubric point (0-based).
@@ -85,6 +87,7 @@ impl DisputeState {
         }
         let point = content.points.iter().position(Option::is_none).unwrap_or(0);
         DisputeState {
+            changed: assignment.changed,
             assignment,
             content,
             origin,
@@ -313,6 +316,10 @@ impl Work for DisputeState {
         matches!(self.assignment.status, ReviewStatus::Submitted)
     }
 
+    fn changed(&self) -> bool {
+        self.changed
+    }
+
     fn origin(&self) -> Origin {
         self.origin
     }
@@ -332,11 +339,15 @@ impl Work for DisputeState {
     }
 
     fn update(&mut self, action: Action, main: Rect) -> Effect {
-        match self.context() {
+        let effect = match self.context() {
             Context::Score => self.update_score(action),
             Context::DecisionReason => self.update_reason(action),
             _ => self.update_dispute(action, main),
+        };
+        if effect.changed && self.submitted() {
+            self.changed = true;
         }
+        effect
     }
 
     fn save(&self) -> Command {

@@ -239,6 +239,8 @@ fn draw_mine(frame: &mut Frame, area: Rect, s: &StartView) {
     let rows = s.mine.iter().map(|m| {
         let (status, style) = match m.status {
             ReviewStatus::Claimed => ("draft", Style::new().fg(Color::Yellow)),
+            // Submitted, with a change kept as a draft beside it (not resubmitted).
+            ReviewStatus::Submitted if m.changed => ("changed", Style::new().fg(Color::Yellow)),
             ReviewStatus::Submitted => ("submitted", Style::new().fg(Color::Green)),
         };
         Row::new(vec![

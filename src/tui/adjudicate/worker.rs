@@ -25,6 +25,8 @@ pub enum Command {
     Submit(i64, Adjudication),
     /// Give the dispute back.
     Release(i64),
+    /// Throw away the change to a submitted decision; it loads as it was submitted.
+    DiscardChange(i64),
 }
 
 impl DraftCommand for Command {
@@ -49,6 +51,9 @@ impl Commands for Command {
     fn release(id: i64) -> Command {
         Command::Release(id)
     }
+    fn discard_change(id: i64) -> Command {
+        Command::DiscardChange(id)
+    }
 }
 
 /// Which job failed, so the message can say so.
@@ -60,6 +65,7 @@ pub enum Job {
     Open,
     Submit,
     Release,
+    Discard,
 }
 
 impl Job {
@@ -71,6 +77,7 @@ impl Job {
             Job::Open => Some(Step::Open),
             Job::Submit => Some(Step::Submit),
             Job::Release => Some(Step::Release),
+            Job::Discard => Some(Step::Discard),
         }
     }
 
@@ -83,6 +90,7 @@ impl Job {
             Job::Open => "Could not open the adjudication",
             Job::Submit => "Not submitted",
             Job::Release => "Could not give the dispute back",
+            Job::Discard => "Could not throw the change away",
         }
     }
 }
@@ -128,6 +136,7 @@ pub trait Backend {
     fn save_adjudication_draft(&mut self, expert: &str, id: i64, a: &Adjudication) -> Result<()>;
     fn submit_adjudication(&mut self, expert: &str, id: i64, a: &Adjudication) -> Result<()>;
     fn release_adjudication(&mut self, expert: &str, id: i64) -> Result<()>;
+    fn discard_adjudication_change(&mut self, expert: &str, id: i64) -> Result<DisputeAssignment>;
     /// Nothing is queued: a moment for housekeeping while the expert reads.
     fn idle(&mut self) {}
 }
@@ -160,6 +169,9 @@ impl Backend for Store {
     }
     fn release_adjudication(&mut self, expert: &str, id: i64) -> Result<()> {
         Store::release_adjudication(self, expert, id)
+    }
+    fn discard_adjudication_change(&mut self, expert: &str, id: i64) -> Result<DisputeAssignment> {
+        Store::discard_adjudication_change(self, expert, id)
     }
     fn idle(&mut self) {
         // Best effort: a failed checkpoint only leaves the WAL longer for the next one.
@@ -206,6 +218,10 @@ pub fn handle<B: Backend>(store: &mut B, expert: &str, cmd: Command) -> Reply {
         Command::Release(id) => match store.release_adjudication(expert, id) {
             Ok(()) => Reply::Released(id),
             Err(e) => fail(Job::Release, e),
+        },
+        Command::DiscardChange(id) => match store.discard_adjudication_change(expert, id) {
+            Ok(a) => Reply::Loaded(Box::new(a)),
+            Err(e) => fail(Job::Discard, e),
         },
     }
 }

@@ -49,6 +49,14 @@ impl<W: WorkView> Desk<W> {
             (ConfirmKind::LeaveUnsaved, Some(w)) => self.leave_unsaved_dialog(w.id()),
             (ConfirmKind::Submit, Some(w)) => w.submit_dialog(),
             (ConfirmKind::Skip, Some(w)) => w.skip_dialog(),
+            (ConfirmKind::DiscardChange, Some(_)) => (
+                "Throw your change away?",
+                vec![
+                    "What you submitted stands as it was; the change you made since is lost."
+                        .into(),
+                    "Throw the change away?".into(),
+                ],
+            ),
             (_, None) => ("Confirm", vec!["Nothing to confirm.".into()]),
         }
     }

@@ -41,6 +41,8 @@ pub enum ConfirmKind {
     LeaveUnsaved,
     /// Quit while a draft is NOT SAVED.
     QuitUnsaved,
+    /// Throw away the change to a submitted one: what was submitted stands.
+    DiscardChange,
 }
 
 /// A store step of the desk's, waited for with "loading" on screen.
@@ -54,6 +56,8 @@ pub enum Step {
     Submit,
     /// Giving it back.
     Release,
+    /// Throwing away the change to a submitted one.
+    Discard,
 }
 
 /// A piece of work the desk opens: its state, what keys do to it, and its store commands.
@@ -67,6 +71,9 @@ pub trait Work {
     fn id(&self) -> i64;
     /// It was submitted before: changes count only when it is submitted again.
     fn submitted(&self) -> bool;
+    /// It was submitted before and changed since: the change is a draft of its own, beside
+    /// what was submitted, until it is submitted again or thrown away.
+    fn changed(&self) -> bool;
     /// How it was reached.
     fn origin(&self) -> Origin;
     /// What is still missing before it can be submitted.
@@ -91,6 +98,8 @@ pub trait Commands: DraftCommand {
     fn open(id: i64) -> Self;
     /// Give it back.
     fn release(id: i64) -> Self;
+    /// Throw away the change to submitted one `id`, and load it as it was submitted.
+    fn discard_change(id: i64) -> Self;
 }
 
 /// How a screen names its work and its list, for the desk's messages.
@@ -247,6 +256,10 @@ impl<W: Work> Desk<W> {
             }
             return;
         };
+        if self.busy == Some(Step::Discard) {
+            // It comes back as it was submitted in a moment; a change now would outlive that.
+            return;
+        }
         let Effect {
             changed,
             message,
@@ -286,8 +299,8 @@ impl<W: Work> Desk<W> {
     }
 }
 
-/// The save of the open draft; none once it is submitted (the store keeps changes to a
-/// submitted one only when it is submitted again).
+/// The save of the open draft: a claimed one's draft, or a submitted one's change (which the
+/// store keeps beside what was submitted).
 fn save_of<W: Work>(open: &Option<W>) -> Option<W::Command> {
-    open.as_ref().filter(|w| !w.submitted()).map(W::save)
+    open.as_ref().map(W::save)
 }

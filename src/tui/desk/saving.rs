@@ -2,6 +2,7 @@
 //! NOT SAVED and tried again, and what the status bar and the farewell say about them.
 
 use super::{Desk, Work, save_of};
+use crate::tui::draft::CHANGED;
 
 impl<W: Work> Desk<W> {
     /// The store has a save of draft `id`. Said when it was NOT SAVED before, or left with
@@ -45,10 +46,17 @@ impl<W: Work> Desk<W> {
         self.draft.flush(&mut self.outbox, || save_of(&self.open));
     }
 
-    /// NOT SAVED, "saving…", "submitting…", "saved", "unsaved" or "" for the status bar.
+    /// NOT SAVED, "saving…", "submitting…", "saved", "unsaved", `draft::CHANGED` (a submitted
+    /// one's change, stored) or "" for the status bar.
     pub fn save_state(&self) -> &'static str {
-        self.draft
-            .state(self.open.as_ref().map(|w| (w.id(), w.submitted())))
+        let open = self.open.as_ref();
+        let state = self
+            .draft
+            .state(open.map(|w| (w.id(), w.submitted() && !w.changed())));
+        match open {
+            Some(w) if w.changed() && state == "saved" => CHANGED,
+            _ => state,
+        }
     }
 
     /// A draft save is unanswered or failed.

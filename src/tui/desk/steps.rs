@@ -95,6 +95,11 @@ impl<W: Work> Desk<W> {
                 }
             }
             Step::Release => self.back_to_list(),
+            Step::Discard => {
+                self.carry = None;
+                // The change stays in the store, and on screen: saves of it go on.
+                self.draft.changed(&mut self.outbox, || save_of(&self.open));
+            }
             Step::Submit => {
                 // The submitted content is not in the store: it is saved as a draft instead.
                 self.draft
@@ -161,9 +166,16 @@ impl<W: Work> Desk<W> {
             self.confirm = Some(ConfirmKind::LeaveUnsaved);
             return;
         }
+        let changed = self.open.as_ref().is_some_and(W::changed);
         self.back_to_list();
         let list = W::WORDS.list;
-        if self.draft.stored(id) {
+        if changed {
+            self.announce = (!self.draft.stored(id)).then_some(id);
+            self.info(format!(
+                "Back at {list}; your change is kept as a draft, not resubmitted: reopen it to \
+                 submit it (s) or throw it away (x)"
+            ));
+        } else if self.draft.stored(id) {
             self.info(format!("Back at {list}; your draft is kept"));
         } else {
             self.announce = Some(id);
@@ -207,6 +219,7 @@ impl<W: Work> Desk<W> {
                 self.confirm = None;
                 self.exit();
             }
+            Some(ConfirmKind::DiscardChange) => self.confirm_discard(),
             None => {}
         }
     }
@@ -238,7 +251,9 @@ impl<W: Work> Desk<W> {
 
     pub(super) fn ask_skip(&mut self) {
         let Some(w) = &self.open else { return };
-        if w.submitted() {
+        if w.changed() {
+            self.confirm = Some(ConfirmKind::DiscardChange);
+        } else if w.submitted() {
             self.error(W::WORDS.cannot_skip);
         } else {
             self.confirm = Some(ConfirmKind::Skip);
@@ -256,6 +271,24 @@ impl<W: Work> Desk<W> {
         self.busy = Some(Step::Submit);
         self.outbox.push(w.submit());
         self.info("Submitting…");
+    }
+
+    /// Throws away the change to the open submitted one, if the dialog asked about it; it
+    /// comes back as it was submitted.
+    pub(super) fn confirm_discard(&mut self) {
+        if self.confirm != Some(ConfirmKind::DiscardChange) {
+            return;
+        }
+        self.confirm = None;
+        let Some(w) = &self.open else { return };
+        let id = w.id();
+        self.pending_origin = w.origin();
+        // Saves of the change already sent reach the store first; none goes after.
+        self.draft.dropped(id);
+        self.busy = Some(Step::Discard);
+        self.outbox.push(W::Command::discard_change(id));
+        self.carry = Some("Change thrown away; what you submitted stands".into());
+        self.info("Throwing the change away…");
     }
 
     /// Gives the work back for real, if the dialog asked about skipping.

@@ -56,7 +56,7 @@ pub(super) static BINDINGS: &[Binding] = &[
     b(Key::ch('p'), In(C::Dispute), Action::ScoreFromPoints, "proportional score: the share of rubric points met"),
     b(Key::ch('r'), In(C::Dispute), Action::EditReason, "reason for the decision"),
     b(Key::ch('s'), In(C::Dispute), Action::Submit, "submit the decision"),
-    b(Key::ch('x'), In(C::Dispute), Action::Skip, "skip this dispute (give it back)"),
+    b(Key::ch('x'), In(C::Dispute), Action::Skip, "skip this dispute (give it back); on a changed submitted decision: throw the change away"),
     b(Key::ch('q'), In(C::Dispute), Action::Back, "back to the list (the draft is kept)"),
     b(Key::plain(K::Esc), In(C::Dispute), Action::Back, "back to the list (the draft is kept)"),
     // Overall score (text)

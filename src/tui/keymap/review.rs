@@ -51,7 +51,7 @@ pub(super) static BINDINGS: &[Binding] = &[
     b(Key::ch('e'), In(C::Review), Action::EditProposal, "propose a corrected item (JSON)"),
     b(Key::ch('c'), In(C::Review), Action::EditComment, "comment for the curator"),
     b(Key::ch('s'), In(C::Review), Action::Submit, "submit the review"),
-    b(Key::ch('x'), In(C::Review), Action::Skip, "skip this item (give it back)"),
+    b(Key::ch('x'), In(C::Review), Action::Skip, "skip this item (give it back); on a changed submitted review: throw the change away"),
     b(Key::ch('q'), In(C::Review), Action::Back, "back to the queue (the draft is kept)"),
     b(Key::plain(K::Esc), In(C::Review), Action::Back, "back to the queue (the draft is kept)"),
     // Department picker

@@ -89,8 +89,16 @@ impl ReviewApp {
         self.desk.scope = Some(a.dataset.clone());
         let r = ReviewState::new(a, self.desk.origin());
         let what = format!("{} in {}", r.assignment.item.id, r.assignment.dataset);
-        let doing = if r.submitted() {
-            format!("your submitted review of {what}: changes count only when you submit again")
+        let doing = if r.changed {
+            format!(
+                "your submitted review of {what}, changed and not resubmitted: s submits the \
+                 change, x throws it away"
+            )
+        } else if r.submitted() {
+            format!(
+                "your submitted review of {what}: a change is kept as a draft until you submit \
+                 it again"
+            )
         } else if r.content != r.assignment.content && r.assignment.content.verdicts.is_empty() {
             format!("reviewing {what}; suggested departments are preselected")
         } else {

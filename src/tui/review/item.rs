@@ -47,6 +47,8 @@ pub struct ReviewState {
     /// The reviewer's review as it stands (the draft).
     pub content: ReviewContent,
     pub origin: Origin,
+    /// Submitted, and changed since (here or before, the change kept as a draft).
+    pub changed: bool,
     /// First item line shown.
     pub scroll: usize,
     /// Index into `Criterion::ALL`.
@@ -77,6 +79,7 @@ impl ReviewState {
             .position(|c| c.applies_to(body) && !content.verdicts.contains_key(c))
             .unwrap_or(0);
         ReviewState {
+            changed: assignment.changed,
             assignment,
             content,
             origin,
@@ -275,6 +278,10 @@ impl Work for ReviewState {
         matches!(self.assignment.status, ReviewStatus::Submitted)
     }
 
+    fn changed(&self) -> bool {
+        self.changed
+    }
+
     fn origin(&self) -> Origin {
         self.origin
     }
@@ -302,14 +309,18 @@ impl Work for ReviewState {
     }
 
     fn update(&mut self, action: Action, main: Rect) -> Effect {
-        match self.context() {
+        let effect = match self.context() {
             Context::Editor => self.update_editor(action),
             Context::Reason => self.update_reason(action),
             Context::Comment => self.update_comment(action),
             Context::Search => self.update_search(action),
             Context::Departments => self.update_picker(action, main),
             _ => self.update_review(action, main),
+        };
+        if effect.changed && self.submitted() {
+            self.changed = true;
         }
+        effect
     }
 
     fn save(&self) -> Command {

@@ -211,10 +211,16 @@ fn draw_mine(frame: &mut Frame, area: Rect, q: &QueueState) {
     let rows = q.mine.iter().map(|m| {
         let (status, style) = match m.status {
             ReviewStatus::Claimed => ("draft", Style::new().fg(Color::Yellow)),
+            // Submitted, with a change kept as a draft beside it, not submitted again.
+            ReviewStatus::Submitted if m.changed && m.changeable => {
+                ("changed", Style::new().fg(Color::Yellow))
+            }
             ReviewStatus::Submitted => ("submitted", Style::new().fg(Color::Green)),
         };
         let change = if matches!(m.status, ReviewStatus::Claimed) {
             "in progress"
+        } else if m.changed && m.changeable {
+            "unsubmitted"
         } else if m.changeable {
             "can change"
         } else {

@@ -27,6 +27,8 @@ pub enum Command {
     Submit(i64, ReviewContent),
     /// Give the item back.
     Release(i64),
+    /// Throw away the change to a submitted review; it loads as it was submitted.
+    DiscardChange(i64),
 }
 
 impl DraftCommand for Command {
@@ -51,6 +53,9 @@ impl Commands for Command {
     fn release(id: i64) -> Command {
         Command::Release(id)
     }
+    fn discard_change(id: i64) -> Command {
+        Command::DiscardChange(id)
+    }
 }
 
 /// A store job, named so a failure can say which job failed.
@@ -68,6 +73,8 @@ pub enum Job {
     Submit,
     /// Giving the item back.
     Release,
+    /// Throwing away a change to a submitted review.
+    Discard,
 }
 
 impl Job {
@@ -79,6 +86,7 @@ impl Job {
             Job::Open => Some(Step::Open),
             Job::Submit => Some(Step::Submit),
             Job::Release => Some(Step::Release),
+            Job::Discard => Some(Step::Discard),
         }
     }
 
@@ -91,6 +99,7 @@ impl Job {
             Job::Open => "Could not open the review",
             Job::Submit => "Not submitted",
             Job::Release => "Could not skip",
+            Job::Discard => "Could not throw the change away",
         }
     }
 }
@@ -138,6 +147,7 @@ pub trait Backend {
         content: &ReviewContent,
     ) -> Result<SubmitOutcome>;
     fn release_review(&mut self, reviewer: &str, review_id: i64) -> Result<()>;
+    fn discard_review_change(&mut self, reviewer: &str, review_id: i64) -> Result<Assignment>;
     fn my_reviews(&self, reviewer: &str) -> Result<Vec<MyReview>>;
     /// Nothing is queued: a moment for housekeeping while the reviewer reads.
     fn idle(&mut self) {}
@@ -171,6 +181,9 @@ impl Backend for Store {
     }
     fn release_review(&mut self, reviewer: &str, review_id: i64) -> Result<()> {
         Store::release_review(self, reviewer, review_id)
+    }
+    fn discard_review_change(&mut self, reviewer: &str, review_id: i64) -> Result<Assignment> {
+        Store::discard_review_change(self, reviewer, review_id)
     }
     fn idle(&mut self) {
         // Best effort: a failed checkpoint only leaves the WAL longer for the next one.
@@ -216,6 +229,10 @@ pub fn handle<B: Backend>(store: &mut B, reviewer: &str, cmd: Command) -> Reply 
         Command::Release(id) => match store.release_review(reviewer, id) {
             Ok(()) => Reply::Released,
             Err(e) => failed(Job::Release, &e),
+        },
+        Command::DiscardChange(id) => match store.discard_review_change(reviewer, id) {
+            Ok(a) => Reply::Loaded(Box::new(a)),
+            Err(e) => failed(Job::Discard, &e),
         },
     }
 }

@@ -42,6 +42,9 @@ impl Backend for Fake {
     fn release_adjudication(&mut self, _: &str, _: i64) -> Result<()> {
         anyhow::bail!("there is no claim of yours to give back (adjudication 7)")
     }
+    fn discard_adjudication_change(&mut self, _: &str, id: i64) -> Result<DisputeAssignment> {
+        anyhow::bail!("adjudication {id} is not yours")
+    }
 }
 
 #[test]

@@ -53,6 +53,7 @@ pub(super) fn assignment(id: i64) -> DisputeAssignment {
         gap: 0.6,
         status: ReviewStatus::Claimed,
         content: Adjudication::blank(n),
+        changed: false,
         lease_expires_at: Some("2099-01-01T00:00:00Z".into()),
     }
 }
@@ -308,6 +309,7 @@ fn the_start_screen_claims_by_dataset_and_reopens_own_decisions() {
         item_id: ITEM.into(),
         model: "GPT-4o".into(),
         status: ReviewStatus::Submitted,
+        changed: false,
         updated_at: "2026-03-01T08:00:00Z".into(),
     }]));
     // Row 0 is all datasets; row 2 is MACompliance.
@@ -323,7 +325,8 @@ fn the_start_screen_claims_by_dataset_and_reopens_own_decisions() {
     assert_eq!(app.desk.view, View::List);
     app.desk.take_commands();
 
-    // Reopen a submitted decision: no drafts are saved for it, and it cannot be skipped.
+    // Reopen a submitted decision: a change to it is saved as its draft, beside the decision
+    // submitted, and x offers to throw the change away (it cannot be skipped).
     app.handle_key(code(KeyCode::Tab));
     assert_eq!(app.context(), Context::MyAdjudications);
     app.handle_key(code(KeyCode::Enter));
@@ -342,13 +345,22 @@ fn the_start_screen_claims_by_dataset_and_reopens_own_decisions() {
             .as_ref()
             .unwrap()
             .text
-            .contains("submit again")
+            .contains("until you submit it again")
     );
+    app.handle_key(key('x'));
+    assert!(
+        app.desk.message.as_ref().unwrap().error,
+        "nothing to throw away"
+    );
+    assert_eq!(app.desk.confirm, None);
     app.handle_key(key('1'));
     app.handle_key(key('n'));
-    assert!(saves(&app.desk.take_commands()).is_empty());
+    assert_eq!(saves(&app.desk.take_commands()).len(), 1);
+    app.reply(Reply::Saved(3));
+    assert_eq!(app.desk.save_state(), "changed, not resubmitted");
     app.handle_key(key('x'));
-    assert!(app.desk.message.as_ref().unwrap().error);
+    assert_eq!(app.desk.confirm, Some(ConfirmKind::DiscardChange));
+    app.handle_key(key('n'));
     assert_eq!(app.desk.confirm, None);
     // Submitting again goes back to the start screen, not to a new dispute.
     app.handle_key(key('s'));

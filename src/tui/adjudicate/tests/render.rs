@@ -25,6 +25,7 @@ fn frames(size: (u16, u16)) -> Vec<(String, Buffer)> {
         item_id: ITEM.into(),
         model: "文心一言 4.0 Turbo 医疗专业版".into(),
         status: ReviewStatus::Claimed,
+        changed: false,
         updated_at: "2026-03-01T08:00:00Z".into(),
     }]));
     out.push(("start".into(), render(&app)));

@@ -28,6 +28,7 @@ fn assignment(item: Item, content: ReviewContent) -> Assignment {
         content,
         lease_expires_at: None,
         changes: None,
+        changed: false,
     }
 }
 

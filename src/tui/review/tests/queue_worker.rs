@@ -46,6 +46,7 @@ fn the_queue_claims_and_reopens() {
             item_id: "a".into(),
             status: ReviewStatus::Submitted,
             changeable: false,
+            changed: false,
             updated_at: "2026-01-01T00:00:00Z".into(),
         },
         MyReview {
@@ -54,6 +55,7 @@ fn the_queue_claims_and_reopens() {
             item_id: "b".into(),
             status: ReviewStatus::Submitted,
             changeable: true,
+            changed: false,
             updated_at: "2026-01-01T00:00:00Z".into(),
         },
     ]));
@@ -79,16 +81,79 @@ fn the_queue_claims_and_reopens() {
 }
 
 #[test]
-fn a_reopened_submitted_review_is_not_saved_as_a_draft() {
+fn a_change_to_a_submitted_review_is_saved_as_its_draft_and_can_be_thrown_away() {
     let mut a = assignment(mcq(), ReviewContent::default());
     a.status = ReviewStatus::Submitted;
     let mut app = ReviewApp::new(person(), None, (80, 24));
     app.desk.take_commands();
-    app.reply(Reply::Loaded(Box::new(a)));
-    app.update(Action::Pass);
-    assert_eq!(saves(&app.desk.take_commands()), 0);
+    app.reply(Reply::Loaded(Box::new(a.clone())));
+    // Unchanged: nothing to save, nothing to throw away, and it cannot be skipped.
+    assert_eq!(app.desk.save_state(), "");
     app.update(Action::Skip);
     assert_eq!(app.desk.confirm, None);
+    assert!(
+        app.desk
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("cannot be skipped")
+    );
+
+    app.update(Action::Pass);
+    assert_eq!(saves(&app.desk.take_commands()), 1, "the change is saved");
+    assert_eq!(app.desk.save_state(), "saving…");
+    app.reply(Reply::Saved(7));
+    assert_eq!(app.desk.save_state(), "changed, not resubmitted");
+
+    // x asks to throw the change away; yes sends it, and the review comes back as submitted.
+    app.update(Action::Skip);
+    assert_eq!(app.desk.confirm, Some(ConfirmKind::DiscardChange));
+    app.update(Action::Confirm);
+    assert_eq!(app.desk.take_commands(), vec![Command::DiscardChange(7)]);
+    // Keys wait meanwhile: a change now would outlive the discard.
+    app.update(Action::Pass);
+    assert!(app.desk.take_commands().is_empty());
+    app.reply(Reply::Loaded(Box::new(a)));
+    let r = app.review().unwrap();
+    assert!(!r.changed);
+    assert_eq!(r.content, ReviewContent::default());
+    assert_eq!(app.desk.save_state(), "");
+    assert!(
+        app.desk
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Change thrown away"),
+        "{:?}",
+        app.desk.message
+    );
+}
+
+#[test]
+fn leaving_a_changed_submitted_review_says_the_change_is_kept_not_resubmitted() {
+    let mut a = assignment(mcq(), ReviewContent::default());
+    a.status = ReviewStatus::Submitted;
+    a.changed = true;
+    let mut app = ReviewApp::new(person(), None, (80, 24));
+    app.desk.take_commands();
+    app.reply(Reply::Loaded(Box::new(a)));
+    assert_eq!(app.desk.save_state(), "changed, not resubmitted");
+    assert!(
+        app.desk
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("not resubmitted")
+    );
+    app.update(Action::Back);
+    let said = &app.desk.message.as_ref().unwrap().text;
+    assert!(
+        said.contains("your change is kept as a draft, not resubmitted"),
+        "{said}"
+    );
 }
 
 /// A store stand-in for the worker's dispatch; every draft save fails.
@@ -117,6 +182,9 @@ impl Backend for Fake {
     }
     fn release_review(&mut self, _: &str, _: i64) -> anyhow::Result<()> {
         Ok(())
+    }
+    fn discard_review_change(&mut self, _: &str, _: i64) -> anyhow::Result<Assignment> {
+        anyhow::bail!("review 1 is not yours")
     }
     fn my_reviews(&self, _: &str) -> anyhow::Result<Vec<MyReview>> {
         Ok(Vec::new())
