@@ -131,4 +131,9 @@ pub enum Action {
     // --- from the terminal ---
     /// The terminal now has this many columns and rows.
     Resize(u16, u16),
+    /// Text pasted (bracketed paste), line ends as `\n`: inserted as one edit where text is
+    /// being typed.
+    Paste(String),
+    /// A paste refused whole (too long, or never finished); the text says why.
+    PasteRefused(String),
 }

@@ -1,19 +1,19 @@
-//! The input thread: terminal events in, `Event`s out on the one channel the main loop reads
+//! The input thread: terminal input in, `Event`s out on the one channel the main loop reads
 //! (the worker writes its replies to the same channel).
 //!
-//! The thread waits for input with poll(2) itself and hands the terminal to crossterm only
-//! when bytes are waiting: after a hangup the terminal reads as end-of-file for ever, and
-//! crossterm's reader loops on that without returning. End-of-file, a hangup or an error on
-//! the terminal ends the session instead.
+//! The thread waits for input with poll(2), reads every byte waiting and decodes keys and
+//! pastes itself (`keys.rs`; crossterm's reader leaves the rest of a long burst unread until
+//! the next key). End-of-file, a hangup or an error on the terminal ends the session.
 
 use super::action::Action;
+use super::keys::{Decoder, Input as Decoded};
 use super::thread::Bounded;
-use crossterm::event::{self as ct, KeyEvent};
+use crossterm::event::KeyEvent;
 use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What the main loop receives; `R` is the screen's worker reply.
 #[derive(Debug)]
@@ -32,6 +32,9 @@ pub enum Event<R> {
 /// How long the reader waits for input before it looks at its stop flag, the hangup flag
 /// and the terminal's size.
 const TICK: Duration = Duration::from_millis(100);
+
+/// The most read from the terminal at once.
+const READ_MAX: usize = 64 * 1024;
 
 /// How long `stop` waits for the reader to notice.
 const STOP_WAIT: Duration = Duration::from_millis(500);
@@ -77,6 +80,9 @@ impl Drop for Input {
 
 fn read_loop<R>(tty: &Tty, events: &Sender<Event<R>>, stop: &AtomicBool) {
     let mut size = tty.size();
+    let mut decoder = Decoder::default();
+    let mut buf = vec![0u8; READ_MAX];
+    let mut decoded = Vec::new();
     while !stop.load(Ordering::Relaxed) {
         if super::hung_up() {
             let _ = events.send(Event::Gone);
@@ -88,8 +94,7 @@ fn read_loop<R>(tty: &Tty, events: &Sender<Event<R>>, stop: &AtomicBool) {
                 return;
             }
             Ready::Idle => {
-                // The size is read here rather than from crossterm's SIGWINCH handling, which
-                // runs only inside its reader.
+                // The size is read here: no library watches SIGWINCH for this thread.
                 let now = tty.size();
                 if now != size {
                     size = now;
@@ -99,44 +104,29 @@ fn read_loop<R>(tty: &Tty, events: &Sender<Event<R>>, stop: &AtomicBool) {
                         return;
                     }
                 }
-                continue;
+                decoder.quiet(Instant::now(), &mut decoded);
             }
-            Ready::Input => {}
+            Ready::Input(waiting) => match tty.read(&mut buf[..waiting.min(READ_MAX)]) {
+                Ok(n) => {
+                    decoder.feed(&buf[..n], Instant::now(), &mut decoded);
+                    if tty.wait(Duration::ZERO) == Ready::Idle {
+                        decoder.settled(&mut decoded);
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => {
+                    let _ = events.send(Event::Gone);
+                    return;
+                }
+            },
         }
-        // Bytes are waiting: crossterm reads and parses them, and every event they make is
-        // passed on before waiting again. The terminal is looked at again before each call:
-        // crossterm's reader loops for ever on a terminal hung up meanwhile (it reads
-        // end-of-file again and again), so it is called only while bytes are really there,
-        // or to hand over events it has already parsed.
-        loop {
-            match tty.wait(Duration::ZERO) {
-                Ready::Gone => {
-                    let _ = events.send(Event::Gone);
-                    return;
-                }
-                Ready::Idle | Ready::Input => {}
-            }
-            match ct::poll(Duration::ZERO) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(_) => {
-                    let _ = events.send(Event::Gone);
-                    return;
-                }
-            }
-            let out = match ct::read() {
-                Ok(ct::Event::Key(k)) => Event::Key(k),
-                Ok(ct::Event::Resize(w, h)) => {
-                    size = Some((w, h));
-                    Event::Action(Action::Resize(w, h))
-                }
-                Ok(_) => continue,
-                Err(_) => {
-                    let _ = events.send(Event::Gone);
-                    return;
-                }
+        for input in decoded.drain(..) {
+            let ev = match input {
+                Decoded::Key(k) => Event::Key(k),
+                Decoded::Paste(text) => Event::Action(Action::Paste(text)),
+                Decoded::Refused(why) => Event::Action(Action::PasteRefused(why.message())),
             };
-            if events.send(out).is_err() {
+            if events.send(ev).is_err() {
                 return;
             }
         }
@@ -146,16 +136,16 @@ fn read_loop<R>(tty: &Tty, events: &Sender<Event<R>>, stop: &AtomicBool) {
 /// What waiting on the terminal found.
 #[derive(Debug, PartialEq, Eq)]
 enum Ready {
-    /// Bytes are waiting to be read.
-    Input,
+    /// This many bytes are waiting to be read.
+    Input(usize),
     /// Nothing within the tick.
     Idle,
     /// Hung up, end-of-file or an error: nothing will ever come.
     Gone,
 }
 
-/// The terminal crossterm reads keys from: standard input when it is a terminal, else
-/// /dev/tty (as crossterm chooses).
+/// The terminal keys come from: standard input when it is a terminal, else /dev/tty (where
+/// crossterm sets raw mode).
 struct Tty {
     fd: RawFd,
     owned: bool,
@@ -186,6 +176,17 @@ impl Tty {
     /// Waits up to `timeout` for input.
     fn wait(&self, timeout: Duration) -> Ready {
         wait_readable(self.fd, timeout)
+    }
+
+    /// Reads bytes `wait` said are waiting (so it does not block): as many as fit in `buf`.
+    fn read(&self, buf: &mut [u8]) -> std::io::Result<usize> {
+        // SAFETY: `buf` is valid for `buf.len()` bytes of writing.
+        let n = unsafe { libc::read(self.fd, buf.as_mut_ptr().cast(), buf.len()) };
+        match n {
+            n if n > 0 => Ok(n as usize),
+            0 => Err(std::io::ErrorKind::UnexpectedEof.into()),
+            _ => Err(std::io::Error::last_os_error()),
+        }
     }
 
     /// Columns and rows, None if the terminal does not say.
@@ -234,7 +235,7 @@ fn wait_readable(fd: RawFd, timeout: Duration) -> Ready {
     // SAFETY: FIONREAD writes one int.
     let ok = unsafe { libc::ioctl(fd, libc::FIONREAD, &mut waiting) } == 0;
     if ok && waiting > 0 {
-        Ready::Input
+        Ready::Input(waiting as usize)
     } else {
         Ready::Gone
     }
@@ -263,7 +264,7 @@ mod tests {
         assert_eq!(wait_readable(r, Duration::ZERO), Ready::Idle);
         // SAFETY: writing one byte from a valid buffer.
         assert_eq!(unsafe { libc::write(w, b"q".as_ptr().cast(), 1) }, 1);
-        assert_eq!(wait_readable(r, Duration::from_secs(10)), Ready::Input);
+        assert_eq!(wait_readable(r, Duration::from_secs(10)), Ready::Input(1));
         let mut buf = [0u8; 1];
         // SAFETY: reading one byte into a valid buffer.
         assert_eq!(unsafe { libc::read(r, buf.as_mut_ptr().cast(), 1) }, 1);

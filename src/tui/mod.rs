@@ -23,6 +23,7 @@ pub mod frame;
 mod hangup;
 pub mod help;
 pub mod keymap;
+pub mod keys;
 pub mod list_cursor;
 pub mod message;
 pub mod session;

@@ -8,7 +8,7 @@ use super::worker::{Worker, serve_each};
 use super::{hung_up, session_gone, terminal_gone};
 use crate::store::Store;
 use anyhow::{Context as _, Result};
-use crossterm::event::KeyEvent;
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, KeyEvent};
 use ratatui::{DefaultTerminal, Frame};
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -151,17 +151,15 @@ pub fn run<S: Session>(
     rx: Receiver<Event<S::Reply>>,
     make: impl FnOnce((u16, u16)) -> S,
 ) -> Result<()> {
-    let mut terminal = match ratatui::try_init() {
+    let mut terminal = match init_terminal() {
         Ok(t) => t,
         Err(e) => {
-            let _ = ratatui::try_restore();
+            restore_terminal();
             return Err(e).context("starting the full-screen terminal");
         }
     };
     let (result, mut app) = run_loop(&mut terminal, &rx, tx, &worker, make);
-    // Not restore(): it reports a failure with eprintln!, which panics once the terminal
-    // is gone.
-    let _ = ratatui::try_restore();
+    restore_terminal();
     finish(&mut worker, &rx, app.as_mut());
     if terminal_gone() {
         // Dropping the terminal would try to show the cursor on the dead terminal and report
@@ -179,6 +177,28 @@ pub fn run<S: Session>(
         return Ok(());
     }
     result
+}
+
+/// The full-screen terminal, with bracketed paste on: a paste arrives whole, as one event,
+/// instead of as keys. A panic turns bracketed paste off again before ratatui's hook restores
+/// the rest.
+fn init_terminal() -> std::io::Result<DefaultTerminal> {
+    let terminal = ratatui::try_init()?;
+    crossterm::execute!(std::io::stdout(), EnableBracketedPaste)?;
+    let restore = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+        restore(info);
+    }));
+    Ok(terminal)
+}
+
+/// The terminal as it was: bracketed paste off, the normal screen, cooked mode. Not
+/// ratatui's restore(): it reports a failure with eprintln!, which panics once the terminal
+/// is gone.
+fn restore_terminal() {
+    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+    let _ = ratatui::try_restore();
 }
 
 /// Lets the worker finish: while the app has saves unconfirmed, its answers go to the app

@@ -233,8 +233,8 @@ impl DisputeState {
             return Effect::default();
         };
         match action {
-            Action::Input(k) => {
-                input.handle(k);
+            Action::Input(_) | Action::Paste(_) => {
+                input.edit(&action);
                 Effect::default()
             }
             Action::Accept => match parse_score(&input.value()) {
@@ -258,7 +258,7 @@ impl DisputeState {
         };
         match action {
             // Typed straight into the draft, so a dropped session keeps it.
-            Action::Input(k) if edit.input.handle(k) => {
+            Action::Input(_) | Action::Paste(_) if edit.input.edit(&action) => {
                 self.content.reason = edit.input.value();
                 Effect::changed()
             }

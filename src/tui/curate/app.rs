@@ -13,6 +13,7 @@ use crate::store::CurationFilter;
 use crate::tui::action::Action;
 use crate::tui::help::Help;
 use crate::tui::keymap::{self, Context};
+use crate::tui::keys::NO_PASTE;
 use crate::tui::message::Message;
 use crate::tui::widgets::item_view::item_lines;
 use crate::tui::widgets::line_input::LineInput;
@@ -187,6 +188,8 @@ impl CurateApp {
         match action {
             Action::Resize(w, h) => self.size = (w, h),
             Action::Quit | Action::Exit => self.quit = true,
+            Action::PasteRefused(why) => self.error(why),
+            Action::Paste(_) if !self.context().is_text() => self.error(NO_PASTE),
             Action::ToggleHelp => self.help = Help::toggled(self.help, self.context()),
             Action::ToggleNames => {
                 self.anonymous = !self.anonymous;

@@ -228,6 +228,10 @@ impl CurateApp {
                 Action::Input(k) => {
                     ed.area.input(k);
                 }
+                // One edit, however long.
+                Action::Paste(text) => {
+                    ed.area.insert_str(text);
+                }
                 Action::Done => self.check_edit(),
                 Action::Cancel => {
                     let text = ed.area.lines().join("\n");
@@ -240,8 +244,8 @@ impl CurateApp {
                 _ => {}
             },
             Flow::Discard(input) => match action {
-                Action::Input(k) => {
-                    input.handle(k);
+                Action::Input(_) | Action::Paste(_) => {
+                    input.edit(&action);
                 }
                 Action::Done => {
                     let reason = input.value().trim().to_string();
@@ -260,8 +264,8 @@ impl CurateApp {
                 _ => {}
             },
             Flow::Note(step) => match action {
-                Action::Input(k) => {
-                    step.input.handle(k);
+                Action::Input(_) | Action::Paste(_) => {
+                    step.input.edit(&action);
                 }
                 Action::Done => {
                     let note = step.input.value().trim().to_string();

@@ -34,8 +34,8 @@ impl CurateApp {
             return;
         };
         match action {
-            Action::Input(k) => {
-                input.handle(k);
+            Action::Input(_) | Action::Paste(_) => {
+                input.edit(&action);
             }
             Action::Done => match parse_item(&input.value()) {
                 Some((ds, id)) => {
@@ -81,8 +81,8 @@ impl CurateApp {
             return;
         };
         match action {
-            Action::Input(k) => {
-                input.handle(k);
+            Action::Input(_) | Action::Paste(_) => {
+                input.edit(&action);
             }
             Action::Done => {
                 let reason = input.value().trim().to_string();

@@ -19,6 +19,7 @@ use crate::tui::action::Action;
 use crate::tui::draft::{DraftCommand, DraftSaver};
 use crate::tui::help::Help;
 use crate::tui::keymap::{self, Context};
+use crate::tui::keys::NO_PASTE;
 use crate::tui::message::Message;
 use crate::tui::widgets::status_bar::Status;
 use crossterm::event::KeyEvent;
@@ -220,6 +221,8 @@ impl<W: Work> Desk<W> {
             Action::Quit => self.ask_quit(),
             Action::Exit => self.exit(),
             Action::ToggleHelp => self.help = Help::toggled(self.help, self.context(list)),
+            Action::PasteRefused(why) => self.error(why),
+            Action::Paste(_) if !self.context(list).is_text() => self.error(NO_PASTE),
             Action::Confirm => self.confirmed(),
             Action::ConfirmSubmit => self.confirm_submit(),
             Action::ConfirmSkip => self.confirm_skip(),

@@ -18,8 +18,8 @@ impl ReviewState {
         };
         let c = edit.criterion;
         match action {
-            Action::Input(k) => {
-                if edit.input.handle(k) {
+            Action::Input(_) | Action::Paste(_) => {
+                if edit.input.edit(&action) {
                     let reason = edit.input.value();
                     self.content.verdicts.insert(c, Verdict::Fail { reason });
                     return Effect::changed();
@@ -63,8 +63,8 @@ impl ReviewState {
             return Effect::default();
         };
         match action {
-            Action::Input(k) => {
-                if edit.input.handle(k) {
+            Action::Input(_) | Action::Paste(_) => {
+                if edit.input.edit(&action) {
                     let v = edit.input.value();
                     self.content.comment = (!v.trim().is_empty()).then_some(v);
                     return Effect::changed();
@@ -152,18 +152,22 @@ impl ReviewState {
         let Some(ed) = self.editor.as_mut() else {
             return Effect::default();
         };
-        match action {
-            Action::Input(k) => {
-                if ed.area.input(k) {
-                    let text = ed.area.lines().join("\n");
-                    let proposal = (text.trim() != ed.original.trim()).then_some(text);
-                    if proposal != self.content.proposal {
-                        self.content.proposal = proposal;
-                        return Effect::changed();
-                    }
-                }
-                Effect::default()
+        let edited = match &action {
+            Action::Input(k) => ed.area.input(*k),
+            // A paste is one edit: one change of the proposal, one draft save.
+            Action::Paste(text) => ed.area.insert_str(text),
+            _ => false,
+        };
+        if edited {
+            let text = ed.area.lines().join("\n");
+            let proposal = (text.trim() != ed.original.trim()).then_some(text);
+            if proposal != self.content.proposal {
+                self.content.proposal = proposal;
+                return Effect::changed();
             }
+            return Effect::default();
+        }
+        match action {
             Action::ResetProposal => {
                 let lines = ed.original.lines().map(str::to_string).collect();
                 ed.area = TextArea::new(lines);

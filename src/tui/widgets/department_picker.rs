@@ -127,7 +127,7 @@ impl PickerState {
     /// keeps the search, Esc clears it. Either way the list gets the keyboard back.
     pub fn update_search(&mut self, action: Action) {
         match action {
-            Action::Input(k) if self.query.handle(k) => self.cursor = 0,
+            Action::Input(_) | Action::Paste(_) if self.query.edit(&action) => self.cursor = 0,
             Action::Up => self.move_by(-1),
             Action::Down => self.move_by(1),
             Action::Accept => self.searching = false,

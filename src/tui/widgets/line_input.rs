@@ -1,6 +1,7 @@
 //! A one-line text input (reasons, comments, the department search). The cursor is a char
 //! index; it becomes a column only when drawn, so CJK text edits and displays correctly.
 
+use crate::tui::action::Action;
 use crate::tui::text;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
@@ -29,6 +30,29 @@ impl LineInput {
 
     pub fn cursor(&self) -> usize {
         self.cursor
+    }
+
+    /// Inserts pasted text at the cursor as one edit, its line ends and tabs as spaces (the
+    /// input is one line); returns true when the text changed.
+    pub fn paste(&mut self, text: &str) -> bool {
+        let chars: Vec<char> = text
+            .chars()
+            .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+            .filter(|c| !c.is_control())
+            .collect();
+        let n = chars.len();
+        self.chars.splice(self.cursor..self.cursor, chars);
+        self.cursor += n;
+        n > 0
+    }
+
+    /// Applies a key typed (`Action::Input`) or a paste; returns true when the text changed.
+    pub fn edit(&mut self, action: &Action) -> bool {
+        match action {
+            Action::Input(k) => self.handle(*k),
+            Action::Paste(text) => self.paste(text),
+            _ => false,
+        }
     }
 
     /// Applies a key; returns true when the text changed.
@@ -149,6 +173,16 @@ mod tests {
         i.handle(k(KeyCode::Backspace));
         assert_eq!(i.value(), "答案误");
         assert_eq!(i.cursor(), 2);
+    }
+
+    #[test]
+    fn a_paste_goes_in_at_the_cursor_on_one_line() {
+        let mut i = LineInput::new("答案误");
+        i.handle(k(KeyCode::Left));
+        assert!(i.paste("应为C\n和\tD"));
+        assert_eq!(i.value(), "答案应为C 和 D误");
+        assert_eq!(i.cursor(), 9);
+        assert!(!i.paste(""));
     }
 
     #[test]
