@@ -141,6 +141,11 @@ pub struct RubricPoint {
     pub points: Option<f64>,
 }
 
+/// A number of points as said in English: "1 point", "2 points", "1.5 points".
+pub fn points_text(p: f64) -> String {
+    format!("{p} point{}", if p == 1.0 { "" } else { "s" })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExtractionTask {
@@ -262,5 +267,13 @@ mod tests {
         assert_eq!(char_slice(t, 15, 15), Some(""));
         assert_eq!(char_slice(t, 14, 16), None);
         assert_eq!(char_slice(t, 5, 4), None);
+    }
+
+    #[test]
+    fn one_point_is_singular() {
+        assert_eq!(points_text(1.0), "1 point");
+        assert_eq!(points_text(2.0), "2 points");
+        assert_eq!(points_text(0.5), "0.5 points");
+        assert_eq!(points_text(0.0), "0 points");
     }
 }

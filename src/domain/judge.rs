@@ -1,6 +1,7 @@
 //! AI-judge disputes (paper 3.6.2): when the two judge instances' scores of a response differ
 //! by more than a threshold, a physician decides; their decisions rate judges (paper Table 5).
 
+use super::item::points_text;
 use serde::{Deserialize, Serialize};
 
 /// The default gap between the two judges' scores above which a physician decides.
@@ -70,8 +71,12 @@ impl Adjudication {
         let mut out = Vec::new();
         if self.points.len() != n {
             out.push(format!(
-                "the rubric has {n} points but {} are marked",
-                self.points.len()
+                "the rubric has {} but {} marked",
+                points_text(n as f64),
+                match self.points.len() {
+                    1 => "1 is".to_string(),
+                    k => format!("{k} are"),
+                }
             ));
         }
         let open: Vec<String> = self

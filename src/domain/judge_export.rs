@@ -1,7 +1,7 @@
 //! Adjudicated disputes as training data for a judge model: chat-messages examples (system,
 //! user with question, rubric and response, assistant with the expert's verdict).
 
-use super::item::{Content, ItemBody};
+use super::item::{Content, ItemBody, points_text};
 use super::judge::Adjudication;
 use serde_json::{Value, json};
 
@@ -18,7 +18,7 @@ pub fn user_prompt(body: &ItemBody, response: &str) -> String {
         s.push_str("\n\nRubric:\n");
         for (i, p) in o.rubric.iter().enumerate() {
             match p.points {
-                Some(pts) => s.push_str(&format!("{}. {} ({pts} points)\n", i + 1, p.text)),
+                Some(pts) => s.push_str(&format!("{}. {} ({})\n", i + 1, p.text, points_text(pts))),
                 None => s.push_str(&format!("{}. {}\n", i + 1, p.text)),
             }
         }

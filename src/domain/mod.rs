@@ -5,6 +5,7 @@ pub mod curation;
 pub mod departments;
 pub mod diff;
 pub mod difficulty;
+pub mod entity_types;
 pub mod field_error;
 pub mod hash;
 pub mod history_text;

@@ -6,7 +6,7 @@
 
 use super::dispute_draw::{rubric_total, text_lines, text_viewport};
 use super::worker::Command;
-use crate::domain::item::{Content, OpenEnded};
+use crate::domain::item::{Content, OpenEnded, points_text};
 use crate::domain::judge::{Adjudication, MAX_REASON_CHARS};
 use crate::store::{DisputeAssignment, ReviewStatus};
 use crate::tui::action::Action;
@@ -131,7 +131,8 @@ impl DisputeState {
             Action::SelectPoint(i) if i < n => self.point = i,
             Action::SelectPoint(i) => {
                 return Effect::error(format!(
-                    "The rubric has {n} points; there is no point {}",
+                    "The rubric has {}; there is no point {}",
+                    points_text(n as f64),
                     i + 1
                 ));
             }

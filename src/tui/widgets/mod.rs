@@ -5,6 +5,7 @@ pub mod confirm;
 pub mod criteria;
 pub mod department_picker;
 pub mod diff_view;
+pub mod extraction_view;
 pub mod help;
 pub mod item_view;
 pub mod line_input;
