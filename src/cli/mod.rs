@@ -195,13 +195,20 @@ pub(crate) fn invocation() -> String {
     if on_path {
         return "medcurate".into();
     }
-    let shown = exe.display().to_string();
-    if shown.contains("/target/release/") {
-        "cargo run --release --".into()
-    } else if shown.contains("/target/debug/") {
-        "cargo run --".into()
-    } else {
-        shown
+    // A program cargo built lives in `<target dir>/<profile>/`, and cargo marks every target
+    // directory with a CACHEDIR.TAG.
+    let profile = exe
+        .parent()
+        .and_then(|d| d.file_name())
+        .and_then(|n| n.to_str());
+    let in_target = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .is_some_and(|t| crate::files::user::exists(&t.join("CACHEDIR.TAG")));
+    match (profile, in_target) {
+        (Some("release"), true) => "cargo run --release --".into(),
+        (Some("debug"), true) => "cargo run --".into(),
+        _ => exe.display().to_string(),
     }
 }
 
