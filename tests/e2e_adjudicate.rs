@@ -152,7 +152,8 @@ fn a_dispute_decided_by_keystrokes_is_stored_and_exported() {
     // Submit, through the confirm step; the next dispute follows.
     tui.send("s");
     tui.wait_for("Submit your decision on GPT-4o's response to");
-    tui.wait_for("Points met: 1, 2, 4 of 4. Score 0.6 (judges 0.9 / 0.3).");
+    tui.wait_for("Rubric points met: 1, 2, 4; not met: 3.");
+    tui.wait_for("Score 0.6 (judges 0.9 / 0.3).");
     tui.send("y");
     tui.wait_for(&format!("Submitted. Now deciding GPT-4o on {NARROW}"));
     tui.wait_for("再生障碍性贫血会有前兆吗");

@@ -142,7 +142,7 @@ fn a_dispute_accepted_with_chosen_departments_is_recorded() {
     let d = dir.path();
     let mut tui = Tui::spawn(d, &["curate", "--as", "cur"], SIZE);
     tui.wait_for("张主任");
-    tui.wait_for(&format!("CMExam/{Q1}"));
+    tui.wait_for(Q1); // the queue row: the id, its dataset beside it
     tui.wait_for("Waiting 2");
     assert_eq!(tui.termios().c_lflag & libc::ICANON, 0, "raw mode");
 
@@ -154,7 +154,7 @@ fn a_dispute_accepted_with_chosen_departments_is_recorded() {
     tui.wait_for("≠ Answer correctness 答案正确");
     tui.wait_for(FAIL_REASON);
     // Anonymous at a key.
-    tui.send("n");
+    tui.send("N");
     tui.wait_for("names hidden");
     assert!(!tui.text().contains("李医生"), "{}", tui.text());
 
@@ -221,12 +221,12 @@ fn a_discard_with_a_reason_then_a_revision_from_a_proposal() {
         &["curate", "--as", "cur", "--reason", "criteria_disagree"],
         SIZE,
     );
-    tui.wait_for(&format!("CMExam/{Q2}"));
+    tui.wait_for(Q2); // the queue row: the id, its dataset beside it
     tui.send("\r");
     tui.wait_for("≠ Answer correctness 答案正确");
 
     // Discard: a reason is required, then the confirm step.
-    tui.send("d");
+    tui.send("D");
     tui.wait_for("Why discard this item?");
     tui.send("\r");
     tui.wait_for("A discard needs a reason");
@@ -327,7 +327,7 @@ fn sigterm_ends_the_screen_cleanly() {
     let dir = setup();
     let d = dir.path();
     let mut tui = Tui::spawn(d, &["curate", "--as", "cur", "--anonymous"], SIZE);
-    tui.wait_for(&format!("CMExam/{Q1}"));
+    tui.wait_for(Q1); // the queue row: the id, its dataset beside it
     tui.send("\r");
     tui.wait_for("Reviewer 2");
     assert!(!tui.text().contains("王医生"), "{}", tui.text());

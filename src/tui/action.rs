@@ -31,6 +31,8 @@ pub enum Action {
     Exit,
     /// Show or hide the key help.
     ToggleHelp,
+    /// Show or hide the last messages, whole.
+    ToggleMessages,
     /// Switch between the two lists (datasets, own reviews) or panes (item, reviews).
     SwitchList,
     /// Reload the queue and the list of own reviews.

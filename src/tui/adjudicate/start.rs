@@ -6,8 +6,9 @@ use crate::tui::action::Action;
 use crate::tui::keymap::Context;
 use crate::tui::list_cursor;
 use crate::tui::text;
+use crate::tui::widgets::panels;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
@@ -90,7 +91,7 @@ impl StartView {
             .iter()
             .filter(|c| dataset.is_none_or(|d| c.dataset == d));
         let (done, all) = rows.fold((0, 0), |(d, a), c| (d + c.adjudicated, a + c.disputes));
-        format!("{done}/{all} disputes decided")
+        format!("{done}/{all} decided")
     }
 
     pub fn update(&mut self, action: Action) -> Option<StartRequest> {
@@ -149,9 +150,9 @@ const HIGHLIGHT: Style = Style::new().add_modifier(Modifier::REVERSED);
 const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
 
 pub fn draw(frame: &mut Frame, main: Rect, s: &StartView) {
-    let top_h = (s.table_len() as u16 + 5).clamp(6, (main.height / 2).max(6));
-    let [top, bottom] =
-        Layout::vertical([Constraint::Length(top_h), Constraint::Min(3)]).areas(main);
+    // Border and header, then a row each.
+    let wants = [s.table_len() as u16 + 3, s.mine.len().max(1) as u16 + 3];
+    let [top, bottom] = panels::stack(main, wants);
     draw_disputes(frame, top, s);
     draw_mine(frame, bottom, s);
 }
@@ -183,7 +184,7 @@ fn draw_disputes(frame: &mut Frame, area: Rect, s: &StartView) {
     ])];
     rows.extend(s.counts.iter().map(|c| {
         Row::new(vec![
-            Cell::from(text::truncate(&c.dataset, ds_w)),
+            Cell::from(text::elide_middle(&c.dataset, ds_w)),
             Cell::from(text::truncate(&c.model, model_w)),
             Cell::from(format!("{:>9}", c.responses)),
             Cell::from(format!("{:>8}", c.disputes)),
@@ -219,6 +220,8 @@ fn draw_disputes(frame: &mut Frame, area: Rect, s: &StartView) {
     .row_highlight_style(if focused { HIGHLIGHT } else { Style::new() });
     let mut state = TableState::default().with_selected(Some(s.selected));
     frame.render_stateful_widget(table, area, &mut state);
+    let shown = panels::table_rows(area);
+    panels::draw_more(frame, area, s.table_len(), state.offset(), shown);
 }
 
 fn draw_mine(frame: &mut Frame, area: Rect, s: &StartView) {
@@ -233,9 +236,20 @@ fn draw_mine(frame: &mut Frame, area: Rect, s: &StartView) {
         frame.render_widget(p, area);
         return;
     }
-    let fixed = 2 + 11 + 14 + 17 + 4;
-    let id_w = (area.width.saturating_sub(fixed) as usize * 2 / 3).max(4);
-    let ds_w = area.width.saturating_sub(fixed + id_w as u16).max(4) as usize;
+    // The dataset, model, status and time columns as wide as they need (the dataset and
+    // the model at most 16); the id gets the rest and loses its middle, never its end.
+    let widest = |f: fn(&MyAdjudication) -> &str, least: usize| {
+        s.mine
+            .iter()
+            .map(|m| text::width(f(m)))
+            .max()
+            .unwrap_or(0)
+            .clamp(least, 16)
+    };
+    let ds_w = widest(|m| &m.dataset, 7);
+    let model_w = widest(|m| &m.model, 5);
+    let fixed = 2 + ds_w + model_w + 10 + 16 + 4;
+    let id_w = (area.width as usize).saturating_sub(fixed).max(8);
     let rows = s.mine.iter().map(|m| {
         let (status, style) = match m.status {
             ReviewStatus::Claimed => ("draft", Style::new().fg(Color::Yellow)),
@@ -244,9 +258,9 @@ fn draw_mine(frame: &mut Frame, area: Rect, s: &StartView) {
             ReviewStatus::Submitted => ("submitted", Style::new().fg(Color::Green)),
         };
         Row::new(vec![
-            Cell::from(text::truncate(&m.item_id, id_w)),
-            Cell::from(text::truncate(&m.dataset, ds_w)),
-            Cell::from(text::truncate(&m.model, 14)),
+            Cell::from(text::elide_middle(&m.item_id, id_w)),
+            Cell::from(text::elide_middle(&m.dataset, ds_w)),
+            Cell::from(text::truncate(&m.model, model_w)),
             Cell::from(status).style(style),
             Cell::from(text::short_time(&m.updated_at)),
         ])
@@ -255,11 +269,11 @@ fn draw_mine(frame: &mut Frame, area: Rect, s: &StartView) {
     let table = Table::new(
         rows,
         [
-            Constraint::Length(id_w as u16),
+            Constraint::Min(8),
             Constraint::Length(ds_w as u16),
-            Constraint::Length(14),
-            Constraint::Length(11),
-            Constraint::Length(17),
+            Constraint::Length(model_w as u16),
+            Constraint::Length(10),
+            Constraint::Length(16),
         ],
     )
     .header(header)
@@ -267,4 +281,6 @@ fn draw_mine(frame: &mut Frame, area: Rect, s: &StartView) {
     .row_highlight_style(if focused { HIGHLIGHT } else { Style::new() });
     let mut state = TableState::default().with_selected(Some(s.mine_selected));
     frame.render_stateful_widget(table, area, &mut state);
+    let shown = panels::table_rows(area);
+    panels::draw_more(frame, area, s.mine.len(), state.offset(), shown);
 }

@@ -33,19 +33,6 @@ impl WorkView for DisputeState {
     }
 
     fn submit_dialog(&self) -> Dialog {
-        let met: Vec<String> = self
-            .content
-            .points
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| **p == Some(true))
-            .map(|(i, _)| (i + 1).to_string())
-            .collect();
-        let met = if met.is_empty() {
-            "none".to_string()
-        } else {
-            met.join(", ")
-        };
         let score = self.content.score.map(fmt_score).unwrap_or_default();
         let judges: Vec<String> = self
             .assignment
@@ -57,15 +44,39 @@ impl WorkView for DisputeState {
             "Submit decision",
             vec![
                 format!("Submit your decision on {}?", response_name(self)),
-                format!(
-                    "Points met: {met} of {}. Score {score} (judges {}).",
-                    self.rubric_len(),
-                    judges.join(" / ")
-                ),
+                format!("Rubric points {}.", points_summary(&self.content.points)),
+                format!("Score {score} (judges {}).", judges.join(" / ")),
                 format!("Reason: {}", self.content.reason),
             ],
         )
     }
+}
+
+/// "met: 4; not met: 1, 2, 3": which rubric points are met and which not, by number, with
+/// any still unmarked.
+pub fn points_summary(points: &[Option<bool>]) -> String {
+    let numbers = |want: Option<bool>| -> String {
+        let n: Vec<String> = points
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| **p == want)
+            .map(|(i, _)| (i + 1).to_string())
+            .collect();
+        if n.is_empty() {
+            "none".into()
+        } else {
+            n.join(", ")
+        }
+    };
+    let mut out = format!(
+        "met: {}; not met: {}",
+        numbers(Some(true)),
+        numbers(Some(false))
+    );
+    if points.iter().any(|p| p.is_none()) {
+        out.push_str(&format!("; unmarked: {}", numbers(None)));
+    }
+    out
 }
 
 /// What the dialogs call the disputed response: "GPT-4o's response to q1".

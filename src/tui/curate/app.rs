@@ -14,7 +14,7 @@ use crate::tui::action::Action;
 use crate::tui::help::Help;
 use crate::tui::keymap::{self, Context};
 use crate::tui::keys::NO_PASTE;
-use crate::tui::message::Message;
+use crate::tui::message::{Message, MessageLog};
 use crate::tui::widgets::item_view::item_lines;
 use crate::tui::widgets::line_input::LineInput;
 use crate::tui::widgets::scroll_view::clamp;
@@ -55,6 +55,8 @@ pub struct CurateApp {
     pub reopen: Option<LineInput>,
     pub help: Option<Help>,
     pub message: Option<Message>,
+    /// The last messages, for the message overlay.
+    pub log: MessageLog,
     /// Terminal columns and rows.
     pub size: (u16, u16),
     /// The store job being waited for, shown as "loading".
@@ -100,6 +102,7 @@ impl CurateApp {
             reopen: None,
             help: None,
             message: None,
+            log: MessageLog::default(),
             size,
             busy: Some(Job::Queue),
             quit: false,
@@ -177,11 +180,17 @@ impl CurateApp {
     }
 
     pub(super) fn info(&mut self, text: impl Into<String>) {
-        self.message = Some(Message::info(text));
+        self.say(Message::info(text));
     }
 
     pub(super) fn error(&mut self, text: impl Into<String>) {
-        self.message = Some(Message::error(text));
+        self.say(Message::error(text));
+    }
+
+    /// Shows `m` in the status bar and keeps it in the log.
+    fn say(&mut self, m: Message) {
+        self.log.push(&m);
+        self.message = Some(m);
     }
 
     pub fn update(&mut self, action: Action) {
@@ -191,6 +200,7 @@ impl CurateApp {
             Action::PasteRefused(why) => self.error(why),
             Action::Paste(_) if !self.context().is_text() => self.error(NO_PASTE),
             Action::ToggleHelp => self.help = Help::toggled(self.help, self.context()),
+            Action::ToggleMessages => self.help = Help::messages_toggled(self.help, self.context()),
             Action::ToggleNames => {
                 self.anonymous = !self.anonymous;
                 self.info(if self.anonymous {

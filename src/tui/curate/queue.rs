@@ -7,7 +7,7 @@ use crate::tui::keymap::Context;
 use crate::tui::list_cursor;
 use crate::tui::text;
 use crate::tui::widgets::department_picker::{self, Labels, PickerState, label};
-use crate::tui::widgets::popup;
+use crate::tui::widgets::{panels, popup};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -209,7 +209,7 @@ pub fn draw(frame: &mut Frame, main: Rect, q: &QueueView) {
         let labels = Labels {
             title: " Filter by department 按科室筛选 ",
             head,
-            hint: " Enter show only this · / search · x every department · Esc close ",
+            hint: " Enter show only this · / search · u every department · Esc close ",
         };
         department_picker::draw_with(frame, rect, p, &chosen, &[], &labels);
     }
@@ -218,7 +218,7 @@ pub fn draw(frame: &mut Frame, main: Rect, q: &QueueView) {
 fn draw_head(frame: &mut Frame, area: Rect, q: &QueueView) {
     let block = Block::bordered()
         .border_style(DIM)
-        .title(" Filters: d dataset · r reason · t department · x clear ");
+        .title(" Filters: d dataset · r reason · t department · u clear ");
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
@@ -275,10 +275,7 @@ fn fit(spans: Vec<Span<'static>>, width: usize) -> Line<'static> {
 }
 
 fn draw_rows(frame: &mut Frame, area: Rect, q: &QueueView) {
-    let title = format!(
-        " Waiting for a curator: {} · Enter open · h history · s stats ",
-        q.data.matching
-    );
+    let title = format!(" Waiting for a curator: {} ", q.data.matching);
     let block = Block::bordered()
         .border_style(Style::new().fg(Color::Cyan))
         .title(text::truncate(
@@ -291,35 +288,45 @@ fn draw_rows(frame: &mut Frame, area: Rect, q: &QueueView) {
         } else if q.filter == CurationFilter::default() {
             "Nothing is waiting for a curator."
         } else {
-            "Nothing waiting under these filters (x clears them)."
+            "Nothing waiting under these filters (u clears them)."
         };
         frame.render_widget(Paragraph::new(msg).block(block), area);
         return;
     }
+    // The dataset, revision and time as wide as they need; the id and the reasons share the
+    // rest, the id losing its middle (never its end, which tells items apart).
     let inner_w = area.width.saturating_sub(2) as usize;
-    let item_w = (inner_w / 3).clamp(12, 40);
-    let reasons_w = inner_w.saturating_sub(item_w + 5 + 17 + 3).max(8);
+    let ds_w = q
+        .data
+        .rows
+        .iter()
+        .map(|r| text::width(&r.dataset))
+        .max()
+        .unwrap_or(0)
+        .clamp(7, 16);
+    let rest = inner_w.saturating_sub(ds_w + 4 + 16 + 4);
+    let item_w = (rest / 2).clamp(12, 40);
+    let reasons_w = rest.saturating_sub(item_w).max(8);
     let rows = q.data.rows.iter().map(|r| {
         Row::new(vec![
-            Cell::from(text::truncate(
-                &format!("{}/{}", r.dataset, r.item_id),
-                item_w,
-            )),
-            Cell::from(format!("{:>4}", r.revision_no)),
+            Cell::from(text::elide_middle(&r.item_id, item_w)),
+            Cell::from(text::elide_middle(&r.dataset, ds_w)),
+            Cell::from(format!("{:>3}", r.revision_no)),
             Cell::from(text::truncate(&r.reasons.join(", "), reasons_w))
                 .style(Style::new().fg(Color::Yellow)),
             Cell::from(text::short_time(&r.since)),
         ])
     });
-    let header = Row::new(vec!["Item", " Rev", "Reasons", "Since"])
+    let header = Row::new(vec!["Item", "Dataset", "Rev", "Reasons", "Since"])
         .style(Style::new().add_modifier(Modifier::BOLD));
     let table = Table::new(
         rows,
         [
             Constraint::Length(item_w as u16),
-            Constraint::Length(5),
+            Constraint::Length(ds_w as u16),
+            Constraint::Length(4),
             Constraint::Min(8),
-            Constraint::Length(17),
+            Constraint::Length(16),
         ],
     )
     .header(header)
@@ -327,4 +334,6 @@ fn draw_rows(frame: &mut Frame, area: Rect, q: &QueueView) {
     .row_highlight_style(HIGHLIGHT);
     let mut state = TableState::default().with_selected(Some(q.selected));
     frame.render_stateful_widget(table, area, &mut state);
+    let shown = panels::table_rows(area);
+    panels::draw_more(frame, area, q.data.rows.len(), state.offset(), shown);
 }

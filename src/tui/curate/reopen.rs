@@ -9,8 +9,8 @@ use super::worker::{Command, Job};
 use crate::domain::curation::{Decision, MAX_NOTE_CHARS};
 use crate::domain::workflow::ItemState;
 use crate::tui::action::Action;
-use crate::tui::widgets::input_box;
 use crate::tui::widgets::line_input::LineInput;
+use crate::tui::widgets::{input_box, text_box};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -157,12 +157,14 @@ pub fn draw(frame: &mut Frame, main: Rect, app: &CurateApp) {
         input.draw(frame, field, "> ", bold);
     }
     if let (View::History, Some(input)) = (app.view, &app.reopen) {
-        let field = input_box(
+        text_box::draw(
             frame,
             main,
             "Why reopen this item? 重新打开的原因",
             "Enter confirm next · Esc cancel",
+            input,
+            "> ",
+            bold,
         );
-        input.draw(frame, field, "> ", bold);
     }
 }

@@ -25,6 +25,8 @@ impl CurateApp {
             Action::PageUp => s.scroll = s.scroll.saturating_sub(page),
             Action::PageDown => s.scroll = s.scroll.saturating_add(page),
             Action::Top => s.scroll = 0,
+            // Kept to the last page below.
+            Action::Bottom => s.scroll = u16::MAX,
             Action::CycleDataset => {
                 let names = &self.queue.datasets;
                 s.dataset = match s

@@ -8,6 +8,7 @@ use super::stats_draw::draw_stats;
 use super::{decide_draw, queue, reopen};
 use crate::tui::frame::{self, Overlays, waiting};
 use crate::tui::keymap;
+use crate::tui::text;
 use crate::tui::widgets::item_view::item_lines;
 use crate::tui::widgets::scroll_view;
 use crate::tui::widgets::status_bar::Status;
@@ -19,7 +20,7 @@ pub fn draw(frame: &mut Frame, app: &CurateApp) {
         confirm: app.confirm.is_some().then(|| app.confirm_text()),
         help: app.help,
     };
-    frame::draw(frame, &status_of(app), overlays, |frame, main| {
+    frame::draw_logged(frame, &status_of(app), overlays, &app.log, |frame, main| {
         draw_view(frame, main, app)
     });
 }
@@ -38,10 +39,8 @@ fn draw_view(frame: &mut Frame, main: Rect, app: &CurateApp) {
             Some(h) => {
                 let inner = scroll_view::viewport(main);
                 let lines = history_lines(&h.history, app.anonymous, inner.width as usize);
-                let title = format!(
-                    " History of {}/{} · q back ",
-                    h.history.dataset, h.history.item_id
-                );
+                let of = format!("History of {}/{}", h.history.dataset, h.history.item_id);
+                let title = text::title(&[&of, "q back"], inner.width as usize);
                 scroll_view::draw(frame, main, &title, &lines, h.scroll, true);
             }
             None => waiting(frame, main, "Loading the history…"),
@@ -63,13 +62,10 @@ fn draw_view(frame: &mut Frame, main: Rect, app: &CurateApp) {
 fn draw_case(frame: &mut Frame, main: Rect, c: &CaseView, anonymous: bool, focused: bool) {
     let a = case_areas(main);
     let item = &c.case.item;
-    let title = format!(
-        " {} · {} · {} · rev {} ",
-        item.dataset,
-        item.body.kind(),
-        item.id,
-        c.case.revision_no
-    );
+    let rev = format!("rev {}", c.case.revision_no);
+    let kind = item.body.kind().to_string();
+    let parts = [item.dataset.as_str(), &kind, &item.id, &rev];
+    let title = text::title(&parts, a.item.width.saturating_sub(2) as usize);
     let w = scroll_view::viewport(a.item).width as usize;
     let lines = item_lines(item, w);
     let on_item = focused && c.focus == Pane::Item;
@@ -78,7 +74,7 @@ fn draw_case(frame: &mut Frame, main: Rect, c: &CaseView, anonymous: bool, focus
     let w = scroll_view::viewport(a.reviews).width as usize;
     let lines = review_lines(&c.case, anonymous, w);
     let on_reviews = focused && c.focus == Pane::Reviews;
-    let title = " Reviews side by side · Tab switch pane · a accept · e revise · d discard ";
+    let title = " Reviews side by side · Tab switches pane ";
     scroll_view::draw(
         frame,
         a.reviews,

@@ -1,15 +1,33 @@
-//! The one key table. It drives both key handling (`action_for`) and the help overlay
-//! (`help_rows`), so what the help says is what the keys do. The rows of each screen live in
-//! a file of their own; the rows every screen shares are here.
+//! The one key table. It drives key handling (`action_for`), the help overlay (`help_rows`)
+//! and the status bar's key reminder (`hint`), so what the help and the footer say is what
+//! the keys do. The rows of each screen live in a file of their own; the rows every screen
+//! shares are here.
+//!
+//! A key means one thing on every screen:
+//! - `j` `k` and the arrows move one row: the cursor in a list, else the text scrolls;
+//!   PgUp PgDn a page; `g` `G` the top and the end. Rubric points and criteria are chosen
+//!   with their number or Tab and Shift-Tab, never with `j` `k`.
+//! - Enter opens or chooses what the cursor is on (in a dialog: yes); Space tags or untags
+//!   in a list of departments; Tab goes to the next list, pane or criterion.
+//! - `q` and Esc go back (quit from the first screen; while typing only Esc); `?` the keys;
+//!   `M` the last messages, whole; `R` reloads; `/` searches or finds.
+//! - Letters name a step and do that step wherever it exists: `p` pass, `f` fail, `u` clear
+//!   (a verdict, a mark, a filter), `s` submit, `x` skip (give it back), `m` met, `n` not
+//!   met (in a dialog: no), `t` departments, `e` edit the item, `c` comment, `r` reason, `d`
+//!   dataset, `h` history, `a` accept, `o` reopen. Capitals are for what is rarer or weightier: `D`
+//!   discard, `N` names shown or hidden, `A` agreement, `R` reload; `%` is the score from
+//!   the points, `=` `[` `]` type, lower or raise the score.
 
 mod adjudicate;
 mod context;
 mod curate;
+mod footer;
 mod review;
 #[cfg(test)]
 mod tests;
 
 pub use context::Context;
+pub use footer::{Footer, FooterKey, Rank};
 
 use super::action::Action;
 use Context as C;
@@ -112,6 +130,10 @@ pub struct Binding {
     pub scope: Scope,
     pub action: Action,
     pub description: &'static str,
+    /// The word the footer shows after the key; the description's first word if none.
+    pub short: Option<&'static str>,
+    /// One of the context's main steps: the footer shows it before the others.
+    pub main: bool,
 }
 
 const fn b(key: Key, scope: Scope, action: Action, description: &'static str) -> Binding {
@@ -120,6 +142,22 @@ const fn b(key: Key, scope: Scope, action: Action, description: &'static str) ->
         scope,
         action,
         description,
+        short: None,
+        main: false,
+    }
+}
+
+impl Binding {
+    /// Marks one of the context's main steps, shown first in the footer.
+    const fn main(mut self) -> Binding {
+        self.main = true;
+        self
+    }
+
+    /// The footer's word for the key, when the description's first word will not do.
+    const fn short(mut self, word: &'static str) -> Binding {
+        self.short = Some(word);
+        self
     }
 }
 
@@ -167,38 +205,10 @@ pub fn help_rows(ctx: Context) -> Vec<(String, &'static str)> {
     rows
 }
 
-/// A one-line reminder for the status bar: the context's non-movement keys with the first
-/// word of each description ("p pass · f fail · s submit").
-pub fn hint(ctx: Context) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
-    for bind in bindings().filter(|b| b.scope == Scope::In(ctx)) {
-        let movement = matches!(
-            bind.action,
-            Action::Up
-                | Action::Down
-                | Action::PageUp
-                | Action::PageDown
-                | Action::Top
-                | Action::Bottom
-                | Action::SelectCriterion(_)
-                | Action::NextCriterion
-                | Action::PrevCriterion
-                | Action::SelectPoint(_)
-                | Action::NextPoint
-                | Action::PrevPoint
-        );
-        if movement || seen.contains(&bind.description) {
-            continue;
-        }
-        seen.push(bind.description);
-        let word = bind.description.split_whitespace().next().unwrap_or("");
-        parts.push(format!("{} {word}", bind.key.label()));
-    }
-    if !ctx.is_text() && ctx != Context::Help {
-        parts.push("? help".into());
-    }
-    parts.join(" · ")
+/// The status bar's key reminder for `ctx`, fitted to a width when drawn
+/// (`Footer::fit`): the way out and `?` always, the main steps first.
+pub fn hint(ctx: Context) -> Footer {
+    footer::footer(ctx)
 }
 
 /// Every key binding: the shared rows, then each screen's. Context-specific rows win over
@@ -220,6 +230,7 @@ static SHARED: &[Binding] = &[
     // Everywhere
     b(Key::ctrl('c'), Scope::Everywhere, Action::Quit, "quit (the draft is saved first; asks if it cannot be)"),
     b(Key::ch('?'), Scope::Commands, Action::ToggleHelp, "show or hide this help"),
+    b(Key::ch('M'), Scope::Commands, Action::ToggleMessages, "the last messages, whole (again: close)"),
     // Confirm
     b(Key::ch('y'), In(C::Confirm), Action::Confirm, "yes"),
     b(Key::plain(K::Enter), In(C::Confirm), Action::Confirm, "yes"),

@@ -5,8 +5,9 @@ use crate::tui::action::Action;
 use crate::tui::keymap::Context;
 use crate::tui::list_cursor;
 use crate::tui::text;
+use crate::tui::widgets::panels;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
@@ -145,9 +146,12 @@ fn block(title: &str, focused: bool) -> Block<'static> {
 const HIGHLIGHT: Style = Style::new().add_modifier(Modifier::REVERSED);
 
 pub fn draw(frame: &mut Frame, main: Rect, q: &QueueState) {
-    let top_h = (q.rows.len() as u16 + 4).clamp(5, (main.height / 2).max(5));
-    let [top, bottom] =
-        Layout::vertical([Constraint::Length(top_h), Constraint::Min(3)]).areas(main);
+    // Border and header, then a row each ("Loading…" or "No reviews yet." when empty).
+    let wants = [
+        q.rows.len().max(1) as u16 + 3,
+        q.mine.len().max(1) as u16 + 3,
+    ];
+    let [top, bottom] = panels::stack(main, wants);
     draw_datasets(frame, top, q);
     draw_mine(frame, bottom, q);
 }
@@ -167,7 +171,7 @@ fn draw_datasets(frame: &mut Frame, area: Rect, q: &QueueState) {
     let name_w = area.width.saturating_sub(2 + 10 + 10 + 12 + 10 + 4) as usize;
     let rows = q.rows.iter().map(|r| {
         Row::new(vec![
-            Cell::from(text::truncate(&r.dataset, name_w)),
+            Cell::from(text::elide_middle(&r.dataset, name_w)),
             Cell::from(r.kind.as_str()),
             Cell::from(format!("{:>9}", r.submitted)),
             Cell::from(format!("{:>11}", r.in_progress)),
@@ -197,6 +201,8 @@ fn draw_datasets(frame: &mut Frame, area: Rect, q: &QueueState) {
     .row_highlight_style(if focused { HIGHLIGHT } else { Style::new() });
     let mut state = TableState::default().with_selected(Some(q.selected));
     frame.render_stateful_widget(table, area, &mut state);
+    let shown = panels::table_rows(area);
+    panels::draw_more(frame, area, q.rows.len(), state.offset(), shown);
 }
 
 fn draw_mine(frame: &mut Frame, area: Rect, q: &QueueState) {
@@ -207,7 +213,17 @@ fn draw_mine(frame: &mut Frame, area: Rect, q: &QueueState) {
         frame.render_widget(p, area);
         return;
     }
-    let id_w = area.width.saturating_sub(2 + 16 + 11 + 12 + 17 + 4) as usize;
+    // The dataset, status and time columns as wide as they need; the id gets the rest and
+    // loses its middle, never its end.
+    let ds_w = q
+        .mine
+        .iter()
+        .map(|m| text::width(&m.dataset))
+        .max()
+        .unwrap_or(0)
+        .clamp(7, 16);
+    let fixed = 2 + ds_w + 10 + 11 + 16 + 4;
+    let id_w = (area.width as usize).saturating_sub(fixed).max(8);
     let rows = q.mine.iter().map(|m| {
         let (status, style) = match m.status {
             ReviewStatus::Claimed => ("draft", Style::new().fg(Color::Yellow)),
@@ -227,8 +243,8 @@ fn draw_mine(frame: &mut Frame, area: Rect, q: &QueueState) {
             "settled"
         };
         Row::new(vec![
-            Cell::from(text::truncate(&m.item_id, id_w)),
-            Cell::from(text::truncate(&m.dataset, 16)),
+            Cell::from(text::elide_middle(&m.item_id, id_w)),
+            Cell::from(text::elide_middle(&m.dataset, ds_w)),
             Cell::from(status).style(style),
             Cell::from(change),
             Cell::from(text::short_time(&m.updated_at)),
@@ -240,10 +256,10 @@ fn draw_mine(frame: &mut Frame, area: Rect, q: &QueueState) {
         rows,
         [
             Constraint::Min(8),
-            Constraint::Length(16),
+            Constraint::Length(ds_w as u16),
+            Constraint::Length(10),
             Constraint::Length(11),
-            Constraint::Length(12),
-            Constraint::Length(17),
+            Constraint::Length(16),
         ],
     )
     .header(header)
@@ -251,4 +267,6 @@ fn draw_mine(frame: &mut Frame, area: Rect, q: &QueueState) {
     .row_highlight_style(if focused { HIGHLIGHT } else { Style::new() });
     let mut state = TableState::default().with_selected(Some(q.mine_selected));
     frame.render_stateful_widget(table, area, &mut state);
+    let shown = panels::table_rows(area);
+    panels::draw_more(frame, area, q.mine.len(), state.offset(), shown);
 }

@@ -294,6 +294,7 @@ pub fn draw_with(
         });
     }
     frame.render_widget(Paragraph::new(lines), list);
+    super::panels::draw_more(frame, area, all.len(), offset, height);
 }
 
 #[cfg(test)]

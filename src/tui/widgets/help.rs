@@ -9,7 +9,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-/// The help's lines for `ctx` at `width` columns (keys padded to one column).
+/// The help's lines for `ctx` at `width` columns: keys padded to one column, each
+/// description wrapped under itself.
 pub fn lines(ctx: Context, width: usize) -> Vec<Line<'static>> {
     let rows = help_rows(ctx);
     let key_w = rows
@@ -18,20 +19,17 @@ pub fn lines(ctx: Context, width: usize) -> Vec<Line<'static>> {
         .max()
         .unwrap_or(0)
         .min(width / 2);
-    rows.into_iter()
-        .map(|(k, d)| {
-            let keys = text::pad(&k, key_w);
-            let desc = text::truncate(d, width.saturating_sub(key_w + 2));
-            Line::from(vec![
-                Span::styled(
-                    keys,
-                    Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
-                ),
-                Span::raw("  "),
-                Span::raw(desc),
-            ])
-        })
-        .collect()
+    let key_style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+    let mut out = Vec::new();
+    for (k, d) in rows {
+        let keys = text::pad(&k, key_w + 2);
+        out.extend(text::wrap_lines(
+            Span::styled(keys, key_style),
+            &[(d, Style::default())],
+            width,
+        ));
+    }
+    out
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: Context, scroll: usize) {

@@ -160,11 +160,13 @@ fn marking_scoring_and_a_reason_are_saved_as_drafts_one_at_a_time() {
     app.handle_key(key('2'));
     app.handle_key(key('u'));
     assert_eq!(app.dispute().unwrap().content.points[1], None);
-    // j/k move the cursor, wrapping round.
-    app.handle_key(key('k'));
+    // Tab and Shift-Tab move the cursor, wrapping round; j and k scroll the text.
+    app.handle_key(code(KeyCode::BackTab));
     assert_eq!(app.dispute().unwrap().point, 0);
-    app.handle_key(key('k'));
+    app.handle_key(code(KeyCode::BackTab));
     assert_eq!(app.dispute().unwrap().point, 3);
+    app.handle_key(code(KeyCode::Tab));
+    assert_eq!(app.dispute().unwrap().point, 0);
     app.handle_key(key('j'));
     assert_eq!(app.dispute().unwrap().point, 0);
     // A point past the rubric is refused.
@@ -231,12 +233,12 @@ fn submit_is_refused_until_complete_then_confirmed_and_the_next_dispute_follows(
     assert!(msg.text.contains("give a short reason"), "{}", msg.text);
     assert_eq!(app.desk.confirm, None);
 
-    // p before every point is marked says what to do.
-    app.handle_key(key('p'));
+    // % before every point is marked says what to do.
+    app.handle_key(key('%'));
     assert!(app.desk.message.as_ref().unwrap().error);
     typed(&mut app, "mmnm");
     // Points 1, 2 and 4 are worth 2 + 2 + 1 of 6.
-    app.handle_key(key('p'));
+    app.handle_key(key('%'));
     assert_eq!(app.dispute().unwrap().content.score, Some(0.83));
     app.handle_key(key('r'));
     typed(&mut app, REASON);
@@ -465,7 +467,11 @@ fn the_help_comes_from_the_key_table() {
     let rows = help_rows(Context::Dispute);
     assert!(rows.iter().any(|(k, d)| k == "m" && d.starts_with("met")));
     assert!(rows.iter().any(|(k, _)| k == "1 2 3 4 5 6 7 8 9"));
-    assert!(rows.iter().any(|(k, _)| k == "k Shift-Tab"));
+    assert!(rows.iter().any(|(k, _)| k == "Shift-Tab"));
+    assert!(
+        rows.iter()
+            .any(|(k, d)| k == "k ↑" && d.starts_with("scroll"))
+    );
     let mut app = opened((80, 24));
     app.handle_key(key('?'));
     assert_eq!(

@@ -191,7 +191,7 @@ fn a_valid_revision_is_sent_and_reported() {
 #[test]
 fn discard_needs_a_reason_and_a_confirm() {
     let mut app = opened(CurateOptions::default());
-    app.handle_key(key('d'));
+    app.handle_key(key('D'));
     assert_eq!(app.context(), Context::DiscardReason);
     app.handle_key(code(KeyCode::Enter));
     assert!(app.message.as_ref().unwrap().error);

@@ -215,7 +215,7 @@ fn the_queue_loads_and_its_filters_reload_it() {
         Some("gastroenterology")
     );
     assert!(matches!(&app.take_commands()[..], [Command::Queue(f)] if f.department.is_some()));
-    app.handle_key(key('x'));
+    app.handle_key(key('u'));
     assert_eq!(app.queue.filter, CurationFilter::default());
     app.handle_key(key('q'));
     assert!(app.quit);
@@ -242,7 +242,7 @@ fn history_and_stats_load_in_the_worker_and_go_back() {
     app.handle_key(key('q'));
     assert_eq!(app.view, View::Queue);
     app.take_commands();
-    app.handle_key(key('s'));
+    app.handle_key(key('A'));
     assert_eq!(app.take_commands(), vec![Command::Agreement(None)]);
     app.handle_key(key('d'));
     assert_eq!(

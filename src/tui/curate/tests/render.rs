@@ -26,7 +26,12 @@ fn the_queue_renders_counts_filters_and_rows() {
         s.contains("Dataset: all · Reason: all · Department: all"),
         "{s}"
     );
-    assert!(s.contains("CMExam/cmexam_val_sample:2"), "{s}");
+    // The id and its dataset in columns of their own.
+    let row = rows(&buf)
+        .into_iter()
+        .find(|r| r.contains("cmexam_val_sample:2"))
+        .expect("the row of cmexam_val_sample:2");
+    assert!(row.contains("CMExam"), "{row}");
     assert!(s.contains("2026-03-01 08:15"), "{s}");
     assert!(s.contains("张主任"), "{s}");
     // The department filter picker, in Chinese.
@@ -83,7 +88,7 @@ fn the_case_shows_both_reviews_side_by_side_with_differences_marked() {
     assert!(flat.contains("这主要取决于"), "{s}");
 
     // Anonymous: no names anywhere, on the case or in the history.
-    app.handle_key(key('n'));
+    app.handle_key(key('N'));
     let s = screen(&render(&app));
     assert!(s.contains("Reviewer 1") && s.contains("Reviewer 2"), "{s}");
     assert!(!s.contains("李医生") && !s.contains("dr-b"), "{s}");
@@ -152,7 +157,7 @@ fn decision_overlays_render_with_chinese_text() {
     );
     assert!(s.contains("这主要取决于"), "{s}");
     app.handle_key(code(KeyCode::Esc));
-    app.handle_key(key('d'));
+    app.handle_key(key('D'));
     typed(&mut app, "题目与临床实践不符");
     let buf = render(&app);
     assert_clean(&buf);
