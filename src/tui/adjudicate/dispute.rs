@@ -209,7 +209,7 @@ impl DisputeState {
         match self.points_score() {
             Some(s) => self.set_score(Some(s)),
             None => Effect::error(
-                "Mark every rubric point first; then p gives their share as the score",
+                "Mark every rubric point first; then % gives their share as the score",
             ),
         }
     }
