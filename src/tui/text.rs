@@ -141,26 +141,27 @@ pub fn elide_parts(s: &str, seps: &[&str], max: usize) -> String {
         }
     }
     const KEEP: usize = 6;
-    let total = |parts: &[(String, &str)]| -> usize {
-        parts.iter().map(|(p, sep)| width(p) + width(sep)).sum()
-    };
+    // The columns each part gets: the widest gives first, down to `KEEP`, then the next.
+    let mut cols: Vec<usize> = parts.iter().map(|(p, _)| width(p)).collect();
+    let seps_w: usize = parts.iter().map(|(_, sep)| width(sep)).sum();
     loop {
-        let over = total(&parts).saturating_sub(max);
+        let over = (cols.iter().sum::<usize>() + seps_w).saturating_sub(max);
         if over == 0 {
             break;
         }
-        let widest = parts
-            .iter()
-            .enumerate()
-            .filter(|(_, (p, _))| width(p) > KEEP)
-            .max_by_key(|(i, (p, _))| (width(p), std::cmp::Reverse(*i)))
-            .map(|(i, _)| i);
-        let Some(i) = widest else { break };
-        let w = width(&parts[i].0);
-        let target = w.saturating_sub(over).max(KEEP);
-        parts[i].0 = elide_middle(&parts[i].0, target);
+        let Some(i) = (0..cols.len())
+            .filter(|&i| cols[i] > KEEP)
+            .max_by_key(|&i| (cols[i], std::cmp::Reverse(i)))
+        else {
+            break;
+        };
+        cols[i] = cols[i].saturating_sub(over).max(KEEP);
     }
-    let joined: String = parts.iter().map(|(p, sep)| format!("{p}{sep}")).collect();
+    let joined: String = parts
+        .iter()
+        .zip(&cols)
+        .map(|((p, sep), &c)| format!("{}{sep}", elide_middle(p, c)))
+        .collect();
     elide_middle(&joined, max)
 }
 
@@ -619,6 +620,12 @@ mod tests {
         assert!(e.starts_with("MADiagnosis › "), "{e}");
         assert!(e.ends_with(":1956 · rev 1"), "{e}");
         assert_eq!(elide_parts("CMExam › q1", &[" › "], 40), "CMExam › q1");
+        // A title in a narrow pane: the id gives, the dataset stays.
+        let id = "chinese_medical_dialogue_IM_7specialty_sample:338";
+        let t = title(&["MADiagnosis", id, "rev 1"], 46);
+        assert_eq!(width(&t), 46, "{t}");
+        assert!(t.starts_with(" MADiagnosis · chinese_m"), "{t}");
+        assert!(t.ends_with("sample:338 · rev 1 "), "{t}");
         // Nothing left to give: the whole is cut in the middle.
         let e = elide_parts(&place, &[" › ", " · "], 12);
         assert!(width(&e) <= 12, "{e}");

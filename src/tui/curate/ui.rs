@@ -64,7 +64,12 @@ fn draw_case(frame: &mut Frame, main: Rect, c: &CaseView, anonymous: bool, focus
     let item = &c.case.item;
     let rev = format!("rev {}", c.case.revision_no);
     let kind = item.body.kind().to_string();
-    let parts = [item.dataset.as_str(), &kind, &item.id, &rev];
+    // A narrow pane (side by side) leaves the kind out, for the id's sake.
+    let parts: Vec<&str> = if a.item.width < 60 {
+        vec![&item.dataset, &item.id, &rev]
+    } else {
+        vec![&item.dataset, &kind, &item.id, &rev]
+    };
     let title = text::title(&parts, a.item.width.saturating_sub(2) as usize);
     let w = scroll_view::viewport(a.item).width as usize;
     let lines = item_lines(item, w);
