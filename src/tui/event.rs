@@ -113,7 +113,12 @@ fn read_loop<R>(tty: &Tty, events: &Sender<Event<R>>, stop: &AtomicBool) {
                         decoder.settled(&mut decoded);
                     }
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                // Nothing after all (a signal, or a descriptor someone made non-blocking).
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::Interrupted | std::io::ErrorKind::WouldBlock
+                    ) => {}
                 Err(_) => {
                     let _ = events.send(Event::Gone);
                     return;
