@@ -42,7 +42,7 @@ fn setup() -> tempfile::TempDir {
 /// Each screen and what it shows once its worker has loaded its first view.
 const SCREENS: [(&[&str], &str); 3] = [
     (&["review", "--as", "dr-li"], "MAKnowledge"),
-    (&["curate", "--as", "cur-chen"], "CMExam/cmexam_val_sample"),
+    (&["curate", "--as", "cur-chen"], "cmexam_val_sample:"),
     (&["adjudicate", "--as", "dr-zhang"], "Qwen2.5-72B"),
 ];
 
