@@ -20,7 +20,7 @@ use crate::tui::draft::{DraftCommand, DraftSaver};
 use crate::tui::help::Help;
 use crate::tui::keymap::{self, Context};
 use crate::tui::keys::NO_PASTE;
-use crate::tui::message::Message;
+use crate::tui::message::{Message, MessageLog};
 use crate::tui::widgets::status_bar::Status;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -132,6 +132,8 @@ pub struct Desk<W: Work> {
     pub help: Option<Help>,
     pub confirm: Option<ConfirmKind>,
     pub message: Option<Message>,
+    /// The last messages, for the message overlay.
+    pub log: MessageLog,
     /// Terminal columns and rows.
     pub size: (u16, u16),
     /// The store step being waited for, shown as "loading".
@@ -159,6 +161,7 @@ impl<W: Work> Desk<W> {
             help: None,
             confirm: None,
             message: None,
+            log: MessageLog::default(),
             size,
             busy: None,
             scope: None,
@@ -205,11 +208,17 @@ impl<W: Work> Desk<W> {
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
-        self.message = Some(Message::info(text));
+        self.say(Message::info(text));
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
-        self.message = Some(Message::error(text));
+        self.say(Message::error(text));
+    }
+
+    /// Shows `m` in the status bar and keeps it in the log.
+    fn say(&mut self, m: Message) {
+        self.log.push(&m);
+        self.message = Some(m);
     }
 
     /// Takes what every desk screen does alike; gives back an action meant for the list
@@ -221,6 +230,9 @@ impl<W: Work> Desk<W> {
             Action::Quit => self.ask_quit(),
             Action::Exit => self.exit(),
             Action::ToggleHelp => self.help = Help::toggled(self.help, self.context(list)),
+            Action::ToggleMessages => {
+                self.help = Help::messages_toggled(self.help, self.context(list))
+            }
             Action::PasteRefused(why) => self.error(why),
             Action::Paste(_) if !self.context(list).is_text() => self.error(NO_PASTE),
             Action::Confirm => self.confirmed(),
@@ -271,8 +283,8 @@ impl<W: Work> Desk<W> {
         if changed {
             self.draft.changed(&mut self.outbox, || save_of(&self.open));
         }
-        if message.is_some() {
-            self.message = message;
+        if let Some(m) = message {
+            self.say(m);
         }
         match request {
             Some(Request::Submit) => self.ask_submit(),
