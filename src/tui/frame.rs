@@ -23,18 +23,9 @@ pub struct Overlays<'a> {
     pub help: Option<Help>,
 }
 
-/// The whole frame: `view` draws the screen into the area above the status lines.
+/// The whole frame: `view` draws the screen into the area above the status lines; `log`
+/// holds the last messages, for the message overlay.
 pub fn draw(
-    frame: &mut Frame,
-    status: &Status<'_>,
-    overlays: Overlays<'_>,
-    view: impl FnOnce(&mut Frame, Rect),
-) {
-    draw_logged(frame, status, overlays, &MessageLog::default(), view);
-}
-
-/// `draw`, with the last messages for the message overlay.
-pub fn draw_logged(
     frame: &mut Frame,
     status: &Status<'_>,
     overlays: Overlays<'_>,

@@ -20,7 +20,7 @@ pub fn draw(frame: &mut Frame, app: &CurateApp) {
         confirm: app.confirm.is_some().then(|| app.confirm_text()),
         help: app.help,
     };
-    frame::draw_logged(frame, &status_of(app), overlays, &app.log, |frame, main| {
+    frame::draw(frame, &status_of(app), overlays, &app.log, |frame, main| {
         draw_view(frame, main, app)
     });
 }

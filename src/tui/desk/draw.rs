@@ -30,7 +30,7 @@ pub fn draw<W: WorkView>(
         confirm: desk.confirm.map(|kind| desk.dialog(kind)),
         help: desk.help,
     };
-    frame::draw_logged(frame, status, overlays, &desk.log, |frame, main| {
+    frame::draw(frame, status, overlays, &desk.log, |frame, main| {
         match (desk.view, &desk.open) {
             (View::List, _) => list(frame, main),
             (View::Open, Some(w)) => w.draw(frame, main),
