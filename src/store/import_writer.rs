@@ -5,6 +5,8 @@ use super::Store;
 use crate::domain::item::{Difficulty, ItemKind};
 use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 /// A dataset as the import sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +49,9 @@ pub struct ImportWriter<'c> {
     actor: String,
     /// One timestamp for everything the import writes: it happened at one moment.
     at: String,
+    /// New items per dataset, added to the review queue's counts (`queue_open`) when the
+    /// import finishes: in review, open to two reviewers.
+    opened: RefCell<BTreeMap<i64, i64>>,
 }
 
 impl Store {
@@ -72,6 +77,7 @@ impl Store {
             import_id,
             actor: actor.to_string(),
             at,
+            opened: RefCell::default(),
         })
     }
 }
@@ -132,6 +138,7 @@ impl ImportWriter<'_> {
             ])?;
         if inserted == 1 {
             let item_id = self.tx.last_insert_rowid();
+            *self.opened.borrow_mut().entry(dataset.id).or_default() += 1;
             self.insert_revision(item_id, 1, item)?;
             return Ok(PutOutcome::Imported);
         }
@@ -223,6 +230,11 @@ impl ImportWriter<'_> {
 
     /// Records the import in the event log and commits everything.
     pub fn finish(self, summary_json: &str) -> Result<()> {
+        for (dataset_id, n) in self.opened.take() {
+            self.tx
+                .prepare_cached("UPDATE queue_open SET items = items + ?2 WHERE dataset_id = ?1")?
+                .execute(params![dataset_id, n])?;
+        }
         self.tx.execute(
             "INSERT INTO events (account, at, actor, action, detail)
              VALUES ((SELECT account FROM temp.session), ?1, ?2, 'import', json_set(?3, '$.import_id', ?4))",

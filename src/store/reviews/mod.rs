@@ -4,6 +4,7 @@
 
 mod claim;
 mod external;
+mod queue;
 mod submit;
 
 use super::Store;
@@ -11,7 +12,6 @@ use crate::domain::item::{Item, ItemBody, ItemKind};
 use crate::domain::review::{Criterion, ReviewContent, Verdict};
 use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, Transaction, params};
-use std::time::SystemTime;
 
 pub use external::ExternalReview;
 pub use submit::SubmitOutcome;
@@ -81,59 +81,6 @@ pub struct MyReview {
 }
 
 impl Store {
-    /// Per dataset: this reviewer's submitted reviews, claims in progress, and items available.
-    pub fn review_queue(&self, reviewer: &str) -> Result<Vec<QueueRow>> {
-        self.review_queue_at(reviewer, SystemTime::now())
-    }
-
-    pub fn review_queue_at(&self, reviewer: &str, now: SystemTime) -> Result<Vec<QueueRow>> {
-        let now = super::clock::iso(now);
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT d.name, d.kind,
-               (SELECT count(*) FROM reviews r JOIN items i ON i.id = r.item_id
-                 WHERE i.dataset_id = d.id AND r.reviewer = ?1 AND r.status = 'submitted'),
-               (SELECT count(*) FROM reviews r JOIN items i ON i.id = r.item_id
-                 WHERE i.dataset_id = d.id AND r.reviewer = ?1 AND r.status = 'claimed'
-                   AND r.lease_expires_at > ?2),
-               -- Open items less those with a row of this reviewer (at most one each):
-               -- two index counts instead of a probe per open item.
-               (SELECT count(*) FROM items i INDEXED BY items_review_queue_by_dataset
-                 WHERE i.dataset_id = d.id AND i.state = 'in_review' AND i.active_reviews < 2)
-               - (SELECT count(*) FROM reviews r CROSS JOIN items i ON i.id = r.item_id
-                 WHERE r.reviewer = ?1 AND i.dataset_id = d.id AND i.state = 'in_review'
-                   AND i.active_reviews < 2 AND r.revision_no = i.revision_no)
-               -- Revised items kept for other reviewers than this one.
-               - (SELECT count(DISTINCT i.id) FROM reviews r CROSS JOIN items i ON i.id = r.item_id
-                 WHERE r.reviewer = ?1 AND r.status = 'submitted' AND i.dataset_id = d.id
-                   AND i.state = 'in_review' AND i.active_reviews < 2 AND i.fresh_eyes = 1
-                   AND r.revision_no < i.revision_no
-                   AND NOT EXISTS (SELECT 1 FROM reviews c WHERE c.item_id = i.id
-                                   AND c.revision_no = i.revision_no AND c.reviewer = ?1))
-             FROM datasets d ORDER BY d.name",
-        )?;
-        let rows = stmt.query_map(params![reviewer, now], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, i64>(4)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (dataset, kind, submitted, in_progress, available) = row?;
-            out.push(QueueRow {
-                dataset,
-                kind: ItemKind::parse(&kind).unwrap_or(ItemKind::Mcq),
-                submitted: submitted as u64,
-                in_progress: in_progress as u64,
-                available: available as u64,
-            });
-        }
-        Ok(out)
-    }
-
     /// This reviewer's own reviews, newest first.
     pub fn my_reviews(&self, reviewer: &str) -> Result<Vec<MyReview>> {
         let mut stmt = self.conn.prepare_cached(

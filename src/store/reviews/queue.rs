@@ -1,0 +1,90 @@
+//! A reviewer's progress per dataset, as the queue screen shows it: submitted, in progress,
+//! available. Read from the counts the schema keeps as the data changes (`queue_open` and
+//! `queue_reviewer`, migration 11), so the cost does not grow with the pool: a row per
+//! dataset, the reviewer's open claims, and the claims whose lease has run out.
+
+use super::QueueRow;
+use crate::domain::item::ItemKind;
+use crate::store::{Store, clock};
+use anyhow::Result;
+use rusqlite::params;
+use std::collections::HashMap;
+use std::time::SystemTime;
+
+impl Store {
+    /// Per dataset: this reviewer's submitted reviews, claims in progress, and items available.
+    pub fn review_queue(&self, reviewer: &str) -> Result<Vec<QueueRow>> {
+        self.review_queue_at(reviewer, SystemTime::now())
+    }
+
+    /// `review_queue` at a given time. Available is what claims at `now` could give this
+    /// reviewer: the open items they are not barred from, and the items a lapsed lease would
+    /// open once the claim expires it.
+    pub fn review_queue_at(&self, reviewer: &str, now: SystemTime) -> Result<Vec<QueueRow>> {
+        let now = clock::iso(now);
+        let tx = self.conn.unchecked_transaction()?;
+        let reopening = reopened_by_lapsed_leases(&tx, reviewer, &now)?;
+        let mut stmt = tx.prepare_cached(
+            "SELECT d.id, d.name, d.kind, coalesce(q.submitted, 0),
+               (SELECT count(*) FROM reviews r JOIN items i ON i.id = r.item_id
+                 WHERE r.reviewer = ?1 AND r.status = 'claimed' AND r.lease_expires_at > ?2
+                   AND i.dataset_id = d.id),
+               coalesce(o.items, 0) - coalesce(q.barred, 0)
+             FROM datasets d
+             LEFT JOIN queue_open o ON o.dataset_id = d.id
+             LEFT JOIN queue_reviewer q ON q.reviewer = ?1 AND q.dataset_id = d.id
+             ORDER BY d.name",
+        )?;
+        let rows = stmt.query_map(params![reviewer, now], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, dataset, kind, submitted, in_progress, available) = row?;
+            let available = available + reopening.get(&id).copied().unwrap_or(0);
+            out.push(QueueRow {
+                dataset,
+                kind: ItemKind::parse(&kind).unwrap_or(ItemKind::Mcq),
+                submitted: submitted.max(0) as u64,
+                in_progress: in_progress as u64,
+                available: available.max(0) as u64,
+            });
+        }
+        drop(stmt);
+        tx.finish()?;
+        Ok(out)
+    }
+}
+
+/// Per dataset, the items that are full now but that the next claim, by expiring the leases
+/// that have run out by `now`, opens for `reviewer`. Only items with such a lease are read,
+/// through the index of open leases.
+fn reopened_by_lapsed_leases(
+    tx: &rusqlite::Transaction,
+    reviewer: &str,
+    now: &str,
+) -> Result<HashMap<i64, i64>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT i.dataset_id, count(*) FROM items i
+         WHERE i.id IN (SELECT item_id FROM reviews
+                        WHERE status = 'claimed' AND lease_expires_at <= ?2)
+           AND i.state = 'in_review' AND i.active_reviews >= 2
+           AND i.active_reviews - (SELECT count(*) FROM reviews l
+                                   WHERE l.item_id = i.id AND l.revision_no = i.revision_no
+                                     AND l.status = 'claimed' AND l.lease_expires_at <= ?2) < 2
+           AND NOT EXISTS (SELECT 1 FROM reviews c WHERE c.item_id = i.id
+                           AND c.revision_no = i.revision_no AND c.reviewer = ?1)
+           AND NOT (i.fresh_eyes = 1 AND EXISTS (SELECT 1 FROM reviews p WHERE p.item_id = i.id
+                    AND p.revision_no < i.revision_no AND p.reviewer = ?1 AND p.status = 'submitted'))
+         GROUP BY i.dataset_id",
+    )?;
+    let rows = stmt.query_map(params![reviewer, now], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
