@@ -22,8 +22,14 @@
 //! worker's first query (`Store::review_queue`) timed alone. The database is built once and
 //! kept in cargo's target tmpdir (`tui-bench/`).
 //!
-//! `cargo bench --bench tui -- keys` or `-- startup` runs one part.
+//! (c) The annotator loop (`tui/annotator.rs`): the same binary on the same database, a
+//! reviewer submitting item after item; each confirming key timed to the next item fully
+//! drawn, and the queue's counts after a cold start.
+//!
+//! `cargo bench --bench tui -- keys`, `-- startup` or `-- loop` runs one part.
 
+#[path = "tui/annotator.rs"]
+mod annotator;
 mod common;
 #[path = "tui/startup.rs"]
 mod startup;
@@ -64,6 +70,9 @@ fn main() {
     }
     if run("startup") {
         startup::startup();
+    }
+    if run("loop") {
+        annotator::annotator();
     }
 }
 

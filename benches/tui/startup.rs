@@ -19,7 +19,7 @@ const START_TARGET_MS: f64 = 200.0;
 const SUBMITTED: usize = 300;
 
 /// The cached database for `n` items, built when missing.
-fn database(n: usize) -> PathBuf {
+pub(super) fn database(n: usize) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tui-bench");
     // The name says what is in it; bump the version when the setup changes.
     let schema = medcurate::store::SCHEMA_VERSION;
@@ -97,7 +97,7 @@ fn database(n: usize) -> PathBuf {
 }
 
 /// Milliseconds from spawn to (first frame, queue rows on screen) for one run.
-fn one_start(db: &Path, dir: &Path) -> (f64, f64) {
+pub(super) fn one_start(db: &Path, dir: &Path) -> (f64, f64) {
     let pair = native_pty_system()
         .openpty(PtySize {
             rows: SIZE.1,
@@ -188,7 +188,7 @@ fn one_start(db: &Path, dir: &Path) -> (f64, f64) {
 }
 
 /// Drops the database file's pages from the page cache (only this file's).
-fn evict(db: &Path) {
+pub(super) fn evict(db: &Path) {
     let f = File::open(db).unwrap();
     // SAFETY: a valid descriptor; the advice only drops clean cached pages.
     let rc = unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };

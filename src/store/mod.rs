@@ -6,6 +6,7 @@
 
 mod agreement;
 mod calibration;
+mod checkpoint;
 pub mod clock;
 mod curation;
 mod errors;
@@ -48,7 +49,7 @@ use crate::files::service;
 use anyhow::{Context, Result};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The WAL size at which an idle connection checkpoints (about 4,000 pages; SQLite alone
 /// checkpoints at about 1,000, inside whichever commit crosses it).
@@ -57,9 +58,19 @@ pub const WAL_CHECKPOINT_BYTES: u64 = 16 * 1024 * 1024;
 /// How long a connection waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How often a connection serving a person tries a lock again, for the first `BUSY_FINE` it
+/// waits (then 20 times less often).
+const BUSY_RETRY: Duration = Duration::from_micros(50);
+const BUSY_FINE: Duration = Duration::from_millis(10);
+
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 128;
+
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// For a connection that defers checkpoints: the thread that runs them.
+    checkpointer: Option<checkpoint::Checkpointer>,
 }
 
 impl Store {
@@ -82,6 +93,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            checkpointer: None,
         };
         store
             .configure()
@@ -104,6 +116,11 @@ impl Store {
 
     fn configure(&mut self) -> Result<()> {
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Every statement a screen's worker runs stays prepared (rusqlite keeps 16 by
+        // default; a submit and the next claim alone take more), so none is parsed again,
+        // with its triggers, on the way to the next item.
+        self.conn
+            .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         // WAL lets readers (reviewers' screens) proceed while one writer commits.
         let mode: String = self
             .conn
@@ -140,11 +157,41 @@ impl Store {
 
     /// For a connection serving a person at the keyboard: commits stop copying the WAL into
     /// the database (that copy put 4-6 ms into one commit in a hundred); the caller runs
-    /// `checkpoint` when idle instead. A very large WAL still checkpoints on commit.
-    pub fn defer_checkpoints(&self) -> Result<()> {
+    /// `checkpoint` when idle instead, which hands the work to a thread of its own with its
+    /// own connection (`checkpoint.rs`). A very large WAL still checkpoints on commit.
+    ///
+    /// And while another writer holds the lock, it tries again every `BUSY_RETRY` for the
+    /// first few milliseconds: commits take a fraction of one, and SQLite's own waits (1, 2,
+    /// 5, 10 ms, ...) would make a person wait up to 8 ms for a lock held for 3.
+    pub fn defer_checkpoints(&mut self) -> Result<()> {
         self.conn
             .pragma_update(None, "wal_autocheckpoint", 10_000)?;
-        // After a checkpoint the WAL file shrinks back, so its size tells when the next is due.
+        self.limit_wal()?;
+        let mut since = Instant::now();
+        self.conn.busy_handler(Some(move |tries: i32| {
+            if tries == 0 {
+                since = Instant::now();
+            }
+            let waited = since.elapsed();
+            if waited >= BUSY_TIMEOUT {
+                return false;
+            }
+            std::thread::sleep(if waited < BUSY_FINE {
+                BUSY_RETRY
+            } else {
+                BUSY_RETRY * 20
+            });
+            true
+        }))?;
+        if self.checkpointer.is_none() {
+            self.checkpointer = Some(checkpoint::Checkpointer::start(&self.path)?);
+        }
+        Ok(())
+    }
+
+    /// After a checkpoint, the write that starts the WAL over shrinks the file back, so its
+    /// size tells when the next checkpoint is due.
+    fn limit_wal(&self) -> Result<()> {
         self.conn
             .query_row("PRAGMA journal_size_limit = 4194304", [], |_| Ok(()))?;
         Ok(())
@@ -152,14 +199,21 @@ impl Store {
 
     /// Copies committed WAL frames into the database without waiting for or blocking anyone,
     /// once the WAL has grown past `WAL_CHECKPOINT_BYTES`. Not after every commit: the commit
-    /// that follows a checkpoint restarts the WAL, which costs a few milliseconds itself.
+    /// that follows a checkpoint restarts the WAL, which costs a few milliseconds itself. A
+    /// connection that defers checkpoints only asks its checkpointing thread, which also
+    /// restarts the WAL itself: this returns at once, and its next commit is an ordinary one.
     pub fn checkpoint(&self) -> Result<()> {
         let mut wal = self.path.clone().into_os_string();
         wal.push("-wal");
         let size = service::size(Path::new(&wal));
         if size >= WAL_CHECKPOINT_BYTES {
-            self.conn
-                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+            match &self.checkpointer {
+                Some(background) => background.nudge(),
+                None => {
+                    self.conn
+                        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+                }
+            }
         }
         Ok(())
     }

@@ -9,7 +9,9 @@ use super::{hung_up, session_gone, terminal_gone};
 use crate::store::Store;
 use anyhow::{Context as _, Result};
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, KeyEvent};
-use ratatui::{DefaultTerminal, Frame};
+use ratatui::backend::CrosstermBackend;
+use ratatui::{Frame, Terminal};
+use std::io::{BufWriter, Stdout};
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -39,6 +41,11 @@ pub trait Session {
     fn not_saved(&self) -> Option<String> {
         None
     }
+    /// A store step is on its way whose answer the screen waits for ("loading"): the next
+    /// frame waits a moment for it (`LOADING_GRACE`).
+    fn waiting(&self) -> bool {
+        false
+    }
 }
 
 /// `Session` for a screen's app from its inherent `handle_key`, `update` and `reply`, with
@@ -59,6 +66,9 @@ macro_rules! impl_session {
             }
             fn not_saved(&self) -> Option<String> {
                 self.desk.not_saved()
+            }
+            fn waiting(&self) -> bool {
+                self.desk.busy.is_some()
             }
         });
     };
@@ -137,6 +147,12 @@ where
 /// How often the loop checks, when nothing happens, that its terminal is still there.
 const SESSION_CHECK: Duration = Duration::from_millis(250);
 
+/// How long the screen holds its next frame while it waits for the store. A submit and the
+/// claim of the next item take a millisecond or two: their result then comes in one frame,
+/// without "Submitting…" and "Getting the next item…" frames drawn first, each of which
+/// would delay it by the time it takes to draw. A slower step shows "loading" after this.
+const LOADING_GRACE: Duration = Duration::from_millis(20);
+
 /// How long leaving waits for the store: the queued work, and a failed draft save tried
 /// again. Then the process ends whatever the worker is doing (a locked database).
 pub const FINISH_WAIT: Duration = Duration::from_secs(3);
@@ -179,11 +195,26 @@ pub fn run<S: Session>(
     result
 }
 
+/// The terminal a screen draws on. Each frame leaves in one write when it is finished
+/// (`Terminal::draw` flushes), not in the thousand-byte pieces standard output sends on its
+/// own, each a write and a wakeup of the terminal's reader.
+type Screen = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Bytes a frame may take before it is written out in parts (a 120x40 frame of Chinese text
+/// with its colours is some 20 KB).
+const FRAME_BYTES: usize = 1 << 16;
+
 /// The full-screen terminal, with bracketed paste on: a paste arrives whole, as one event,
 /// instead of as keys. A panic turns bracketed paste off again before ratatui's hook restores
 /// the rest.
-fn init_terminal() -> std::io::Result<DefaultTerminal> {
-    let terminal = ratatui::try_init()?;
+fn init_terminal() -> std::io::Result<Screen> {
+    // Raw mode, the alternate screen and ratatui's restoring panic hook; the frames go
+    // through a buffer of their own.
+    drop(ratatui::try_init()?);
+    let terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+        FRAME_BYTES,
+        std::io::stdout(),
+    )))?;
     crossterm::execute!(std::io::stdout(), EnableBracketedPaste)?;
     let restore = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -233,7 +264,7 @@ fn finish<S: Session>(
 /// The loop and its end: whatever ended it, the last change goes to the worker. Gives back
 /// the app (None if it could not be made) with the loop's result.
 fn run_loop<S: Session>(
-    terminal: &mut DefaultTerminal,
+    terminal: &mut Screen,
     rx: &Receiver<Event<S::Reply>>,
     tx: Sender<Event<S::Reply>>,
     worker: &Worker<S::Command>,
@@ -261,11 +292,13 @@ fn run_loop<S: Session>(
 /// Until the app quits or the session is gone (the terminal hung up or closed, SIGHUP,
 /// SIGTERM), whatever dialog is open.
 fn event_loop<S: Session>(
-    terminal: &mut DefaultTerminal,
+    terminal: &mut Screen,
     rx: &Receiver<Event<S::Reply>>,
     worker: &Worker<S::Command>,
     app: &mut S,
 ) -> Result<()> {
+    // Since when the screen has been waiting for the store (see `LOADING_GRACE`).
+    let mut waiting_since: Option<Instant> = None;
     loop {
         for cmd in app.take_commands() {
             worker.send(cmd)?;
@@ -273,11 +306,32 @@ fn event_loop<S: Session>(
         if app.quitting() || hung_up() {
             return Ok(());
         }
+        if app.waiting() {
+            let since = *waiting_since.get_or_insert_with(Instant::now);
+            let left = (since + LOADING_GRACE).saturating_duration_since(Instant::now());
+            if !left.is_zero() {
+                match rx.recv_timeout(left) {
+                    Ok(ev) => {
+                        if !take(app, rx, ev) {
+                            return Ok(());
+                        }
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => {
+                        anyhow::bail!(
+                            "the keyboard reader and the database worker have both stopped"
+                        )
+                    }
+                }
+            }
+        } else {
+            waiting_since = None;
+        }
         terminal
             .draw(|f| app.draw(f))
             .context("drawing the screen")?;
         let first = match rx.recv_timeout(SESSION_CHECK) {
-            Ok(Event::Gone) => return Ok(()),
             Ok(ev) => ev,
             // The keyboard reader may be caught in the terminal library after a hangup, so
             // the loop looks itself.
@@ -287,16 +341,27 @@ fn event_loop<S: Session>(
                 anyhow::bail!("the keyboard reader and the database worker have both stopped")
             }
         };
-        apply(app, first);
-        // Take everything already waiting before drawing again (fast typing, pastes).
-        while !app.quitting() {
-            match rx.try_recv() {
-                Ok(Event::Gone) => return Ok(()),
-                Ok(ev) => apply(app, ev),
-                Err(_) => break,
-            }
+        if !take(app, rx, first) {
+            return Ok(());
         }
     }
+}
+
+/// Applies `first` and everything already waiting after it (fast typing, pastes), before
+/// the next frame. False when the session is gone.
+fn take<S: Session>(app: &mut S, rx: &Receiver<Event<S::Reply>>, first: Event<S::Reply>) -> bool {
+    if matches!(first, Event::Gone) {
+        return false;
+    }
+    apply(app, first);
+    while !app.quitting() {
+        match rx.try_recv() {
+            Ok(Event::Gone) => return false,
+            Ok(ev) => apply(app, ev),
+            Err(_) => break,
+        }
+    }
+    true
 }
 
 fn apply<S: Session>(app: &mut S, ev: Event<S::Reply>) {

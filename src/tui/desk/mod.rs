@@ -93,6 +93,11 @@ pub trait Work {
 pub trait Commands: DraftCommand {
     /// Load the list (and the person's own work) again.
     fn reload() -> Vec<Self>;
+    /// Load again what the open work shows of the list (its progress), after a submit that
+    /// goes on to the next one: the rest is loaded when the list is shown again.
+    fn progress() -> Vec<Self> {
+        Self::reload()
+    }
     /// Resume the open claim or claim the next one (in this dataset, if given).
     fn claim(scope: Option<String>) -> Self;
     /// Open one of the person's own.

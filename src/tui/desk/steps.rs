@@ -79,10 +79,13 @@ impl<W: Work> Desk<W> {
         self.info(said);
         self.carry = Some(said.to_string());
         match origin {
-            Some(Origin::Claim) => self.next(),
+            Some(Origin::Claim) => {
+                self.next();
+                // After the claim, so the next one comes first; the list reloads when shown.
+                self.outbox.extend(W::Command::progress());
+            }
             _ => self.back_to_list(),
         }
-        self.refresh();
     }
 
     /// A store step failed: `failure` says which ("Not submitted"), `msg` why.
@@ -92,6 +95,8 @@ impl<W: Work> Desk<W> {
             Step::Claim | Step::Open => {
                 if self.open.is_none() {
                     self.view = View::List;
+                    // It may not have been loaded since the last submit.
+                    self.refresh();
                 }
             }
             Step::Release => self.back_to_list(),

@@ -44,6 +44,10 @@ impl Commands for Command {
     fn reload() -> Vec<Command> {
         vec![Command::Queue, Command::MyReviews]
     }
+    /// The status bar's progress; the reviewer's own reviews wait for the queue screen.
+    fn progress() -> Vec<Command> {
+        vec![Command::Queue]
+    }
     fn claim(scope: Option<String>) -> Command {
         Command::ClaimNext(scope)
     }

@@ -416,6 +416,7 @@ fn scrolling_stays_inside_the_item() {
     assert_eq!(app.review().unwrap().scroll, 0);
 }
 
+mod after_submit;
 mod paste;
 mod queue_worker;
 mod revision;
