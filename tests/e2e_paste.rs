@@ -25,24 +25,7 @@ const ITEMS: &str = r#"{"id":"q1","kind":"mcq","stem":"维生素C缺乏可引起
 "#;
 
 fn setup() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    cli(d, &["init"]);
-    cli(
-        d,
-        &[
-            "people",
-            "add",
-            "dr-a",
-            "--name",
-            "李医生 Dr. A",
-            "--role",
-            "annotator",
-        ],
-    );
-    std::fs::write(d.join("items.jsonl"), ITEMS).unwrap();
-    cli(d, &["import", "items.jsonl", "--dataset", "Exam"]);
-    dir
+    common::one_annotator(ITEMS)
 }
 
 /// The proposal in dr-a's draft, if there is one.

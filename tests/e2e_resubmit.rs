@@ -30,23 +30,8 @@ const REVIEW: &str = r#"{"dataset":"Exam","item":"q1","verdicts":{"natural_plaus
 "#;
 
 fn setup() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::one_annotator(ITEMS);
     let d = dir.path();
-    cli(d, &["init"]);
-    cli(
-        d,
-        &[
-            "people",
-            "add",
-            "dr-a",
-            "--name",
-            "李医生 Dr. A",
-            "--role",
-            "annotator",
-        ],
-    );
-    std::fs::write(d.join("items.jsonl"), ITEMS).unwrap();
-    cli(d, &["import", "items.jsonl", "--dataset", "Exam"]);
     std::fs::write(d.join("review.jsonl"), REVIEW).unwrap();
     cli(d, &["reviews", "import", "review.jsonl", "--as", "dr-a"]);
     dir

@@ -17,7 +17,6 @@
 
 mod common;
 
-use common::ok as cli;
 use common::pty::{Tui, WAIT, position};
 use rusqlite::Connection;
 use serde_json::Value;
@@ -37,24 +36,7 @@ const REASON: &str = "题干缺少关键体征";
 
 /// A database with one annotator, dr-a, and the two items in dataset "Exam".
 fn setup() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    cli(d, &["init"]);
-    cli(
-        d,
-        &[
-            "people",
-            "add",
-            "dr-a",
-            "--name",
-            "李医生 Dr. A",
-            "--role",
-            "annotator",
-        ],
-    );
-    std::fs::write(d.join("items.jsonl"), ITEMS).unwrap();
-    cli(d, &["import", "items.jsonl", "--dataset", "Exam"]);
-    dir
+    common::one_annotator(ITEMS)
 }
 
 /// Waits for the queue with the Exam row (the worker has loaded it).

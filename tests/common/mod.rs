@@ -49,3 +49,25 @@ pub fn err(dir: &Path, args: &[&str]) -> String {
     assert_eq!(out.status.code(), Some(1), "{args:?} should fail");
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// A workspace with one annotator, dr-a (李医生 Dr. A), and `items` imported as dataset "Exam".
+pub fn one_annotator(items: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["init"]);
+    ok(
+        d,
+        &[
+            "people",
+            "add",
+            "dr-a",
+            "--name",
+            "李医生 Dr. A",
+            "--role",
+            "annotator",
+        ],
+    );
+    std::fs::write(d.join("items.jsonl"), items).unwrap();
+    ok(d, &["import", "items.jsonl", "--dataset", "Exam"]);
+    dir
+}
