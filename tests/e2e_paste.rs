@@ -11,7 +11,6 @@
 
 mod common;
 
-use common::ok as cli;
 use common::pty::{Tui, position};
 use medcurate::tui::keys::MAX_PASTE_BYTES;
 use rusqlite::Connection;
