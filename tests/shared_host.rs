@@ -19,6 +19,18 @@ const ITEMS: &str = r#"{"id":"q1","kind":"mcq","stem":"维生素C缺乏可引起
 const PASS_ALL: &str = r#""verdicts":{"natural_plausible":"pass","clinical_validity":"pass","answer_correctness":"pass","distractor_plausibility":"pass"}"#;
 
 /// A review line passing every criterion of `item`.
+/// Two physicians (a1, a2) pass q1 and q2, so both items are accepted.
+fn both_pass_both_items(h: &Host) {
+    for who in [h.account("a1"), h.account("a2")] {
+        let sheet = h.write_home(
+            who,
+            "r.jsonl",
+            &format!("{}\n{}\n", pass("q1", ""), pass("q2", "")),
+        );
+        h.ok(who, &["reviews", "import", s(&sheet)]);
+    }
+}
+
 fn pass(item: &str, comment: &str) -> String {
     format!(
         r#"{{"dataset":"Exam","item":"{item}",{PASS_ALL},"departments":["hematology"],"comment":"{comment}"}}"#
@@ -541,15 +553,7 @@ fn a_frozen_release_cannot_be_changed() {
         return;
     }
     let h = host();
-    let (a, b) = (h.account("a1"), h.account("a2"));
-    for who in [a, b] {
-        let sheet = h.write_home(
-            who,
-            "r.jsonl",
-            &format!("{}\n{}\n", pass("q1", ""), pass("q2", "")),
-        );
-        h.ok(who, &["reviews", "import", s(&sheet)]);
-    }
+    both_pass_both_items(&h);
     let st: Value = serde_json::from_str(&h.ok(&h.admin, &["status", "--json"])).unwrap();
     assert_eq!(st["datasets"][0]["states"]["accepted"], 2, "{st}");
     let admin = &h.admin;
@@ -642,15 +646,7 @@ fn a_freeze_refused_its_folder_freezes_nothing() {
         return;
     }
     let h = host();
-    let (a, b) = (h.account("a1"), h.account("a2"));
-    for who in [a, b] {
-        let sheet = h.write_home(
-            who,
-            "r.jsonl",
-            &format!("{}\n{}\n", pass("q1", ""), pass("q2", "")),
-        );
-        h.ok(who, &["reviews", "import", s(&sheet)]);
-    }
+    both_pass_both_items(&h);
     let admin = &h.admin;
     let plan = h.write_home(admin, "tiny.json", &tiny_plan().to_string());
     h.ok(
