@@ -31,6 +31,8 @@
 #[path = "tui/annotator.rs"]
 mod annotator;
 mod common;
+#[path = "tui/pty_session.rs"]
+mod pty_session;
 #[path = "tui/startup.rs"]
 mod startup;
 

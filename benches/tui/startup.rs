@@ -2,17 +2,17 @@
 //! workspace, timed until the emulated screen shows the first frame and the queue's rows.
 #![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
-use super::{REVIEWER, SIZE, env_usize, pct};
+use super::pty_session::Session;
+use super::{REVIEWER, env_usize, pct};
 use crate::common::{self, FILES, reviews::passing};
 use medcurate::domain::people::Role;
 use medcurate::domain::review::{ReviewContent, Verdict, applicable};
 use medcurate::store::Store;
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::fs::{self, File};
-use std::io::{BufWriter, Read, Write};
-use std::os::fd::{AsRawFd, BorrowedFd};
+use std::io::BufWriter;
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const START_TARGET_MS: f64 = 200.0;
 /// Reviews dr-bench has submitted before the measured starts.
@@ -98,92 +98,15 @@ pub(super) fn database(n: usize) -> PathBuf {
 
 /// Milliseconds from spawn to (first frame, queue rows on screen) for one run.
 pub(super) fn one_start(db: &Path, dir: &Path) -> (f64, f64) {
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: SIZE.1,
-            cols: SIZE.0,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_medcurate"));
-    cmd.arg("--db");
-    cmd.arg(db);
-    cmd.args(["review", "--as", REVIEWER]);
-    cmd.cwd(dir);
-    cmd.env_remove("MEDCURATE_DB");
-    cmd.env("MEDCURATE_CONFIG", dir.join("config.toml"));
-    cmd.env("TERM", "xterm-256color");
     let start = Instant::now();
-    let mut child = pair.slave.spawn_command(cmd).unwrap();
-    drop(pair.slave);
-    let fd = pair.master.as_raw_fd().unwrap();
-    // SAFETY: `fd` stays open while `pair.master` lives. One duplicate does all the I/O (see
-    // tests/e2e_review.rs on why portable-pty's own writer is not used).
-    let mut io = File::from(
-        unsafe { BorrowedFd::borrow_raw(fd) }
-            .try_clone_to_owned()
-            .unwrap(),
-    );
-    let mut screen = vt100::Parser::new(SIZE.1.try_into().unwrap(), SIZE.0.try_into().unwrap(), 0);
-    let mut first = None;
-    let mut queue = None;
-    let mut buf = [0u8; 65536];
-    while queue.is_none() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "no queue on screen after 30 s:\n{}",
-            screen.screen().contents()
-        );
-        let mut pfd = libc::pollfd {
-            fd: io.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd.
-        if unsafe { libc::poll(&mut pfd, 1, 100) } <= 0 {
-            continue;
-        }
-        let k = match io.read(&mut buf) {
-            Ok(0) => panic!("medcurate ended:\n{}", screen.screen().contents()),
-            Ok(k) => k,
-            Err(e) => panic!("medcurate ended ({e}):\n{}", screen.screen().contents()),
-        };
-        screen.process(&buf[..k]);
-        let text = screen.screen().contents();
-        if first.is_none() && text.contains("Datasets") {
-            first = Some(start.elapsed());
-        }
-        if text
-            .lines()
+    let mut s = Session::spawn(db, dir);
+    let first = s.wait("the first frame", |t| t.contains("Datasets"));
+    let queue = s.wait("the queue's rows", |t| {
+        t.lines()
             .any(|l| l.contains("SynthMcq") && l.contains("mcq"))
-        {
-            queue = Some(start.elapsed());
-        }
-    }
-    io.write_all(b"q").unwrap();
-    let t = Instant::now();
-    // Read to the end so the program never blocks writing its last frame.
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "{status:?}");
-            break;
-        }
-        assert!(
-            t.elapsed() < Duration::from_secs(10),
-            "medcurate did not quit"
-        );
-        let mut pfd = libc::pollfd {
-            fd: io.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd.
-        if unsafe { libc::poll(&mut pfd, 1, 20) } > 0 && !matches!(io.read(&mut buf), Ok(1..)) {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-    let ms = |d: Option<Duration>| d.unwrap().as_secs_f64() * 1e3;
+    });
+    s.quit();
+    let ms = |at: Instant| (at - start).as_secs_f64() * 1e3;
     (ms(first), ms(queue))
 }
 
