@@ -13,6 +13,7 @@ use crate::tui::action::Action;
 use crate::tui::desk::{Effect, Origin, Request, Words, Work};
 use crate::tui::keymap::Context;
 use crate::tui::message::Message;
+use crate::tui::text::too_long;
 use crate::tui::widgets::line_input::LineInput;
 use crate::tui::widgets::scroll_view::clamp;
 use ratatui::layout::Rect;
@@ -264,11 +265,8 @@ impl DisputeState {
                 Effect::changed()
             }
             Action::Accept => {
-                let n = self.content.reason.chars().count();
-                if n > MAX_REASON_CHARS {
-                    return Effect::error(format!(
-                        "The reason is {n} characters; keep it under {MAX_REASON_CHARS}"
-                    ));
+                if let Some(e) = too_long("reason", &self.content.reason, MAX_REASON_CHARS) {
+                    return Effect::error(e);
                 }
                 self.reason = None;
                 Effect::info("Reason kept")

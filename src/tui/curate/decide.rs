@@ -14,6 +14,7 @@ use crate::domain::item::ItemBody;
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
 use crate::tui::list_cursor;
+use crate::tui::text::too_long;
 use crate::tui::widgets::department_picker::{self, PickerState, label};
 use crate::tui::widgets::line_input::LineInput;
 use ratatui_textarea::{TextArea, WrapMode};
@@ -249,13 +250,10 @@ impl CurateApp {
                 }
                 Action::Done => {
                     let reason = input.value().trim().to_string();
-                    let n = reason.chars().count();
                     if reason.is_empty() {
                         self.error("A discard needs a reason (Esc cancels)");
-                    } else if n > MAX_DISCARD_REASON_CHARS {
-                        self.error(format!(
-                            "The reason is {n} characters; keep it under {MAX_DISCARD_REASON_CHARS}"
-                        ));
+                    } else if let Some(e) = too_long("reason", &reason, MAX_DISCARD_REASON_CHARS) {
+                        self.error(e);
                     } else {
                         self.ask(Pending::Discard(reason));
                     }
@@ -269,11 +267,8 @@ impl CurateApp {
                 }
                 Action::Done => {
                     let note = step.input.value().trim().to_string();
-                    let n = note.chars().count();
-                    if n > MAX_NOTE_CHARS {
-                        return self.error(format!(
-                            "The note is {n} characters; keep it under {MAX_NOTE_CHARS}"
-                        ));
+                    if let Some(e) = too_long("note", &note, MAX_NOTE_CHARS) {
+                        return self.error(e);
                     }
                     let pending = Pending::Revise {
                         body: Box::new(step.body.clone()),

@@ -9,6 +9,7 @@ use super::worker::{Command, Job};
 use crate::domain::curation::{Decision, MAX_NOTE_CHARS};
 use crate::domain::workflow::ItemState;
 use crate::tui::action::Action;
+use crate::tui::text::too_long;
 use crate::tui::widgets::line_input::LineInput;
 use crate::tui::widgets::{input_box, text_box};
 use ratatui::Frame;
@@ -86,13 +87,10 @@ impl CurateApp {
             }
             Action::Done => {
                 let reason = input.value().trim().to_string();
-                let n = reason.chars().count();
                 if reason.is_empty() {
                     self.error("Reopening needs a reason (Esc cancels)");
-                } else if n > MAX_NOTE_CHARS {
-                    self.error(format!(
-                        "The reason is {n} characters; keep it under {MAX_NOTE_CHARS}"
-                    ));
+                } else if let Some(e) = too_long("reason", &reason, MAX_NOTE_CHARS) {
+                    self.error(e);
                 } else {
                     self.ask(Pending::Reopen(reason));
                 }

@@ -7,6 +7,7 @@ use crate::domain::review::{MAX_REASON_CHARS, Verdict};
 use crate::tui::action::Action;
 use crate::tui::desk::Effect;
 use crate::tui::message::Message;
+use crate::tui::text::too_long;
 use crate::tui::widgets::department_picker;
 use ratatui::layout::Rect;
 use ratatui_textarea::{TextArea, WrapMode};
@@ -31,11 +32,8 @@ impl ReviewState {
                 if reason.trim().is_empty() {
                     return Effect::error("A fail needs a short reason (Esc cancels the fail)");
                 }
-                let n = reason.chars().count();
-                if n > MAX_REASON_CHARS {
-                    return Effect::error(format!(
-                        "The reason is {n} characters; keep it under {MAX_REASON_CHARS}"
-                    ));
+                if let Some(e) = too_long("reason", &reason, MAX_REASON_CHARS) {
+                    return Effect::error(e);
                 }
                 self.reason = None;
                 self.advance();

@@ -84,6 +84,12 @@ pub fn fit(spans: Vec<Span<'static>>, width: usize) -> Line<'static> {
     Line::from(out)
 }
 
+/// What to say when a typed `what` ("reason", "note") is longer than `max` characters.
+pub fn too_long(what: &str, text: &str, max: usize) -> Option<String> {
+    let n = text.chars().count();
+    (n > max).then(|| format!("The {what} is {n} characters; keep it under {max}"))
+}
+
 /// "2026-03-01T08:15:02Z" as "2026-03-01 08:15".
 pub fn short_time(at: &str) -> String {
     at.replace('T', " ").chars().take(16).collect()
