@@ -174,3 +174,23 @@ fn a_failure_of_the_disk_or_file_is_said_plainly() {
         "{e}"
     );
 }
+
+#[test]
+fn only_the_account_itself_becomes_the_first_maintainer() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A workspace with nobody in it (as an older one upgraded): no maintainer yet.
+    drop(medcurate::store::Store::open(&d.join("t.db")).unwrap());
+    ok(d, &words("people list"));
+    // Asking as someone else makes nobody a maintainer.
+    let e = err(d, &words("reviews export --out r.jsonl --as ghost"));
+    assert!(e.contains("there is no person \"ghost\""), "{e}");
+    assert!(ok(d, &words("people list")).contains("nobody registered yet"));
+    // The account itself, asking for a maintainer's step, becomes the first one.
+    ok(d, &words("settings disputes.threshold 0.3"));
+    let people = ok(d, &words("people list"));
+    assert!(
+        people.contains(&format!("{}  {}  maintainer", me(), me())),
+        "{people}"
+    );
+}

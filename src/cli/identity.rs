@@ -50,45 +50,41 @@ pub fn os_account() -> String {
 
 /// The registered person this command acts as, who must hold `role`.
 pub fn act_as(store: &Store, requested: Option<&str>, role: Role) -> Result<Person> {
-    if role == Role::Maintainer {
-        first_maintainer(store)?;
-    }
-    let config = load_config()?;
-    let people = store.people()?;
-    let os_user = os_account();
-    let found = if host::is_shared() {
-        identity::resolve_shared(
-            &people,
-            requested,
-            config.identity.as_deref(),
-            &os_user,
-            role,
-        )
-    } else {
-        identity::resolve(
-            &people,
-            requested,
-            config.identity.as_deref(),
-            &os_user,
-            role,
-        )
-    };
-    found.cloned().map_err(|e| anyhow!(e))
+    act_as_any(store, requested, &[role])
 }
 
 /// The registered person this command acts as, who must hold at least one of `roles`
 /// (the first role's refusal is the one reported).
 pub fn act_as_any(store: &Store, requested: Option<&str>, roles: &[Role]) -> Result<Person> {
+    let config = load_config()?;
+    // The account itself asks (no --as, no identity in the config file) for a maintainer's
+    // step on a workspace that has none: it becomes the first one, as `init` would make it.
+    if roles.contains(&Role::Maintainer) && requested.is_none() && config.identity.is_none() {
+        first_maintainer(store)?;
+    }
+    let people = store.people()?;
+    let os_user = os_account();
+    let resolve = if host::is_shared() {
+        identity::resolve_shared
+    } else {
+        identity::resolve
+    };
     let mut first = None;
     for role in roles {
-        match act_as(store, requested, *role) {
-            Ok(p) => return Ok(p),
+        match resolve(
+            &people,
+            requested,
+            config.identity.as_deref(),
+            &os_user,
+            *role,
+        ) {
+            Ok(p) => return Ok(p.clone()),
             Err(e) => {
                 first.get_or_insert(e);
             }
         }
     }
-    Err(first.unwrap_or_else(|| anyhow!("no role given")))
+    Err(anyhow!(first.unwrap_or_else(|| "no role given".into())))
 }
 
 /// Single-user mode: a workspace with no maintainer makes the account using it the first
