@@ -194,3 +194,27 @@ fn only_the_account_itself_becomes_the_first_maintainer() {
         "{people}"
     );
 }
+
+#[test]
+fn a_comment_cannot_send_escape_sequences_to_a_curators_terminal() {
+    let dir = setup();
+    let d = dir.path();
+    ok(d, &words("people add dr-b --name B --role annotator"));
+    let review = |comment: &str| {
+        format!(
+            r#"{{"dataset":"Exam","item":"q1","verdicts":{{"natural_plausible":"pass","clinical_validity":"pass","answer_correctness":"pass","distractor_plausibility":"pass"}},"comment":"{comment}"}}"#
+        )
+    };
+    // An OSC sequence that would set the curator's window title, then one that rings the bell.
+    std::fs::write(
+        d.join("a.jsonl"),
+        review(r"\u001b]0;owned\u0007看看") + "\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("b.jsonl"), review(r"ok\u001b[2J") + "\n").unwrap();
+    ok(d, &words("reviews import a.jsonl --as dr-a"));
+    ok(d, &words("reviews import b.jsonl --as dr-b"));
+    let h = ok(d, &words("history Exam/q1 --as cur"));
+    assert!(!h.contains('\u{1b}') && !h.contains('\u{7}'), "{h:?}");
+    assert!(h.contains(r"\u{1b}]0;owned\u{7}看看"), "{h}");
+}

@@ -37,7 +37,7 @@ pub fn run(db: &Path, args: HistoryArgs) -> Result<()> {
     let Some(h) = store.item_history(&me.id, dataset, id)? else {
         bail!("there is no item {dataset}/{id}; `medcurate status` lists the datasets");
     };
-    print!("{}", render(&h));
+    print!("{}", crate::cli::printable(&render(&h)));
     Ok(())
 }
 

@@ -157,7 +157,7 @@ fn show(store: &Store, target: &str, json_out: bool) -> Result<()> {
     println!();
     for line in item_lines(&stored.item, TEXT_WIDTH) {
         let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-        println!("{}", text.trim_end());
+        println!("{}", crate::cli::printable(text.trim_end()));
     }
     Ok(())
 }

@@ -180,6 +180,21 @@ pub(crate) fn need_terminal(screen: &str) -> Result<()> {
     Ok(())
 }
 
+/// Text from other people (reviewers' comments and reasons, proposals, item text) as it may
+/// reach a terminal: control characters other than newline and tab are shown escaped
+/// (`\u{1b}`), so nobody's comment can send escape sequences to a curator's terminal.
+pub(crate) fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// How to run medcurate again, as this process was started: `medcurate` when that is the
 /// program on the PATH, `cargo run --release --` from a source tree, else the program's path.
 pub(crate) fn invocation() -> String {

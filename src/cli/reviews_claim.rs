@@ -40,7 +40,7 @@ pub fn run(db: &Path, args: ClaimArgs) -> Result<()> {
             None => println!("nothing to review for {}", me.id),
         },
         (Some(a), true) => println!("{}", serde_json::to_string(&as_json(&me.id, &a))?),
-        (Some(a), false) => print!("{}", as_text(&me.id, &a)),
+        (Some(a), false) => print!("{}", crate::cli::printable(&as_text(&me.id, &a))),
     }
     Ok(())
 }
