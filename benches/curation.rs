@@ -26,6 +26,8 @@
 //! - `Store::curation_queue` as the curation screen opens it (the first 200 rows), without a
 //!   filter, with a dataset, a reason (the rarest), a department, and all three filters;
 //! - `Store::curation_case` for the first item of the queue;
+//! - finding items (`Store::find_items`) by a part of an id and by a word of a text, and
+//!   one annotator's own reviews by that word (`Store::find_my_reviews`);
 //! - and with the database file dropped from the page cache first (as the first start of the
 //!   day would find it): opening the store, then agreement, the queue, a case.
 //!
@@ -39,6 +41,7 @@ mod common;
 
 use common::reviews::{self, THREE_IN_FOUR_AGREE};
 use common::{FILES, REVIEWERS, Samples, Scratch, timed};
+use medcurate::domain::find::Query;
 use medcurate::domain::people::Role;
 use medcurate::store::{CurationFilter, Store};
 use serde_json::{Value, json};
@@ -192,6 +195,51 @@ fn child_measure(db: &Path) -> Value {
         "09 curation_case, first of the queue".into(),
         common::spread(&s, result),
     );
+
+    // Finding an item: by a part of an id, by a word of the first case's text, and among
+    // one annotator's own reviews.
+    let case = store
+        .curation_case(CURATOR, &first.dataset, &first.item_id)
+        .unwrap()
+        .unwrap();
+    let id_part: String = first
+        .item_id
+        .chars()
+        .rev()
+        .take(6)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let word = text_word(&serde_json::to_value(&case.item.body).unwrap());
+    let who = common::reviewer(0);
+    for (key, query, mine) in [
+        ("14 find_items, a part of an id", id_part.as_str(), false),
+        ("15 find_items, a word of the text", word.as_str(), false),
+        (
+            "16 find_my_reviews, a word of the text",
+            word.as_str(),
+            true,
+        ),
+    ] {
+        let q = Query::new(query).unwrap();
+        let mut s = Samples::default();
+        let mut n = (0, false);
+        for _ in 0..RUNS {
+            n = if mine {
+                let f = s.time(|| store.find_my_reviews(&who, &q)).unwrap();
+                (f.rows.len(), f.more)
+            } else {
+                let f = s.time(|| store.find_items(CURATOR, &q)).unwrap();
+                (f.rows.len(), f.more)
+            };
+        }
+        let more = if n.1 { " (the first of more)" } else { "" };
+        rows.insert(
+            key.to_string(),
+            common::spread(&s, format!("{query:?}: {} matches{more}", n.0)),
+        );
+    }
     drop(store);
 
     // The first start of the day: the database file not in the page cache.
@@ -235,6 +283,20 @@ fn child_measure(db: &Path) -> Value {
         "waiting": waiting,
         "loadavg": common::loadavg(),
     })
+}
+
+/// Four characters from the middle of the first long text of an item body.
+fn text_word(v: &Value) -> String {
+    fn first_long(v: &Value) -> Option<&str> {
+        match v {
+            Value::String(s) if s.chars().count() >= 12 => Some(s),
+            Value::Array(a) => a.iter().find_map(first_long),
+            Value::Object(o) => o.values().find_map(first_long),
+            _ => None,
+        }
+    }
+    let s = first_long(v).expect("an item with some text");
+    s.chars().skip(4).take(4).collect()
 }
 
 fn parent() {

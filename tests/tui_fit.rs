@@ -393,6 +393,103 @@ fn the_review_screen_fits_with_long_ids() {
     }
 }
 
+// --- finding items, and the outcome of a settled review ----------------------------------
+
+#[test]
+fn matches_and_outcomes_fit_with_long_ids() {
+    let (_dir, mut store) = workspace();
+    for size in SIZES {
+        let name = |s: &str| format!("{s} at {size:?}");
+        // Review: `/` over my reviews; the MADiagnosis ones are told apart by their ends.
+        let mut app = ReviewApp::new(person(&store, "dr-wang"), None, size);
+        pump_review(&mut app, &mut store);
+        review_keys(&mut app, &mut store, &[key('/')]);
+        let buf = render(size, |f| review::ui::draw(f, &app));
+        check_frame(&name("review find"), &buf, Context::FindItem);
+        let mut keys = typed("7specialty");
+        keys.push(code(KeyCode::Enter));
+        review_keys(&mut app, &mut store, &keys);
+        assert_eq!(app.context(), Context::Found, "{}", name("review matches"));
+        let buf = render(size, |f| review::ui::draw(f, &app));
+        check_frame(&name("review matches"), &buf, Context::Found);
+        distinct_rows(&name("review matches"), &buf, "MADiagnosis/", 4);
+        // A settled CMExam review opens its outcome, with the other review.
+        review_keys(&mut app, &mut store, &[key('/')]);
+        let mut keys = vec![code(KeyCode::Backspace); 12];
+        keys.extend(typed("CMExam/"));
+        keys.push(code(KeyCode::Enter));
+        review_keys(&mut app, &mut store, &keys);
+        let rows_found = &app
+            .queue
+            .find
+            .as_ref()
+            .unwrap()
+            .found
+            .as_ref()
+            .unwrap()
+            .rows;
+        let at = rows_found
+            .iter()
+            .position(|(r, _)| r.settled)
+            .expect("a settled review");
+        let mut keys = vec![key('j'); at];
+        keys.push(code(KeyCode::Enter));
+        review_keys(&mut app, &mut store, &keys);
+        assert_eq!(app.context(), Context::Outcome, "{}", name("outcome"));
+        let buf = render(size, |f| review::ui::draw(f, &app));
+        check_frame(&name("outcome"), &buf, Context::Outcome);
+        let screen = rows(&buf).join("\n");
+        assert!(screen.contains("The other reviewer"), "{screen}");
+        assert!(
+            !screen.contains("dr-zhang") && !screen.contains("张医生"),
+            "{screen}"
+        );
+        review_keys(&mut app, &mut store, &[key('G')]);
+        check_frame(
+            &name("outcome end"),
+            &render(size, |f| review::ui::draw(f, &app)),
+            Context::Outcome,
+        );
+
+        // Curation: every item, decided ones too, with its state.
+        let mut app = CurateApp::new(person(&store, "cur-chen"), CurateOptions::default(), size);
+        pump_curate(&mut app, &mut store);
+        for k in [key('/')]
+            .into_iter()
+            .chain(typed("7specialty"))
+            .chain([code(KeyCode::Enter)])
+        {
+            app.handle_key(k);
+            pump_curate(&mut app, &mut store);
+        }
+        assert_eq!(app.context(), Context::Found, "{}", name("curate matches"));
+        let buf = render(size, |f| curate::ui::draw(f, &app));
+        check_frame(&name("curate matches"), &buf, Context::Found);
+        distinct_rows(&name("curate matches"), &buf, "MADiagnosis/", 4);
+
+        // Adjudication: disputes to take and the expert's own.
+        let mut app = AdjudicateApp::new(person(&store, "dr-zhang"), None, size);
+        pump_adjudicate(&mut app, &mut store);
+        for k in [key('/')]
+            .into_iter()
+            .chain(typed("7specialty"))
+            .chain([code(KeyCode::Enter)])
+        {
+            app.handle_key(k);
+            pump_adjudicate(&mut app, &mut store);
+        }
+        assert_eq!(
+            app.context(),
+            Context::Found,
+            "{}",
+            name("adjudicate matches")
+        );
+        let buf = render(size, |f| adjudicate::ui::draw(f, &app));
+        check_frame(&name("adjudicate matches"), &buf, Context::Found);
+        distinct_rows(&name("adjudicate matches"), &buf, "MADiagnosis/", 3);
+    }
+}
+
 // --- the curation screen -----------------------------------------------------------------
 
 #[test]

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod difficulty;
 pub mod entity_types;
 pub mod field_error;
+pub mod find;
 pub mod hash;
 pub mod history_text;
 pub mod identity;

@@ -186,22 +186,36 @@ pub(super) fn claim_next<Q: Queue>(
     let Some(slot) = next(tx)? else {
         return Ok(None);
     };
+    take::<Q>(tx, holder, lease, &slot).map(Some)
+}
+
+/// Claims `slot` for `holder`, who chose it, beside any claim they hold; the queue has
+/// checked that it is free for them. Lapsed leases expire first.
+pub(super) fn claim_this<Q: Queue>(
+    tx: &Transaction,
+    holder: &str,
+    lease: &Lease,
+    slot: &Q::Slot,
+    free: impl FnOnce(&Transaction) -> Result<bool>,
+) -> Result<Option<i64>> {
+    expire::<Q>(tx, &lease.now)?;
+    if !free(tx)? {
+        return Ok(None);
+    }
+    take::<Q>(tx, holder, lease, slot).map(Some)
+}
+
+/// A new claim on `slot`, logged.
+fn take<Q: Queue>(tx: &Transaction, holder: &str, lease: &Lease, slot: &Q::Slot) -> Result<i64> {
+    let claims = Q::claims();
     let mut values: Vec<&dyn ToSql> = vec![&holder, &lease.now, &lease.until];
-    values.extend(Q::slot_params(&slot));
+    values.extend(Q::slot_params(slot));
     tx.prepare_cached(&claims.insert)?
         .execute(values.as_slice())?;
     let id = tx.last_insert_rowid();
-    Q::take(tx, &slot)?;
-    log::<Q>(
-        tx,
-        &lease.now,
-        holder,
-        claims.table.claimed,
-        id,
-        &slot,
-        None,
-    )?;
-    Ok(Some(id))
+    Q::take(tx, slot)?;
+    log::<Q>(tx, &lease.now, holder, claims.table.claimed, id, slot, None)?;
+    Ok(id)
 }
 
 /// Claims whose lease has run out free their place.

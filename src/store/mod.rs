@@ -10,6 +10,7 @@ mod checkpoint;
 pub mod clock;
 mod curation;
 mod errors;
+mod find;
 mod import_writer;
 mod item_list;
 mod items;
@@ -29,6 +30,7 @@ pub use curation::{
     HistoryDecision, HistoryEvent, HistoryReview, HistoryRevision, ItemHistory, REASON_IDS,
 };
 pub use errors::explain;
+pub use find::{FIND_LIMIT, Found, FoundDispute, FoundItem};
 pub use import_writer::{DatasetRef, ImportWriter, NewRevision, PutOutcome};
 pub use item_list::ItemRow;
 pub use items::{StoredItem, StoredRevision};
@@ -40,7 +42,8 @@ pub use responses::{
 };
 pub use review_export::ExportRecord;
 pub use reviews::{
-    Assignment, ExternalReview, MyReview, QueueRow, ReviewStatus, RevisionChange, SubmitOutcome,
+    Assignment, ExternalReview, MyReview, OutcomeStep, QueueRow, ReviewOutcome, ReviewStatus,
+    RevisionChange, SubmitOutcome,
 };
 pub use samples::{NewSampleItem, PoolRow, StoredSample};
 pub use status::DatasetStatus;

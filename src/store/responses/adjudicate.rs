@@ -262,6 +262,44 @@ impl Store {
         Ok(Some(a))
     }
 
+    /// Claims the dispute on response `response_id`, which the expert chose (found it by
+    /// searching), beside any claim they hold. `None` when it is no longer free for them:
+    /// another expert took it, they had it before, or it is under the threshold.
+    pub fn claim_this_dispute(
+        &mut self,
+        expert: &str,
+        response_id: i64,
+    ) -> Result<Option<DisputeAssignment>> {
+        let threshold = self.dispute_threshold()?;
+        let lease = self.lease_from(SystemTime::now())?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        require_role(&tx, expert, &[Role::Annotator])?;
+        let claimed =
+            lease::claim_this::<DisputeClaims>(&tx, expert, &lease, &response_id, |tx| {
+                Ok(tx
+                    .prepare_cached(
+                        "SELECT 1 FROM responses r
+                     WHERE r.id = ?1 AND r.taken = 0 AND r.gap > ?3 + 1e-9
+                       AND NOT EXISTS (SELECT 1 FROM adjudications a
+                                       WHERE a.response_id = r.id AND a.expert = ?2)",
+                    )?
+                    .query_row(params![response_id, expert, threshold], |_| Ok(()))
+                    .optional()?
+                    .is_some())
+            })?;
+        let Some(id) = claimed else {
+            return Ok(None);
+        };
+        let Some(row) = load(&tx, expert, id)? else {
+            bail!("adjudication {id} vanished while being claimed");
+        };
+        let a = row.assignment(id)?;
+        tx.commit()?;
+        Ok(Some(a))
+    }
+
     /// One of the expert's own adjudications, to resume a draft or change a submitted one.
     pub fn open_adjudication(
         &mut self,

@@ -4,6 +4,7 @@
 
 mod claim;
 mod external;
+mod outcome;
 mod queue;
 mod submit;
 
@@ -14,6 +15,7 @@ use anyhow::{Context, Result};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 pub use external::ExternalReview;
+pub use outcome::{OutcomeStep, ReviewOutcome};
 pub use submit::SubmitOutcome;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,35 +79,46 @@ pub struct MyReview {
     pub changeable: bool,
     /// Submitted, then changed, and the change not submitted again.
     pub changed: bool,
+    /// Submitted and its revision settled: the other review and the decision can be seen.
+    pub settled: bool,
     pub updated_at: String,
+}
+
+/// The columns `read_my_review` reads, over `reviews r`, `items i` and `datasets d`.
+pub(crate) const MY_REVIEW_COLUMNS: &str =
+    "r.id, d.name, i.ext_id, r.status, i.state = 'in_review' AND i.revision_no = r.revision_no,
+     r.updated_at, r.status = 'submitted' AND r.pending IS NOT NULL,
+     r.status = 'submitted' AND (i.revision_no > r.revision_no OR i.state = 'accepted'
+                                 OR i.state = 'discarded')";
+
+/// One of a reviewer's own reviews, from the first columns of a row of `MY_REVIEW_COLUMNS`.
+pub(crate) fn read_my_review(r: &rusqlite::Row) -> rusqlite::Result<MyReview> {
+    Ok(MyReview {
+        review_id: r.get(0)?,
+        dataset: r.get(1)?,
+        item_id: r.get(2)?,
+        status: if r.get::<_, String>(3)? == "submitted" {
+            ReviewStatus::Submitted
+        } else {
+            ReviewStatus::Claimed
+        },
+        changeable: r.get(4)?,
+        updated_at: r.get(5)?,
+        changed: r.get(6)?,
+        settled: r.get(7)?,
+    })
 }
 
 impl Store {
     /// This reviewer's own reviews, newest first.
     pub fn my_reviews(&self, reviewer: &str) -> Result<Vec<MyReview>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT r.id, d.name, i.ext_id, r.status,
-                    i.state = 'in_review' AND i.revision_no = r.revision_no, r.updated_at,
-                    r.status = 'submitted' AND r.pending IS NOT NULL
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {MY_REVIEW_COLUMNS}
              FROM reviews r JOIN items i ON i.id = r.item_id JOIN datasets d ON d.id = i.dataset_id
              WHERE r.reviewer = ?1 AND (r.status = 'claimed' OR r.status = 'submitted')
-             ORDER BY r.updated_at DESC, r.id DESC",
-        )?;
-        let rows = stmt.query_map([reviewer], |r| {
-            Ok(MyReview {
-                review_id: r.get(0)?,
-                dataset: r.get(1)?,
-                item_id: r.get(2)?,
-                status: if r.get::<_, String>(3)? == "submitted" {
-                    ReviewStatus::Submitted
-                } else {
-                    ReviewStatus::Claimed
-                },
-                changeable: r.get(4)?,
-                changed: r.get(6)?,
-                updated_at: r.get(5)?,
-            })
-        })?;
+             ORDER BY r.updated_at DESC, r.id DESC"
+        ))?;
+        let rows = stmt.query_map([reviewer], read_my_review)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

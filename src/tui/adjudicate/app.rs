@@ -4,7 +4,7 @@
 
 use super::dispute::DisputeState;
 use super::start::{StartRequest, StartView};
-use super::worker::Reply;
+use super::worker::{Command, Job, Reply};
 use crate::domain::people::Person;
 use crate::store::DisputeAssignment;
 use crate::tui::action::Action;
@@ -55,13 +55,28 @@ impl AdjudicateApp {
         let Some(action) = self.desk.update(action, self.start.context()) else {
             return;
         };
-        match self.start.update(action) {
+        let request = self.start.update(action);
+        self.start_request(request);
+    }
+
+    fn start_request(&mut self, request: Option<StartRequest>) {
+        match request {
             Some(StartRequest::Claim(ds)) => self.desk.claim(ds),
             Some(StartRequest::Open(id)) => {
                 self.desk.reopen(id);
                 // The dispute view says it is on its way.
                 self.desk.view = View::Open;
             }
+            Some(StartRequest::ClaimThis(response_id, what)) => self.desk.claim_chosen(
+                Command::ClaimThis(response_id),
+                &format!("the dispute about {what}"),
+            ),
+            Some(StartRequest::Find(q)) => {
+                self.desk
+                    .info(format!("Searching the disputes for “{}”…", q.as_str()));
+                self.desk.send(Command::Find(q));
+            }
+            Some(StartRequest::Say(msg)) => self.desk.info(msg),
             Some(StartRequest::Refresh) => self.desk.refresh(),
             Some(StartRequest::Quit) => self.desk.ask_quit(),
             None => {}
@@ -79,9 +94,20 @@ impl AdjudicateApp {
             Reply::SaveFailed(id, msg) => self.desk.save_failed(id, msg),
             Reply::Submitted(id) => self.desk.submitted(Some(id), "Submitted"),
             Reply::Released(_) => self.desk.released(),
+            Reply::Found(q, found) => {
+                let request = self.start.found(&q, found);
+                self.start_request(request);
+            }
             Reply::Failed(job, msg) => match job.step() {
                 Some(step) => self.desk.failed(step, job.failure(), msg),
-                None => self.desk.error(format!("{}: {msg}", job.failure())),
+                None => {
+                    if job == Job::Find
+                        && let Some(f) = self.start.find.as_mut()
+                    {
+                        f.search_failed();
+                    }
+                    self.desk.error(format!("{}: {msg}", job.failure()));
+                }
             },
         }
     }

@@ -1,11 +1,13 @@
 //! The start screen: disputes per dataset and model with the threshold, and the expert's own
-//! adjudications to reopen.
+//! adjudications to reopen; `/` finds a dispute (one to take, or one's own) by id or text.
 
-use crate::store::{DisputeCount, MyAdjudication, ReviewStatus};
+use crate::domain::find::Query;
+use crate::store::{DisputeCount, Found, FoundDispute, MyAdjudication, ReviewStatus};
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
 use crate::tui::list_cursor;
 use crate::tui::text;
+use crate::tui::widgets::finder::{self, Finder, FinderRequest, FoundRow};
 use crate::tui::widgets::panels;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -31,6 +33,8 @@ pub struct StartView {
     pub focus: Focus,
     /// The counts have arrived at least once.
     pub loaded: bool,
+    /// Finding a dispute: the query, then the matches.
+    pub find: Option<Finder<FoundDispute>>,
 }
 
 /// What the start screen asks the app to do.
@@ -40,6 +44,12 @@ pub enum StartRequest {
     Claim(Option<String>),
     /// Reopen this adjudication.
     Open(i64),
+    /// Claim the dispute on this response, chosen from the matches.
+    ClaimThis(i64, String),
+    /// Search the disputes.
+    Find(Query),
+    /// Say this.
+    Say(String),
     Refresh,
     Quit,
 }
@@ -51,6 +61,9 @@ pub fn waiting(c: &DisputeCount) -> u64 {
 
 impl StartView {
     pub fn context(&self) -> Context {
+        if let Some(f) = &self.find {
+            return f.context();
+        }
         match self.focus {
             Focus::Disputes => Context::DisputeStart,
             Focus::Mine => Context::MyAdjudications,
@@ -95,6 +108,24 @@ impl StartView {
     }
 
     pub fn update(&mut self, action: Action) -> Option<StartRequest> {
+        if let Some(f) = self.find.as_mut() {
+            return match f.update(action) {
+                Some(FinderRequest::Search(q)) => Some(StartRequest::Find(q)),
+                Some(FinderRequest::Open) => self.open_found(),
+                Some(FinderRequest::Close) => {
+                    self.find = None;
+                    None
+                }
+                Some(FinderRequest::Say(msg)) => Some(StartRequest::Say(msg)),
+                None => None,
+            };
+        }
+        if action == Action::FindItem {
+            self.find = Some(Finder::new(""));
+            return Some(StartRequest::Say(
+                "Find a dispute by a part of the item's id, a word of its text or the response, or the model".into(),
+            ));
+        }
         let (cursor, len) = match self.focus {
             Focus::Disputes => (&mut self.selected, self.counts.len() + 1),
             Focus::Mine => (&mut self.mine_selected, self.mine.len()),
@@ -134,6 +165,49 @@ impl StartView {
     }
 }
 
+impl StartView {
+    /// The search's answer, if it is for the query on screen: one match opens at once.
+    pub fn found(&mut self, q: &Query, found: Found<FoundDispute>) -> Option<StartRequest> {
+        let f = self
+            .find
+            .as_mut()
+            .filter(|f| f.query == q.as_str() && f.input.is_none())?;
+        let n = found.rows.len();
+        match f.set_found(found) {
+            Some(FinderRequest::Open) => self.open_found(),
+            Some(FinderRequest::Say(msg)) => Some(StartRequest::Say(msg)),
+            _ => Some(StartRequest::Say(format!(
+                "{n} disputes match “{}”; Enter opens one",
+                q.as_str()
+            ))),
+        }
+    }
+
+    /// One's own adjudication reopens; a dispute waiting for an expert is claimed.
+    fn open_found(&mut self) -> Option<StartRequest> {
+        let d = self.find.as_ref()?.chosen()?;
+        Some(match d.adjudication {
+            Some((id, _)) => StartRequest::Open(id),
+            None => StartRequest::ClaimThis(d.response_id, format!("{} on {}", d.model, d.item_id)),
+        })
+    }
+}
+
+/// How the matches show a dispute: whose it is, the model and the gap.
+impl FoundRow for FoundDispute {
+    fn item(&self) -> String {
+        format!("{}/{}", self.dataset, self.item_id)
+    }
+    fn columns(&self) -> Vec<String> {
+        let whose = match self.adjudication {
+            None => "waiting",
+            Some((_, ReviewStatus::Claimed)) => "your draft",
+            Some((_, ReviewStatus::Submitted)) => "yours",
+        };
+        vec![whose.into(), self.model.clone(), format!("{:.2}", self.gap)]
+    }
+}
+
 fn block(title: &str, focused: bool, width: u16) -> Block<'static> {
     let style = if focused {
         Style::new().fg(Color::Cyan)
@@ -150,11 +224,18 @@ const HIGHLIGHT: Style = Style::new().add_modifier(Modifier::REVERSED);
 const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
 
 pub fn draw(frame: &mut Frame, main: Rect, s: &StartView) {
+    const HEADERS: [&str; 5] = ["Item", "Whose", "Model", "Gap", "Matched"];
+    if let Some(f) = s.find.as_ref().filter(|f| f.covers_lists()) {
+        return finder::draw(frame, main, f, &HEADERS);
+    }
     // Border and header, then a row each.
     let wants = [s.table_len() as u16 + 3, s.mine.len().max(1) as u16 + 3];
     let [top, bottom] = panels::stack(main, wants);
     draw_disputes(frame, top, s);
     draw_mine(frame, bottom, s);
+    if let Some(f) = &s.find {
+        finder::draw(frame, main, f, &HEADERS);
+    }
 }
 
 fn draw_disputes(frame: &mut Frame, area: Rect, s: &StartView) {

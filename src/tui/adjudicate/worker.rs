@@ -1,8 +1,9 @@
 //! The adjudication screen's store jobs: what the screen asks the worker thread for, and what
 //! comes back. Only the worker runs these; the screen never waits on disk.
 
+use crate::domain::find::Query;
 use crate::domain::judge::Adjudication;
-use crate::store::{DisputeAssignment, DisputeCount, MyAdjudication, Store};
+use crate::store::{DisputeAssignment, DisputeCount, Found, FoundDispute, MyAdjudication, Store};
 use crate::tui::desk::{Commands, Step};
 use crate::tui::draft::{DraftCommand, DraftReply};
 use crate::tui::worker::user_message;
@@ -27,6 +28,10 @@ pub enum Command {
     Release(i64),
     /// Throw away the change to a submitted decision; it loads as it was submitted.
     DiscardChange(i64),
+    /// Find among the disputes the expert may take and their own adjudications.
+    Find(Query),
+    /// Claim the dispute on this response, which the expert chose.
+    ClaimThis(i64),
 }
 
 impl DraftCommand for Command {
@@ -66,13 +71,14 @@ pub enum Job {
     Submit,
     Release,
     Discard,
+    Find,
 }
 
 impl Job {
     /// The desk's step this job is, if it is one.
     pub fn step(self) -> Option<Step> {
         match self {
-            Job::Overview | Job::Mine => None,
+            Job::Overview | Job::Mine | Job::Find => None,
             Job::Claim => Some(Step::Claim),
             Job::Open => Some(Step::Open),
             Job::Submit => Some(Step::Submit),
@@ -91,6 +97,7 @@ impl Job {
             Job::Submit => "Not submitted",
             Job::Release => "Could not give the dispute back",
             Job::Discard => "Could not throw the change away",
+            Job::Find => "Could not search the disputes",
         }
     }
 }
@@ -113,6 +120,8 @@ pub enum Reply {
     SaveFailed(i64, String),
     Submitted(i64),
     Released(i64),
+    /// The disputes matching the query.
+    Found(Query, Found<FoundDispute>),
     Failed(Job, String),
 }
 
@@ -137,6 +146,12 @@ pub trait Backend {
     fn submit_adjudication(&mut self, expert: &str, id: i64, a: &Adjudication) -> Result<()>;
     fn release_adjudication(&mut self, expert: &str, id: i64) -> Result<()>;
     fn discard_adjudication_change(&mut self, expert: &str, id: i64) -> Result<DisputeAssignment>;
+    fn find_disputes(&self, expert: &str, q: &Query) -> Result<Found<FoundDispute>>;
+    fn claim_this_dispute(
+        &mut self,
+        expert: &str,
+        response_id: i64,
+    ) -> Result<Option<DisputeAssignment>>;
     /// Nothing is queued: a moment for housekeeping while the expert reads.
     fn idle(&mut self) {}
 }
@@ -172,6 +187,16 @@ impl Backend for Store {
     }
     fn discard_adjudication_change(&mut self, expert: &str, id: i64) -> Result<DisputeAssignment> {
         Store::discard_adjudication_change(self, expert, id)
+    }
+    fn find_disputes(&self, expert: &str, q: &Query) -> Result<Found<FoundDispute>> {
+        Store::find_disputes(self, expert, q)
+    }
+    fn claim_this_dispute(
+        &mut self,
+        expert: &str,
+        response_id: i64,
+    ) -> Result<Option<DisputeAssignment>> {
+        Store::claim_this_dispute(self, expert, response_id)
     }
     fn idle(&mut self) {
         // Best effort: a failed checkpoint only leaves the WAL longer for the next one.
@@ -222,6 +247,20 @@ pub fn handle<B: Backend>(store: &mut B, expert: &str, cmd: Command) -> Reply {
         Command::DiscardChange(id) => match store.discard_adjudication_change(expert, id) {
             Ok(a) => Reply::Loaded(Box::new(a)),
             Err(e) => fail(Job::Discard, e),
+        },
+        Command::Find(q) => match store.find_disputes(expert, &q) {
+            Ok(found) => Reply::Found(q, found),
+            Err(e) => fail(Job::Find, e),
+        },
+        Command::ClaimThis(response_id) => match store.claim_this_dispute(expert, response_id) {
+            Ok(Some(a)) => Reply::Loaded(Box::new(a)),
+            Ok(None) => Reply::Failed(
+                Job::Claim,
+                "that dispute is no longer free for you: another expert took it, or you had \
+                 it before"
+                    .into(),
+            ),
+            Err(e) => fail(Job::Claim, e),
         },
     }
 }

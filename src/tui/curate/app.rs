@@ -9,12 +9,13 @@ use super::stats::StatsView;
 use super::worker::{Command, Job};
 use super::{CurateOptions, layout};
 use crate::domain::people::Person;
-use crate::store::CurationFilter;
+use crate::store::{CurationFilter, FoundItem};
 use crate::tui::action::Action;
 use crate::tui::help::Help;
 use crate::tui::keymap::{self, Context};
 use crate::tui::keys::NO_PASTE;
 use crate::tui::message::{Message, MessageLog};
+use crate::tui::widgets::finder::Finder;
 use crate::tui::widgets::item_view::item_lines;
 use crate::tui::widgets::line_input::LineInput;
 use crate::tui::widgets::scroll_view::clamp;
@@ -49,8 +50,8 @@ pub struct CurateApp {
     pub flow: Option<Flow>,
     /// A decision waiting for yes or no.
     pub confirm: Option<Pending>,
-    /// The DATASET/ID being typed to find an item (decided ones too).
-    pub find: Option<LineInput>,
+    /// Finding an item (decided ones too): the query, then the matches over the queue.
+    pub find: Option<Finder<FoundItem>>,
     /// The reason being typed to reopen the decided item whose history is shown.
     pub reopen: Option<LineInput>,
     pub help: Option<Help>,
@@ -155,8 +156,8 @@ impl CurateApp {
         if self.confirm.is_some() {
             return Context::Confirm;
         }
-        if self.find.is_some() {
-            return Context::FindItem;
+        if let (View::Queue, Some(f)) = (self.view, &self.find) {
+            return f.context();
         }
         match self.view {
             View::Queue => self.queue.context(),
@@ -229,7 +230,7 @@ impl CurateApp {
                 }
                 _ => {}
             },
-            Context::FindItem => self.update_find(action),
+            Context::FindItem | Context::Found => self.update_find(action),
             Context::ReopenReason => self.update_reopen(action),
             _ => match self.view {
                 View::Queue => self.route_queue(action),

@@ -1,13 +1,9 @@
-//! One item waiting for a curator: its state on screen, and its two reviews laid side by side
-//! (per criterion, departments, comments) with every difference marked and each proposed
-//! correction as a diff against the item's current text.
+//! One item waiting for a curator: its state on screen, why and since when it waits, and its
+//! two reviews side by side (`widgets/review_pair.rs`).
 
-use crate::domain::curation::{editable_text, parse_revision};
-use crate::domain::review::{Verdict, applicable};
 use crate::store::{CaseReview, CurationCase};
-use crate::tui::text::{self, wrap_lines, wrap_plain};
-use crate::tui::widgets::department_picker::label;
-use crate::tui::widgets::{criteria, diff_view};
+use crate::tui::text::{wrap_lines, wrap_plain};
+use crate::tui::widgets::review_pair::{self, PairReview};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use std::collections::BTreeSet;
@@ -76,11 +72,6 @@ pub fn person(name: &str, id: &str) -> String {
 
 const DIM: Style = Style::new().fg(Color::DarkGray);
 const HEADING: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
-/// A proposed correction that is not a valid item.
-pub const INVALID: Style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
-/// A row where the two reviewers differ.
-pub const DIFFER: Style = Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD);
-const SEPARATOR: &str = " │ ";
 
 /// The departments both reviewers chose, if they chose the same set; else every department
 /// either chose, kept to the tagging rule (at most three, "No Department" alone). The flag
@@ -119,188 +110,20 @@ pub fn review_lines(case: &CurationCase, anonymous: bool, width: usize) -> Vec<L
         DIM,
         width,
     ));
-    let reviews = &case.reviews[..case.reviews.len().min(2)];
-    if reviews.is_empty() {
-        out.push(Line::default());
-        out.push(Line::from(Span::styled(
-            "No submitted reviews of this revision.",
-            DIM,
-        )));
-        return out;
-    }
-    let n = reviews.len();
-    let col_w = if n == 2 {
-        width.saturating_sub(SEPARATOR.len()) / 2
-    } else {
-        width
-    };
-    out.push(Line::default());
-    out.extend(columns(
-        reviews
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let mut c = wrap_plain(&reviewer_label(i, r, anonymous), HEADING, col_w);
-                c.extend(wrap_plain(
-                    &format!("submitted {}", r.submitted_at.replace('T', " ")),
-                    DIM,
-                    col_w,
-                ));
-                c
-            })
-            .collect(),
-        col_w,
-    ));
-
-    let body = &case.item.body;
-    section(&mut out, "Criteria 评审标准", false, width);
-    for c in applicable(body) {
-        let verdicts: Vec<Option<&Verdict>> =
-            reviews.iter().map(|r| r.content.verdicts.get(&c)).collect();
-        let differ = n == 2 && verdicts[0].map(Verdict::passed) != verdicts[1].map(Verdict::passed);
-        heading(
-            &mut out,
-            &format!("{} {}", c.title(), c.title_zh()),
-            differ,
-            width,
-        );
-        out.extend(columns(
-            verdicts.iter().map(|v| verdict_lines(*v, col_w)).collect(),
-            col_w,
-        ));
-    }
-
-    let sets: Vec<BTreeSet<&String>> = reviews
+    let reviews: Vec<PairReview> = case.reviews[..case.reviews.len().min(2)]
         .iter()
-        .map(|r| r.content.departments.iter().collect())
-        .collect();
-    let differ = n == 2 && sets[0] != sets[1];
-    section(&mut out, "Departments 科室", differ, width);
-    out.extend(columns(
-        reviews
-            .iter()
-            .map(|r| {
-                if r.content.departments.is_empty() {
-                    return vec![Line::from(Span::styled("none", DIM))];
-                }
-                r.content
-                    .departments
-                    .iter()
-                    .flat_map(|d| {
-                        let other = sets.iter().filter(|s| s.contains(d)).count();
-                        let style = if n == 2 && other < 2 {
-                            DIFFER
-                        } else {
-                            Style::default()
-                        };
-                        wrap_plain(&label(d), style, col_w)
-                    })
-                    .collect()
-            })
-            .collect(),
-        col_w,
-    ));
-
-    section(&mut out, "Comments 备注", false, width);
-    out.extend(columns(
-        reviews
-            .iter()
-            .map(|r| match &r.content.comment {
-                Some(c) if !c.trim().is_empty() => wrap_plain(c, Style::default(), col_w),
-                _ => vec![Line::from(Span::styled("—", DIM))],
-            })
-            .collect(),
-        col_w,
-    ));
-
-    let current = editable_text(body);
-    for (i, r) in reviews.iter().enumerate() {
-        let who = if anonymous {
-            format!("Reviewer {}", i + 1)
-        } else {
-            person(&r.reviewer_name, &r.reviewer)
-        };
-        match &r.content.proposal {
-            None => {}
-            Some(p) => {
-                section(
-                    &mut out,
-                    &format!("Correction proposed by {who} (- now, + proposed)"),
-                    true,
-                    width,
-                );
-                // Checked as the revision editor's Ctrl-S checks it.
-                let item = &case.item;
-                if let Err(problems) = parse_revision(p, &item.dataset, &item.id, body.kind()) {
-                    out.extend(wrap_plain(
-                        "✗ Not a valid item, shown as text; a revision from it needs fixing:",
-                        INVALID,
-                        width,
-                    ));
-                    for problem in &problems {
-                        out.extend(wrap_plain(&format!("  ✗ {problem}"), INVALID, width));
-                    }
-                }
-                if crate::domain::diff::differs(&current, p) {
-                    out.extend(diff_view::lines(&current, p, Some(2), width));
-                } else {
-                    out.extend(wrap_plain("(the same as the item now)", DIM, width));
-                }
-            }
-        }
-    }
-    out
-}
-
-fn verdict_lines(v: Option<&Verdict>, width: usize) -> Vec<Line<'static>> {
-    match v {
-        Some(Verdict::Pass) => vec![Line::from(Span::styled("pass", criteria::PASS_STYLE))],
-        Some(Verdict::Fail { reason }) => wrap_lines(
-            Span::styled("FAIL ", criteria::FAIL_STYLE),
-            &[(reason, Style::default())],
-            width,
-        ),
-        None => vec![Line::from(Span::styled("no verdict", DIM))],
-    }
-}
-
-/// A section heading across the pane, marked when the reviewers differ in it.
-fn section(out: &mut Vec<Line<'static>>, title: &str, differ: bool, width: usize) {
-    out.push(Line::default());
-    let style = if differ { DIFFER } else { HEADING };
-    let mark = if differ { "≠ " } else { "── " };
-    out.extend(wrap_plain(&format!("{mark}{title}"), style, width));
-}
-
-/// One criterion's title, marked when the reviewers' verdicts differ.
-fn heading(out: &mut Vec<Line<'static>>, title: &str, differ: bool, width: usize) {
-    let (mark, style) = if differ {
-        ("≠ ", DIFFER)
-    } else {
-        ("  ", Style::new().add_modifier(Modifier::BOLD))
-    };
-    out.extend(wrap_plain(&format!("{mark}{title}"), style, width));
-}
-
-/// Columns of lines, each `col_w` wide, side by side with a separator.
-fn columns(cols: Vec<Vec<Line<'static>>>, col_w: usize) -> Vec<Line<'static>> {
-    let rows = cols.iter().map(Vec::len).max().unwrap_or(0);
-    let last = cols.len().saturating_sub(1);
-    (0..rows)
-        .map(|i| {
-            let mut spans: Vec<Span<'static>> = Vec::new();
-            for (k, col) in cols.iter().enumerate() {
-                if k > 0 {
-                    spans.push(Span::styled(SEPARATOR, DIM));
-                }
-                let line = col.get(i).cloned().unwrap_or_default();
-                let w: usize = line.spans.iter().map(|s| text::width(&s.content)).sum();
-                spans.extend(line.spans);
-                if k < last {
-                    spans.push(Span::raw(" ".repeat(col_w.saturating_sub(w))));
-                }
-            }
-            Line::from(spans)
+        .enumerate()
+        .map(|(i, r)| PairReview {
+            heading: reviewer_label(i, r, anonymous),
+            who: if anonymous {
+                format!("Reviewer {}", i + 1)
+            } else {
+                person(&r.reviewer_name, &r.reviewer)
+            },
+            when: format!("submitted {}", r.submitted_at.replace('T', " ")),
+            content: &r.content,
         })
-        .collect()
+        .collect();
+    out.extend(review_pair::lines(&case.item, &reviews, width));
+    out
 }

@@ -1,57 +1,96 @@
-//! Reaching decided items and reopening them. From the queue, `/` finds any item by
-//! DATASET/ID (the last one decided here is offered first) and shows its history; there, `o`
-//! reopens an accepted or discarded item with a reason, through the confirm step. The item
-//! goes back to the curation queue and its case opens.
+//! Reaching any item and reopening decided ones. From the queue, `/` finds items by a part
+//! of the id or a word of the text (the last one decided here is offered first); a match
+//! waiting for a curator opens its case, any other its history. There, `o` reopens an
+//! accepted or discarded item with a reason, through the confirm step. The item goes back
+//! to the curation queue and its case opens.
 
 use super::app::{CurateApp, View};
 use super::decide::Pending;
 use super::worker::{Command, Job};
 use crate::domain::curation::{Decision, MAX_NOTE_CHARS};
+use crate::domain::find::Query;
 use crate::domain::workflow::ItemState;
+use crate::store::{Found, FoundItem};
 use crate::tui::action::Action;
 use crate::tui::text::too_long;
+use crate::tui::widgets::finder::{self, Finder, FinderRequest, FoundRow};
 use crate::tui::widgets::line_input::LineInput;
-use crate::tui::widgets::{input_box, text_box};
+use crate::tui::widgets::text_box;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
-/// "CMExam/cmexam_val_sample:2" as (dataset, id); the id may hold further slashes.
-pub fn parse_item(text: &str) -> Option<(String, String)> {
-    let (ds, id) = text.trim().split_once('/')?;
-    let (ds, id) = (ds.trim(), id.trim());
-    (!ds.is_empty() && !id.is_empty()).then(|| (ds.to_string(), id.to_string()))
+/// How the matches show an item found: its state and revision.
+impl FoundRow for FoundItem {
+    fn item(&self) -> String {
+        format!("{}/{}", self.dataset, self.item_id)
+    }
+    fn columns(&self) -> Vec<String> {
+        vec![
+            self.state.to_string().replace('_', " "),
+            format!("rev {}", self.revision_no),
+        ]
+    }
 }
 
 impl CurateApp {
-    /// `/` on the queue: type the item to find.
+    /// `/` on the queue: type a part of an id or a word of the text (the item last decided
+    /// here is offered first).
     pub(super) fn start_find(&mut self) {
-        self.find = Some(LineInput::new(self.last_decided.as_deref().unwrap_or("")));
-        self.info("Type the item as DATASET/ID (decided items too); Enter shows its history");
+        self.find = Some(Finder::new(self.last_decided.as_deref().unwrap_or("")));
+        self.info(
+            "A part of an id or a word of the text; Enter searches every item, decided ones too",
+        );
     }
 
     pub(super) fn update_find(&mut self, action: Action) {
-        let Some(input) = self.find.as_mut() else {
+        let Some(f) = self.find.as_mut() else {
             return;
         };
-        match action {
-            Action::Input(_) | Action::Paste(_) => {
-                input.edit(&action);
+        match f.update(action) {
+            Some(FinderRequest::Search(q)) => {
+                self.busy = Some(Job::Find);
+                self.info(format!("Searching for “{}”…", q.as_str()));
+                self.send(Command::Find(q));
             }
-            Action::Done => match parse_item(&input.value()) {
-                Some((ds, id)) => {
-                    self.find = None;
-                    self.open_history(ds, id, View::Queue);
-                }
-                None => self.error(
-                    "Give the item as DATASET/ID, e.g. CMExam/cmexam_val_sample:2 (Esc cancels)",
-                ),
-            },
-            Action::Cancel => {
+            Some(FinderRequest::Open) => self.open_found(),
+            Some(FinderRequest::Close) => {
                 self.find = None;
                 self.info("Back at the queue");
             }
-            _ => {}
+            Some(FinderRequest::Say(msg)) => self.info(msg),
+            None => {}
+        }
+    }
+
+    /// The search's answer, if it is for the query on screen.
+    pub(super) fn found(&mut self, q: Query, found: Found<FoundItem>) {
+        self.busy = self.busy.filter(|b| *b != Job::Find);
+        let Some(f) = self
+            .find
+            .as_mut()
+            .filter(|f| f.query == q.as_str() && f.input.is_none())
+        else {
+            return;
+        };
+        let n = found.rows.len();
+        match f.set_found(found) {
+            Some(FinderRequest::Open) => self.open_found(),
+            Some(FinderRequest::Say(msg)) => self.info(msg),
+            _ => self.info(format!("{n} items match “{}”; Enter opens one", q.as_str())),
+        }
+    }
+
+    /// Opens the match under the cursor: its case if it waits for a curator, else its
+    /// history. The matches stay for when the curator comes back.
+    fn open_found(&mut self) {
+        let Some(item) = self.find.as_ref().and_then(|f| f.chosen()).cloned() else {
+            return;
+        };
+        if item.state == ItemState::NeedsCuration {
+            self.open(item.dataset, item.item_id);
+        } else {
+            self.open_history(item.dataset, item.item_id, View::Queue);
         }
     }
 
@@ -142,17 +181,11 @@ impl CurateApp {
     }
 }
 
-/// The find and reopen inputs, over whatever the view shows.
+/// The matches and the query over the queue, and the reopen reason over the history.
 pub fn draw(frame: &mut Frame, main: Rect, app: &CurateApp) {
     let bold = Style::new().add_modifier(Modifier::BOLD);
-    if let Some(input) = &app.find {
-        let field = input_box(
-            frame,
-            main,
-            "Find an item 查找条目: DATASET/ID",
-            "Enter show its history · Esc cancel",
-        );
-        input.draw(frame, field, "> ", bold);
+    if let (View::Queue, Some(f)) = (app.view, &app.find) {
+        finder::draw(frame, main, f, &["Item", "State", "Rev", "Matched"]);
     }
     if let (View::History, Some(input)) = (app.view, &app.reopen) {
         text_box::draw(

@@ -87,6 +87,7 @@ impl CurateApp {
                     self.stats.report = Some(report);
                 }
             }
+            Reply::Found(q, found) => self.found(q, found),
             Reply::Failed(job, msg) => self.failed(job, msg),
         }
     }
@@ -159,6 +160,12 @@ impl CurateApp {
                 self.deciding = None;
             }
             Job::Queue | Job::Agreement => self.busy = None,
+            Job::Find => {
+                self.busy = None;
+                if let Some(f) = self.find.as_mut() {
+                    f.search_failed();
+                }
+            }
             Job::Datasets => {}
         }
         self.error(format!("{}: {msg}", job.failure()));

@@ -3,8 +3,10 @@
 
 use crate::domain::agreement::AgreementReport;
 use crate::domain::curation::Decision;
+use crate::domain::find::Query;
 use crate::store::{
-    CurationCase, CurationFilter, CurationQueue, DecideOutcome, ItemHistory, Store,
+    CurationCase, CurationFilter, CurationQueue, DecideOutcome, Found, FoundItem, ItemHistory,
+    Store,
 };
 use crate::tui::draft::{DraftCommand, DraftReply};
 use crate::tui::worker::user_message;
@@ -33,6 +35,8 @@ pub enum Command {
     History { dataset: String, item_id: String },
     /// Load the agreement statistics, over one dataset or all.
     Agreement(Option<String>),
+    /// Find items by a part of the id or a word of the text.
+    Find(Query),
 }
 
 impl DraftCommand for Command {
@@ -51,6 +55,7 @@ pub enum Job {
     Decide,
     History,
     Agreement,
+    Find,
 }
 
 impl Job {
@@ -63,6 +68,7 @@ impl Job {
             Job::Decide => "Not decided",
             Job::History => "Could not load the history",
             Job::Agreement => "Could not load the statistics",
+            Job::Find => "Could not search",
         }
     }
 }
@@ -92,6 +98,8 @@ pub enum Reply {
     },
     /// The statistics over `dataset` (all datasets for `None`).
     Agreement(Option<String>, AgreementReport),
+    /// The items matching the query.
+    Found(Query, Found<FoundItem>),
     Failed(Job, String),
 }
 
@@ -132,6 +140,7 @@ pub trait Backend {
         item_id: &str,
     ) -> Result<Option<ItemHistory>>;
     fn agreement(&self, dataset: Option<&str>) -> Result<AgreementReport>;
+    fn find_items(&self, curator: &str, q: &Query) -> Result<Found<FoundItem>>;
     /// Nothing is queued: a moment for housekeeping while the curator reads.
     fn idle(&mut self) {}
 }
@@ -171,6 +180,9 @@ impl Backend for Store {
     }
     fn agreement(&self, dataset: Option<&str>) -> Result<AgreementReport> {
         Store::agreement(self, dataset)
+    }
+    fn find_items(&self, curator: &str, q: &Query) -> Result<Found<FoundItem>> {
+        Store::find_items(self, curator, q)
     }
     fn idle(&mut self) {
         // Best effort: a failed checkpoint only leaves the WAL longer for the next one.
@@ -220,6 +232,10 @@ pub fn handle<B: Backend>(store: &mut B, curator: &str, cmd: Command) -> Reply {
         Command::Agreement(dataset) => match store.agreement(dataset.as_deref()) {
             Ok(r) => Reply::Agreement(dataset, r),
             Err(e) => fail(Job::Agreement, e),
+        },
+        Command::Find(q) => match store.find_items(curator, &q) {
+            Ok(found) => Reply::Found(q, found),
+            Err(e) => fail(Job::Find, e),
         },
     }
 }

@@ -25,6 +25,20 @@ impl<W: Work> Desk<W> {
         self.info(W::WORDS.opening);
     }
 
+    /// Claims the one the person chose (found by searching), showing "loading".
+    pub fn claim_chosen(&mut self, cmd: W::Command, what: &str) {
+        self.info(format!("Getting {what}…"));
+        self.pending_origin = Origin::Claim;
+        self.busy = Some(Step::Claim);
+        self.outbox.push(cmd);
+        self.view = View::Open;
+    }
+
+    /// Sends a store command of the list's own (a search, a view of its own).
+    pub fn send(&mut self, cmd: W::Command) {
+        self.outbox.push(cmd);
+    }
+
     /// Loads the list again.
     pub fn refresh(&mut self) {
         self.outbox.extend(W::Command::reload());

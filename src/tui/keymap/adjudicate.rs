@@ -16,6 +16,7 @@ pub(super) static BINDINGS: &[Binding] = &[
     b(Key::ch('g'), In(C::DisputeStart), Action::Top, "first row"),
     b(Key::ch('G'), In(C::DisputeStart), Action::Bottom, "last row"),
     b(Key::ch('R'), In(C::DisputeStart), Action::Refresh, "reload the counts"),
+    b(Key::ch('/'), In(C::DisputeStart), Action::FindItem, "find a dispute by item id, text, response or model").main().short("find"),
     b(Key::ch('q'), In(C::DisputeStart), Action::Back, "quit"),
     b(Key::plain(K::Esc), In(C::DisputeStart), Action::Back, "quit"),
     // My adjudications
@@ -27,6 +28,7 @@ pub(super) static BINDINGS: &[Binding] = &[
     b(Key::ch('g'), In(C::MyAdjudications), Action::Top, "first adjudication"),
     b(Key::ch('G'), In(C::MyAdjudications), Action::Bottom, "last adjudication"),
     b(Key::ch('R'), In(C::MyAdjudications), Action::Refresh, "reload the list"),
+    b(Key::ch('/'), In(C::MyAdjudications), Action::FindItem, "find a dispute by item id, text, response or model").main().short("find"),
     b(Key::plain(K::Tab), In(C::MyAdjudications), Action::SwitchList, "switch to the disputes"),
     b(Key::ch('q'), In(C::MyAdjudications), Action::Back, "back to the disputes"),
     b(Key::plain(K::Esc), In(C::MyAdjudications), Action::Back, "back to the disputes"),

@@ -7,6 +7,8 @@ pub enum Context {
     Queue,
     /// The list of the reviewer's own reviews.
     MyReviews,
+    /// What became of one of the reviewer's settled reviews.
+    Outcome,
     /// Reviewing an item.
     Review,
     /// The department picker.
@@ -39,8 +41,10 @@ pub enum Context {
     DiscardReason,
     /// Typing a note on a revision for its reviewers (text mode).
     RevisionNote,
-    /// Typing the DATASET/ID of an item to find (text mode).
+    /// Typing a part of an id or a word of the text, to find an item (text mode).
     FindItem,
+    /// The items found.
+    Found,
     /// Typing why a decided item is reopened (text mode).
     ReopenReason,
     /// An item's history.
@@ -82,6 +86,7 @@ impl Context {
         match self {
             Context::Queue => "Datasets",
             Context::MyReviews => "My reviews",
+            Context::Outcome => "Outcome of your review",
             Context::Review => "Review",
             Context::Departments => "Departments",
             Context::Search => "Department search",
@@ -99,6 +104,7 @@ impl Context {
             Context::DiscardReason => "Reason for discarding",
             Context::RevisionNote => "Note for the reviewers",
             Context::FindItem => "Find an item",
+            Context::Found => "Items found",
             Context::ReopenReason => "Reason for reopening",
             Context::History => "History",
             Context::Stats => "Agreement",

@@ -23,7 +23,7 @@ pub(super) static BINDINGS: &[Binding] = &[
     b(Key::ch('h'), In(C::CurateQueue), Action::History, "history of the selected item").main(),
     b(Key::ch('A'), In(C::CurateQueue), Action::Stats, "agreement of the reviewers (kappa)").main().short("kappa"),
     b(Key::ch('N'), In(C::CurateQueue), Action::ToggleNames, "names of reviewers shown or hidden (Reviewer 1, 2)"),
-    b(Key::ch('/'), In(C::CurateQueue), Action::FindItem, "find any item by DATASET/ID, decided ones too: its history (o there reopens)"),
+    b(Key::ch('/'), In(C::CurateQueue), Action::FindItem, "find any item by a part of its id or a word of its text, decided ones too"),
     b(Key::ch('R'), In(C::CurateQueue), Action::Refresh, "reload the queue"),
     b(Key::ch('q'), In(C::CurateQueue), Action::Back, "quit"),
     b(Key::plain(K::Esc), In(C::CurateQueue), Action::Back, "quit"),
@@ -89,8 +89,6 @@ pub(super) static BINDINGS: &[Binding] = &[
     b(Key::plain(K::Enter), In(C::RevisionNote), Action::Done, "go on to confirm the revision (the note may be empty)"),
     b(Key::plain(K::Esc), In(C::RevisionNote), Action::Cancel, "back to the editor (the note is kept)"),
     // Finding an item by DATASET/ID (text)
-    b(Key::plain(K::Enter), In(C::FindItem), Action::Done, "show the item's history"),
-    b(Key::plain(K::Esc), In(C::FindItem), Action::Cancel, "cancel"),
     // Reason for reopening (text)
     b(Key::plain(K::Enter), In(C::ReopenReason), Action::Done, "go on to confirm the reopen"),
     b(Key::plain(K::Esc), In(C::ReopenReason), Action::Cancel, "cancel: not reopened"),

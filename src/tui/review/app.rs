@@ -3,8 +3,9 @@
 //! desk's outbox that the main loop hands to the worker; nothing here waits on disk.
 
 use super::item::ReviewState;
+use super::outcome::OutcomeView;
 use super::queue::{QueueRequest, QueueState};
-use super::worker::Reply;
+use super::worker::{Command, Job, Reply};
 use crate::domain::people::Person;
 use crate::store::{Assignment, SubmitOutcome};
 use crate::tui::action::Action;
@@ -55,9 +56,30 @@ impl ReviewApp {
         let Some(action) = self.desk.update(action, self.queue.context()) else {
             return;
         };
-        match self.queue.update(action) {
+        let main = self.desk.main_area();
+        if let Some(o) = self.queue.outcome.as_mut()
+            && o.scroll(&action, main)
+        {
+            return;
+        }
+        let request = self.queue.update(action);
+        self.queue_request(request);
+    }
+
+    fn queue_request(&mut self, request: Result<Option<QueueRequest>, String>) {
+        match request {
             Ok(Some(QueueRequest::Claim(ds))) => self.desk.claim(Some(ds)),
             Ok(Some(QueueRequest::Open(id))) => self.desk.reopen(id),
+            Ok(Some(QueueRequest::Outcome(id))) => {
+                self.queue.want_outcome(id);
+                self.desk.send(Command::Outcome(id));
+            }
+            Ok(Some(QueueRequest::Find(q))) => {
+                self.desk
+                    .info(format!("Searching your reviews for “{}”…", q.as_str()));
+                self.desk.send(Command::Find(q));
+            }
+            Ok(Some(QueueRequest::Say(msg))) => self.desk.info(msg),
             Ok(Some(QueueRequest::Refresh)) => self.desk.refresh(),
             Ok(Some(QueueRequest::Quit)) => self.desk.ask_quit(),
             Ok(None) => {}
@@ -76,9 +98,25 @@ impl ReviewApp {
             Reply::SaveFailed(id, msg) => self.desk.save_failed(id, msg),
             Reply::Submitted(outcome) => self.desk.submitted(None, submitted_text(outcome)),
             Reply::Released => self.desk.released(),
+            Reply::Found(q, found) => {
+                let request = self.queue.found(&q, found);
+                self.queue_request(request);
+            }
+            Reply::Outcome(o) => self.queue.set_outcome(OutcomeView::new(*o)),
             Reply::Failed(job, msg) => match job.step() {
                 Some(step) => self.desk.failed(step, job.failure(), msg),
-                None => self.desk.error(format!("{}: {msg}", job.failure())),
+                None => {
+                    match job {
+                        Job::Find => {
+                            if let Some(f) = self.queue.find.as_mut() {
+                                f.search_failed();
+                            }
+                        }
+                        Job::Outcome => self.queue.outcome_of = None,
+                        _ => {}
+                    }
+                    self.desk.error(format!("{}: {msg}", job.failure()));
+                }
             },
         }
     }

@@ -1,12 +1,14 @@
 //! The physician's review screen: progress per dataset and their own reviews, then one item
 //! at a time, judged against the five criteria, tagged with departments, with an optional
-//! corrected item and a comment for the curator. Claims with leases, drafts saved as they
+//! corrected item and a comment for the curator; once an item is settled, what became of
+//! the review. Claims with leases, drafts saved as they
 //! are made, SIGHUP and SIGTERM keep the draft (`session.rs`).
 
 pub mod app;
 pub mod item;
 mod item_draw;
 mod item_input;
+pub mod outcome;
 pub mod queue;
 pub mod ui;
 pub mod worker;

@@ -1,10 +1,14 @@
-//! The queue screen: the reviewer's progress per dataset, and their own reviews to reopen.
+//! The queue screen: the reviewer's progress per dataset, their own reviews to reopen or, once
+//! settled, to see the outcome of; `/` finds one of them by id or text.
 
-use crate::store::{MyReview, QueueRow, ReviewStatus};
+use super::outcome::{self, OutcomeView};
+use crate::domain::find::Query;
+use crate::store::{Found, MyReview, QueueRow, ReviewStatus};
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
 use crate::tui::list_cursor;
 use crate::tui::text;
+use crate::tui::widgets::finder::{self, Finder, FinderRequest, FoundRow};
 use crate::tui::widgets::panels;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -28,6 +32,12 @@ pub struct QueueState {
     pub focus: Focus,
     /// The progress has arrived at least once.
     pub loaded: bool,
+    /// Finding one of the reviewer's own reviews: the query, then the matches.
+    pub find: Option<Finder<MyReview>>,
+    /// What became of a settled review, over the lists.
+    pub outcome: Option<OutcomeView>,
+    /// The outcome asked for, until it arrives.
+    pub outcome_of: Option<i64>,
 }
 
 /// What the queue asks the app to do.
@@ -37,6 +47,12 @@ pub enum QueueRequest {
     Claim(String),
     /// Reopen this review.
     Open(i64),
+    /// Show what became of this settled review.
+    Outcome(i64),
+    /// Search the reviewer's own reviews.
+    Find(Query),
+    /// Say this.
+    Say(String),
     /// Reload progress and own reviews.
     Refresh,
     /// Leave the program.
@@ -45,6 +61,12 @@ pub enum QueueRequest {
 
 impl QueueState {
     pub fn context(&self) -> Context {
+        if self.outcome.is_some() || self.outcome_of.is_some() {
+            return Context::Outcome;
+        }
+        if let Some(f) = &self.find {
+            return f.context();
+        }
         match self.focus {
             Focus::Datasets => Context::Queue,
             Focus::Mine => Context::MyReviews,
@@ -83,6 +105,31 @@ impl QueueState {
 
     /// Applies an action: a request for the app, or an error to show.
     pub fn update(&mut self, action: Action) -> Result<Option<QueueRequest>, String> {
+        if self.outcome.is_some() || self.outcome_of.is_some() {
+            if action == Action::Back {
+                self.outcome = None;
+                self.outcome_of = None;
+            }
+            return Ok(None);
+        }
+        if let Some(f) = self.find.as_mut() {
+            return match f.update(action) {
+                Some(FinderRequest::Search(q)) => Ok(Some(QueueRequest::Find(q))),
+                Some(FinderRequest::Open) => self.open_found(),
+                Some(FinderRequest::Close) => {
+                    self.find = None;
+                    Ok(None)
+                }
+                Some(FinderRequest::Say(msg)) => Ok(Some(QueueRequest::Say(msg))),
+                None => Ok(None),
+            };
+        }
+        if action == Action::FindItem {
+            self.find = Some(Finder::new(""));
+            return Ok(Some(QueueRequest::Say(
+                "Find one of your reviews by a part of its id or a word of its text".into(),
+            )));
+        }
         let (cursor, len) = match self.focus {
             Focus::Datasets => (&mut self.selected, self.rows.len()),
             Focus::Mine => (&mut self.mine_selected, self.mine.len()),
@@ -118,17 +165,87 @@ impl QueueState {
                 Some(r) => Ok(Some(QueueRequest::Claim(r.dataset.clone()))),
                 None => Ok(None),
             },
-            Focus::Mine => match self.mine.get(self.mine_selected) {
-                Some(m) if matches!(m.status, ReviewStatus::Submitted) && !m.changeable => {
-                    Err(format!(
-                        "Your review of {} can no longer change: the item is settled or was revised",
-                        m.item_id
-                    ))
-                }
-                Some(m) => Ok(Some(QueueRequest::Open(m.review_id))),
-                None => Ok(None),
-            },
+            Focus::Mine => open_mine(self.mine.get(self.mine_selected)),
         }
+    }
+
+    /// The search's answer, if it is for the query on screen: one match opens at once.
+    pub fn found(
+        &mut self,
+        q: &Query,
+        found: Found<MyReview>,
+    ) -> Result<Option<QueueRequest>, String> {
+        let Some(f) = self
+            .find
+            .as_mut()
+            .filter(|f| f.query == q.as_str() && f.input.is_none())
+        else {
+            return Ok(None);
+        };
+        let n = found.rows.len();
+        match f.set_found(found) {
+            Some(FinderRequest::Open) => self.open_found(),
+            Some(FinderRequest::Say(msg)) => Ok(Some(QueueRequest::Say(msg))),
+            _ => Ok(Some(QueueRequest::Say(format!(
+                "{n} of your reviews match “{}”; Enter opens one",
+                q.as_str()
+            )))),
+        }
+    }
+
+    fn open_found(&mut self) -> Result<Option<QueueRequest>, String> {
+        let chosen = self.find.as_ref().and_then(|f| f.chosen()).cloned();
+        open_mine(chosen.as_ref())
+    }
+
+    /// Asks for the outcome of a settled review; it shows when it arrives.
+    pub fn want_outcome(&mut self, review_id: i64) {
+        self.outcome = None;
+        self.outcome_of = Some(review_id);
+    }
+
+    /// The outcome arrived; shown if it is the one asked for.
+    pub fn set_outcome(&mut self, o: OutcomeView) {
+        if self.outcome_of.is_some() {
+            self.outcome = Some(o);
+        }
+    }
+}
+
+/// Opening one of the reviewer's own reviews: a draft or a review that can still change
+/// opens to work on; a settled one shows its outcome; one waiting for a curator neither.
+fn open_mine(m: Option<&MyReview>) -> Result<Option<QueueRequest>, String> {
+    match m {
+        Some(m) if m.settled => Ok(Some(QueueRequest::Outcome(m.review_id))),
+        Some(m) if matches!(m.status, ReviewStatus::Submitted) && !m.changeable => Err(format!(
+            "Your review of {} can no longer change, and the item is not settled yet: the \
+             other review and the decision show here once it is",
+            m.item_id
+        )),
+        Some(m) => Ok(Some(QueueRequest::Open(m.review_id))),
+        None => Ok(None),
+    }
+}
+
+/// How the matches show one of the reviewer's reviews.
+impl FoundRow for MyReview {
+    fn item(&self) -> String {
+        format!("{}/{}", self.dataset, self.item_id)
+    }
+    fn columns(&self) -> Vec<String> {
+        let (status, change) = status_words(self);
+        vec![status.to_string(), change.to_string()]
+    }
+}
+
+/// A review's status and what can be done with it, as the lists say them.
+fn status_words(m: &MyReview) -> (&'static str, &'static str) {
+    match m.status {
+        ReviewStatus::Claimed => ("draft", "in progress"),
+        ReviewStatus::Submitted if m.changed && m.changeable => ("changed", "unsubmitted"),
+        ReviewStatus::Submitted if m.changeable => ("submitted", "can change"),
+        ReviewStatus::Submitted if m.settled => ("submitted", "settled"),
+        ReviewStatus::Submitted => ("submitted", "not settled"),
     }
 }
 
@@ -146,6 +263,16 @@ fn block(title: &str, focused: bool) -> Block<'static> {
 const HIGHLIGHT: Style = Style::new().add_modifier(Modifier::REVERSED);
 
 pub fn draw(frame: &mut Frame, main: Rect, q: &QueueState) {
+    if let Some(o) = &q.outcome {
+        return outcome::draw(frame, main, o);
+    }
+    if q.outcome_of.is_some() {
+        return crate::tui::frame::waiting(frame, main, "Loading the outcome…");
+    }
+    const HEADERS: [&str; 4] = ["Item", "Status", "", "Matched"];
+    if let Some(f) = q.find.as_ref().filter(|f| f.covers_lists()) {
+        return finder::draw(frame, main, f, &HEADERS);
+    }
     // Border and header, then a row each ("Loading…" or "No reviews yet." when empty).
     let wants = [
         q.rows.len().max(1) as u16 + 3,
@@ -154,6 +281,9 @@ pub fn draw(frame: &mut Frame, main: Rect, q: &QueueState) {
     let [top, bottom] = panels::stack(main, wants);
     draw_datasets(frame, top, q);
     draw_mine(frame, bottom, q);
+    if let Some(f) = &q.find {
+        finder::draw(frame, main, f, &HEADERS);
+    }
 }
 
 fn draw_datasets(frame: &mut Frame, area: Rect, q: &QueueState) {
@@ -207,7 +337,10 @@ fn draw_datasets(frame: &mut Frame, area: Rect, q: &QueueState) {
 
 fn draw_mine(frame: &mut Frame, area: Rect, q: &QueueState) {
     let focused = q.focus == Focus::Mine;
-    let b = block("My reviews · Enter to reopen", focused);
+    let b = block(
+        "My reviews · Enter reopen or see the outcome · / find",
+        focused,
+    );
     if q.mine.is_empty() {
         let p = Paragraph::new(Line::from("No reviews yet.")).block(b);
         frame.render_widget(p, area);
@@ -225,22 +358,11 @@ fn draw_mine(frame: &mut Frame, area: Rect, q: &QueueState) {
     let fixed = 2 + ds_w + 10 + 11 + 16 + 4;
     let id_w = (area.width as usize).saturating_sub(fixed).max(8);
     let rows = q.mine.iter().map(|m| {
-        let (status, style) = match m.status {
-            ReviewStatus::Claimed => ("draft", Style::new().fg(Color::Yellow)),
-            // Submitted, with a change kept as a draft beside it, not submitted again.
-            ReviewStatus::Submitted if m.changed && m.changeable => {
-                ("changed", Style::new().fg(Color::Yellow))
-            }
-            ReviewStatus::Submitted => ("submitted", Style::new().fg(Color::Green)),
-        };
-        let change = if matches!(m.status, ReviewStatus::Claimed) {
-            "in progress"
-        } else if m.changed && m.changeable {
-            "unsubmitted"
-        } else if m.changeable {
-            "can change"
-        } else {
-            "settled"
+        // A draft, or a change kept beside what was submitted, stands out.
+        let (status, change) = status_words(m);
+        let style = match status {
+            "submitted" => Style::new().fg(Color::Green),
+            _ => Style::new().fg(Color::Yellow),
         };
         Row::new(vec![
             Cell::from(text::elide_middle(&m.item_id, id_w)),

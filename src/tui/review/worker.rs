@@ -1,8 +1,9 @@
 //! The review screen's store jobs: what the screen asks the worker thread for, and what
 //! comes back. Only the worker runs these; the screen never waits on disk.
 
+use crate::domain::find::Query;
 use crate::domain::review::ReviewContent;
-use crate::store::{Assignment, MyReview, QueueRow, Store, SubmitOutcome};
+use crate::store::{Assignment, Found, MyReview, QueueRow, ReviewOutcome, Store, SubmitOutcome};
 use crate::tui::desk::{Commands, Step};
 use crate::tui::draft::{DraftCommand, DraftReply};
 use crate::tui::event::Event;
@@ -29,6 +30,10 @@ pub enum Command {
     Release(i64),
     /// Throw away the change to a submitted review; it loads as it was submitted.
     DiscardChange(i64),
+    /// Find among the reviewer's own reviews.
+    Find(Query),
+    /// Load what became of one of the reviewer's settled reviews.
+    Outcome(i64),
 }
 
 impl DraftCommand for Command {
@@ -79,13 +84,17 @@ pub enum Job {
     Release,
     /// Throwing away a change to a submitted review.
     Discard,
+    /// Searching the reviewer's own reviews.
+    Find,
+    /// Loading what became of a settled review.
+    Outcome,
 }
 
 impl Job {
     /// The desk's step this job is, if it is one.
     pub fn step(self) -> Option<Step> {
         match self {
-            Job::Queue | Job::MyReviews => None,
+            Job::Queue | Job::MyReviews | Job::Find | Job::Outcome => None,
             Job::Claim => Some(Step::Claim),
             Job::Open => Some(Step::Open),
             Job::Submit => Some(Step::Submit),
@@ -104,6 +113,8 @@ impl Job {
             Job::Submit => "Not submitted",
             Job::Release => "Could not skip",
             Job::Discard => "Could not throw the change away",
+            Job::Find => "Could not search your reviews",
+            Job::Outcome => "Could not show the outcome",
         }
     }
 }
@@ -127,6 +138,10 @@ pub enum Reply {
     Submitted(SubmitOutcome),
     /// The item was given back.
     Released,
+    /// The reviewer's own reviews matching the query.
+    Found(Query, Found<MyReview>),
+    /// What became of a settled review.
+    Outcome(Box<ReviewOutcome>),
     /// A store job failed; the message says what to do.
     Failed(Job, String),
 }
@@ -153,6 +168,8 @@ pub trait Backend {
     fn release_review(&mut self, reviewer: &str, review_id: i64) -> Result<()>;
     fn discard_review_change(&mut self, reviewer: &str, review_id: i64) -> Result<Assignment>;
     fn my_reviews(&self, reviewer: &str) -> Result<Vec<MyReview>>;
+    fn find_my_reviews(&self, reviewer: &str, q: &Query) -> Result<Found<MyReview>>;
+    fn review_outcome(&self, reviewer: &str, review_id: i64) -> Result<Option<ReviewOutcome>>;
     /// Nothing is queued: a moment for housekeeping while the reviewer reads.
     fn idle(&mut self) {}
 }
@@ -196,6 +213,12 @@ impl Backend for Store {
     fn my_reviews(&self, reviewer: &str) -> Result<Vec<MyReview>> {
         Store::my_reviews(self, reviewer)
     }
+    fn find_my_reviews(&self, reviewer: &str, q: &Query) -> Result<Found<MyReview>> {
+        Store::find_my_reviews(self, reviewer, q)
+    }
+    fn review_outcome(&self, reviewer: &str, review_id: i64) -> Result<Option<ReviewOutcome>> {
+        Store::review_outcome(self, reviewer, review_id)
+    }
 }
 
 /// Runs one command against the store and says what happened.
@@ -237,6 +260,18 @@ pub fn handle<B: Backend>(store: &mut B, reviewer: &str, cmd: Command) -> Reply 
         Command::DiscardChange(id) => match store.discard_review_change(reviewer, id) {
             Ok(a) => Reply::Loaded(Box::new(a)),
             Err(e) => failed(Job::Discard, &e),
+        },
+        Command::Find(q) => match store.find_my_reviews(reviewer, &q) {
+            Ok(found) => Reply::Found(q, found),
+            Err(e) => failed(Job::Find, &e),
+        },
+        Command::Outcome(id) => match store.review_outcome(reviewer, id) {
+            Ok(Some(o)) => Reply::Outcome(Box::new(o)),
+            Ok(None) => Reply::Failed(
+                Job::Outcome,
+                format!("review {id} is not one of yours or no longer exists"),
+            ),
+            Err(e) => failed(Job::Outcome, &e),
         },
     }
 }

@@ -45,6 +45,16 @@ impl Backend for Fake {
     fn discard_adjudication_change(&mut self, _: &str, id: i64) -> Result<DisputeAssignment> {
         anyhow::bail!("adjudication {id} is not yours")
     }
+    fn find_disputes(
+        &self,
+        _: &str,
+        _: &crate::domain::find::Query,
+    ) -> Result<crate::store::Found<crate::store::FoundDispute>> {
+        anyhow::bail!("the database is locked")
+    }
+    fn claim_this_dispute(&mut self, _: &str, _: i64) -> Result<Option<DisputeAssignment>> {
+        Ok(None)
+    }
 }
 
 #[test]

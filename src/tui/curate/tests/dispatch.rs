@@ -40,6 +40,13 @@ impl Backend for Fake {
     fn agreement(&self, _: Option<&str>) -> anyhow::Result<AgreementReport> {
         anyhow::bail!("there is no dataset \"X\"")
     }
+    fn find_items(
+        &self,
+        _: &str,
+        _: &crate::domain::find::Query,
+    ) -> anyhow::Result<crate::store::Found<crate::store::FoundItem>> {
+        anyhow::bail!("the database is locked")
+    }
 }
 
 #[test]

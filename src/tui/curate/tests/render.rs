@@ -61,7 +61,7 @@ fn the_case_shows_both_reviews_side_by_side_with_differences_marked() {
     assert!(s.contains("≠ Answer correctness 答案正确"), "{s}");
     assert_eq!(
         colour_of(&buf, "≠ Answer correctness"),
-        Some(crate::tui::curate::case::DIFFER.fg.unwrap())
+        Some(crate::tui::widgets::review_pair::DIFFER.fg.unwrap())
     );
     assert!(!s.contains("≠ Clinical validity"), "{s}");
     let flat: String = s

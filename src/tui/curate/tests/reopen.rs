@@ -2,7 +2,9 @@
 //! sentences; a proposed correction that is not a valid item marked in the case.
 
 use super::*;
+use crate::domain::find::{Match, Query};
 use crate::domain::workflow::ItemState;
+use crate::store::{Found, FoundItem};
 use crate::tui::test_support::screen::{assert_clean, screen};
 
 fn render(app: &CurateApp) -> Buffer {
@@ -26,22 +28,50 @@ fn at_queue() -> CurateApp {
     app
 }
 
+fn found(items: &[(&str, ItemState, Match)]) -> Found<FoundItem> {
+    Found {
+        rows: items
+            .iter()
+            .map(|(id, state, m)| {
+                (
+                    FoundItem {
+                        dataset: "CMExam".into(),
+                        item_id: id.to_string(),
+                        state: *state,
+                        revision_no: 2,
+                    },
+                    m.clone(),
+                )
+            })
+            .collect(),
+        more: false,
+    }
+}
+
 #[test]
 fn a_decided_item_is_found_by_id_and_reopened_with_a_reason() {
     let mut app = at_queue();
     app.handle_key(key('/'));
     assert_eq!(app.context(), Context::FindItem);
-    // Text mode: 'q' is typed; a bad id is refused in words.
-    typed(&mut app, "q");
+    // Text mode: 'q' is typed; an empty query is refused in words.
     app.handle_key(code(KeyCode::Enter));
-    assert!(app.message.as_ref().unwrap().error);
     assert_eq!(app.context(), Context::FindItem);
+    assert!(app.take_commands().is_empty());
+    typed(&mut app, "q");
     app.handle_key(code(KeyCode::Backspace));
-    typed(&mut app, "CMExam/cmexam_val_sample:2");
+    typed(&mut app, "val_sample:2");
     let buf = render(&app);
     assert_clean(&buf);
-    assert!(screen(&buf).contains("Find an item"), "{}", screen(&buf));
+    assert!(screen(&buf).contains("Find 查找"), "{}", screen(&buf));
     app.handle_key(code(KeyCode::Enter));
+    let q = Query::new("val_sample:2").unwrap();
+    assert_eq!(app.take_commands(), vec![Command::Find(q.clone())]);
+    assert!(screen(&render(&app)).contains("Searching…"));
+    // One match: its history opens at once.
+    app.reply(Reply::Found(
+        q,
+        found(&[("cmexam_val_sample:2", ItemState::Accepted, Match::Id)]),
+    ));
     assert_eq!(
         app.take_commands(),
         vec![Command::History {
@@ -125,9 +155,7 @@ fn only_decided_items_reopen_and_the_store_may_still_refuse() {
             "only accepted or discarded items can be reopened",
         ),
     ] {
-        app.handle_key(key('/'));
-        typed(&mut app, "CMExam/cmexam_val_sample:2");
-        app.handle_key(code(KeyCode::Enter));
+        app.open_history("CMExam".into(), "cmexam_val_sample:2".into(), View::Queue);
         let mut h = history();
         h.state = state;
         app.reply(Reply::History(h));
@@ -140,9 +168,7 @@ fn only_decided_items_reopen_and_the_store_may_still_refuse() {
     }
     // A frozen release: the store says why, and the history stays.
     app.take_commands();
-    app.handle_key(key('/'));
-    typed(&mut app, "CMExam/cmexam_val_sample:2");
-    app.handle_key(code(KeyCode::Enter));
+    app.open_history("CMExam".into(), "cmexam_val_sample:2".into(), View::Queue);
     app.reply(Reply::History(accepted()));
     app.handle_key(key('o'));
     typed(&mut app, "复核");
@@ -177,11 +203,86 @@ fn the_item_last_decided_is_offered_when_finding_one() {
     assert_eq!(app.view, View::Queue);
     app.handle_key(key('/'));
     assert_eq!(
-        app.find.as_ref().map(|f| f.value()),
+        app.find
+            .as_ref()
+            .and_then(|f| f.input.as_ref())
+            .map(|i| i.value()),
         Some("CMExam/cmexam_val_sample:2".to_string())
     );
     app.handle_key(code(KeyCode::Esc));
     assert_eq!(app.context(), Context::CurateQueue);
+}
+
+#[test]
+fn matches_list_every_item_found_and_open_a_waiting_one_as_its_case() {
+    let mut app = at_queue();
+    app.handle_key(key('/'));
+    typed(&mut app, "胸痛");
+    app.handle_key(code(KeyCode::Enter));
+    let q = Query::new("胸痛").unwrap();
+    app.take_commands();
+    // An answer for another query is not shown.
+    app.reply(Reply::Found(Query::new("other").unwrap(), found(&[])));
+    assert!(app.find.as_ref().unwrap().found.is_none());
+    app.reply(Reply::Found(
+        q,
+        found(&[
+            (
+                "chinese_medical_dialogue_IM_7specialty_sample:12",
+                ItemState::NeedsCuration,
+                Match::Text("患者胸痛3小时".into()),
+            ),
+            (
+                "chinese_medical_dialogue_IM_7specialty_sample:13",
+                ItemState::Accepted,
+                Match::Text("反复胸痛".into()),
+            ),
+        ]),
+    ));
+    assert_eq!(app.context(), Context::Found);
+    app.size = (80, 24);
+    let buf = render(&app);
+    assert_clean(&buf);
+    let text = screen(&buf);
+    assert!(
+        text.contains("sample:12") && text.contains("sample:13"),
+        "{text}"
+    );
+    assert!(
+        text.contains("needs curation") || text.contains("needs_curation"),
+        "{text}"
+    );
+    assert!(text.contains("患者胸痛3小时"), "{text}");
+    // Enter on the first (waiting for a curator) opens its case.
+    app.handle_key(code(KeyCode::Enter));
+    assert_eq!(
+        app.take_commands(),
+        vec![Command::Open {
+            dataset: "CMExam".into(),
+            item_id: "chinese_medical_dialogue_IM_7specialty_sample:12".into()
+        }]
+    );
+    assert_eq!(app.view, View::Case);
+    // Back at the queue the matches are still there; j and Enter open the other's history.
+    app.reply(Reply::NotWaiting {
+        dataset: "CMExam".into(),
+        item_id: "chinese_medical_dialogue_IM_7specialty_sample:12".into(),
+    });
+    app.take_commands();
+    assert_eq!(app.context(), Context::Found);
+    app.handle_key(key('j'));
+    app.handle_key(code(KeyCode::Enter));
+    assert!(
+        app.take_commands()
+            .iter()
+            .any(|c| matches!(c, Command::History { item_id, .. } if item_id.ends_with(":13")))
+    );
+    // A failed search offers the query again.
+    app.view = View::Queue;
+    app.handle_key(key('/'));
+    app.handle_key(code(KeyCode::Enter));
+    app.reply(Reply::Failed(Job::Find, "the database is busy".into()));
+    assert_eq!(app.context(), Context::FindItem);
 }
 
 #[test]

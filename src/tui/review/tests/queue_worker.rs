@@ -47,6 +47,7 @@ fn the_queue_claims_and_reopens() {
             status: ReviewStatus::Submitted,
             changeable: false,
             changed: false,
+            settled: false,
             updated_at: "2026-01-01T00:00:00Z".into(),
         },
         MyReview {
@@ -56,6 +57,7 @@ fn the_queue_claims_and_reopens() {
             status: ReviewStatus::Submitted,
             changeable: true,
             changed: false,
+            settled: false,
             updated_at: "2026-01-01T00:00:00Z".into(),
         },
     ]));
@@ -68,7 +70,7 @@ fn the_queue_claims_and_reopens() {
             .as_ref()
             .unwrap()
             .text
-            .contains("can no longer change")
+            .contains("can no longer change, and the item is not settled yet")
     );
     app.handle_key(key('j'));
     app.handle_key(code(KeyCode::Enter));
@@ -188,6 +190,20 @@ impl Backend for Fake {
     }
     fn my_reviews(&self, _: &str) -> anyhow::Result<Vec<MyReview>> {
         Ok(Vec::new())
+    }
+    fn find_my_reviews(
+        &self,
+        _: &str,
+        _: &crate::domain::find::Query,
+    ) -> anyhow::Result<crate::store::Found<MyReview>> {
+        anyhow::bail!("the database is locked")
+    }
+    fn review_outcome(
+        &self,
+        _: &str,
+        _: i64,
+    ) -> anyhow::Result<Option<crate::store::ReviewOutcome>> {
+        Ok(None)
     }
 }
 

@@ -1,0 +1,152 @@
+//! What became of a reviewer's own review, once its revision is settled: the other review of
+//! the pair and what was decided. The feedback physicians ask peers for; while the pair is
+//! open or a curator has yet to decide, none of it is given.
+
+use super::Store;
+use crate::domain::item::ItemBody;
+use crate::domain::review::ReviewContent;
+use crate::domain::workflow::ItemState;
+use anyhow::{Context, Result, anyhow, bail};
+use rusqlite::{OptionalExtension, params};
+
+/// A settled review with the rest of its pair and how the pair ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewOutcome {
+    pub dataset: String,
+    pub item_id: String,
+    /// The revision the review was of, and its text.
+    pub revision_no: i64,
+    pub body: ItemBody,
+    /// The item now: accepted, discarded, or (after a revise) a later revision.
+    pub state: ItemState,
+    pub current_revision: i64,
+    pub mine: ReviewContent,
+    /// The other submitted reviews of the revision, without their reviewers' names.
+    pub others: Vec<ReviewContent>,
+    /// How the pair settled and what curators decided, oldest first, as events:
+    /// `item_settled`, `curator_accept`, `curator_revise`, `curator_discard`,
+    /// `curator_reopen`.
+    pub steps: Vec<OutcomeStep>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutcomeStep {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    /// The event's JSON detail.
+    pub detail: Option<String>,
+}
+
+/// The SQL condition, over `reviews r` and `items i`, for a review whose revision is settled:
+/// the item accepted or discarded, or replaced by a later revision (as `MY_REVIEW_COLUMNS`
+/// says it too).
+const SETTLED: &str =
+    "(i.revision_no > r.revision_no OR i.state = 'accepted' OR i.state = 'discarded')";
+
+impl Store {
+    /// The outcome of `reviewer`'s own submitted review `review_id`; `None` if it is not
+    /// theirs. Refused, saying why, while the revision is not settled.
+    pub fn review_outcome(&self, reviewer: &str, review_id: i64) -> Result<Option<ReviewOutcome>> {
+        let row = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT d.name, i.ext_id, r.revision_no, v.body, i.state, i.revision_no, r.status,
+                        r.content, r.item_id, {SETTLED}
+                 FROM reviews r JOIN items i ON i.id = r.item_id
+                 JOIN datasets d ON d.id = i.dataset_id
+                 JOIN revisions v ON v.item_id = r.item_id AND v.revision_no = r.revision_no
+                 WHERE r.id = ?1 AND r.reviewer = ?2"
+            ))?
+            .query_row(params![review_id, reviewer], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, i64>(8)?,
+                    r.get::<_, bool>(9)?,
+                ))
+            })
+            .optional()?;
+        let Some((
+            dataset,
+            item_id,
+            revision_no,
+            body,
+            state,
+            current,
+            status,
+            content,
+            rowid,
+            settled,
+        )) = row
+        else {
+            return Ok(None);
+        };
+        let what = format!("{dataset}/{item_id}");
+        if status != "submitted" {
+            bail!(
+                "your review of {what} is not submitted: its outcome shows once the item is settled"
+            );
+        }
+        if !settled {
+            bail!(
+                "{what} is not settled yet: the other review and the decision show once it is \
+                 accepted, discarded or revised"
+            );
+        }
+        let state: ItemState = state.parse().map_err(|e: String| anyhow!(e))?;
+        let body: ItemBody =
+            serde_json::from_str(&body).with_context(|| format!("reading {what}"))?;
+        let mine: ReviewContent = serde_json::from_str(&content)
+            .with_context(|| format!("reading your review of {what}"))?;
+
+        let mut others = Vec::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT content FROM reviews
+             WHERE item_id = ?1 AND revision_no = ?2 AND status = 'submitted' AND reviewer <> ?3
+             ORDER BY submitted_at, id",
+        )?;
+        for c in stmt.query_map(params![rowid, revision_no, reviewer], |r| {
+            r.get::<_, String>(0)
+        })? {
+            others.push(
+                serde_json::from_str(&c?)
+                    .with_context(|| format!("reading the other review of {what}"))?,
+            );
+        }
+
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT at, actor, action, detail FROM events
+             WHERE item_id = ?1 AND revision_no = ?2
+               AND (action = 'item_settled' OR action LIKE 'curator\\_%' ESCAPE '\\')
+             ORDER BY id",
+        )?;
+        let steps = stmt
+            .query_map(params![rowid, revision_no], |r| {
+                Ok(OutcomeStep {
+                    at: r.get(0)?,
+                    actor: r.get(1)?,
+                    action: r.get(2)?,
+                    detail: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Some(ReviewOutcome {
+            dataset,
+            item_id,
+            revision_no,
+            body,
+            state,
+            current_revision: current,
+            mine,
+            others,
+            steps,
+        }))
+    }
+}
