@@ -4,17 +4,16 @@
 //! and seed give the same bytes.
 
 mod card;
+mod permutations;
+
+pub use permutations::{PERMUTATIONS, option_permutations};
 
 use super::agreement::{AgreementReport, Verdicts};
 use super::hash::sha256_hex;
 use super::item::{Content, Difficulty, ItemBody};
 use super::review::{Criterion, ReviewContent, Verdict};
-use super::rng::SplitMix64;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
-
-/// How many shuffled presentations each mcq item carries (paper 3.6.1).
-pub const PERMUTATIONS: usize = 3;
 
 /// A submitted review behind a released item.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,23 +111,6 @@ fn slug(s: &str, fallback: &str) -> String {
     }
 }
 
-/// Three shuffles of an mcq item's option labels, drawn from the seed and the item.
-pub fn option_permutations(
-    seed: u64,
-    dataset: &str,
-    id: &str,
-    labels: &[String],
-) -> Vec<Vec<String>> {
-    let mut rng = SplitMix64::derived(seed, &format!("permutation\u{1f}{dataset}\u{1f}{id}"));
-    (0..PERMUTATIONS)
-        .map(|_| {
-            let mut p = labels.to_vec();
-            rng.shuffle(&mut p);
-            p
-        })
-        .collect()
-}
-
 fn verdicts_of(c: &ReviewContent) -> Verdicts {
     std::array::from_fn(|k| c.verdicts.get(&Criterion::ALL[k]).map(Verdict::passed))
 }
@@ -176,7 +158,13 @@ fn item_line(it: &ReleaseItem, seed: u64) -> Value {
         let labels: Vec<String> = m.options.iter().map(|o| o.label.clone()).collect();
         obj.insert(
             "option_permutations".into(),
-            json!(option_permutations(seed, &it.dataset, &it.id, &labels)),
+            json!(option_permutations(
+                seed,
+                &it.dataset,
+                &it.id,
+                &labels,
+                &m.answer
+            )),
         );
     }
     Value::Object(obj)

@@ -168,8 +168,10 @@ pub(super) fn render(input: &ReleaseInput, agreement: &AgreementReport) -> Strin
         "One JSON object per line, sorted by `id`: the item's content as reviewed, its final \
          `departments` and `difficulty`, its `attributes`, and `provenance` (the source, the \
          revision number and content hash, the two reviews and any curator decision). \
-         Multiple-choice items carry `option_permutations`: three orders of the option labels \
-         drawn from the seed, to present each question three times with shuffled options.\n"
+         Multiple-choice items carry `option_permutations`: three distinct orders of the \
+         option labels drawn from the seed, none the original and each with the correct \
+         answer in a different place, to present each question three times with shuffled \
+         options (an item with two options carries its one other order).\n"
     );
     for d in input.datasets.iter().filter(|d| d.achieved > 0) {
         let _ = writeln!(s, "- `{}.jsonl`: {} items", d.dataset, d.achieved);
