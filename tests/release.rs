@@ -5,8 +5,10 @@ mod common;
 
 use common::{err, ok, run_db, words};
 
+use medcurate::domain::hash::sha256_hex;
 use serde_json::{Value, json};
 use std::path::Path;
+use std::process::{Command, Output};
 
 const DEPTS: [&str; 3] = ["cardiology", "nephrology", "neurology"];
 const N: usize = 60;
@@ -97,6 +99,34 @@ fn setup() -> tempfile::TempDir {
     std::fs::write(d.join("calibration.jsonl"), cal).unwrap();
     std::fs::write(d.join("mini.json"), plan().to_string()).unwrap();
     dir
+}
+
+/// `release verify ARGS` with the database named only by MEDCURATE_DB (no `--db` typed): the
+/// directory is checked on its own.
+fn verify_alone(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_medcurate"))
+        .args(["release", "verify"])
+        .args(args)
+        .current_dir(dir)
+        .env("MEDCURATE_DB", dir.join("t.db"))
+        .env("MEDCURATE_CONFIG", dir.join("config.toml"))
+        .output()
+        .unwrap()
+}
+
+/// Standard error of a `verify_alone` that must fail with exit code 1.
+fn verify_alone_err(dir: &Path, args: &[&str]) -> String {
+    let out = verify_alone(dir, args);
+    assert_eq!(out.status.code(), Some(1), "{args:?} should fail");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `sha256:` and the SHA-256 of a release directory's datapackage.json.
+fn digest_of(dir: &Path) -> String {
+    format!(
+        "sha256:{}",
+        sha256_hex(&std::fs::read(dir.join("datapackage.json")).unwrap())
+    )
 }
 
 fn read_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -396,7 +426,21 @@ fn a_frozen_release_is_byte_identical_verifiable_and_never_changes() {
         d,
         &words("release freeze mini --version 1.0.0 --out r1 --as ops --yes"),
     );
-    assert_eq!(out, "froze mini as version 1.0.0: 3 file(s) in r1\n");
+    // What is frozen is shown first: items per dataset, the mix and every shortfall.
+    assert_eq!(
+        out,
+        format!(
+            "mini: plan Mini (mini.json), seed 7: 20 of 25 items\n\
+             \x20 Exam (mcq)       20 of    20 items\n\
+             \x20 Absent (mcq)      0 of     5 items\n\
+             Difficulty mix: hard 6 (target 6), medium 10 (target 10), easy 4 (target 4)\n\
+             Shortfalls (1):\n\
+             \x20 Absent: 0 of 5 items: the workspace has no such dataset\n\
+             froze mini as version 1.0.0: 3 file(s) in r1\n\
+             root digest {}\n",
+            digest_of(&d.join("r1"))
+        )
+    );
     let copy = run_db(
         d,
         "copy.db",
@@ -435,9 +479,20 @@ fn a_frozen_release_is_byte_identical_verifiable_and_never_changes() {
         card.contains("- Absent: 0 of 5 items: the workspace has no such dataset"),
         "{card}"
     );
+    assert!(
+        card.contains("\n20 items in 1 dataset, sampled with seed 7"),
+        "{card}"
+    );
+    assert!(
+        card.contains(&format!("\nRoot digest: `{}`\n", digest_of(&d.join("r1")))),
+        "{card}"
+    );
     assert_eq!(
         ok(d, &["release", "verify", "r1"]),
-        "r1: 2 file(s) and 20 item(s) match datapackage.json\n"
+        format!(
+            "r1: 2 file(s) and 20 item(s) match datapackage.json and the stored release mini 1.0.0; root digest {}\n",
+            digest_of(&d.join("r1"))
+        )
     );
 
     // Freezing again is refused; a later revision of a released item changes nothing.
@@ -518,7 +573,7 @@ fn verify_names_what_differs() {
     let at = bytes.iter().position(|b| *b == b'A').unwrap();
     bytes[at] = b'B';
     std::fs::write(p.join("Exam.jsonl"), &bytes).unwrap();
-    let e = err(d, &["release", "verify", "byte"]);
+    let e = verify_alone_err(d, &["byte"]);
     assert!(e.starts_with("differs: Exam.jsonl: hash sha256:"), "{e}");
     assert!(
         e.ends_with("error: 1 difference(s) from datapackage.json\n"),
@@ -528,7 +583,7 @@ fn verify_names_what_differs() {
     let p = fresh("missing");
     std::fs::remove_file(p.join("README.md")).unwrap();
     assert_eq!(
-        err(d, &["release", "verify", "missing"]),
+        verify_alone_err(d, &["missing"]),
         "differs: README.md: missing\nerror: 1 difference(s) from datapackage.json\n"
     );
     // An extra line (a duplicate of the last).
@@ -536,7 +591,7 @@ fn verify_names_what_differs() {
     let text = std::fs::read_to_string(p.join("Exam.jsonl")).unwrap();
     let last = text.lines().last().unwrap().to_string();
     std::fs::write(p.join("Exam.jsonl"), format!("{text}{last}\n")).unwrap();
-    let e = err(d, &["release", "verify", "extra"]);
+    let e = verify_alone_err(d, &["extra"]);
     assert!(e.contains("differs: Exam.jsonl: "), "{e}");
     assert!(e.contains("bytes, datapackage.json says"), "{e}");
     assert!(e.contains("is not after"), "{e}");
@@ -552,9 +607,189 @@ fn verify_names_what_differs() {
     let p = fresh("stray");
     std::fs::write(p.join("notes.txt"), "x").unwrap();
     assert_eq!(
-        err(d, &["release", "verify", "stray"]),
+        verify_alone_err(d, &["stray"]),
         "differs: notes.txt: not part of the release (not in datapackage.json)\nerror: 1 difference(s) from datapackage.json\n"
     );
-    let e = err(d, &["release", "verify", "nowhere"]);
+    let e = verify_alone_err(d, &["nowhere"]);
     assert!(e.contains("is nowhere a release directory?"), "{e}");
+}
+
+/// Rewrites `dir/datapackage.json` through `edit`, then writes the new root digest into the
+/// card, as someone covering their tracks would: the directory is consistent again.
+fn rewrite_consistently(dir: &Path, edit: impl FnOnce(&mut Value)) {
+    let old = digest_of(dir);
+    let mut pkg: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("datapackage.json")).unwrap()).unwrap();
+    edit(&mut pkg);
+    let mut text = serde_json::to_string_pretty(&pkg).unwrap();
+    text.push('\n');
+    std::fs::write(dir.join("datapackage.json"), text).unwrap();
+    let card = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    assert!(card.contains(&old));
+    std::fs::write(dir.join("README.md"), card.replace(&old, &digest_of(dir))).unwrap();
+}
+
+#[test]
+fn consistent_rewrites_are_caught_by_the_root_digest_and_the_database() {
+    let dir = setup();
+    let d = dir.path();
+    calibrated(d);
+    ok(
+        d,
+        &words("sample --plan mini.json --seed 1 --name v --as ops"),
+    );
+    let out = ok(
+        d,
+        &words("release freeze v --version 0.1.0 --out rel --as ops --yes"),
+    );
+    let digest = digest_of(&d.join("rel"));
+    assert!(out.ends_with(&format!("\nroot digest {digest}\n")), "{out}");
+    let export = ok(d, &words("release export v --out again"));
+    assert!(
+        export.ends_with(&format!("\nroot digest {digest}\n")),
+        "{export}"
+    );
+    let cited = format!("--digest={digest}");
+    assert_eq!(
+        ok(d, &["release", "verify", "rel", &cited]),
+        format!(
+            "rel: 2 file(s) and 20 item(s) match datapackage.json and the cited digest and the stored release v 0.1.0; root digest {digest}\n"
+        )
+    );
+    let fresh = |name: &str| {
+        ok(d, &["release", "export", "v", "--out", name]);
+        d.join(name)
+    };
+
+    // An edited description, the card's digest left as it was: the card gives it away.
+    let p = fresh("told");
+    let mut pkg: Value =
+        serde_json::from_slice(&std::fs::read(p.join("datapackage.json")).unwrap()).unwrap();
+    pkg["description"] = json!("1,000 items reviewed by 50 physicians");
+    std::fs::write(
+        p.join("datapackage.json"),
+        serde_json::to_string_pretty(&pkg).unwrap() + "\n",
+    )
+    .unwrap();
+    let e = verify_alone_err(d, &["told"]);
+    assert_eq!(
+        e,
+        format!(
+            "differs: README.md: gives the root digest {digest}, but datapackage.json's is {}\n\
+             error: 1 difference(s) from datapackage.json\n",
+            digest_of(&p)
+        )
+    );
+
+    // The same edit with the card's digest rewritten too: consistent, so the directory alone
+    // matches; the cited digest and the stored release do not.
+    let p = fresh("description");
+    rewrite_consistently(&p, |pkg| {
+        pkg["description"] = json!("1,000 items reviewed by 50 physicians");
+    });
+    let new = digest_of(&p);
+    assert!(verify_alone(d, &["description"]).status.success());
+    assert_eq!(
+        verify_alone_err(d, &["description", &cited]),
+        format!(
+            "differs: datapackage.json: root digest {new}, but the cited digest is {digest}: this is not the release that was cited\n\
+             error: 1 difference(s) from datapackage.json and the cited digest\n"
+        )
+    );
+    assert_eq!(
+        err(d, &["release", "verify", "description"]),
+        "differs: README.md: differs from the stored release v 0.1.0\n\
+         differs: datapackage.json: differs from the stored release v 0.1.0\n\
+         error: 2 difference(s) from datapackage.json and the stored release v 0.1.0\n"
+    );
+
+    // A changed data byte with its new SHA-256 written into datapackage.json (and the new
+    // root digest into the card).
+    let p = fresh("data");
+    let mut bytes = std::fs::read(p.join("Exam.jsonl")).unwrap();
+    // One character of an option's text (same length in UTF-8, so the file stays valid).
+    let at = bytes.windows(3).position(|w| w == "利".as_bytes()).unwrap();
+    bytes[at..at + 3].copy_from_slice("激".as_bytes());
+    std::fs::write(p.join("Exam.jsonl"), &bytes).unwrap();
+    rewrite_consistently(&p, |pkg| {
+        pkg["resources"][0]["hash"] = json!(format!("sha256:{}", sha256_hex(&bytes)));
+    });
+    assert!(verify_alone(d, &["data"]).status.success());
+    let e = verify_alone_err(d, &["data", &cited]);
+    assert!(
+        e.starts_with(&format!(
+            "differs: datapackage.json: root digest {}, but the cited digest is {digest}",
+            digest_of(&p)
+        )),
+        "{e}"
+    );
+    assert_eq!(
+        err(d, &["release", "verify", "data"]),
+        "differs: Exam.jsonl: differs from the stored release v 0.1.0\n\
+         differs: README.md: differs from the stored release v 0.1.0\n\
+         differs: datapackage.json: differs from the stored release v 0.1.0\n\
+         error: 3 difference(s) from datapackage.json and the stored release v 0.1.0\n"
+    );
+
+    // Renamed as well: the database keeps no such release.
+    let p = fresh("renamed");
+    rewrite_consistently(&p, |pkg| pkg["title"] = json!("other"));
+    assert_eq!(
+        err(d, &["release", "verify", "renamed"]),
+        format!(
+            "differs: the database keeps no release with root digest {} nor one named \"other\"\n\
+             error: 1 difference(s) from datapackage.json\n",
+            digest_of(&p)
+        )
+    );
+
+    // A digest that is not one.
+    let e = err(d, &["release", "verify", "rel", "--digest", "sha256:abc"]);
+    assert_eq!(
+        e,
+        "error: --digest \"sha256:abc\" is not a root digest: give `sha256:` and 64 hex digits, as `release freeze` printed it and the dataset card (README.md) gives it\n"
+    );
+}
+
+#[test]
+fn answering_no_at_freeze_leaves_the_draft_and_exits_0() {
+    let dir = setup();
+    let d = dir.path();
+    calibrated(d);
+    ok(
+        d,
+        &words("sample --plan mini.json --seed 1 --name v --as ops"),
+    );
+    let mut t = common::pty::Tui::spawn(
+        d,
+        &words("release freeze v --version 1.0.0 --out rel --as ops"),
+        (100, 30),
+    );
+    t.wait_for("[y/N]");
+    let asked = t.text();
+    assert!(
+        asked.contains("v: plan Mini (mini.json), seed 1: 20 of 25 items"),
+        "{asked}"
+    );
+    assert!(
+        asked.contains("Absent: 0 of 5 items: the workspace has no such dataset"),
+        "{asked}"
+    );
+    t.send("n\r");
+    let status = t.wait_exit();
+    assert!(status.success(), "{}", t.text());
+    assert!(
+        t.text()
+            .contains("not frozen: v is still a draft and nothing was written"),
+        "{}",
+        t.text()
+    );
+    assert!(!d.join("rel").exists());
+    let hidden: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("partial"))
+        .collect();
+    assert!(hidden.is_empty(), "{hidden:?}");
+    assert!(ok(d, &words("sample list")).contains("\tdraft\t"));
 }

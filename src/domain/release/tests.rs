@@ -111,11 +111,25 @@ fn files_are_sorted_hashed_and_the_same_every_time() {
     assert_eq!(res["hash"], format!("sha256:{}", sha256_hex(&a[0].bytes)));
     assert_eq!(res["count"], 2);
     assert_eq!(pkg["name"], "mlb-demo");
+    // The card's hash is taken with its root digest written as zeros; the digest it gives is
+    // datapackage.json's own.
+    let (covered, given) = card_for_hash(&a[1].bytes);
     assert_eq!(
         pkg["medcurate"]["card"]["hash"],
-        format!("sha256:{}", sha256_hex(&a[1].bytes))
+        format!("sha256:{}", sha256_hex(&covered))
     );
+    assert_ne!(covered, a[1].bytes);
+    assert_eq!(given, Some(root_digest(&a[2].bytes)));
+    assert_eq!(pkg["medcurate"]["card"]["hash_covers"], CARD_HASH_COVERS);
     let card = String::from_utf8(a[1].bytes.clone()).unwrap();
+    assert!(
+        card.contains(&format!("\nRoot digest: `{}`\n", root_digest(&a[2].bytes))),
+        "{card}"
+    );
+    assert!(
+        card.contains("2 items in 1 dataset, sampled with seed 42"),
+        "{card}"
+    );
     assert!(card.starts_with("# MLB-demo 1.0.0\n"), "{card}");
     assert!(
         card.contains("| CMExam | mcq | 2 | 2 | 2 | 0 | 0 | 0 |"),
@@ -130,6 +144,42 @@ fn files_are_sorted_hashed_and_the_same_every_time() {
         "{card}"
     );
     assert!(!card.contains("NaN"));
+}
+
+#[test]
+fn the_card_counts_the_datasets_that_have_items() {
+    let mut i = input(vec![mcq("q1"), mcq("q2"), mcq("q3")]);
+    for name in ["Absent", "Empty"] {
+        i.datasets.push(DatasetSummary {
+            dataset: name.into(),
+            kind: "mcq".into(),
+            target: 5,
+            achieved: 0,
+            shortfalls: vec!["0 of 5 items: the workspace has no such dataset".into()],
+        });
+    }
+    let mut other = mcq("x1");
+    other.dataset = "Other".into();
+    i.items.push(other);
+    i.datasets.push(DatasetSummary {
+        dataset: "Other".into(),
+        kind: "mcq".into(),
+        target: 1,
+        achieved: 1,
+        shortfalls: vec![],
+    });
+    let files = build(&i).unwrap();
+    let card = String::from_utf8(files[2].bytes.clone()).unwrap();
+    assert!(card.contains("\n4 items in 2 datasets, sampled"), "{card}");
+}
+
+#[test]
+fn a_card_without_a_digest_line_is_covered_as_it_is() {
+    let old = b"# R 1.0.0\n\n3 items in 1 dataset\n".to_vec();
+    assert_eq!(card_for_hash(&old), (old.clone(), None));
+    // A digest line that is not 64 hex digits is not one.
+    let odd = b"Root digest: `sha256:abc`\n".to_vec();
+    assert_eq!(card_for_hash(&odd), (odd.clone(), None));
 }
 
 fn strings(v: &[&str]) -> Vec<String> {
