@@ -107,6 +107,15 @@ fn consistent_rewrites_are_caught_by_the_root_digest_and_the_database() {
     );
     let digest = digest_of(&d.join("rel"));
     assert!(out.ends_with(&format!("\nroot digest {digest}\n")), "{out}");
+    let shown = ok(d, &words("sample show v"));
+    assert!(
+        shown
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(&format!(", root digest {digest}")),
+        "{shown}"
+    );
     let export = ok(d, &words("release export v --out again"));
     assert!(
         export.ends_with(&format!("\nroot digest {digest}\n")),
