@@ -1,12 +1,11 @@
-use clap::Parser;
-use medcurate::cli::{Cli, run};
+use medcurate::cli::{parse, run};
 use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     restore_sigpipe();
     install_panic_message();
-    let cli = Cli::parse();
+    let cli = parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -295,10 +295,11 @@ fn accept_and_discard_are_kept_with_who_and_when() {
             .is_err()
     );
 
+    // In the curator's order: the first is the primary department.
     let h = store.item_history("cur", "Exam", "q0").unwrap().unwrap();
     assert_eq!(
         h.final_departments,
-        Some(vec!["cardiology".into(), "nephrology".into()])
+        Some(vec!["nephrology".into(), "cardiology".into()])
     );
     assert_eq!(h.decisions.len(), 1);
     assert_eq!(h.decisions[0].curator, "cur");
@@ -637,10 +638,11 @@ fn a_version_4_database_gains_its_curation_queue_on_upgrade() {
         [[0, 1], [0, 1]]
     );
     assert_eq!(r.overall.criterion(Criterion::RubricMatch).total(), 0);
+    // The agreeing pair's departments, in the first review's order (migration 12).
     let h = store.item_history("cur", "Exam", "q2").unwrap().unwrap();
     assert_eq!(
         h.final_departments,
-        Some(vec!["cardiology".to_string(), "nephrology".to_string()])
+        Some(vec!["nephrology".to_string(), "cardiology".to_string()])
     );
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }

@@ -2,128 +2,13 @@
 #![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 mod common;
+#[path = "common/release_workspace.rs"]
+mod workspace;
 
 use common::{err, ok, run_db, words};
+use workspace::*;
 
 use serde_json::{Value, json};
-use std::path::Path;
-
-const DEPTS: [&str; 3] = ["cardiology", "nephrology", "neurology"];
-const N: usize = 60;
-
-/// A small plan: Exam (20 of the pool, by department, mixed 3:5:2) and a dataset the
-/// workspace does not have.
-fn plan() -> Value {
-    json!({
-        "name": "Mini",
-        "source": "tests",
-        "difficulty_target": {"hard": 3, "medium": 5, "easy": 2},
-        "difficulty_rules": {"mcq": "3 models"},
-        "calibration_models": ["m1", "m2", "m3"],
-        "datasets": [
-            {"dataset": "Exam", "item_type": "mcq", "sampled_n": 20, "sampling_keys": ["department", "difficulty"]},
-            {"dataset": "Absent", "item_type": "mcq", "sampled_n": 5, "sampling_keys": ["difficulty"]}
-        ]
-    })
-}
-
-/// The answer a model gives item `i`: how many of the three are right sets its difficulty.
-/// Items 0-9 hard (one right), 10-29 medium (two right), 30-59 easy (all right).
-fn right_answers(i: usize) -> usize {
-    match i {
-        0..=9 => 1,
-        10..=29 => 2,
-        _ => 3,
-    }
-}
-
-/// 60 mcq items, all accepted by two agreeing reviewers, plus items in other states; a
-/// calibration file for them; the plan file.
-fn setup() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    ok(d, &["init"]);
-    for (id, role) in [
-        ("a", "annotator"),
-        ("b", "annotator"),
-        ("cur", "curator"),
-        ("ops", "maintainer"),
-    ] {
-        ok(d, &["people", "add", id, "--name", id, "--role", role]);
-    }
-    let mut items = String::new();
-    for i in 0..N + 3 {
-        items += &json!({
-            "id": format!("q{i:03}"), "kind": "mcq",
-            "stem": format!("第{i}题：高血压患者首选哪类降压药？"),
-            "options": [{"label":"A","text":"利尿剂"},{"label":"B","text":"抗生素"},{"label":"C","text":"激素"},{"label":"D","text":"维生素"}],
-            "answer": "A",
-            "attributes": {"type": format!("t{}", i % 2)}
-        }).to_string();
-        items.push('\n');
-    }
-    std::fs::write(d.join("items.jsonl"), items).unwrap();
-    ok(d, &words("import items.jsonl --dataset Exam"));
-    let pass = json!({"natural_plausible":"pass","clinical_validity":"pass","answer_correctness":"pass","distractor_plausibility":"pass"});
-    let (mut ra, mut rb) = (String::new(), String::new());
-    for i in 0..N + 2 {
-        let dept = DEPTS[i % 3];
-        ra += &json!({"dataset":"Exam","item":format!("q{i:03}"),"verdicts":pass,"departments":[dept]}).to_string();
-        ra.push('\n');
-        // q060 is disputed (needs curation); q061 the second reviewer fails; q062 stays in review.
-        let verdicts = if i == N + 1 {
-            json!({"natural_plausible":"pass","clinical_validity":{"fail":"不对"},"answer_correctness":"pass","distractor_plausibility":"pass"})
-        } else {
-            pass.clone()
-        };
-        let dept_b = if i == N { "urology-surgery" } else { dept };
-        rb += &json!({"dataset":"Exam","item":format!("q{i:03}"),"verdicts":verdicts,"departments":[dept_b]}).to_string();
-        rb.push('\n');
-    }
-    std::fs::write(d.join("a.jsonl"), ra).unwrap();
-    std::fs::write(d.join("b.jsonl"), rb).unwrap();
-    ok(d, &words("reviews import a.jsonl --as a"));
-    ok(d, &words("reviews import b.jsonl --as b"));
-    let mut cal = String::new();
-    for i in 0..N + 3 {
-        for (m, model) in ["m1", "m2", "m3"].iter().enumerate() {
-            let choice = if m < right_answers(i) { "A" } else { "B" };
-            cal +=
-                &json!({"dataset":"Exam","item":format!("q{i:03}"),"model":model,"choice":choice})
-                    .to_string();
-            cal.push('\n');
-        }
-    }
-    std::fs::write(d.join("calibration.jsonl"), cal).unwrap();
-    std::fs::write(d.join("mini.json"), plan().to_string()).unwrap();
-    dir
-}
-
-fn read_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-fn calibrated(d: &Path) {
-    let out = ok(
-        d,
-        &words("calibration import calibration.jsonl --plan mini.json --as ops"),
-    );
-    assert_eq!(
-        out,
-        "189 result(s) for 63 item(s) under mini.json: 63 rated (33 easy, 20 medium, 10 hard), 63 changed; 0 still lack a result from one of the 3 models and keep their difficulty\n"
-    );
-}
 
 #[test]
 fn calibration_is_validated_and_all_or_nothing() {
@@ -396,7 +281,21 @@ fn a_frozen_release_is_byte_identical_verifiable_and_never_changes() {
         d,
         &words("release freeze mini --version 1.0.0 --out r1 --as ops --yes"),
     );
-    assert_eq!(out, "froze mini as version 1.0.0: 3 file(s) in r1\n");
+    // What is frozen is shown first: items per dataset, the mix and every shortfall.
+    assert_eq!(
+        out,
+        format!(
+            "mini: plan Mini (mini.json), seed 7: 20 of 25 items\n\
+             \x20 Exam (mcq)       20 of    20 items\n\
+             \x20 Absent (mcq)      0 of     5 items\n\
+             Difficulty mix: hard 6 (target 6), medium 10 (target 10), easy 4 (target 4)\n\
+             Shortfalls (1):\n\
+             \x20 Absent: 0 of 5 items: the workspace has no such dataset\n\
+             froze mini as version 1.0.0: 3 file(s) in r1\n\
+             root digest {}\n",
+            digest_of(&d.join("r1"))
+        )
+    );
     let copy = run_db(
         d,
         "copy.db",
@@ -435,9 +334,20 @@ fn a_frozen_release_is_byte_identical_verifiable_and_never_changes() {
         card.contains("- Absent: 0 of 5 items: the workspace has no such dataset"),
         "{card}"
     );
+    assert!(
+        card.contains("\n20 items in 1 dataset, sampled with seed 7"),
+        "{card}"
+    );
+    assert!(
+        card.contains(&format!("\nRoot digest: `{}`\n", digest_of(&d.join("r1")))),
+        "{card}"
+    );
     assert_eq!(
         ok(d, &["release", "verify", "r1"]),
-        "r1: 2 file(s) and 20 item(s) match datapackage.json\n"
+        format!(
+            "r1: 2 file(s) and 20 item(s) match datapackage.json and the stored release mini 1.0.0; root digest {}\n",
+            digest_of(&d.join("r1"))
+        )
     );
 
     // Freezing again is refused; a later revision of a released item changes nothing.
@@ -493,68 +403,4 @@ fn a_frozen_release_is_byte_identical_verifiable_and_never_changes() {
         "{e}"
     );
     assert!(!d.join("r4").exists());
-}
-
-#[test]
-fn verify_names_what_differs() {
-    let dir = setup();
-    let d = dir.path();
-    calibrated(d);
-    ok(
-        d,
-        &words("sample --plan mini.json --seed 1 --name v --as ops"),
-    );
-    ok(
-        d,
-        &words("release freeze v --version 0.1.0 --out rel --as ops --yes"),
-    );
-    let fresh = |name: &str| {
-        ok(d, &["release", "export", "v", "--out", name]);
-        d.join(name)
-    };
-    // A changed byte.
-    let p = fresh("byte");
-    let mut bytes = std::fs::read(p.join("Exam.jsonl")).unwrap();
-    let at = bytes.iter().position(|b| *b == b'A').unwrap();
-    bytes[at] = b'B';
-    std::fs::write(p.join("Exam.jsonl"), &bytes).unwrap();
-    let e = err(d, &["release", "verify", "byte"]);
-    assert!(e.starts_with("differs: Exam.jsonl: hash sha256:"), "{e}");
-    assert!(
-        e.ends_with("error: 1 difference(s) from datapackage.json\n"),
-        "{e}"
-    );
-    // A missing file.
-    let p = fresh("missing");
-    std::fs::remove_file(p.join("README.md")).unwrap();
-    assert_eq!(
-        err(d, &["release", "verify", "missing"]),
-        "differs: README.md: missing\nerror: 1 difference(s) from datapackage.json\n"
-    );
-    // An extra line (a duplicate of the last).
-    let p = fresh("extra");
-    let text = std::fs::read_to_string(p.join("Exam.jsonl")).unwrap();
-    let last = text.lines().last().unwrap().to_string();
-    std::fs::write(p.join("Exam.jsonl"), format!("{text}{last}\n")).unwrap();
-    let e = err(d, &["release", "verify", "extra"]);
-    assert!(e.contains("differs: Exam.jsonl: "), "{e}");
-    assert!(e.contains("bytes, datapackage.json says"), "{e}");
-    assert!(e.contains("is not after"), "{e}");
-    assert!(
-        e.contains("differs: Exam.jsonl: 21 items, datapackage.json says 20"),
-        "{e}"
-    );
-    assert!(
-        e.contains("differs: the files hold 21 items, datapackage.json says 20"),
-        "{e}"
-    );
-    // An extra file.
-    let p = fresh("stray");
-    std::fs::write(p.join("notes.txt"), "x").unwrap();
-    assert_eq!(
-        err(d, &["release", "verify", "stray"]),
-        "differs: notes.txt: not part of the release (not in datapackage.json)\nerror: 1 difference(s) from datapackage.json\n"
-    );
-    let e = err(d, &["release", "verify", "nowhere"]);
-    assert!(e.contains("is nowhere a release directory?"), "{e}");
 }

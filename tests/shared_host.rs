@@ -590,7 +590,7 @@ fn a_frozen_release_cannot_be_changed() {
             "rel",
         ],
     );
-    assert!(out.starts_with("froze tiny as version 1.0.0"), "{out}");
+    assert!(out.contains("\nfroze tiny as version 1.0.0"), "{out}");
     let rel = admin.home.join("rel");
     assert_eq!(std::fs::metadata(&rel).unwrap().uid(), admin.uid);
     for f in std::fs::read_dir(&rel).unwrap() {
@@ -621,9 +621,10 @@ fn a_frozen_release_cannot_be_changed() {
     eprintln!("sample --replace of a frozen release: {e}");
     assert!(e.contains("frozen"), "{e}");
     assert!(!admin.home.join("rel2").exists());
-    assert_eq!(
-        h.ok(admin, &["release", "verify", "rel"]),
-        "rel: 2 file(s) and 2 item(s) match datapackage.json\n"
+    let out = h.ok(admin, &["release", "verify", "rel"]);
+    assert!(
+        out.starts_with("rel: 2 file(s) and 2 item(s) match datapackage.json; root digest sha256:"),
+        "{out}"
     );
     // Written again, but never into the data directory.
     let e = h.err(

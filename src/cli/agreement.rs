@@ -8,6 +8,7 @@ use anyhow::Result;
 use clap::Args;
 use serde_json::{Map, Value, json};
 use std::path::Path;
+use unicode_width::UnicodeWidthStr;
 
 #[derive(Debug, Args)]
 pub struct AgreementArgs {
@@ -102,6 +103,9 @@ pub fn to_text(r: &AgreementReport, dataset: Option<&str>) -> String {
             );
         }
     }
+    if dataset.is_none() && r.datasets.len() > 1 {
+        s.push_str(&per_dataset_criteria(r));
+    }
     let pairs = r.pairs_with_at_least(MIN_PAIR_ITEMS);
     let _ = writeln!(
         s,
@@ -144,6 +148,56 @@ pub fn to_text(r: &AgreementReport, dataset: Option<&str>) -> String {
             total as f64 / days.len().max(1) as f64,
             max
         );
+    }
+    s
+}
+
+/// `text` padded with spaces to `width` display columns (Chinese dataset names are double
+/// width).
+fn pad(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
+}
+
+/// Per dataset, each criterion's pairs, agreement and kappa, as `--json` and the agreement
+/// screen give them; a criterion without pairs in a dataset (rubric_match for mcq) is left out.
+fn per_dataset_criteria(r: &AgreementReport) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let name_w = r
+        .datasets
+        .keys()
+        .map(|n| n.width())
+        .chain(["dataset".width()])
+        .max()
+        .unwrap_or(0);
+    let _ = writeln!(
+        s,
+        "\nPer dataset and criterion (criteria without pairs left out)"
+    );
+    let _ = writeln!(
+        s,
+        "  {} {:<25} {:>8} {:>9}  kappa",
+        pad("dataset", name_w),
+        "criterion",
+        "pairs",
+        "agree"
+    );
+    for (name, sc) in &r.datasets {
+        for c in Criterion::ALL {
+            let t = sc.criterion(c);
+            if t.total() == 0 {
+                continue;
+            }
+            let _ = writeln!(
+                s,
+                "  {} {:<25} {:>8} {:>9}  {}",
+                pad(name, name_w),
+                c.id(),
+                t.total(),
+                percent_text(t.percent_agreement()),
+                kappa_text(t)
+            );
+        }
     }
     s
 }
@@ -218,4 +272,63 @@ pub fn to_json(r: &AgreementReport, dataset: Option<&str>) -> Value {
     overall["reviewer_pairs"] = Value::Array(pairs);
     overall["per_reviewer_day"] = Value::Array(per_day);
     overall
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PASS: Option<bool> = Some(true);
+    const FAIL: Option<bool> = Some(false);
+
+    #[test]
+    fn text_gives_each_dataset_its_criteria() {
+        let mut r = AgreementReport::default();
+        // Exam (mcq, no rubric): two pairs, one disagreeing on answer correctness.
+        let exam_ok = [PASS, PASS, PASS, PASS, None];
+        let exam_wrong = [PASS, PASS, FAIL, PASS, None];
+        r.add_pair(
+            "Exam",
+            "a",
+            "b",
+            &exam_ok,
+            &exam_ok,
+            &["cardiology"],
+            &["cardiology"],
+        );
+        r.add_pair(
+            "Exam",
+            "a",
+            "b",
+            &exam_ok,
+            &exam_wrong,
+            &["cardiology"],
+            &["cardiology"],
+        );
+        // 医学问答 (open-ended): the first two criteria and rubric match.
+        let open_a = [PASS, FAIL, None, None, PASS];
+        let open_b = [PASS, PASS, None, None, FAIL];
+        r.add_pair("医学问答", "a", "c", &open_a, &open_b, &[], &[]);
+        r.add_pair("医学问答", "a", "c", &open_b, &open_b, &[], &[]);
+        let text = to_text(&r, None);
+        let table = text
+            .split("\nPer dataset and criterion")
+            .nth(1)
+            .and_then(|t| t.split("\n\n").next())
+            .unwrap_or_default();
+        assert_eq!(
+            table,
+            " (criteria without pairs left out)
+  dataset  criterion                    pairs     agree  kappa
+  Exam     natural_plausible                2    100.0%  undefined: only one label was used
+  Exam     clinical_validity                2    100.0%  undefined: only one label was used
+  Exam     answer_correctness               2     50.0%  0.00
+  Exam     distractor_plausibility          2    100.0%  undefined: only one label was used
+  医学问答 natural_plausible                2    100.0%  undefined: only one label was used
+  医学问答 clinical_validity                2     50.0%  0.00
+  医学问答 rubric_match                     2     50.0%  0.00"
+        );
+        // One dataset asked for: its criteria are the overall table, not repeated.
+        assert!(!to_text(&r, Some("Exam")).contains("Per dataset and criterion"));
+    }
 }

@@ -44,6 +44,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "MEDCURATE_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// Whether `--db` was typed on the command line (not taken from MEDCURATE_DB): `release
+    /// verify` then also compares against the release that database keeps.
+    #[arg(skip)]
+    pub db_typed: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -102,6 +107,15 @@ pub enum Command {
     Host(host::HostCommand),
 }
 
+/// The command line of this process, parsed (clap's usage errors exit as clap does).
+pub fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches, parser::ValueSource};
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    cli.db_typed = matches.value_source("db") == Some(ValueSource::CommandLine);
+    cli
+}
+
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> Result<()> {
     // `host check` must run to say what is wrong even when the host config is.
@@ -110,6 +124,7 @@ pub fn run(cli: Cli) -> Result<()> {
         started?;
     }
     let db = cli.db.clone();
+    let db_typed = cli.db_typed;
     let opened = std::cell::RefCell::new(None);
     let open = |db: Option<PathBuf>| -> Result<PathBuf> {
         let path = crate::host::database(db, paths::default_db_path)?;
@@ -117,7 +132,7 @@ pub fn run(cli: Cli) -> Result<()> {
         *opened.borrow_mut() = Some(path.clone());
         Ok(path)
     };
-    let result = dispatch(cli.command, db, &open);
+    let result = dispatch(cli.command, db, db_typed, &open);
     match (result, opened.into_inner()) {
         (Err(e), Some(path)) => Err(crate::store::explain(e, &path)),
         (result, _) => result,
@@ -127,6 +142,7 @@ pub fn run(cli: Cli) -> Result<()> {
 fn dispatch(
     command: Command,
     db: Option<PathBuf>,
+    db_typed: bool,
     open: &dyn Fn(Option<PathBuf>) -> Result<PathBuf>,
 ) -> Result<()> {
     match command {
@@ -143,7 +159,7 @@ fn dispatch(
         Command::Calibration(cmd) => calibration::run(&open(db)?, cmd),
         Command::Plan(cmd) => plan::run(&open(db)?, cmd),
         Command::Sample(args) => sample::run(&open(db)?, args),
-        Command::Release(cmd) => release::run(&open(db)?, cmd),
+        Command::Release(cmd) => release::run(&open(db)?, db_typed, cmd),
         Command::Responses(cmd) => responses::run(&open(db)?, cmd),
         Command::Disputes(args) => disputes::run(&open(db)?, args),
         Command::Adjudicate(args) => adjudicate::run(&open(db)?, args),

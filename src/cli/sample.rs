@@ -3,6 +3,7 @@
 
 use crate::cli::identity::act_as;
 use crate::domain::people::Role;
+use crate::domain::release::root_digest;
 use crate::release::load_plan;
 use crate::release::sample::{SampleReport, draw};
 use crate::store::Store;
@@ -95,7 +96,18 @@ fn show(db: &Path, name: &str, items: bool, json: bool) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         let state = match &s.release {
-            Some((v, at, by)) => format!("frozen as version {v} by {by} at {at}"),
+            Some((v, at, by)) => {
+                let digest = store
+                    .release_files(name)?
+                    .and_then(|(_, files)| {
+                        files
+                            .into_iter()
+                            .find(|f| f.path == "datapackage.json")
+                            .map(|f| root_digest(&f.bytes))
+                    })
+                    .unwrap_or_else(|| "(none)".into());
+                format!("frozen as version {v} by {by} at {at}, root digest {digest}")
+            }
             None => format!("a draft drawn by {} at {}", s.created_by, s.created_at),
         };
         print!("{}", render(&report, &state));

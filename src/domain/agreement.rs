@@ -74,22 +74,23 @@ impl PairTable {
         (n > 0).then(|| 100.0 * self.agreed() as f64 / n as f64)
     }
 
-    /// Cohen's kappa: (po - pe) / (1 - pe).
+    /// Cohen's kappa, (po - pe) / (1 - pe), computed from the counts in integers as
+    /// 2(ad - bc) / ((a+b)(b+d) + (a+c)(c+d)): agreement exactly at chance is `0.0`, never
+    /// `-0.0` or a rounding residue such as -9.7e-17, and one division rounds the rest.
     pub fn kappa(&self) -> Kappa {
-        let n = self.total();
-        if n == 0 {
+        if self.total() == 0 {
             return Kappa::NoData;
         }
-        let n = n as f64;
-        let c = |i: usize, j: usize| self.counts[i][j] as f64;
-        let po = (c(0, 0) + c(1, 1)) / n;
-        let a_pass = (c(1, 0) + c(1, 1)) / n;
-        let b_pass = (c(0, 1) + c(1, 1)) / n;
-        let pe = a_pass * b_pass + (1.0 - a_pass) * (1.0 - b_pass);
-        if (1.0 - pe).abs() < 1e-12 {
+        let c = |i: usize, j: usize| i128::from(self.counts[i][j]);
+        // a: both pass, b: first passes only, c: second passes only, d: both fail.
+        let (a, b, cc, d) = (c(1, 1), c(1, 0), c(0, 1), c(0, 0));
+        let num = 2 * (a * d - b * cc);
+        let den = (a + b) * (b + d) + (a + cc) * (cc + d);
+        // Zero exactly when both reviewers used one and the same label throughout.
+        if den == 0 {
             return Kappa::OneLabel;
         }
-        Kappa::Value((po - pe) / (1.0 - pe))
+        Kappa::Value(num as f64 / den as f64)
     }
 }
 
@@ -295,6 +296,21 @@ mod tests {
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn chance_agreement_is_a_positive_zero() {
+        // ad = bc: agreement exactly at chance. The floating-point (po - pe) / (1 - pe) gives
+        // -2.8e-16 for the first table and -1.0e-16 for the second.
+        for t in [table(1, 2, 4, 8), table(2, 1, 4, 2), table(3, 3, 3, 3)] {
+            let Kappa::Value(k) = t.kappa() else {
+                panic!("{t:?}: kappa should be defined");
+            };
+            assert_eq!(k, 0.0, "{t:?}");
+            assert!(k.is_sign_positive(), "{t:?}");
+            assert_eq!(format!("{k:.4}"), "0.0000");
+            assert_eq!(serde_json::json!(k).to_string(), "0.0");
+        }
     }
 
     #[test]

@@ -50,16 +50,15 @@ impl Decision {
         }
     }
 
-    /// Checks the decision's own content; returns it with departments as sorted ids.
+    /// Checks the decision's own content; returns it with departments as ids, in the order
+    /// the curator gave them (the first is the primary department sampling stratifies by).
     pub fn checked(self) -> Result<Decision, String> {
         match self {
             Decision::Accept { departments } => {
-                let mut ids = departments::check_tags(&departments)?;
+                let ids = departments::check_tags(&departments)?;
                 if ids.is_empty() {
                     return Err("choose at least one department (or No Department)".into());
                 }
-                ids.sort();
-                ids.dedup();
                 Ok(Decision::Accept { departments: ids })
             }
             Decision::Discard { reason } => {
@@ -326,6 +325,18 @@ mod tests {
             d,
             Decision::Accept {
                 departments: vec!["cardiology".into(), "nephrology".into()]
+            }
+        );
+        // The curator's order is kept: the first is the primary department.
+        let d = Decision::Accept {
+            departments: vec!["nephrology".into(), "心血管内科".into()],
+        }
+        .checked()
+        .unwrap();
+        assert_eq!(
+            d,
+            Decision::Accept {
+                departments: vec!["nephrology".into(), "cardiology".into()]
             }
         );
         assert!(

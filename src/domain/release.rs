@@ -4,17 +4,16 @@
 //! and seed give the same bytes.
 
 mod card;
+mod permutations;
+
+pub use permutations::{PERMUTATIONS, option_permutations};
 
 use super::agreement::{AgreementReport, Verdicts};
 use super::hash::sha256_hex;
 use super::item::{Content, Difficulty, ItemBody};
 use super::review::{Criterion, ReviewContent, Verdict};
-use super::rng::SplitMix64;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
-
-/// How many shuffled presentations each mcq item carries (paper 3.6.1).
-pub const PERMUTATIONS: usize = 3;
 
 /// A submitted review behind a released item.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,23 +111,6 @@ fn slug(s: &str, fallback: &str) -> String {
     }
 }
 
-/// Three shuffles of an mcq item's option labels, drawn from the seed and the item.
-pub fn option_permutations(
-    seed: u64,
-    dataset: &str,
-    id: &str,
-    labels: &[String],
-) -> Vec<Vec<String>> {
-    let mut rng = SplitMix64::derived(seed, &format!("permutation\u{1f}{dataset}\u{1f}{id}"));
-    (0..PERMUTATIONS)
-        .map(|_| {
-            let mut p = labels.to_vec();
-            rng.shuffle(&mut p);
-            p
-        })
-        .collect()
-}
-
 fn verdicts_of(c: &ReviewContent) -> Verdicts {
     std::array::from_fn(|k| c.verdicts.get(&Criterion::ALL[k]).map(Verdict::passed))
 }
@@ -176,14 +158,65 @@ fn item_line(it: &ReleaseItem, seed: u64) -> Value {
         let labels: Vec<String> = m.options.iter().map(|o| o.label.clone()).collect();
         obj.insert(
             "option_permutations".into(),
-            json!(option_permutations(seed, &it.dataset, &it.id, &labels)),
+            json!(option_permutations(
+                seed,
+                &it.dataset,
+                &it.id,
+                &labels,
+                &m.answer
+            )),
         );
     }
     Value::Object(obj)
 }
 
+/// What the card's hash in datapackage.json is taken over, said in the package itself.
+pub const CARD_HASH_COVERS: &str =
+    "README.md with the 64 hex digits of its root digest line written as 0";
+
+/// The start of the card's line that gives the root digest.
+pub const CARD_DIGEST_PREFIX: &str = "Root digest: `sha256:";
+
+/// A release's root digest: the SHA-256 of its `datapackage.json`, which lists every other
+/// file's SHA-256, so this one value pins every byte of the release.
+pub fn root_digest(datapackage: &[u8]) -> String {
+    format!("sha256:{}", sha256_hex(datapackage))
+}
+
+/// Where the 64 hex digits of the card's root digest start, if it has a root digest line.
+fn card_digest_at(card: &[u8]) -> Option<usize> {
+    let prefix = CARD_DIGEST_PREFIX.as_bytes();
+    let mut line_start = 0;
+    for line in card.split(|b| *b == b'\n') {
+        if line.starts_with(prefix)
+            && line.len() >= prefix.len() + 64
+            && line[prefix.len()..prefix.len() + 64]
+                .iter()
+                .all(u8::is_ascii_hexdigit)
+        {
+            return Some(line_start + prefix.len());
+        }
+        line_start += line.len() + 1;
+    }
+    None
+}
+
+/// The card as datapackage.json's hash covers it (its root digest written as zeros), and the
+/// root digest it gives. A card without a root digest line (releases made before there was
+/// one) is covered as it is.
+pub fn card_for_hash(card: &[u8]) -> (Vec<u8>, Option<String>) {
+    let mut bytes = card.to_vec();
+    let Some(at) = card_digest_at(card) else {
+        return (bytes, None);
+    };
+    let given = format!("sha256:{}", String::from_utf8_lossy(&card[at..at + 64]));
+    bytes[at..at + 64].fill(b'0');
+    (bytes, Some(given))
+}
+
 /// Builds every file of the release: data files in dataset order, then README.md, then
-/// datapackage.json. Fails only on a dataset name that cannot be a file name.
+/// datapackage.json (whose SHA-256, the root digest, the card gives). Fails only on a
+/// dataset name that cannot be a file name.
 pub fn build(input: &ReleaseInput) -> Result<Vec<ReleaseFile>, String> {
     let mut by_dataset: BTreeMap<&str, Vec<&ReleaseItem>> = BTreeMap::new();
     for it in &input.items {
@@ -229,7 +262,10 @@ pub fn build(input: &ReleaseInput) -> Result<Vec<ReleaseFile>, String> {
         }));
         files.push(ReleaseFile { path, bytes });
     }
-    let readme = card::render(input, &agreement).into_bytes();
+    // The card gives the root digest, the SHA-256 of datapackage.json, and datapackage.json
+    // gives the card's SHA-256: the card's hash is taken with the digest's hex digits written
+    // as zeros, the package is built around that hash, and its digest is written in last.
+    let mut readme = card::render(input, &agreement, &"0".repeat(64)).into_bytes();
     let package = json!({
         "profile": "data-package",
         "name": slug(&input.name, "release"),
@@ -249,18 +285,24 @@ pub fn build(input: &ReleaseInput) -> Result<Vec<ReleaseFile>, String> {
                 "path": "README.md",
                 "bytes": readme.len(),
                 "hash": format!("sha256:{}", sha256_hex(&readme)),
+                "hash_covers": CARD_HASH_COVERS,
             },
         },
     });
+    let mut pkg = serde_json::to_string_pretty(&package).unwrap_or_default();
+    pkg.push('\n');
+    let pkg = pkg.into_bytes();
+    let digest = sha256_hex(&pkg);
+    if let Some(at) = card_digest_at(&readme) {
+        readme[at..at + 64].copy_from_slice(digest.as_bytes());
+    }
     files.push(ReleaseFile {
         path: "README.md".into(),
         bytes: readme,
     });
-    let mut pkg = serde_json::to_string_pretty(&package).unwrap_or_default();
-    pkg.push('\n');
     files.push(ReleaseFile {
         path: "datapackage.json".into(),
-        bytes: pkg.into_bytes(),
+        bytes: pkg,
     });
     Ok(files)
 }

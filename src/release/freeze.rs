@@ -21,6 +21,17 @@ pub fn check_version(v: &str) -> Result<()> {
     Ok(())
 }
 
+/// The draft sample's report (what it holds per dataset, its mix and its shortfalls), as
+/// `release freeze` shows it before asking.
+pub fn draft_report(store: &Store, name: &str) -> Result<SampleReport> {
+    let Some(sample) = store.sample(name)? else {
+        bail!(
+            "there is no sample {name}; draw one with `medcurate sample --plan PLAN --seed N --name {name}`"
+        );
+    };
+    serde_json::from_str(&sample.report).context("reading the sample's report")
+}
+
 /// The release's files for sample `name`, built from its pinned items. Refused if any
 /// sampled item is no longer accepted at the revision it was sampled at.
 pub fn build(store: &Store, name: &str, version: &str) -> Result<Vec<ReleaseFile>> {

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/09_revision_notes.sql"),
     include_str!("migrations/10_pending_changes.sql"),
     include_str!("migrations/11_queue_counts.sql"),
+    include_str!("migrations/12_department_order.sql"),
 ];
 
 /// The schema version this build writes.

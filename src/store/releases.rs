@@ -135,6 +135,23 @@ impl Store {
         Ok(())
     }
 
+    /// The frozen release whose `datapackage.json` has this root digest (`sha256:HEX`), as
+    /// (name, version). The digest is kept with the release: it is the stored SHA-256 of its
+    /// `datapackage.json`.
+    pub fn release_by_digest(&self, digest: &str) -> Result<Option<(String, String)>> {
+        let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT r.name, r.version FROM releases r
+                 JOIN release_files f ON f.release_id = r.id
+                 WHERE f.path = 'datapackage.json' AND f.sha256 = ?1",
+                [hex],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
     /// A frozen release's version and files, as frozen; `None` if there is no such release.
     pub fn release_files(&self, name: &str) -> Result<Option<(String, Vec<ReleaseFile>)>> {
         let Some((id, version)) = self

@@ -1,7 +1,7 @@
 //! The dataset card: what is in the release, how it was drawn, and how well its reviewers
 //! agreed, as Markdown.
 
-use super::ReleaseInput;
+use super::{CARD_DIGEST_PREFIX, ReleaseInput};
 use crate::domain::agreement::{AgreementReport, Kappa};
 use crate::domain::departments::taxonomy;
 use crate::domain::item::Difficulty;
@@ -20,19 +20,43 @@ fn pct(p: Option<f64>) -> String {
     p.map_or("-".into(), |p| format!("{p:.1}%"))
 }
 
-pub(super) fn render(input: &ReleaseInput, agreement: &AgreementReport) -> String {
+/// The card; `digest_hex` is the root digest's 64 hex digits (zeros while the card's own
+/// hash is taken).
+pub(super) fn render(
+    input: &ReleaseInput,
+    agreement: &AgreementReport,
+    digest_hex: &str,
+) -> String {
     let mut s = String::new();
     let n = input.items.len();
+    // Datasets that have items: a plan dataset the workspace could not supply has none.
+    let with_items = input
+        .datasets
+        .iter()
+        .filter(|d| input.items.iter().any(|i| i.dataset == d.dataset))
+        .count();
     let _ = writeln!(s, "# {} {}\n", input.name, input.version);
     let _ = writeln!(
         s,
-        "{n} items in {} datasets, sampled with seed {} under the {} plan (`{}`) from items \
+        "{n} items in {with_items} {}, sampled with seed {} under the {} plan (`{}`) from items \
          that two physicians reviewed and that passed review or a curator accepted. Built with \
          medcurate; `medcurate release verify DIR` rechecks every file against `datapackage.json`.\n",
-        input.datasets.len(),
+        if with_items == 1 {
+            "dataset"
+        } else {
+            "datasets"
+        },
         input.seed,
         input.plan_name,
         input.plan_ref
+    );
+    let _ = writeln!(s, "{CARD_DIGEST_PREFIX}{digest_hex}`\n");
+    let _ = writeln!(
+        s,
+        "The root digest is the SHA-256 of `datapackage.json`, which gives the SHA-256 of every \
+         other file (of this card with the digest above written as zeros), so it pins every \
+         byte of the release: cite it with the release, and check a copy against it with \
+         `medcurate release verify DIR --digest sha256:...`.\n"
     );
 
     let _ = writeln!(s, "## Datasets\n");
@@ -168,8 +192,10 @@ pub(super) fn render(input: &ReleaseInput, agreement: &AgreementReport) -> Strin
         "One JSON object per line, sorted by `id`: the item's content as reviewed, its final \
          `departments` and `difficulty`, its `attributes`, and `provenance` (the source, the \
          revision number and content hash, the two reviews and any curator decision). \
-         Multiple-choice items carry `option_permutations`: three orders of the option labels \
-         drawn from the seed, to present each question three times with shuffled options.\n"
+         Multiple-choice items carry `option_permutations`: three distinct orders of the \
+         option labels drawn from the seed, none the original and each with the correct \
+         answer in a different place, to present each question three times with shuffled \
+         options (an item with two options carries its one other order).\n"
     );
     for d in input.datasets.iter().filter(|d| d.achieved > 0) {
         let _ = writeln!(s, "- `{}.jsonl`: {} items", d.dataset, d.achieved);

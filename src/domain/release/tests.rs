@@ -111,11 +111,25 @@ fn files_are_sorted_hashed_and_the_same_every_time() {
     assert_eq!(res["hash"], format!("sha256:{}", sha256_hex(&a[0].bytes)));
     assert_eq!(res["count"], 2);
     assert_eq!(pkg["name"], "mlb-demo");
+    // The card's hash is taken with its root digest written as zeros; the digest it gives is
+    // datapackage.json's own.
+    let (covered, given) = card_for_hash(&a[1].bytes);
     assert_eq!(
         pkg["medcurate"]["card"]["hash"],
-        format!("sha256:{}", sha256_hex(&a[1].bytes))
+        format!("sha256:{}", sha256_hex(&covered))
     );
+    assert_ne!(covered, a[1].bytes);
+    assert_eq!(given, Some(root_digest(&a[2].bytes)));
+    assert_eq!(pkg["medcurate"]["card"]["hash_covers"], CARD_HASH_COVERS);
     let card = String::from_utf8(a[1].bytes.clone()).unwrap();
+    assert!(
+        card.contains(&format!("\nRoot digest: `{}`\n", root_digest(&a[2].bytes))),
+        "{card}"
+    );
+    assert!(
+        card.contains("2 items in 1 dataset, sampled with seed 42"),
+        "{card}"
+    );
     assert!(card.starts_with("# MLB-demo 1.0.0\n"), "{card}");
     assert!(
         card.contains("| CMExam | mcq | 2 | 2 | 2 | 0 | 0 | 0 |"),
@@ -133,15 +147,124 @@ fn files_are_sorted_hashed_and_the_same_every_time() {
 }
 
 #[test]
+fn the_card_counts_the_datasets_that_have_items() {
+    let mut i = input(vec![mcq("q1"), mcq("q2"), mcq("q3")]);
+    for name in ["Absent", "Empty"] {
+        i.datasets.push(DatasetSummary {
+            dataset: name.into(),
+            kind: "mcq".into(),
+            target: 5,
+            achieved: 0,
+            shortfalls: vec!["0 of 5 items: the workspace has no such dataset".into()],
+        });
+    }
+    let mut other = mcq("x1");
+    other.dataset = "Other".into();
+    i.items.push(other);
+    i.datasets.push(DatasetSummary {
+        dataset: "Other".into(),
+        kind: "mcq".into(),
+        target: 1,
+        achieved: 1,
+        shortfalls: vec![],
+    });
+    let files = build(&i).unwrap();
+    let card = String::from_utf8(files[2].bytes.clone()).unwrap();
+    assert!(card.contains("\n4 items in 2 datasets, sampled"), "{card}");
+}
+
+#[test]
+fn a_card_without_a_digest_line_is_covered_as_it_is() {
+    let old = b"# R 1.0.0\n\n3 items in 1 dataset\n".to_vec();
+    assert_eq!(card_for_hash(&old), (old.clone(), None));
+    // A digest line that is not 64 hex digits is not one.
+    let odd = b"Root digest: `sha256:abc`\n".to_vec();
+    assert_eq!(card_for_hash(&odd), (odd.clone(), None));
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
 fn permutations_depend_on_seed_and_item() {
-    let labels: Vec<String> = ["A", "B", "C", "D", "E"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let p = option_permutations(1, "D", "q1", &labels);
-    assert_eq!(p, option_permutations(1, "D", "q1", &labels));
-    assert_ne!(p, option_permutations(2, "D", "q1", &labels));
-    assert_ne!(p, option_permutations(1, "D", "q2", &labels));
+    let labels = strings(&["A", "B", "C", "D", "E"]);
+    let answer = strings(&["C"]);
+    let p = option_permutations(1, "D", "q1", &labels, &answer);
+    assert_eq!(p, option_permutations(1, "D", "q1", &labels, &answer));
+    assert_ne!(p, option_permutations(2, "D", "q1", &labels, &answer));
+    assert_ne!(p, option_permutations(1, "D", "q2", &labels, &answer));
+}
+
+/// Where the correct labels stand in an order.
+fn answer_places(order: &[String], answer: &[String]) -> Vec<usize> {
+    (0..order.len())
+        .filter(|&i| answer.contains(&order[i]))
+        .collect()
+}
+
+#[test]
+fn permutations_are_distinct_never_the_original_and_move_the_answer() {
+    // 10,000 seeded items: 3 to 6 options, one to all-but-one correct answers (and some with
+    // every option correct, where only distinctness can hold).
+    let mut rng = crate::domain::rng::SplitMix64::new(12);
+    let all = ["A", "B", "C", "D", "E", "F"];
+    let mut moved = 0;
+    for k in 0..10_000 {
+        let n = rng.between(3, 6);
+        let labels = strings(&all[..n]);
+        let m = if k % 50 == 0 {
+            n
+        } else {
+            rng.between(1, n - 1)
+        };
+        let mut answer = labels.clone();
+        rng.shuffle(&mut answer);
+        answer.truncate(m);
+        let id = format!("q{k}");
+        let p = option_permutations(rng.next_u64(), "D", &id, &labels, &answer);
+        assert_eq!(p.len(), PERMUTATIONS, "{id}");
+        for (i, order) in p.iter().enumerate() {
+            let mut sorted = order.clone();
+            sorted.sort();
+            assert_eq!(
+                sorted, labels,
+                "{id}: {order:?} is not an order of the labels"
+            );
+            assert_ne!(*order, labels, "{id}: the original order");
+            assert!(!p[..i].contains(order), "{id}: {order:?} twice");
+        }
+        if m < n {
+            let places: Vec<Vec<usize>> = p.iter().map(|o| answer_places(o, &answer)).collect();
+            assert!(
+                places[0] != places[1] && places[1] != places[2] && places[0] != places[2],
+                "{id}: the answer {answer:?} stands at {places:?}"
+            );
+            moved += 1;
+        }
+    }
+    assert_eq!(moved, 9_800);
+}
+
+#[test]
+fn few_options_give_the_orders_there_are() {
+    let ab = strings(&["A", "B"]);
+    assert_eq!(
+        option_permutations(5, "D", "q", &ab, &strings(&["A"])),
+        [strings(&["B", "A"])]
+    );
+    assert!(option_permutations(5, "D", "q", &strings(&["A"]), &strings(&["A"])).is_empty());
+    // Three options, one answer: the answer stands once in each place.
+    let abc = strings(&["A", "B", "C"]);
+    for seed in 0..200 {
+        let p = option_permutations(seed, "D", "q", &abc, &strings(&["B"]));
+        let mut places: Vec<usize> = p
+            .iter()
+            .map(|o| answer_places(o, &strings(&["B"]))[0])
+            .collect();
+        places.sort();
+        assert_eq!(places, [0, 1, 2], "seed {seed}: {p:?}");
+    }
 }
 
 #[test]

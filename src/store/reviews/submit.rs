@@ -146,12 +146,17 @@ pub(super) fn submit_tx(
             },
         )
         .map_err(|e| anyhow::anyhow!("{what}: {e}"))?;
-        // An agreed pair's departments are the item's final ones.
+        // An agreed pair's departments are the item's final ones, in the order the first
+        // reviewer gave them (primary first): the pair agrees on the set, and sampling by
+        // department stratifies by the first.
         let departments = match settled {
             ReviewPairOutcome::Accepted => {
-                let mut d = a.departments.clone();
-                d.sort();
-                d.dedup();
+                let mut d: Vec<&String> = Vec::with_capacity(a.departments.len());
+                for id in &a.departments {
+                    if !d.contains(&id) {
+                        d.push(id);
+                    }
+                }
                 Some(serde_json::to_string(&d)?)
             }
             ReviewPairOutcome::NeedsCuration(_) => None,
