@@ -46,9 +46,11 @@ pub struct FoundDispute {
     pub gap: f64,
 }
 
-/// Reads rows until `FIND_LIMIT` match, keeping what `decide` says of each.
+/// Reads rows until `limit` match, keeping what `decide` says of each; `more` when another
+/// matched after them.
 fn collect<T>(
     rows: &mut rusqlite::Rows,
+    limit: usize,
     mut decide: impl FnMut(&rusqlite::Row) -> Result<Option<(T, Match)>>,
 ) -> Result<Found<T>> {
     let mut found = Found {
@@ -57,7 +59,7 @@ fn collect<T>(
     };
     while let Some(r) = rows.next()? {
         if let Some(m) = decide(r)? {
-            if found.rows.len() == FIND_LIMIT {
+            if found.rows.len() == limit {
                 found.more = true;
                 break;
             }
@@ -84,7 +86,7 @@ impl Store {
              ORDER BY r.updated_at DESC, r.id DESC"
         ))?;
         let mut rows = stmt.query(params![reviewer, q.like_pattern()])?;
-        collect(&mut rows, |r| {
+        collect(&mut rows, FIND_LIMIT, |r| {
             let review = read_my_review(r)?;
             let body: String = r.get(8)?;
             Ok(matches(q, &review.dataset, &review.item_id, &body).map(|m| (review, m)))
@@ -92,36 +94,50 @@ impl Store {
     }
 
     /// Any item that matches, for a curator or maintainer: those waiting for a curator first,
-    /// then those in review, then the decided ones; by dataset and id within each.
+    /// then those in review, then the decided ones; in import order within each.
     pub fn find_items(&self, viewer: &str, q: &Query) -> Result<Found<FoundItem>> {
         require_role(&self.conn, viewer, &[Role::Curator, Role::Maintainer])?;
-        // The sort holds only the small columns; a match's body is read after it.
+        // One scan per group, in the order shown, each stopping once enough have matched:
+        // no sort, so a query that matches thousands answers as soon as the first fill it.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT d.name, i.ext_id, i.state, i.revision_no, i.id
+            "SELECT d.name, i.ext_id, i.state, i.revision_no, v.body
              FROM items i JOIN datasets d ON d.id = i.dataset_id
              JOIN revisions v ON v.item_id = i.id AND v.revision_no = i.revision_no
-             WHERE d.name || '/' || i.ext_id LIKE ?1 ESCAPE '\\' OR v.body LIKE ?1 ESCAPE '\\'
-             ORDER BY CASE i.state WHEN 'needs_curation' THEN 0 WHEN 'in_review' THEN 1 ELSE 2 END,
-                      d.name, i.ext_id",
+             WHERE (i.state = ?2 OR i.state = ?3)
+               AND (d.name || '/' || i.ext_id LIKE ?1 ESCAPE '\\' OR v.body LIKE ?1 ESCAPE '\\')
+             ORDER BY i.id",
         )?;
-        let mut body = self
-            .conn
-            .prepare_cached("SELECT body FROM revisions WHERE item_id = ?1 AND revision_no = ?2")?;
-        let mut rows = stmt.query([q.like_pattern()])?;
-        collect(&mut rows, |r| {
-            let item = FoundItem {
-                dataset: r.get(0)?,
-                item_id: r.get(1)?,
-                state: r
-                    .get::<_, String>(2)?
-                    .parse()
-                    .map_err(|e: String| anyhow!(e))?,
-                revision_no: r.get(3)?,
-            };
-            let text: String =
-                body.query_row(params![r.get::<_, i64>(4)?, item.revision_no], |r| r.get(0))?;
-            Ok(matches(q, &item.dataset, &item.item_id, &text).map(|m| (item, m)))
-        })
+        let pattern = q.like_pattern();
+        let mut found = Found {
+            rows: Vec::new(),
+            more: false,
+        };
+        for states in [
+            ["needs_curation", "needs_curation"],
+            ["in_review", "in_review"],
+            ["accepted", "discarded"],
+        ] {
+            let mut rows = stmt.query(params![pattern, states[0], states[1]])?;
+            let group = collect(&mut rows, FIND_LIMIT - found.rows.len(), |r| {
+                let item = FoundItem {
+                    dataset: r.get(0)?,
+                    item_id: r.get(1)?,
+                    state: r
+                        .get::<_, String>(2)?
+                        .parse()
+                        .map_err(|e: String| anyhow!(e))?,
+                    revision_no: r.get(3)?,
+                };
+                let body: String = r.get(4)?;
+                Ok(matches(q, &item.dataset, &item.item_id, &body).map(|m| (item, m)))
+            })?;
+            found.rows.extend(group.rows);
+            if group.more {
+                found.more = true;
+                break;
+            }
+        }
+        Ok(found)
     }
 
     /// Disputes that match: the expert's own adjudications (newest first), then disputes
@@ -144,7 +160,7 @@ impl Store {
              ORDER BY a.id IS NULL, a.updated_at DESC, r.gap DESC, r.id",
         )?;
         let mut rows = stmt.query(params![expert, threshold, q.like_pattern()])?;
-        collect(&mut rows, |r| {
+        collect(&mut rows, FIND_LIMIT, |r| {
             let adjudication = match r.get::<_, Option<i64>>(1)? {
                 Some(id) => Some((
                     id,
