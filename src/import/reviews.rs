@@ -33,6 +33,7 @@ struct RawReview {
 pub fn read_reviews(path: &Path) -> Result<Result<Vec<ExternalReview>, Vec<RowError>>> {
     let stream = stream_rows(path, parse_line)?;
     let shown = stream.file().to_string();
+    let unit = stream.unit();
     let mut reviews = Vec::new();
     let mut errors = Vec::new();
     // (dataset, item) -> the line that reviews it.
@@ -51,13 +52,13 @@ pub fn read_reviews(path: &Path) -> Result<Result<Vec<ExternalReview>, Vec<RowEr
                 errors.push(RowError {
                     file: shown.clone(),
                     line,
+                    unit,
                     error: FieldError::new(
                         "item",
                         format!(
-                            "{dataset}/{item_id} is reviewed on line {} of this file too; \
-                             give each item once: keep the review you mean and delete the other \
-                             line",
-                            first.get()
+                            "{dataset}/{item_id} is reviewed on {} of this file too; \
+                             give each item once: keep the review you mean and delete the other {unit}",
+                            unit.name(*first.get())
                         ),
                     ),
                 });
