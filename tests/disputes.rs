@@ -484,17 +484,23 @@ fn many_bad_lines_list_the_first_fifty_then_a_count() {
         shown[51],
         "error: 60 line(s) refused; no response was imported"
     );
-    // Lines that do not read come first: only they are listed until they are fixed.
+    // A line that does not read is counted with the refusals, all in one run, in file order.
     let mut lines = lines;
-    lines.push("{not json".into());
+    lines.insert(0, "{not json".into());
     std::fs::write(d.join("missing.jsonl"), lines.join("\n") + "\n").unwrap();
     let e = err(d, &words("responses import missing.jsonl --as ops"));
     assert!(
-        e.starts_with("error: missing.jsonl:61: is not a response line ("),
+        e.starts_with("error: missing.jsonl:1: is not a response line ("),
         "{e}"
     );
     assert!(
-        e.ends_with("error: 1 problem(s); no response was imported\n"),
+        e.contains(
+            "\nerror: missing.jsonl:2: field `item`: there is no item MADiagnosis/nope-0; import it first\n"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.ends_with("... and 11 more\nerror: 61 problem(s); no response was imported\n"),
         "{e}"
     );
 

@@ -15,7 +15,7 @@ pub mod records;
 mod report;
 pub mod responses;
 pub mod reviews;
-mod rows;
+pub mod rows;
 
 pub use report::{Counts, GoldLess, ImportReport, MAX_SHOWN_ERRORS, RowError};
 

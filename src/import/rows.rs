@@ -34,6 +34,57 @@ pub fn read_rows<T>(
     })
 }
 
+/// Every record of a file that reads, and the problems of those that do not: the reader
+/// checks what it can of the readable ones (the store's checks) before it reports, so a file
+/// is fixed in one round.
+pub struct Readable<T> {
+    pub rows: Vec<T>,
+    pub problems: Vec<RowError>,
+    pub unit: Unit,
+}
+
+/// Reads every record of `path`, keeping the readable ones and the problems of the rest.
+pub fn read_readable<T>(
+    path: &Path,
+    parse: impl Fn(&str) -> Result<T, Vec<FieldError>>,
+) -> Result<Readable<(usize, T)>> {
+    let stream = stream_rows(path, parse)?;
+    let unit = stream.unit();
+    let (mut rows, mut problems) = (Vec::new(), Vec::new());
+    for next in stream {
+        match next? {
+            Ok(row) => rows.push(row),
+            Err(errs) => problems.extend(errs),
+        }
+    }
+    Ok(Readable {
+        rows,
+        problems,
+        unit,
+    })
+}
+
+/// Every problem of a file, in file order: those of records that do not read, and the
+/// store's refusals of the ones that do (`(number, why)`), as `FILE:LINE: why`.
+pub fn all_problems(
+    file: &str,
+    unit: Unit,
+    unreadable: &[RowError],
+    refused: &[(usize, String)],
+) -> Vec<String> {
+    let mut all: Vec<(usize, String)> = unreadable
+        .iter()
+        .map(|e| (e.line, e.to_string()))
+        .chain(
+            refused
+                .iter()
+                .map(|(n, why)| (*n, format!("{}: {why}", unit.place(file, *n)))),
+        )
+        .collect();
+    all.sort_by_key(|(n, _)| *n);
+    all.into_iter().map(|(_, p)| p).collect()
+}
+
 /// A file read one record at a time: each record's number and value, or its problems.
 /// Memory stays flat whatever the file's size.
 pub struct RowStream<P> {
