@@ -396,6 +396,37 @@ fn exports_and_the_judge_report() {
     .unwrap();
     let e = err(d, &words("judge report --judge judge-c.jsonl"));
     assert!(e.starts_with(&format!("error: judge-c.jsonl:1: MADiagnosis/{Q1} answered by Qwen is not an adjudicated dispute\n")), "{e}");
+    // Every problem in one run: marks that do not read on a response that is no dispute are
+    // both named, with a line that is not JSON, in file order.
+    std::fs::write(
+        d.join("judge-d.jsonl"),
+        format!(
+            "{}\n{{not json\n",
+            json!({"dataset":"MADiagnosis","item":Q1,"model":"Qwen","points":["yes"]})
+        ),
+    )
+    .unwrap();
+    let e = err(d, &words("judge report --judge judge-d.jsonl"));
+    let lines: Vec<&str> = e.lines().collect();
+    assert_eq!(lines.len(), 4, "{e}");
+    assert_eq!(
+        lines[0],
+        format!(
+            "error: judge-d.jsonl:1: MADiagnosis/{Q1} answered by Qwen is not an adjudicated dispute"
+        )
+    );
+    assert_eq!(
+        lines[1],
+        "error: judge-d.jsonl:1: field `points`: give one true/false (or 1/0, \"met\"/\"not_met\") per rubric point"
+    );
+    assert!(
+        lines[2].starts_with("error: judge-d.jsonl:2: is not a judge verdict line ("),
+        "{e}"
+    );
+    assert_eq!(
+        lines[3],
+        "error: 3 problem(s) in the judge file(s); no report"
+    );
 }
 
 fn events(d: &Path, action: &str) -> i64 {
