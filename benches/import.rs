@@ -11,6 +11,11 @@
 //! also runs once on files half the size, to show whether peak memory grows with the input.
 //!
 //! `MEDCURATE_BENCH_ITEMS` sets the number of items (default 350000).
+//!
+//! A second case imports a pretty-printed JSON array of CMeEE records, as CBLUE ships them
+//! (`--format cmeee` on a `.json` file), of `MEDCURATE_BENCH_ARRAY_MB` megabytes (default
+//! 150), and once of half that size: its peak RSS must not grow with the file.
+//! `MEDCURATE_BENCH_ONLY=array` runs only that case.
 #![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 mod common;
@@ -31,6 +36,8 @@ fn main() {
             "gen" => child_gen(Path::new(&rest[0]), rest[1].parse().expect("item count")),
             "ours" => child_ours(Path::new(&rest[0]), Path::new(&rest[1])),
             "baseline" => child_baseline(Path::new(&rest[0]), Path::new(&rest[1])),
+            "gen-array" => child_gen_array(Path::new(&rest[0]), rest[1].parse().expect("MB")),
+            "ours-array" => child_ours_array(Path::new(&rest[0]), Path::new(&rest[1])),
             other => panic!("unknown child mode {other:?}"),
         };
         println!("{result}");
@@ -82,6 +89,143 @@ fn child_ours(dir: &Path, db: &Path) -> Value {
     }
     drop(store);
     report(items, bytes, started)
+}
+
+/// Sentences with their entities (text, type), for the array's records.
+const SENTENCES: [(&str, &[(&str, &str)]); 6] = [
+    (
+        "患者反复咳嗽三周，胸部CT示右下肺炎。",
+        &[("咳嗽", "sym"), ("胸部CT", "pro"), ("肺炎", "dis")],
+    ),
+    (
+        "口服阿莫西林后皮疹消退。",
+        &[("阿莫西林", "dru"), ("皮疹", "sym")],
+    ),
+    (
+        "既往有2型糖尿病病史十年，口服二甲双胍控制血糖。",
+        &[("2型糖尿病", "dis"), ("二甲双胍", "dru")],
+    ),
+    (
+        "幽门螺杆菌感染是慢性胃炎的主要病因。",
+        &[("幽门螺杆菌", "mic"), ("慢性胃炎", "dis")],
+    ),
+    (
+        "行腹腔镜胆囊切除术，术后恢复良好。",
+        &[("腹腔镜胆囊切除术", "pro")],
+    ),
+    ("今日门诊复查，无不适。", &[]),
+];
+
+/// Writes a pretty-printed JSON array of CMeEE records (two-space indent, as CBLUE's files
+/// are) until it holds `mb` megabytes.
+fn child_gen_array(path: &Path, mb: u64) -> Value {
+    use std::io::Write;
+    let started = Instant::now();
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut w = std::io::BufWriter::new(File::create(path).unwrap());
+    let (mut bytes, mut records, mut seed) = (0u64, 0u64, 7u64);
+    w.write_all(b"[\n").unwrap();
+    while bytes < mb * 1_000_000 {
+        let (mut text, mut entities) = (String::new(), Vec::new());
+        for _ in 0..4 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let (sentence, ents) = SENTENCES[(seed >> 33) as usize % SENTENCES.len()];
+            let base = text.chars().count();
+            for (e, t) in ents {
+                let at = sentence.find(e).unwrap();
+                let start = base + sentence[..at].chars().count();
+                let end_idx = start + e.chars().count() - 1;
+                entities
+                    .push(json!({"start_idx": start, "end_idx": end_idx, "type": t, "entity": e}));
+            }
+            text.push_str(sentence);
+        }
+        let element =
+            serde_json::to_string_pretty(&json!({"text": text, "entities": entities})).unwrap();
+        let mut out = String::with_capacity(element.len() + 64);
+        if records > 0 {
+            out.push_str(",\n");
+        }
+        for (i, line) in element.lines().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str("  ");
+            out.push_str(line);
+        }
+        w.write_all(out.as_bytes()).unwrap();
+        bytes += out.len() as u64;
+        records += 1;
+    }
+    w.write_all(b"\n]\n").unwrap();
+    w.flush().unwrap();
+    report(records, bytes + 4, started)
+}
+
+fn child_ours_array(file: &Path, db: &Path) -> Value {
+    let started = Instant::now();
+    let mut store = Store::open(db).unwrap();
+    let opts = medcurate::import::ImportOptions {
+        files: vec![file.to_path_buf()],
+        dataset: "CMeEE".into(),
+        format: "cmeee".parse().unwrap(),
+        revise: false,
+        skip_invalid: false,
+        rejects_dir: file.parent().unwrap().to_path_buf(),
+        actor: "bench".into(),
+    };
+    let r = medcurate::import::import(&mut store, &opts, &mut |_, _| {}).unwrap();
+    assert!(
+        r.committed && r.error_count == 0,
+        "{:?} {:?}",
+        r.errors,
+        r.file_problems
+    );
+    drop(store);
+    report(r.total().imported, r.bytes_read, started)
+}
+
+/// The pretty-printed array case: one run at full size, one at half.
+fn array_case(scratch: &Path) {
+    let mb: u64 = std::env::var("MEDCURATE_BENCH_ARRAY_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(150);
+    let mut rows = Vec::new();
+    for size in [mb, mb / 2] {
+        let file = scratch.join(format!("array-{size}/CMeEE_dev.json"));
+        let g = run_child("gen-array", &[&file, Path::new(&size.to_string())]);
+        eprintln!(
+            "pretty-printed CMeEE array: {} records, {:.1} MB",
+            g.items,
+            g.bytes as f64 / 1e6
+        );
+        let db = scratch.join(format!("array-{size}.sqlite"));
+        let m = run_child("ours-array", &[&file, &db]);
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = db.clone().into_os_string();
+            p.push(suffix);
+            let _ = fs::remove_file(p);
+        }
+        let _ = fs::remove_file(&file);
+        rows.push(m);
+    }
+    let (full, half) = (rows[0], rows[1]);
+    println!();
+    println!(
+        "import of a pretty-printed JSON array ({} CMeEE records, {:.1} MB, --format cmeee): \
+         {:.0} records/s, {:.1} MB/s, peak {:.1} MiB, {:.2} s; at half size ({:.1} MB) peak {:.1} MiB",
+        full.items,
+        full.bytes as f64 / 1e6,
+        full.items_per_s(),
+        full.mb_per_s(),
+        full.peak_mib(),
+        full.seconds,
+        half.bytes as f64 / 1e6,
+        half.peak_mib()
+    );
 }
 
 fn child_baseline(dir: &Path, db: &Path) -> Value {
@@ -193,6 +337,10 @@ fn parent() {
         .prefix("medcurate-bench-")
         .tempdir()
         .unwrap();
+    if std::env::var("MEDCURATE_BENCH_ONLY").as_deref() == Ok("array") {
+        array_case(tmp.path());
+        return;
+    }
     let full = tmp.path().join("full");
     let half = tmp.path().join("half");
     let [mcq, ner, open] = split(n);
@@ -247,4 +395,5 @@ fn parent() {
         o.peak_mib(),
         ours_half.items_per_s()
     );
+    array_case(tmp.path());
 }

@@ -1,7 +1,8 @@
 //! Every file in tests/fixtures/bad/ is refused with exactly the messages in its `.expected`
 //! file, and the database is left exactly as it was.
 //!
-//! `NAME.FORMAT.jsonl` is imported with `--format FORMAT`; plain `NAME.jsonl` as native.
+//! `NAME.FORMAT.jsonl` (or `.json`, a JSON array) is imported with `--format FORMAT`; plain
+//! `NAME.jsonl` as native.
 #![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 use std::path::{Path, PathBuf};
@@ -98,13 +99,16 @@ fn every_bad_file_is_refused_with_its_exact_message_and_nothing_changes() {
     let mut files: Vec<String> = std::fs::read_dir(fixtures())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".jsonl"))
+        .filter(|n| n.ends_with(".jsonl") || n.ends_with(".json"))
         .collect();
     files.sort();
     assert!(files.len() >= 15, "only {} bad fixtures", files.len());
     let mut failures = Vec::new();
     for name in &files {
-        let stem = name.trim_end_matches(".jsonl");
+        let stem = name
+            .strip_suffix(".jsonl")
+            .or_else(|| name.strip_suffix(".json"))
+            .unwrap_or(name);
         let format = stem.rsplit_once('.').map_or("native", |(_, f)| f);
         let expected = std::fs::read_to_string(fixtures().join(format!("{stem}.expected")))
             .unwrap_or_else(|_| panic!("{stem}.expected is missing"));

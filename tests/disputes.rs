@@ -396,6 +396,37 @@ fn exports_and_the_judge_report() {
     .unwrap();
     let e = err(d, &words("judge report --judge judge-c.jsonl"));
     assert!(e.starts_with(&format!("error: judge-c.jsonl:1: MADiagnosis/{Q1} answered by Qwen is not an adjudicated dispute\n")), "{e}");
+    // Every problem in one run: marks that do not read on a response that is no dispute are
+    // both named, with a line that is not JSON, in file order.
+    std::fs::write(
+        d.join("judge-d.jsonl"),
+        format!(
+            "{}\n{{not json\n",
+            json!({"dataset":"MADiagnosis","item":Q1,"model":"Qwen","points":["yes"]})
+        ),
+    )
+    .unwrap();
+    let e = err(d, &words("judge report --judge judge-d.jsonl"));
+    let lines: Vec<&str> = e.lines().collect();
+    assert_eq!(lines.len(), 4, "{e}");
+    assert_eq!(
+        lines[0],
+        format!(
+            "error: judge-d.jsonl:1: MADiagnosis/{Q1} answered by Qwen is not an adjudicated dispute"
+        )
+    );
+    assert_eq!(
+        lines[1],
+        "error: judge-d.jsonl:1: field `points`: give one true/false (or 1/0, \"met\"/\"not_met\") per rubric point"
+    );
+    assert!(
+        lines[2].starts_with("error: judge-d.jsonl:2: is not a judge verdict line ("),
+        "{e}"
+    );
+    assert_eq!(
+        lines[3],
+        "error: 3 problem(s) in the judge file(s); no report"
+    );
 }
 
 fn events(d: &Path, action: &str) -> i64 {
@@ -484,17 +515,23 @@ fn many_bad_lines_list_the_first_fifty_then_a_count() {
         shown[51],
         "error: 60 line(s) refused; no response was imported"
     );
-    // Lines that do not read come first: only they are listed until they are fixed.
+    // A line that does not read is counted with the refusals, all in one run, in file order.
     let mut lines = lines;
-    lines.push("{not json".into());
+    lines.insert(0, "{not json".into());
     std::fs::write(d.join("missing.jsonl"), lines.join("\n") + "\n").unwrap();
     let e = err(d, &words("responses import missing.jsonl --as ops"));
     assert!(
-        e.starts_with("error: missing.jsonl:61: is not a response line ("),
+        e.starts_with("error: missing.jsonl:1: is not a response line ("),
         "{e}"
     );
     assert!(
-        e.ends_with("error: 1 problem(s); no response was imported\n"),
+        e.contains(
+            "\nerror: missing.jsonl:2: field `item`: there is no item MADiagnosis/nope-0; import it first\n"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.ends_with("... and 11 more\nerror: 61 problem(s); no response was imported\n"),
         "{e}"
     );
 

@@ -91,7 +91,7 @@ fn an_incomplete_calibration_keeps_an_imported_difficulty() {
         r#"{"dataset":"Exam","item":"x","model":"m1","choice":"A"}
 {"dataset":"Exam","item":"x","model":"m2","choice":"A"}
 {"dataset":"Exam","item":"y","model":"m1","choice":["B"]}
-{"dataset":"Exam","item":"y","model":"m2","choice":"b"}
+{"dataset":"Exam","item":"y","model":"m2","choice":"B"}
 {"dataset":"Exam","item":"y","model":"m3","choice":"B"}
 "#,
     )

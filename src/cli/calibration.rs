@@ -4,7 +4,8 @@
 use crate::cli::identity::act_as;
 use crate::cli::problems;
 use crate::domain::people::Role;
-use crate::import::calibration::read_calibration;
+use crate::import::calibration::read_calibration_all;
+use crate::import::rows::all_problems;
 use crate::release::load_plan;
 use crate::store::Store;
 use anyhow::{Result, bail};
@@ -38,14 +39,21 @@ pub fn run(db: &Path, cmd: CalibrationCommand) -> Result<()> {
     }
     let mut store = Store::open_existing(db)?;
     let me = act_as(&store, as_id.as_deref(), Role::Maintainer)?;
-    let rows = match read_calibration(&file)? {
-        Ok(r) => r,
-        Err(errors) => {
-            problems::print(&errors);
-            bail!("{} problem(s); nothing was imported", errors.len());
-        }
-    };
-    match store.import_calibration(&me.id, &rows, &plan.calibration_models, &plan.thresholds())? {
+    let read = read_calibration_all(&file)?;
+    let shown = file.display().to_string();
+    if !read.problems.is_empty() {
+        // The readable lines are checked too, so the file is fixed in one round.
+        let refused = store.check_calibration(&read.rows, &plan.calibration_models)?;
+        let all = all_problems(&shown, read.unit, &read.problems, &refused);
+        problems::print(&all);
+        bail!("{} problem(s); nothing was imported", all.len());
+    }
+    match store.import_calibration(
+        &me.id,
+        &read.rows,
+        &plan.calibration_models,
+        &plan.thresholds(),
+    )? {
         Ok(s) => {
             let rated: Vec<String> = s
                 .rated
@@ -69,7 +77,7 @@ pub fn run(db: &Path, cmd: CalibrationCommand) -> Result<()> {
             Ok(())
         }
         Err(refused) => {
-            problems::print(&problems::refused(&file, &refused));
+            problems::print(&all_problems(&shown, read.unit, &[], &refused));
             bail!("{} line(s) refused; nothing was imported", refused.len());
         }
     }

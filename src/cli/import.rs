@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// JSONL files to import (one item per line)
+    /// Files to import: JSONL (one record per line) or a `.json` file holding one JSON array
+    /// of records, pretty-printed or not
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// The dataset the items belong to, e.g. CMExam
@@ -83,18 +84,30 @@ pub fn run(db: &Path, args: ImportArgs) -> Result<()> {
     })?;
     bar.finish_and_clear();
     print_report(&report, &opts, started.elapsed());
+    if !report.file_problems.is_empty() {
+        bail!(
+            "{} problem(s); nothing was imported (a file without answers is refused whole, \
+             even with --skip-invalid)",
+            report.error_count
+        );
+    }
     if report.error_count > 0 && !opts.skip_invalid {
         bail!(
-            "{} problem(s) in {} line(s); nothing was imported. Fix them and run the import again, \
-             or pass --skip-invalid to import the valid lines and write the refused ones to a rejects file",
+            "{} problem(s) in {} {}; nothing was imported. Fix them and run the import again, \
+             or pass --skip-invalid to import the valid {} and write the refused ones to a rejects file",
             report.error_count,
-            report.refused_lines
+            report.refused_lines,
+            report.records_word(),
+            report.records_word().trim_end_matches("(s)").to_string() + "s"
         );
     }
     Ok(())
 }
 
 fn print_report(report: &ImportReport, opts: &ImportOptions, elapsed: Duration) {
+    for p in &report.file_problems {
+        eprintln!("error: {p}");
+    }
     for e in &report.errors {
         eprintln!(
             "{}: {e}",
@@ -105,10 +118,11 @@ fn print_report(report: &ImportReport, opts: &ImportOptions, elapsed: Duration) 
             }
         );
     }
-    if report.error_count > report.errors.len() as u64 {
+    let listed = (report.errors.len() + report.file_problems.len()) as u64;
+    if report.error_count > listed {
         eprintln!(
             "... and {} more problem(s) (the first {MAX_SHOWN_ERRORS} are shown)",
-            report.error_count - report.errors.len() as u64
+            report.error_count - listed
         );
     }
     if !report.committed {
@@ -123,18 +137,35 @@ fn print_report(report: &ImportReport, opts: &ImportOptions, elapsed: Duration) 
     if report.counts.is_empty() {
         println!("{}: nothing imported", opts.dataset);
     }
+    for g in &report.gold_less {
+        let more = g.count - g.first.len() as u64;
+        println!(
+            "{}: {} record(s) have no gold (`{}` empty), imported as they are: {}{}",
+            g.file,
+            g.count,
+            g.field,
+            g.first.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+    }
     if report.refused_lines > 0 {
         println!(
-            "{} line(s) refused; each is in a rejects file with its reasons:",
-            report.refused_lines
+            "{} {} refused; each is in a rejects file with its reasons:",
+            report.refused_lines,
+            report.records_word()
         );
         for r in &report.rejects {
             println!("  {}", r.display());
         }
     }
     println!(
-        "read {} line(s), {:.1} MB in {:.1} s",
+        "read {} {}, {:.1} MB in {:.1} s",
         report.lines_read,
+        report.records_word(),
         report.bytes_read as f64 / 1e6,
         elapsed.as_secs_f64()
     );

@@ -4,8 +4,9 @@
 use crate::domain::judge::Confusion;
 use crate::import::MAX_SHOWN_ERRORS;
 use crate::import::judge_verdicts::stream_judge_verdicts;
+use crate::import::records::unit_of;
 use crate::store::Store;
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -71,6 +72,7 @@ pub fn run(db: &Path, cmd: JudgeCommand) -> Result<()> {
         // Per expert decision, the line that answered it (0: none yet): as many entries as
         // adjudications, whatever the file's length.
         let mut seen = vec![0usize; experts.len()];
+        let unit = unit_of(file).with_context(|| format!("reading {shown}"))?;
         for next in stream_judge_verdicts(file)? {
             let v = match next? {
                 Ok(v) => v,
@@ -81,34 +83,44 @@ pub fn run(db: &Path, cmd: JudgeCommand) -> Result<()> {
                     continue;
                 }
             };
+            let at = unit.place(&shown, v.line);
             let key = (v.dataset.as_str(), v.item_id.as_str(), v.model.as_str());
             let Some(&(i, expert)) = by_key.get(&key) else {
                 problem(&|| {
                     format!(
-                        "{shown}:{}: {}/{} answered by {} is not an adjudicated dispute",
-                        v.line, v.dataset, v.item_id, v.model
+                        "{at}: {}/{} answered by {} is not an adjudicated dispute",
+                        v.dataset, v.item_id, v.model
                     )
                 });
+                if let Err(e) = &v.points {
+                    problem(&|| e.to_string());
+                }
                 continue;
             };
             let first = seen[i];
             if first > 0 {
-                problem(&|| format!("{shown}:{}: the same response as line {first}", v.line));
+                problem(&|| format!("{at}: the same response as {}", unit.name(first)));
                 continue;
             }
             seen[i] = v.line;
-            if v.points.len() != expert.len() {
+            let points = match &v.points {
+                Ok(p) => p,
+                Err(e) => {
+                    problem(&|| e.to_string());
+                    continue;
+                }
+            };
+            if points.len() != expert.len() {
                 problem(&|| {
                     format!(
-                        "{shown}:{}: field `points`: {} given, the rubric has {}",
-                        v.line,
-                        v.points.len(),
+                        "{at}: field `points`: {} given, the rubric has {}",
+                        points.len(),
                         expert.len()
                     )
                 });
                 continue;
             }
-            for (j, e) in v.points.iter().zip(expert.iter()) {
+            for (j, e) in points.iter().zip(expert.iter()) {
                 c.add(*j, e.unwrap_or(false));
             }
         }

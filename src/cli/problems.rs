@@ -2,7 +2,6 @@
 
 use crate::import::MAX_SHOWN_ERRORS;
 use std::fmt::Display;
-use std::path::Path;
 
 /// Prints each problem as `error: ...`, the first `MAX_SHOWN_ERRORS` of them, then how many
 /// more there are.
@@ -13,13 +12,4 @@ pub fn print<T: Display>(problems: &[T]) {
     if problems.len() > MAX_SHOWN_ERRORS {
         eprintln!("... and {} more", problems.len() - MAX_SHOWN_ERRORS);
     }
-}
-
-/// Lines the store refused, as `FILE:LINE: why`.
-pub fn refused(file: &Path, refused: &[(usize, String)]) -> Vec<String> {
-    let shown = file.display();
-    refused
-        .iter()
-        .map(|(line, why)| format!("{shown}:{line}: {why}"))
-        .collect()
 }

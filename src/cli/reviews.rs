@@ -4,7 +4,8 @@
 use crate::cli::identity::{act_as, act_as_any};
 use crate::cli::problems;
 use crate::domain::people::Role;
-use crate::import::reviews::read_reviews;
+use crate::import::reviews::read_reviews_all;
+use crate::import::rows::all_problems;
 use crate::store::{ExportRecord, Store, SubmitOutcome};
 use anyhow::{Result, bail};
 use clap::Subcommand;
@@ -78,13 +79,16 @@ pub(crate) use crate::files::user::write_atomically;
 fn import(db: &Path, file: &Path, as_id: Option<&str>) -> Result<()> {
     let mut store = Store::open_existing(db)?;
     let person = act_as(&store, as_id, Role::Annotator)?;
-    let reviews = match read_reviews(file)? {
-        Ok(r) => r,
-        Err(errors) => {
-            problems::print(&errors);
-            bail!("{} problem(s); no review was submitted", errors.len());
-        }
-    };
+    let read = read_reviews_all(file)?;
+    let shown = file.display().to_string();
+    if !read.problems.is_empty() {
+        // The readable lines are checked too, so the file is fixed in one round.
+        let refused = store.check_reviews(&person.id, &read.rows)?;
+        let all = all_problems(&shown, read.unit, &read.problems, &refused);
+        problems::print(&all);
+        bail!("{} problem(s); no review was submitted", all.len());
+    }
+    let reviews = read.rows;
     match store.import_reviews(&person.id, &reviews)? {
         Ok(outcomes) => {
             let count = |o: Option<SubmitOutcome>| outcomes.iter().filter(|x| **x == o).count();
@@ -104,7 +108,7 @@ fn import(db: &Path, file: &Path, as_id: Option<&str>) -> Result<()> {
             Ok(())
         }
         Err(refused) => {
-            problems::print(&problems::refused(file, &refused));
+            problems::print(&all_problems(&shown, read.unit, &[], &refused));
             bail!(
                 "{} review(s) refused; no review was submitted",
                 refused.len()

@@ -7,7 +7,7 @@
 //! ```
 
 use super::RowError;
-use super::rows::{not_a, read_rows};
+use super::rows::{Readable, not_a, read_readable, read_rows};
 pub use crate::domain::difficulty::CalibrationRow;
 use crate::domain::difficulty::Outcome;
 use crate::domain::field_error::FieldError;
@@ -42,6 +42,28 @@ pub fn read_calibration(path: &Path) -> Result<Result<Vec<CalibrationRow>, Vec<R
             )
             .collect()
     }))
+}
+
+/// Every readable row of `path`, and the problems of the rest.
+pub fn read_calibration_all(path: &Path) -> Result<Readable<CalibrationRow>> {
+    let r = read_readable(path, parse_line)?;
+    Ok(Readable {
+        rows: r
+            .rows
+            .into_iter()
+            .map(
+                |(line, (dataset, item_id, model, outcome))| CalibrationRow {
+                    line,
+                    dataset,
+                    item_id,
+                    model,
+                    outcome,
+                },
+            )
+            .collect(),
+        problems: r.problems,
+        unit: r.unit,
+    })
 }
 
 fn parse_line(text: &str) -> Result<(String, String, String, Outcome), Vec<FieldError>> {

@@ -19,7 +19,9 @@ pub struct JudgeVerdict {
     pub dataset: String,
     pub item_id: String,
     pub model: String,
-    pub points: Vec<bool>,
+    /// The met / not met marks, or why they do not read: the line's response is still
+    /// checked against the disputes, so that every problem of the file shows in one run.
+    pub points: Result<Vec<bool>, RowError>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -31,24 +33,34 @@ struct Raw {
     points: Option<Vec<Value>>,
 }
 
-/// The verdicts in `path` one line at a time: each line's verdict, or every problem with it.
+/// The verdicts in `path` one record at a time: each record's verdict, or every problem
+/// with it.
 pub fn stream_judge_verdicts(
     path: &Path,
 ) -> Result<impl Iterator<Item = Result<Result<JudgeVerdict, Vec<RowError>>>>> {
-    Ok(stream_rows(path, parse_line)?.map(|next| {
+    let stream = stream_rows(path, parse_line)?;
+    let (file, unit) = (stream.file().to_string(), stream.unit());
+    Ok(stream.map(move |next| {
         next.map(|line| {
             line.map(|(line, (dataset, item_id, model, points))| JudgeVerdict {
                 line,
                 dataset,
                 item_id,
                 model,
-                points,
+                points: points.map_err(|error| RowError {
+                    file: file.clone(),
+                    line,
+                    unit,
+                    error,
+                }),
             })
         })
     }))
 }
 
-fn parse_line(text: &str) -> Result<(String, String, String, Vec<bool>), Vec<FieldError>> {
+type Parsed = (String, String, String, Result<Vec<bool>, FieldError>);
+
+fn parse_line(text: &str) -> Result<Parsed, Vec<FieldError>> {
     let raw: Raw = serde_json::from_str(text).map_err(|e| {
         not_a(
             "a judge verdict line",
@@ -67,15 +79,15 @@ fn parse_line(text: &str) -> Result<(String, String, String, Vec<bool>), Vec<Fie
     let dataset = need("dataset", raw.dataset);
     let item = need("item", raw.item);
     let model = need("model", raw.model);
-    let points = raw.points.as_deref().and_then(marks);
-    if points.is_none() {
-        errs.push(FieldError::new(
+    let points = raw.points.as_deref().and_then(marks).ok_or_else(|| {
+        FieldError::new(
             "points",
             "give one true/false (or 1/0, \"met\"/\"not_met\") per rubric point",
-        ));
+        )
+    });
+    if !errs.is_empty() {
+        errs.extend(points.err());
+        return Err(errs);
     }
-    match points {
-        Some(p) if errs.is_empty() => Ok((dataset, item, model, p)),
-        _ => Err(errs),
-    }
+    Ok((dataset, item, model, points))
 }

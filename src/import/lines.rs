@@ -1,5 +1,5 @@
 //! Reads JSONL one line at a time, refusing what a JSON parser would silently mangle:
-//! bytes that are not UTF-8, a byte-order mark, Windows line endings.
+//! bytes that are not UTF-8, a byte-order mark, Windows line endings (see `check_line`).
 
 use crate::domain::field_error::FieldError;
 use std::io::{self, BufRead};
@@ -8,13 +8,6 @@ use std::io::{self, BufRead};
 pub struct Line {
     pub number: usize,
     pub bytes: Vec<u8>,
-}
-
-impl Line {
-    /// The line as text, or why it cannot be read as a JSONL line.
-    pub fn text(&self) -> Result<&str, FieldError> {
-        check_line(self.number, &self.bytes)
-    }
 }
 
 pub struct Lines<R> {
@@ -61,7 +54,7 @@ impl<R: BufRead> Lines<R> {
     }
 }
 
-fn check_line(number: usize, bytes: &[u8]) -> Result<&str, FieldError> {
+pub(super) fn check_line(number: usize, bytes: &[u8]) -> Result<&str, FieldError> {
     if number == 1 && bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         return Err(FieldError::new(
             "",

@@ -5,17 +5,19 @@
 //! each with its reasons, to a rejects file.
 
 pub mod adapters;
+mod array;
 pub mod calibration;
 pub mod judge_verdicts;
 mod lines;
 pub mod native;
 mod prepare;
+pub mod records;
 mod report;
 pub mod responses;
 pub mod reviews;
-mod rows;
+pub mod rows;
 
-pub use report::{Counts, ImportReport, MAX_SHOWN_ERRORS, RowError};
+pub use report::{Counts, GoldLess, ImportReport, MAX_SHOWN_ERRORS, RowError};
 
 use crate::domain::field_error::FieldError;
 use crate::files::user;
@@ -23,6 +25,7 @@ use crate::store::{DatasetRef, ImportWriter, NewRevision, PutOutcome, Store};
 use adapters::Source;
 use anyhow::{Context, Result, bail};
 use prepare::{PreparedItem, PreparedRow};
+use records::Unit;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -131,6 +134,8 @@ pub fn import(
         writer: &writer,
         dataset: writer.dataset(&opts.dataset)?,
         rejects: None,
+        gold: GoldTally::default(),
+        units: vec![Unit::Line; opts.files.len()],
     };
     // Reading and validating run one line ahead of the writes, on a second thread.
     let (tx, rx) = mpsc::sync_channel::<prepare::Message>(PIPELINE_DEPTH);
@@ -145,13 +150,16 @@ pub fn import(
                     report.bytes_read = done;
                     progress(done, total_bytes);
                 }
-                prepare::Message::FileDone => run.close_rejects(&mut report)?,
+                prepare::Message::FileDone => {
+                    run.close_rejects(&mut report)?;
+                    run.close_gold(&mut report);
+                }
                 prepare::Message::Failed(e) => return Err(e),
             }
         }
         Ok(())
     })?;
-    if report.error_count > 0 && !opts.skip_invalid {
+    if report.error_count > 0 && (!opts.skip_invalid || !report.file_problems.is_empty()) {
         // Dropping the writer rolls the transaction back: nothing of this import remains.
         drop(writer);
         return Ok(report);
@@ -180,14 +188,63 @@ struct Run<'a, 'w> {
     dataset: Option<DatasetRef>,
     /// The open rejects file of the current input file, if a line of it was refused.
     rejects: Option<(PathBuf, BufWriter<File>)>,
+    /// The current input file's records without gold.
+    gold: GoldTally,
+    /// How each file's records are numbered, once its first record is read.
+    units: Vec<Unit>,
 }
+
+/// How many records of the file being read have gold, and which lack it.
+#[derive(Default)]
+struct GoldTally {
+    file_index: usize,
+    unit: Unit,
+    /// Records that read as records (not a broken line).
+    readable: u64,
+    lacking: u64,
+    field: &'static str,
+    /// Of those, the records that are items (and their first numbers).
+    imported: u64,
+    first: Vec<usize>,
+    /// Problems, and records refused, among the records that lack gold.
+    lacking_errors: u64,
+    lacking_refused: u64,
+}
+
+/// How many gold-less records a report names before it counts the rest.
+const GOLD_LESS_SHOWN: usize = 5;
 
 impl Run<'_, '_> {
     /// Stores one prepared line, or records why it was refused.
     fn row(&mut self, row: PreparedRow, report: &mut ImportReport) -> Result<()> {
         report.lines_read += 1;
+        let readable = match &row.item {
+            Ok(_) => true,
+            Err(errors) => row.lacks_gold.is_some() || errors.iter().any(|e| !e.field.is_empty()),
+        };
+        self.units[row.file_index] = row.unit;
+        report.any_array |= row.unit == Unit::Record;
+        let g = &mut self.gold;
+        g.file_index = row.file_index;
+        g.unit = row.unit;
+        g.readable += u64::from(readable);
+        // A record counts as one of a test split if gold is all it lacks.
+        let lacks_gold = row.lacks_gold.filter(|field| match &row.item {
+            Ok(_) => true,
+            Err(errors) => errors.iter().all(|e| e.field.starts_with(field)),
+        });
+        if let Some(field) = lacks_gold {
+            g.lacking += 1;
+            g.field = field;
+            if row.item.is_ok() {
+                g.imported += 1;
+                if g.first.len() < GOLD_LESS_SHOWN {
+                    g.first.push(row.line);
+                }
+            }
+        }
         let outcome = match row.item {
-            Ok(item) => self.store(&item, row.file_index, row.line, report)?,
+            Ok(item) => self.store(&item, row.file_index, row.unit, row.line, report)?,
             Err(errors) => Err(errors),
         };
         if let Err(errors) = outcome {
@@ -195,9 +252,43 @@ impl Run<'_, '_> {
             if self.opts.skip_invalid {
                 self.reject(row.file_index, &shown, row.line, &errors, &row.bytes)?;
             }
-            report.record(&shown, row.line, errors);
+            if lacks_gold.is_some() {
+                self.gold.lacking_errors += errors.len() as u64;
+                self.gold.lacking_refused += 1;
+            }
+            report.record(&shown, row.unit, row.line, errors, lacks_gold.is_some());
         }
         Ok(())
+    }
+
+    /// At the end of a file: refuses it whole if none of its records has gold (a test
+    /// split), else notes the records that lack it.
+    fn close_gold(&mut self, report: &mut ImportReport) {
+        let g = std::mem::take(&mut self.gold);
+        if g.lacking == 0 {
+            return;
+        }
+        let shown = self.opts.files[g.file_index].display().to_string();
+        // One record is judged on its own; a file of them without any gold is a test split.
+        if g.lacking == g.readable && g.readable > 1 {
+            let why = format!(
+                "{shown}: none of its {} record(s) has gold (`{}` is empty or missing in every one); \
+                 this looks like a test split without answers: import a split that has them \
+                 (train or dev)",
+                g.lacking, g.field
+            );
+            report.refuse_file(&shown, g.lacking_errors, g.lacking_refused, why);
+            return;
+        }
+        if g.imported == 0 {
+            return;
+        }
+        report.gold_less.push(GoldLess {
+            file: shown,
+            field: g.field,
+            count: g.imported,
+            first: g.first.iter().map(|n| g.unit.name(*n)).collect(),
+        });
     }
 
     fn reject(
@@ -241,6 +332,7 @@ impl Run<'_, '_> {
         &mut self,
         item: &PreparedItem,
         file_index: usize,
+        unit: Unit,
         line: usize,
         report: &mut ImportReport,
     ) -> Result<Result<(), Vec<FieldError>>> {
@@ -281,9 +373,13 @@ impl Run<'_, '_> {
                 line: l,
             } => {
                 let where_ = if f == file_index {
-                    format!("line {l}")
+                    unit.name(l)
                 } else {
-                    format!("line {l} of {}", self.opts.files[f].display())
+                    format!(
+                        "{} of {}",
+                        self.units[f].name(l),
+                        self.opts.files[f].display()
+                    )
                 };
                 return Ok(Err(vec![FieldError::new(
                     "id",

@@ -28,6 +28,38 @@ pub fn parse(line: &str) -> Result<RawItem, Vec<FieldError>> {
     })
 }
 
+/// The field that should hold a native item's gold answer, if it has none: `answer` for
+/// an mcq, `rubric` for an open_ended item, the extraction task's list (entities,
+/// relations, events or normalized) when it is empty or missing.
+pub fn lacks_gold(raw: &RawItem) -> Option<&'static str> {
+    use crate::domain::validate::RawAnswer;
+    let empty = |n: Option<usize>| n.is_none_or(|n| n == 0);
+    match raw.kind.as_deref()? {
+        "mcq" => match &raw.answer {
+            None => Some("answer"),
+            Some(RawAnswer::Letters(s)) => s.trim().is_empty().then_some("answer"),
+            Some(RawAnswer::Labels(l)) => l.is_empty().then_some("answer"),
+        },
+        "open_ended" => empty(raw.rubric.as_ref().map(Vec::len)).then_some("rubric"),
+        "extraction" => {
+            let lists = [
+                ("entities", raw.entities.as_ref().map(Vec::len)),
+                ("relations", raw.relations.as_ref().map(Vec::len)),
+                ("events", raw.events.as_ref().map(Vec::len)),
+                ("normalized", raw.normalized.as_ref().map(Vec::len)),
+            ];
+            let field = match raw.task.as_deref() {
+                Some("relation") => "relations",
+                Some("event") => "events",
+                Some("normalization") => "normalized",
+                _ => "entities",
+            };
+            lists.iter().all(|(_, n)| empty(*n)).then_some(field)
+        }
+        _ => None,
+    }
+}
+
 /// Names the public format a line seems to be in, for a hint when it was read as native.
 fn sniff_public_format(line: &str) -> Option<&'static str> {
     let serde_json::Value::Object(obj) = serde_json::from_str(line).ok()? else {

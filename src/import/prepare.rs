@@ -1,10 +1,10 @@
-//! The first stage of an import: read lines, convert, validate, serialise and hash.
+//! The first stage of an import: read records, convert, validate, serialise and hash.
 //!
 //! It runs on its own thread, ahead of the thread that writes to SQLite, so parsing and
 //! hashing overlap with the inserts.
 
 use super::adapters::RowContext;
-use super::lines::Lines;
+use super::records::{Records, Unit};
 use super::{Format, native};
 use crate::domain::field_error::FieldError;
 use crate::domain::hash::content_hash;
@@ -24,13 +24,17 @@ pub struct PreparedItem {
     pub difficulty: Option<Difficulty>,
 }
 
-/// One line's result, with where it came from.
+/// One record's result, with where it came from.
 pub struct PreparedRow {
     pub file_index: usize,
+    /// Its line, or its element number in a JSON array.
     pub line: usize,
-    /// The line as read, kept for the rejects file.
+    pub unit: Unit,
+    /// The record as read, kept for the rejects file.
     pub bytes: Vec<u8>,
     pub item: Result<PreparedItem, Vec<FieldError>>,
+    /// The field that should hold its gold answer, if the record has none.
+    pub lacks_gold: Option<&'static str>,
     /// Bytes of all files read up to and including this line.
     pub done_bytes: u64,
 }
@@ -73,7 +77,9 @@ fn read_file(
 ) -> Result<Option<u64>> {
     let shown = path.display();
     let file = crate::files::user::open(path).with_context(|| format!("opening {shown}"))?;
-    let mut lines = Lines::new(BufReader::with_capacity(256 * 1024, file));
+    let mut records = Records::new(path, BufReader::with_capacity(256 * 1024, file))
+        .with_context(|| format!("reading {shown}"))?;
+    let unit = records.unit();
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -82,48 +88,65 @@ fn read_file(
         .file_stem()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    while let Some(line) = lines
-        .next_line()
+    while let Some(record) = records
+        .next_record()
         .with_context(|| format!("reading {shown}"))?
     {
         let ctx = RowContext {
             file_stem: &file_stem,
             file_name: &file_name,
-            line: line.number,
+            line: record.number,
         };
-        let item = line
-            .text()
-            .map_err(|e| vec![e])
-            .and_then(|text| prepare(text, &ctx, format, dataset));
+        let (item, lacks_gold) = match record.text() {
+            Ok(text) => prepare(text, &ctx, format, dataset),
+            Err(e) => (Err(vec![e]), None),
+        };
         let row = PreparedRow {
             file_index,
-            line: line.number,
-            bytes: line.bytes,
+            line: record.number,
+            unit,
+            bytes: record.bytes,
             item,
-            done_bytes: done_before + lines.bytes_read(),
+            lacks_gold,
+            done_bytes: done_before + records.bytes_read(),
         };
         if tx.send(Message::Row(row)).is_err() {
             return Ok(None);
         }
     }
-    Ok(Some(lines.bytes_read()))
+    Ok(Some(records.bytes_read()))
 }
 
-/// Parses, validates, serialises and hashes one line.
+/// Parses, validates, serialises and hashes one record; names its gold field if it has
+/// no gold.
 fn prepare(
     text: &str,
     ctx: &RowContext,
     format: Format,
     dataset: &str,
-) -> Result<PreparedItem, Vec<FieldError>> {
+) -> (Result<PreparedItem, Vec<FieldError>>, Option<&'static str>) {
     let source = match format {
         Format::Native => None,
         Format::Public(s) => Some(s),
     };
-    let raw: RawItem = match source {
-        None => native::parse(text)?,
-        Some(s) => s.convert(text, ctx)?,
+    let (raw, lacks_gold) = match source {
+        None => match native::parse(text) {
+            Ok(raw) => {
+                let lacks = native::lacks_gold(&raw);
+                (Ok(raw), lacks)
+            }
+            Err(e) => (Err(e), None),
+        },
+        Some(s) => s.convert_with_gold(text, ctx),
     };
+    (raw.and_then(|raw| build(raw, source, dataset)), lacks_gold)
+}
+
+fn build(
+    raw: RawItem,
+    source: Option<super::adapters::Source>,
+    dataset: &str,
+) -> Result<PreparedItem, Vec<FieldError>> {
     let item = build_item(raw, dataset).map_err(|mut errs| {
         if let Some(s) = source {
             for e in &mut errs {

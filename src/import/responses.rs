@@ -5,6 +5,7 @@
 //!  "judges":[{"score":0.8,"points":[true,true,false],"rationale":"……"},{"score":0.4}]}
 //! ```
 
+use super::records::Unit;
 use super::rows::{marks, not_a, read_rows, stream_rows};
 use super::{MAX_SHOWN_ERRORS, RowError};
 use crate::domain::field_error::FieldError;
@@ -58,20 +59,7 @@ pub type ResponseLine = Result<ResponseRow, Vec<RowError>>;
 
 /// The lines of `path` one at a time, each read and checked on its own.
 pub fn stream_responses(path: &Path) -> Result<impl Iterator<Item = Result<ResponseLine>> + Send> {
-    Ok(stream_rows(path, parse_line)?.map(|next| {
-        next.map(|line| {
-            line.map(
-                |(line, (dataset, item_id, model, response, judges))| ResponseRow {
-                    line,
-                    dataset,
-                    item_id,
-                    model,
-                    response,
-                    judges,
-                },
-            )
-        })
-    }))
+    Ok(stream_rows(path, parse_line)?.map(to_response))
 }
 
 /// What `responses import` did with a file.
@@ -79,26 +67,27 @@ pub fn stream_responses(path: &Path) -> Result<impl Iterator<Item = Result<Respo
 pub struct ResponsesReport {
     /// What was stored; `None` if the file was refused and nothing was written.
     pub imported: Option<ResponsesImported>,
-    /// The first `MAX_SHOWN_ERRORS` problems, as `FILE:LINE: what to do`.
+    /// The first `MAX_SHOWN_ERRORS` problems in file order, as `FILE:LINE: what to do`:
+    /// lines that do not read as responses, and lines the store refused (an unknown item,
+    /// points not matching the rubric, a duplicate).
     pub problems: Vec<String>,
     /// Every problem, shown or not.
     pub problem_count: usize,
-    /// Whether the problems are lines that do not read as responses; if not, they are lines
-    /// the store refused (an unknown item, points not matching the rubric, a duplicate).
+    /// Whether some of the problems are lines that do not read as responses.
     pub unreadable: bool,
 }
 
-/// The first problems kept for display, and a count of all.
+/// The first problems kept for display, with their line numbers, and a count of all.
 #[derive(Default)]
 struct Problems {
-    shown: Vec<String>,
+    shown: Vec<(usize, String)>,
     count: usize,
 }
 
 impl Problems {
-    fn push(&mut self, p: impl FnOnce() -> String) {
+    fn push(&mut self, line: usize, p: impl FnOnce() -> String) {
         if self.shown.len() < MAX_SHOWN_ERRORS {
-            self.shown.push(p());
+            self.shown.push((line, p()));
         }
         self.count += 1;
     }
@@ -110,11 +99,11 @@ const READ_AHEAD: usize = 256;
 
 /// Imports the responses in `path` as `actor`, all or nothing, in one pass: lines are read and
 /// checked on a second thread while the store writes the ones before them in one transaction.
-/// If any line does not read, only those problems are reported (the store's checks need
-/// readable lines); otherwise the store's refusals are.
+/// Lines that do not read and the store's refusals of those that do are reported together.
 pub fn import_responses(store: &mut Store, actor: &str, path: &Path) -> Result<ResponsesReport> {
+    let stream = stream_responses_with_unit(path)?;
+    let (unit, lines) = stream;
     let shown = path.display().to_string();
-    let lines = stream_responses(path)?;
     let (mut unreadable, mut refused) = (Problems::default(), Problems::default());
     let (tx, rx) = mpsc::sync_channel::<Result<ResponseLine>>(READ_AHEAD);
     let imported = std::thread::scope(|scope| {
@@ -132,23 +121,51 @@ pub fn import_responses(store: &mut Store, actor: &str, path: &Path) -> Result<R
                 Ok(row) => Some(row),
                 Err(problems) => {
                     for p in problems {
-                        unreadable.push(|| p.to_string());
+                        unreadable.push(p.line, || p.to_string());
                     }
                     None
                 }
             })
         });
         store.import_response_stream(actor, rows, |line, why| {
-            refused.push(|| format!("{shown}:{line}: {why}"))
+            refused.push(line, || format!("{}: {why}", unit.place(&shown, line)))
         })
     })?;
-    let is_unreadable = unreadable.count > 0;
-    let problems = if is_unreadable { unreadable } else { refused };
+    // Each list holds the first problems of its kind, so the first of both merged are the
+    // first of the file.
+    let mut shown_problems = unreadable.shown;
+    shown_problems.extend(refused.shown);
+    shown_problems.sort_by_key(|(line, _)| *line);
+    shown_problems.truncate(MAX_SHOWN_ERRORS);
     Ok(ResponsesReport {
         imported,
-        unreadable: is_unreadable,
-        problem_count: problems.count,
-        problems: problems.shown,
+        problem_count: unreadable.count + refused.count,
+        unreadable: unreadable.count > 0,
+        problems: shown_problems.into_iter().map(|(_, p)| p).collect(),
+    })
+}
+
+/// The lines of `path` one at a time, and how they are numbered.
+fn stream_responses_with_unit(
+    path: &Path,
+) -> Result<(Unit, impl Iterator<Item = Result<ResponseLine>> + Send)> {
+    let stream = stream_rows(path, parse_line)?;
+    let unit = stream.unit();
+    Ok((unit, stream.map(to_response)))
+}
+
+fn to_response(next: Result<Result<(usize, Parsed), Vec<RowError>>>) -> Result<ResponseLine> {
+    next.map(|line| {
+        line.map(
+            |(line, (dataset, item_id, model, response, judges))| ResponseRow {
+                line,
+                dataset,
+                item_id,
+                model,
+                response,
+                judges,
+            },
+        )
     })
 }
 

@@ -5,7 +5,7 @@
 //! ```
 
 use super::RowError;
-use super::rows::{not_a, stream_rows};
+use super::rows::{Readable, not_a, stream_rows};
 use crate::domain::field_error::FieldError;
 use crate::domain::review::{Criterion, ReviewContent, Verdict};
 use crate::store::ExternalReview;
@@ -31,8 +31,20 @@ struct RawReview {
 /// Every review in `path`, or every problem found (file, line, field): lines that do not
 /// read, and an item reviewed on two lines of the file.
 pub fn read_reviews(path: &Path) -> Result<Result<Vec<ExternalReview>, Vec<RowError>>> {
+    let r = read_reviews_all(path)?;
+    Ok(if r.problems.is_empty() {
+        Ok(r.rows)
+    } else {
+        Err(r.problems)
+    })
+}
+
+/// Every review of `path` that reads, and the problems of the lines that do not (or that
+/// review an item a line before them reviews).
+pub fn read_reviews_all(path: &Path) -> Result<Readable<ExternalReview>> {
     let stream = stream_rows(path, parse_line)?;
     let shown = stream.file().to_string();
+    let unit = stream.unit();
     let mut reviews = Vec::new();
     let mut errors = Vec::new();
     // (dataset, item) -> the line that reviews it.
@@ -51,13 +63,13 @@ pub fn read_reviews(path: &Path) -> Result<Result<Vec<ExternalReview>, Vec<RowEr
                 errors.push(RowError {
                     file: shown.clone(),
                     line,
+                    unit,
                     error: FieldError::new(
                         "item",
                         format!(
-                            "{dataset}/{item_id} is reviewed on line {} of this file too; \
-                             give each item once: keep the review you mean and delete the other \
-                             line",
-                            first.get()
+                            "{dataset}/{item_id} is reviewed on {} of this file too; \
+                             give each item once: keep the review you mean and delete the other {unit}",
+                            unit.name(*first.get())
                         ),
                     ),
                 });
@@ -74,10 +86,10 @@ pub fn read_reviews(path: &Path) -> Result<Result<Vec<ExternalReview>, Vec<RowEr
             }
         }
     }
-    Ok(if errors.is_empty() {
-        Ok(reviews)
-    } else {
-        Err(errors)
+    Ok(Readable {
+        rows: reviews,
+        problems: errors,
+        unit,
     })
 }
 

@@ -44,6 +44,20 @@ fn outcome_from(v: &Value) -> Option<Outcome> {
     v.get("score").and_then(Value::as_f64).map(Outcome::Score)
 }
 
+/// Why `chosen` are not all option labels of an item with `labels`, if they are not.
+/// Labels are matched as the item writes them: a lower-case "d" is not the option "D".
+fn not_options(chosen: &[String], labels: &[String]) -> Option<String> {
+    let bad = chosen.iter().find(|c| !labels.contains(c))?;
+    let hint = match labels.iter().find(|l| l.eq_ignore_ascii_case(bad)) {
+        Some(l) => format!("; labels are matched as written: give {l:?}"),
+        None => "; give the labels of the options the model chose".into(),
+    };
+    Some(format!(
+        "{bad:?} is not an option label ({}){hint}",
+        labels.join(", ")
+    ))
+}
+
 impl Store {
     /// Records calibration results for the items' current revisions, all or nothing, and
     /// rates every item that now has a result from each of `models`. An item missing a
@@ -55,6 +69,31 @@ impl Store {
         models: &[String],
         thresholds: &Thresholds,
     ) -> Result<Result<CalibrationSummary, Vec<(usize, String)>>> {
+        self.calibration(actor, rows, models, thresholds, false)
+    }
+
+    /// What `import_calibration` would refuse in `rows`, writing nothing: for a file some
+    /// of whose lines do not read, so that every problem is found in one run.
+    pub fn check_calibration(
+        &mut self,
+        rows: &[CalibrationRow],
+        models: &[String],
+    ) -> Result<Vec<(usize, String)>> {
+        let thresholds = Thresholds::default();
+        Ok(self
+            .calibration("", rows, models, &thresholds, true)?
+            .err()
+            .unwrap_or_default())
+    }
+
+    fn calibration(
+        &mut self,
+        actor: &str,
+        rows: &[CalibrationRow],
+        models: &[String],
+        thresholds: &Thresholds,
+        check_only: bool,
+    ) -> Result<Result<CalibrationSummary, Vec<(usize, String)>>> {
         let now = clock::iso(SystemTime::now());
         let tx = self
             .conn
@@ -65,8 +104,13 @@ impl Store {
         // Statements prepared once for the whole file: a cached statement handed back per row
         // loses its plan and would be planned again for every line.
         let mut lookup = tx.prepare(
-            "SELECT i.id, i.kind, i.revision_no FROM items i
-             JOIN datasets d ON d.id = i.dataset_id WHERE d.name = ?1 AND i.ext_id = ?2",
+            "SELECT i.id, i.kind, i.revision_no,
+                    (SELECT json_group_array(o.value ->> '$.label')
+                     FROM json_each(r.body, '$.options') o)
+             FROM items i
+             JOIN datasets d ON d.id = i.dataset_id
+             JOIN revisions r ON r.item_id = i.id AND r.revision_no = i.revision_no
+             WHERE d.name = ?1 AND i.ext_id = ?2",
         )?;
         let mut upsert = tx.prepare(
             "INSERT INTO calibration (item_id, revision_no, model, outcome, imported_at)
@@ -87,12 +131,12 @@ impl Store {
                 ));
                 continue;
             }
-            let item: Option<(i64, String, i64)> = lookup
+            let item: Option<(i64, String, i64, String)> = lookup
                 .query_row(params![row.dataset, row.item_id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
                 })
                 .optional()?;
-            let Some((rowid, kind, revision_no)) = item else {
+            let Some((rowid, kind, revision_no, labels)) = item else {
                 refused.push((
                     row.line,
                     format!("field `item`: there is no item {what}; import it first"),
@@ -117,6 +161,13 @@ impl Store {
                 ));
                 continue;
             }
+            if let Outcome::Choice(chosen) = &row.outcome {
+                let labels: Vec<String> = serde_json::from_str(&labels).unwrap_or_default();
+                if let Some(why) = not_options(chosen, &labels) {
+                    refused.push((row.line, format!("field `choice`: {what}: {why}")));
+                    continue;
+                }
+            }
             if let Some(first) = seen.insert((rowid, row.model.as_str()), row.line) {
                 refused.push((
                     row.line,
@@ -137,7 +188,8 @@ impl Store {
             touched.insert(rowid);
         }
         drop((lookup, upsert));
-        if !refused.is_empty() {
+        // Dropping `tx` rolls back what a check wrote.
+        if !refused.is_empty() || check_only {
             return Ok(Err(refused));
         }
         let mut summary = CalibrationSummary {

@@ -32,13 +32,46 @@ pub enum Source {
 impl Source {
     /// Converts one source row into a raw native item.
     pub fn convert(self, line: &str, ctx: &RowContext) -> Result<RawItem, Vec<FieldError>> {
-        let obj = parse_object(line)?;
-        match self {
+        self.convert_with_gold(line, ctx).0
+    }
+
+    /// Converts one source row, and names its gold field if the row has no gold (an
+    /// empty or missing answer, entity, relation, term or event list): `None` for a row
+    /// that has gold or does not read as an object.
+    pub fn convert_with_gold(
+        self,
+        line: &str,
+        ctx: &RowContext,
+    ) -> (Result<RawItem, Vec<FieldError>>, Option<&'static str>) {
+        let obj = match parse_object(line) {
+            Ok(obj) => obj,
+            Err(e) => return (Err(e), None),
+        };
+        let item = match self {
             Source::Cmexam => cmexam::convert(&obj, ctx),
             Source::Cmeee => cmeee::convert(&obj, ctx),
             Source::Cmeie => cmeie::convert(&obj, ctx),
             Source::ChipCdn => chip_cdn::convert(&obj, ctx),
             Source::ChipCdee => chip_cdee::convert(&obj, ctx),
+        };
+        let field = self.gold_field();
+        let lacks = match obj.get(field) {
+            None | Some(Value::Null) => true,
+            Some(Value::Array(a)) => a.is_empty(),
+            Some(Value::String(s)) => s.trim().is_empty() || cmexam::is_placeholder(s),
+            Some(_) => false,
+        };
+        (item, lacks.then_some(field))
+    }
+
+    /// The source field that holds a row's gold answer.
+    pub fn gold_field(self) -> &'static str {
+        match self {
+            Source::Cmexam => "Answer",
+            Source::Cmeee => "entities",
+            Source::Cmeie => "spo_list",
+            Source::ChipCdn => "normalized_result",
+            Source::ChipCdee => "event",
         }
     }
 

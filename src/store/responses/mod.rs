@@ -135,13 +135,12 @@ impl Store {
             )?;
             let mut items = ItemCache::default();
             for row in rows {
+                // After a line that does not read, the rest are still checked (nothing will
+                // be committed), so that every problem of the file is found in one run.
                 let Some(row) = row? else {
                     unreadable = true;
                     continue;
                 };
-                if unreadable {
-                    continue;
-                }
                 let row = row.borrow();
                 anyhow::ensure!(
                     row.line > last_line,

@@ -32,6 +32,28 @@ impl Store {
         reviewer: &str,
         reviews: &[ExternalReview],
     ) -> Result<ImportOutcome> {
+        self.external_reviews(reviewer, reviews, false)
+    }
+
+    /// What `import_reviews` would refuse in `reviews`, writing nothing: for a file some of
+    /// whose lines do not read, so that every problem is found in one run.
+    pub fn check_reviews(
+        &mut self,
+        reviewer: &str,
+        reviews: &[ExternalReview],
+    ) -> Result<Vec<(usize, String)>> {
+        Ok(self
+            .external_reviews(reviewer, reviews, true)?
+            .err()
+            .unwrap_or_default())
+    }
+
+    fn external_reviews(
+        &mut self,
+        reviewer: &str,
+        reviews: &[ExternalReview],
+        check_only: bool,
+    ) -> Result<ImportOutcome> {
         let now = clock::iso(SystemTime::now());
         let tx = self
             .conn
@@ -44,7 +66,8 @@ impl Store {
                 Err(e) => refused.push((r.line, format!("{e:#}"))),
             }
         }
-        if !refused.is_empty() {
+        // Dropping `tx` rolls back what a check wrote.
+        if !refused.is_empty() || check_only {
             return Ok(Err(refused));
         }
         tx.commit()?;
