@@ -27,7 +27,8 @@
 //!   filter, with a dataset, a reason (the rarest), a department, and all three filters;
 //! - `Store::curation_case` for the first item of the queue;
 //! - finding items (`Store::find_items`) by a part of an id and by a word of a text, and
-//!   one annotator's own reviews by that word (`Store::find_my_reviews`);
+//!   one annotator's own reviews by that word (`Store::find_my_reviews`), and by a word no
+//!   item has (every item's text read);
 //! - and with the database file dropped from the page cache first (as the first start of the
 //!   day would find it): opening the store, then agreement, the queue, a case.
 //!

@@ -382,3 +382,35 @@ fn experts_find_disputes_to_take_and_their_own_and_claim_the_one_they_chose() {
     let ids: Vec<&str> = free.rows.iter().map(|(d, _)| d.item_id.as_str()).collect();
     assert_eq!(ids, [q1]);
 }
+
+#[test]
+fn workload_counts_pace_open_claims_and_skips_for_curators_only() {
+    let (_d, mut store) = setup();
+    let a = claim(&mut store, "a", "q-chest-1");
+    store
+        .submit_review("a", a.review_id, &review(&a, None, ""))
+        .unwrap();
+    // b holds a claim; c gives one back.
+    claim(&mut store, "b", "q-chest-1");
+    let c = claim(&mut store, "c", "q-chest-2");
+    store.release_review("c", c.review_id).unwrap();
+
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    let loads = store.workload("cur", later, 7).unwrap();
+    let ids: Vec<&str> = loads.iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "c"], "annotators only, by id");
+    let (a, b, c) = (&loads[0], &loads[1], &loads[2]);
+    assert_eq!((a.submitted, a.submitted_recent, a.open_claims), (1, 1, 0));
+    assert!(a.median_secs.unwrap() < 60.0, "{:?}", a.median_secs);
+    assert_eq!((b.submitted, b.open_claims), (0, 1));
+    let age = b.oldest_open_secs.unwrap();
+    assert!((3590.0..3700.0).contains(&age), "{age}");
+    assert_eq!((c.skipped, c.open_claims, c.median_secs), (1, 0, None));
+    // Eight days on, the window holds nothing; the totals stay.
+    let loads = store
+        .workload("cur", later + std::time::Duration::from_secs(8 * 86_400), 7)
+        .unwrap();
+    assert_eq!((loads[0].submitted, loads[0].submitted_recent), (1, 0));
+    assert_eq!(loads[2].skipped, 0);
+    assert!(store.workload("a", later, 7).is_err());
+}

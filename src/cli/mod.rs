@@ -26,6 +26,7 @@ mod reviews_claim;
 mod sample;
 mod settings;
 mod status;
+mod workload;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -100,6 +101,8 @@ pub enum Command {
     Judge(judge::JudgeCommand),
     /// Show or change workspace settings (e.g. how long a review claim lasts)
     Settings(settings::SettingsArgs),
+    /// Each physician's pace and open work: reviews per day, claim-to-submit time, open claims
+    Workload(workload::WorkloadArgs),
     /// Set up a demo workspace with the built-in sample items and open the review screen
     Demo,
     /// A shared host: set one up (as root) or check an installation
@@ -165,6 +168,7 @@ fn dispatch(
         Command::Adjudicate(args) => adjudicate::run(&open(db)?, args),
         Command::Judge(cmd) => judge::run(&open(db)?, cmd),
         Command::Settings(args) => settings::run(&open(db)?, args),
+        Command::Workload(args) => workload::run(&open(db)?, args),
         Command::Demo => {
             if crate::host::is_shared() {
                 anyhow::bail!(

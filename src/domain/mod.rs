@@ -22,3 +22,4 @@ pub mod rng;
 pub mod sampling;
 pub mod validate;
 pub mod workflow;
+pub mod workload;

@@ -23,6 +23,7 @@ mod review_export;
 mod reviews;
 mod samples;
 mod status;
+mod workload;
 
 pub use calibration::CalibrationSummary;
 pub use curation::{
