@@ -14,6 +14,7 @@ mod import;
 mod init;
 mod items;
 mod judge;
+mod out;
 mod paths;
 mod people;
 mod plan;

@@ -23,6 +23,9 @@ pub enum ReleaseCommand {
         /// A new or empty directory for the files
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Replace the release already in --out
+        #[arg(long)]
+        force: bool,
         /// Skip the confirm question
         #[arg(long)]
         yes: bool,
@@ -36,6 +39,9 @@ pub enum ReleaseCommand {
         /// A new or empty directory for the files
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Replace the release already in --out
+        #[arg(long)]
+        force: bool,
         /// The maintainer exporting it
         #[arg(long = "as", value_name = "ID")]
         as_id: Option<String>,
@@ -50,12 +56,14 @@ pub fn run(db: &Path, cmd: ReleaseCommand) -> Result<()> {
             name,
             version,
             out,
+            force,
             yes,
             as_id,
         } => {
             let mut store = Store::open_existing(db)?;
             let me = act_as(&store, as_id.as_deref(), Role::Maintainer)?;
             // The folder is checked (and its hidden sibling made) before anything is frozen.
+            let replaced = crate::cli::out::release_dir(&out, force)?;
             let target = ReleaseDir::prepare(&out)?;
             if !yes && !confirm(&name, &version)? {
                 bail!("not frozen");
@@ -67,6 +75,7 @@ pub fn run(db: &Path, cmd: ReleaseCommand) -> Result<()> {
                      medcurate release export {name} --out DIR"
                 )
             })?;
+            replaced.done()?;
             println!(
                 "froze {name} as version {version}: {} file(s) in {}",
                 files.len(),
@@ -74,7 +83,12 @@ pub fn run(db: &Path, cmd: ReleaseCommand) -> Result<()> {
             );
             Ok(())
         }
-        ReleaseCommand::Export { name, out, as_id } => {
+        ReleaseCommand::Export {
+            name,
+            out,
+            force,
+            as_id,
+        } => {
             let store = Store::open_existing(db)?;
             act_as(&store, as_id.as_deref(), Role::Maintainer)?;
             let Some((version, files)) = store.release_files(&name)? else {
@@ -82,7 +96,9 @@ pub fn run(db: &Path, cmd: ReleaseCommand) -> Result<()> {
                     "there is no frozen release {name}; `medcurate sample list` lists samples and releases"
                 );
             };
+            let replaced = crate::cli::out::release_dir(&out, force)?;
             write_dir(&out, &files)?;
+            replaced.done()?;
             println!(
                 "wrote release {name} {version}: {} file(s) in {}",
                 files.len(),

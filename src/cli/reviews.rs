@@ -29,9 +29,12 @@ pub enum ReviewsCommand {
         /// Only this dataset
         #[arg(long)]
         dataset: Option<String>,
-        /// The file to write (replaced whole, never half written)
+        /// The file to write (never half written); an existing one only with --force
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Replace the --out file if it exists
+        #[arg(long)]
+        force: bool,
         /// The curator or maintainer exporting
         #[arg(long = "as", value_name = "ID")]
         as_id: Option<String>,
@@ -45,14 +48,22 @@ pub fn run(db: &Path, cmd: ReviewsCommand) -> Result<()> {
         ReviewsCommand::Export {
             dataset,
             out,
+            force,
             as_id,
-        } => export(db, dataset.as_deref(), &out, as_id.as_deref()),
+        } => export(db, dataset.as_deref(), &out, force, as_id.as_deref()),
     }
 }
 
-fn export(db: &Path, dataset: Option<&str>, out: &Path, as_id: Option<&str>) -> Result<()> {
+fn export(
+    db: &Path,
+    dataset: Option<&str>,
+    out: &Path,
+    force: bool,
+    as_id: Option<&str>,
+) -> Result<()> {
     let store = Store::open_existing(db)?;
     let me = act_as_any(&store, as_id, &[Role::Curator, Role::Maintainer])?;
+    crate::cli::out::check_file(out, force)?;
     let (reviews, decisions) = write_atomically(out, |w| {
         let (mut reviews, mut decisions) = (0u64, 0u64);
         store.export_reviews(&me.id, dataset, |rec| {
