@@ -4,10 +4,11 @@
 use crate::cli::identity::{act_as, act_as_any};
 use crate::cli::problems;
 use crate::domain::people::Role;
-use crate::import::reviews::read_reviews;
+use crate::import::reviews::{ReviewsFile, read_reviews};
 use crate::store::{ExportRecord, Store, SubmitOutcome};
 use anyhow::{Result, bail};
 use clap::Subcommand;
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -88,28 +89,58 @@ pub(crate) use crate::files::user::write_atomically;
 
 fn import(db: &Path, file: &Path, as_id: Option<&str>) -> Result<()> {
     let mut store = Store::open_existing(db)?;
-    let person = act_as(&store, as_id, Role::Annotator)?;
-    let reviews = match read_reviews(file)? {
+    let ReviewsFile { reviews, decisions } = match read_reviews(file)? {
         Ok(r) => r,
         Err(errors) => {
             problems::print(&errors);
             bail!("{} problem(s); no review was submitted", errors.len());
         }
     };
+    // An annotator imports their own reviews; a file that names its reviewers (as
+    // `reviews export` writes it) is imported for them, by a maintainer. Nothing is written
+    // before this check.
+    let named: BTreeSet<&str> = reviews
+        .iter()
+        .filter_map(|r| r.reviewer.as_deref())
+        .collect();
+    let person = if named.is_empty() {
+        act_as(&store, as_id, Role::Annotator)?
+    } else {
+        act_as(&store, as_id, Role::Maintainer).map_err(|e| {
+            e.context(format!(
+                "{} names its reviewers ({}); only a maintainer imports reviews for others",
+                file.display(),
+                named.iter().copied().collect::<Vec<_>>().join(", ")
+            ))
+        })?
+    };
+    let by = if named.is_empty() {
+        format!("as {}", person.id)
+    } else {
+        format!(
+            "for {} by {}",
+            named.iter().copied().collect::<Vec<_>>().join(", "),
+            person.id
+        )
+    };
     match store.import_reviews(&person.id, &reviews)? {
         Ok(outcomes) => {
             let count = |o: Option<SubmitOutcome>| outcomes.iter().filter(|x| **x == o).count();
             let unchanged = count(None);
             print!(
-                "{} review(s) submitted as {}: {} item(s) accepted, {} sent to curation, {} waiting for a second review",
+                "{} review(s) submitted {by}: {} item(s) accepted, {} sent to curation, {} waiting for a second review",
                 outcomes.len() - unchanged,
-                person.id,
                 count(Some(SubmitOutcome::Accepted)),
                 count(Some(SubmitOutcome::NeedsCuration)),
                 count(Some(SubmitOutcome::Waiting))
             );
             if unchanged > 0 {
                 print!("; {unchanged} already stored (unchanged, nothing written)");
+            }
+            if decisions > 0 {
+                print!(
+                    "; {decisions} curator decision(s) left out (decisions are made on the curation screen)"
+                );
             }
             println!();
             Ok(())
