@@ -66,7 +66,7 @@ pub(super) fn build_mcq(
                         "answer",
                         format!("{s:?} has spaces; write the letters alone, e.g. \"ABD\""),
                     );
-                    return_letters(&s)
+                    letters_without_spaces(&s)
                 }
                 RawAnswer::Letters(s) => s.chars().map(String::from).collect(),
                 RawAnswer::Labels(v) => {
@@ -121,7 +121,7 @@ pub(super) fn build_mcq(
 }
 
 /// The letters of an answer string, its spaces left out (they are reported on their own).
-fn return_letters(s: &str) -> Vec<String> {
+fn letters_without_spaces(s: &str) -> Vec<String> {
     s.chars()
         .filter(|c| !c.is_whitespace())
         .map(String::from)
