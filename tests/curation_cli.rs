@@ -275,3 +275,96 @@ fn history_shows_a_revision_note() {
         "{h}"
     );
 }
+
+/// A workspace like `setup`'s with the same people and items and no reviews.
+fn fresh() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["init"]);
+    for (id, role) in [
+        ("dr-a", "annotator"),
+        ("dr-b", "annotator"),
+        ("ops", "maintainer"),
+    ] {
+        ok(d, &["people", "add", id, "--name", id, "--role", role]);
+    }
+    std::fs::write(d.join("items.jsonl"), ITEMS).unwrap();
+    ok(d, &words("import items.jsonl --dataset Exam"));
+    dir
+}
+
+/// The export's lines without the time each review was stored, which an import sets anew.
+fn untimed(text: &str) -> Vec<serde_json::Value> {
+    text.lines()
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v.as_object_mut().unwrap().remove("submitted_at");
+            v
+        })
+        .collect()
+}
+
+#[test]
+fn an_exported_reviews_file_imports_back_as_it_is() {
+    let dir = setup();
+    let d = dir.path();
+    ok(d, &words("reviews export --out reviews.jsonl --as ops"));
+    let exported = std::fs::read_to_string(d.join("reviews.jsonl")).unwrap();
+    // Into the same workspace: every review is there already.
+    assert_eq!(
+        ok(d, &words("reviews import reviews.jsonl --as ops")),
+        "0 review(s) submitted for dr-a, dr-b by ops: 0 item(s) accepted, 0 sent to curation, 0 waiting for a second review; 2 already stored (unchanged, nothing written)\n"
+    );
+    // Into a new workspace with the same items, curators' decisions and all: the reviews are
+    // the reviewers' again, and export as they were.
+    let new = fresh();
+    let n = new.path();
+    let decision = r#"{"record":"decision","dataset":"Exam","item_id":"q2","revision_no":1,"curator":"cur","action":"accept","departments":["hematology"],"at":"2026-01-01T00:00:00Z"}"#;
+    std::fs::write(n.join("reviews.jsonl"), format!("{exported}{decision}\n")).unwrap();
+    // Every line of it is a line of a reviews file, by schemas/review.schema.json.
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schemas/review.schema.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let schema = jsonschema::draft202012::new(&schema).unwrap();
+    for line in exported.lines().chain([decision]) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(
+            schema.is_valid(&v),
+            "not a reviews line by the schema: {line}"
+        );
+    }
+    let mut both =
+        serde_json::from_str::<serde_json::Value>(exported.lines().next().unwrap()).unwrap();
+    both["item"] = both["item_id"].clone();
+    assert!(!schema.is_valid(&both), "item and item_id together");
+    let e = err(n, &words("reviews import reviews.jsonl --as dr-a"));
+    assert!(
+        e.contains("reviews.jsonl names its reviewers (dr-a, dr-b); only a maintainer imports reviews for others"),
+        "{e}"
+    );
+    assert_eq!(
+        ok(n, &words("reviews import reviews.jsonl --as ops")),
+        "2 review(s) submitted for dr-a, dr-b by ops: 1 item(s) accepted, 0 sent to curation, 1 waiting for a second review; 1 curator decision(s) left out (decisions are made on the curation screen)\n"
+    );
+    ok(n, &words("reviews export --out back.jsonl --as ops"));
+    let back = std::fs::read_to_string(n.join("back.jsonl")).unwrap();
+    assert_eq!(untimed(&back), untimed(&exported));
+    // A review counts only for the revision it was made on.
+    let other = fresh();
+    let o = other.path();
+    std::fs::write(
+        o.join("r2.jsonl"),
+        exported.replace(r#""revision_no":1"#, r#""revision_no":2"#),
+    )
+    .unwrap();
+    let e = err(o, &words("reviews import r2.jsonl --as ops"));
+    assert!(
+        e.starts_with("error: r2.jsonl:1: this is dr-a's review of revision 2, but Exam/q1 is at revision 1; a review counts only for the revision it was made on\n"),
+        "{e}"
+    );
+}

@@ -413,6 +413,8 @@ fn step(
                         dataset: ds.clone(),
                         item_id: ext.clone(),
                         content: some_review(rng, &body),
+                        reviewer: None,
+                        revision_no: None,
                     }],
                 );
                 format!("{who} importing a review of {ds}/{ext}: {r:?}")

@@ -367,7 +367,21 @@ fn a_frozen_release_is_byte_identical_verifiable_and_never_changes() {
         "re-export after a later revision"
     );
     let e = err(d, &words("release export mini --out again"));
-    assert!(e.contains("is not empty"), "{e}");
+    assert!(e.contains("is not empty; pass --force"), "{e}");
+    ok(d, &words("release export mini --out again --force"));
+    assert_eq!(
+        read_dir(&d.join("again")),
+        r1,
+        "a release replaced by --force"
+    );
+    std::fs::create_dir(d.join("mine")).unwrap();
+    std::fs::write(d.join("mine/notes.txt"), "keep").unwrap();
+    let e = err(d, &words("release export mini --out mine --force"));
+    assert!(e.contains("holds files but no release"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("mine/notes.txt")).unwrap(),
+        "keep"
+    );
     let conn = rusqlite::Connection::open(d.join("t.db")).unwrap();
     let e = conn.execute("DELETE FROM release_files", []).unwrap_err();
     assert!(

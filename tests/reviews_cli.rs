@@ -302,3 +302,34 @@ fn an_item_twice_in_one_reviews_file_is_refused() {
         0
     );
 }
+
+#[test]
+fn verdicts_as_the_export_writes_them_are_read() {
+    let dir = setup();
+    let d = dir.path();
+    write(
+        d,
+        "x.jsonl",
+        &[
+            r#"{"record":"review","dataset":"Exam","item_id":"q1","verdicts":{"natural_plausible":{"verdict":"pass"},"clinical_validity":{"verdict":"pass"},"answer_correctness":{"verdict":"fail","reason":"答案应为A和B"},"distractor_plausibility":"pass"}}"#,
+        ],
+    );
+    assert_eq!(
+        ok(d, &["reviews", "import", "x.jsonl", "--as", "dr-a"]),
+        "1 review(s) submitted as dr-a: 0 item(s) accepted, 0 sent to curation, 1 waiting for a second review\n"
+    );
+    write(
+        d,
+        "y.jsonl",
+        &[
+            r#"{"record":"note","dataset":"Exam","item":"q2","item_id":"q2","verdicts":{"natural_plausible":{"verdict":"fail"}}}"#,
+        ],
+    );
+    assert_eq!(
+        err(d, &["reviews", "import", "y.jsonl", "--as", "dr-a"]),
+        "error: y.jsonl:1: field `record`: \"note\" is not a record of a reviews file; use \"review\" or \"decision\"\n\
+         error: y.jsonl:1: field `item_id`: is given with `item`; they name the same thing: keep one\n\
+         error: y.jsonl:1: field `verdicts.natural_plausible`: must be \"pass\" or {\"fail\": \"a short reason\"} (or, as `reviews export` writes them, {\"verdict\": \"pass\"} or {\"verdict\": \"fail\", \"reason\": \"...\"})\n\
+         error: 3 problem(s); no review was submitted\n"
+    );
+}

@@ -486,4 +486,41 @@ fn item_schema_rejects_what_the_format_refuses() {
     let mut bad = open.clone();
     bad.as_object_mut().unwrap().remove("prompt");
     assert_invalid(&items, &bad, "an open_ended item without prompt");
+
+    let mut bad = open.clone();
+    bad["rubric"][1]["weight"] = json!(5);
+    assert_invalid(&items, &bad, "an unknown key in a rubric point");
+
+    let mut bad = mcq.clone();
+    bad["prompt"] = json!("请给出诊断。");
+    assert_invalid(&items, &bad, "an mcq with an open_ended field");
+
+    let mut bad = ner.clone();
+    bad["relations"] = json!([]);
+    assert_invalid(&items, &bad, "a ner item with another task's gold field");
+
+    let mut bad = mcq.clone();
+    bad["id"] = json!(" neg-1");
+    assert_invalid(&items, &bad, "an id with a leading space");
+
+    let mut bad = mcq.clone();
+    bad["provenance"]["source"] = json!(7);
+    assert_invalid(&items, &bad, "a provenance source that is not a string");
+
+    // null in an optional field is the field left out; in a required one it is missing.
+    let mut nulls = mcq.clone();
+    for field in [
+        "difficulty",
+        "explanation",
+        "provenance",
+        "attributes",
+        "prompt",
+        "entities",
+    ] {
+        nulls[field] = Value::Null;
+    }
+    assert_valid(&items, &nulls, "an mcq with null optional fields");
+    let mut bad = mcq.clone();
+    bad["stem"] = Value::Null;
+    assert_invalid(&items, &bad, "an mcq whose stem is null");
 }

@@ -81,6 +81,8 @@ pub fn seed(store: &mut Store) -> Result<usize> {
                 dataset: DEMO_DATASET.into(),
                 item_id: id,
                 content,
+                reviewer: None,
+                revision_no: None,
             });
         }
         match store.import_reviews(reviewer, &reviews)? {

@@ -36,9 +36,12 @@ pub enum DisputesCommand {
     Export {
         #[arg(long, value_enum, default_value = "sft")]
         format: ExportFormat,
-        /// The file to write (replaced whole, never half written)
+        /// The file to write (never half written); an existing one only with --force
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Replace the --out file if it exists
+        #[arg(long)]
+        force: bool,
         /// Only this dataset
         #[arg(long)]
         dataset: Option<String>,
@@ -54,9 +57,17 @@ pub fn run(db: &Path, args: DisputesArgs) -> Result<()> {
         Some(DisputesCommand::Export {
             format,
             out,
+            force,
             dataset,
             as_id,
-        }) => export(db, format, &out, dataset.as_deref(), as_id.as_deref()),
+        }) => export(
+            db,
+            format,
+            &out,
+            force,
+            dataset.as_deref(),
+            as_id.as_deref(),
+        ),
     }
 }
 
@@ -132,11 +143,13 @@ fn export(
     db: &Path,
     format: ExportFormat,
     out: &Path,
+    force: bool,
     dataset: Option<&str>,
     as_id: Option<&str>,
 ) -> Result<()> {
     let store = Store::open_existing(db)?;
     act_as_any(&store, as_id, &[Role::Curator, Role::Maintainer])?;
+    crate::cli::out::check_file(out, force)?;
     let all = store.adjudicated_disputes(dataset)?;
     write_atomically(out, |w| {
         for d in &all {

@@ -3,6 +3,7 @@
 mod adjudicate;
 mod agreement;
 mod calibration;
+mod completions;
 mod curate;
 mod demo;
 mod demo_reviews;
@@ -14,6 +15,8 @@ mod import;
 mod init;
 mod items;
 mod judge;
+mod man;
+mod out;
 mod paths;
 mod people;
 mod plan;
@@ -108,6 +111,10 @@ pub enum Command {
     /// A shared host: set one up (as root) or check an installation
     #[command(subcommand)]
     Host(host::HostCommand),
+    /// Print the shell completion script: `medcurate completions bash|zsh|fish`
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page, or write one per command with --out DIR
+    Man(man::ManArgs),
 }
 
 /// The command line of this process, parsed (clap's usage errors exit as clap does).
@@ -121,9 +128,10 @@ pub fn parse() -> Cli {
 
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> Result<()> {
-    // `host check` must run to say what is wrong even when the host config is.
+    // `host check` must run to say what is wrong even when the host config is; completions
+    // come from the definitions alone and open nothing.
     let started = crate::host::startup();
-    if !matches!(cli.command, Command::Host(_)) {
+    if !matches!(cli.command, Command::Host(_) | Command::Completions(_)) {
         started?;
     }
     let db = cli.db.clone();
@@ -184,6 +192,11 @@ fn dispatch(
             demo::run(path)
         }
         Command::Host(cmd) => host::run(cmd),
+        Command::Completions(args) => {
+            completions::run(args);
+            Ok(())
+        }
+        Command::Man(args) => man::run(args),
     }
 }
 

@@ -27,6 +27,9 @@ pub enum ReleaseCommand {
         /// A new or empty directory for the files
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Replace the release already in --out
+        #[arg(long)]
+        force: bool,
         /// Skip the confirm question
         #[arg(long)]
         yes: bool,
@@ -40,6 +43,9 @@ pub enum ReleaseCommand {
         /// A new or empty directory for the files
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Replace the release already in --out
+        #[arg(long)]
+        force: bool,
         /// The maintainer exporting it
         #[arg(long = "as", value_name = "ID")]
         as_id: Option<String>,
@@ -63,12 +69,14 @@ pub fn run(db: &Path, db_typed: bool, cmd: ReleaseCommand) -> Result<()> {
             name,
             version,
             out,
+            force,
             yes,
             as_id,
         } => {
             let mut store = Store::open_existing(db)?;
             let me = act_as(&store, as_id.as_deref(), Role::Maintainer)?;
             // The folder is checked (and its hidden sibling made) before anything is frozen.
+            let replaced = crate::cli::out::release_dir(&out, force)?;
             let target = ReleaseDir::prepare(&out)?;
             let files = build(&store, &name, &version)?;
             print!("{}", summary(&draft_report(&store, &name)?));
@@ -83,6 +91,7 @@ pub fn run(db: &Path, db_typed: bool, cmd: ReleaseCommand) -> Result<()> {
                      medcurate release export {name} --out DIR"
                 )
             })?;
+            replaced.done()?;
             println!(
                 "froze {name} as version {version}: {} file(s) in {}",
                 files.len(),
@@ -91,7 +100,12 @@ pub fn run(db: &Path, db_typed: bool, cmd: ReleaseCommand) -> Result<()> {
             println!("root digest {}", digest_of(&files));
             Ok(())
         }
-        ReleaseCommand::Export { name, out, as_id } => {
+        ReleaseCommand::Export {
+            name,
+            out,
+            force,
+            as_id,
+        } => {
             let store = Store::open_existing(db)?;
             act_as(&store, as_id.as_deref(), Role::Maintainer)?;
             let Some((version, files)) = store.release_files(&name)? else {
@@ -99,7 +113,9 @@ pub fn run(db: &Path, db_typed: bool, cmd: ReleaseCommand) -> Result<()> {
                     "there is no frozen release {name}; `medcurate sample list` lists samples and releases"
                 );
             };
+            let replaced = crate::cli::out::release_dir(&out, force)?;
             write_dir(&out, &files)?;
+            replaced.done()?;
             println!(
                 "wrote release {name} {version}: {} file(s) in {}",
                 files.len(),

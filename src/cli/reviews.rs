@@ -4,11 +4,12 @@
 use crate::cli::identity::{act_as, act_as_any};
 use crate::cli::problems;
 use crate::domain::people::Role;
-use crate::import::reviews::read_reviews_all;
+use crate::import::reviews::{ReviewsFile, read_reviews_all};
 use crate::import::rows::all_problems;
 use crate::store::{ExportRecord, Store, SubmitOutcome};
 use anyhow::{Result, bail};
 use clap::Subcommand;
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -30,9 +31,12 @@ pub enum ReviewsCommand {
         /// Only this dataset
         #[arg(long)]
         dataset: Option<String>,
-        /// The file to write (replaced whole, never half written)
+        /// The file to write (never half written); an existing one only with --force
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Replace the --out file if it exists
+        #[arg(long)]
+        force: bool,
         /// The curator or maintainer exporting
         #[arg(long = "as", value_name = "ID")]
         as_id: Option<String>,
@@ -46,14 +50,22 @@ pub fn run(db: &Path, cmd: ReviewsCommand) -> Result<()> {
         ReviewsCommand::Export {
             dataset,
             out,
+            force,
             as_id,
-        } => export(db, dataset.as_deref(), &out, as_id.as_deref()),
+        } => export(db, dataset.as_deref(), &out, force, as_id.as_deref()),
     }
 }
 
-fn export(db: &Path, dataset: Option<&str>, out: &Path, as_id: Option<&str>) -> Result<()> {
+fn export(
+    db: &Path,
+    dataset: Option<&str>,
+    out: &Path,
+    force: bool,
+    as_id: Option<&str>,
+) -> Result<()> {
     let store = Store::open_existing(db)?;
     let me = act_as_any(&store, as_id, &[Role::Curator, Role::Maintainer])?;
+    crate::cli::out::check_file(out, force)?;
     let (reviews, decisions) = write_atomically(out, |w| {
         let (mut reviews, mut decisions) = (0u64, 0u64);
         store.export_reviews(&me.id, dataset, |rec| {
@@ -78,8 +90,35 @@ pub(crate) use crate::files::user::write_atomically;
 
 fn import(db: &Path, file: &Path, as_id: Option<&str>) -> Result<()> {
     let mut store = Store::open_existing(db)?;
-    let person = act_as(&store, as_id, Role::Annotator)?;
-    let read = read_reviews_all(file)?;
+    let ReviewsFile { read, decisions } = read_reviews_all(file)?;
+    // An annotator imports their own reviews; a file that names its reviewers (as
+    // `reviews export` writes it) is imported for them, by a maintainer. Nothing is written
+    // before this check.
+    let named: BTreeSet<&str> = read
+        .rows
+        .iter()
+        .filter_map(|r| r.reviewer.as_deref())
+        .collect();
+    let person = if named.is_empty() {
+        act_as(&store, as_id, Role::Annotator)?
+    } else {
+        act_as(&store, as_id, Role::Maintainer).map_err(|e| {
+            e.context(format!(
+                "{} names its reviewers ({}); only a maintainer imports reviews for others",
+                file.display(),
+                named.iter().copied().collect::<Vec<_>>().join(", ")
+            ))
+        })?
+    };
+    let by = if named.is_empty() {
+        format!("as {}", person.id)
+    } else {
+        format!(
+            "for {} by {}",
+            named.iter().copied().collect::<Vec<_>>().join(", "),
+            person.id
+        )
+    };
     let shown = file.display().to_string();
     if !read.problems.is_empty() {
         // The readable lines are checked too, so the file is fixed in one round.
@@ -94,15 +133,19 @@ fn import(db: &Path, file: &Path, as_id: Option<&str>) -> Result<()> {
             let count = |o: Option<SubmitOutcome>| outcomes.iter().filter(|x| **x == o).count();
             let unchanged = count(None);
             print!(
-                "{} review(s) submitted as {}: {} item(s) accepted, {} sent to curation, {} waiting for a second review",
+                "{} review(s) submitted {by}: {} item(s) accepted, {} sent to curation, {} waiting for a second review",
                 outcomes.len() - unchanged,
-                person.id,
                 count(Some(SubmitOutcome::Accepted)),
                 count(Some(SubmitOutcome::NeedsCuration)),
                 count(Some(SubmitOutcome::Waiting))
             );
             if unchanged > 0 {
                 print!("; {unchanged} already stored (unchanged, nothing written)");
+            }
+            if decisions > 0 {
+                print!(
+                    "; {decisions} curator decision(s) left out (decisions are made on the curation screen)"
+                );
             }
             println!();
             Ok(())

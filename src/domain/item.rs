@@ -220,17 +220,27 @@ pub struct Relation {
     pub combined: Option<bool>,
 }
 
-/// A clinical event in the CHIP-CDEE style.
+/// A clinical event in the CHIP-CDEE style. Read straight from native lines, so unknown keys
+/// are refused and `null` in an optional field means the field is absent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Event {
     pub core_name: String,
     /// "" (occurred), "不确定" (uncertain) or "否定" (negated).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub tendency: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub character: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub anatomy_list: Vec<String>,
+}
+
+fn null_as_default<'de, D, T>(de: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(de)?.unwrap_or_default())
 }
 
 /// The tendencies CHIP-CDEE allows.

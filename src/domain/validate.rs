@@ -6,9 +6,13 @@
 use super::departments;
 use super::field_error::FieldError;
 use super::item::*;
-use serde::Deserialize;
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,6 +26,7 @@ pub struct RawItem {
     pub difficulty: Option<String>,
     // mcq
     pub stem: Option<String>,
+    #[serde(default, deserialize_with = "objects")]
     pub options: Option<Vec<RawOption>>,
     pub answer: Option<RawAnswer>,
     pub explanation: Option<String>,
@@ -32,8 +37,11 @@ pub struct RawItem {
     // extraction
     pub task: Option<String>,
     pub text: Option<String>,
+    #[serde(default, deserialize_with = "objects")]
     pub entities: Option<Vec<RawEntity>>,
+    #[serde(default, deserialize_with = "objects")]
     pub relations: Option<Vec<RawRelation>>,
+    #[serde(default, deserialize_with = "objects")]
     pub events: Option<Vec<Event>>,
     pub normalized: Option<Vec<String>>,
 }
@@ -53,14 +61,43 @@ pub enum RawAnswer {
     Labels(Vec<String>),
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+/// A scoring point: its text alone, or an object with its text and points.
+#[derive(Debug)]
 pub enum RawRubricPoint {
     Text(String),
-    Point {
-        text: Option<String>,
-        points: Option<f64>,
-    },
+    Point(RawPointObject),
+}
+
+// By hand rather than `untagged`, so an object's unknown key is named in the error.
+impl<'de> Deserialize<'de> for RawRubricPoint {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct PointVisitor;
+        impl<'de> Visitor<'de> for PointVisitor {
+            type Value = RawRubricPoint;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(RUBRIC_POINT)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(RawRubricPoint::Text(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                RawPointObject::deserialize(MapAccessDeserializer::new(map))
+                    .map(RawRubricPoint::Point)
+            }
+        }
+        de.deserialize_any(PointVisitor)
+    }
+}
+
+/// What a rubric point must be, as serde's "expected ..." says it.
+pub const RUBRIC_POINT: &str = "a rubric point";
+
+/// A rubric point written as an object; a key other than these is refused, not dropped.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPointObject {
+    pub text: Option<String>,
+    pub points: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -82,6 +119,36 @@ pub struct RawRelation {
     pub object: Option<String>,
     pub object_type: Option<String>,
     pub combined: Option<bool>,
+}
+
+/// serde reads a struct from a JSON list too (`["A"]` as the first field); the format's
+/// records are objects, so the nested ones are read as objects only.
+fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(de: D) -> Result<T, D::Error> {
+    struct ObjectOnly<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectOnly<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::deserialize(MapAccessDeserializer::new(map))
+        }
+    }
+    de.deserialize_map(ObjectOnly(PhantomData))
+}
+
+/// An optional list of objects (see `object`).
+fn objects<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    de: D,
+) -> Result<Option<Vec<T>>, D::Error> {
+    struct Element<T>(T);
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Element<T> {
+        fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+            object(de).map(Element)
+        }
+    }
+    let list = Option::<Vec<Element<T>>>::deserialize(de)?;
+    Ok(list.map(|l| l.into_iter().map(|e| e.0).collect()))
 }
 
 const MAX_ID_CHARS: usize = 200;
@@ -194,6 +261,9 @@ pub fn build_item(raw: RawItem, dataset: &str) -> Result<Item, Vec<FieldError>> 
         .attributes
         .map(|a| check_attributes(a, &mut e))
         .unwrap_or_default();
+    if let Some(p) = &raw.provenance {
+        check_provenance(p, &mut e);
+    }
 
     let content = match kind {
         Some(ItemKind::Mcq) => {
@@ -331,6 +401,31 @@ fn check_attributes(attrs: Map<String, Value>, e: &mut Errors) -> BTreeMap<Strin
         }
     }
     out
+}
+
+/// The keys of `provenance` the format names have a type; any other key is free.
+fn check_provenance(p: &Map<String, Value>, e: &mut Errors) {
+    for (key, v) in p {
+        let ok = match (key.as_str(), v) {
+            (_, Value::Null) => true,
+            ("source" | "file" | "generator", v) => v.is_string(),
+            // A whole number, as JSON Schema counts integers (2 and 2.0), or a string.
+            ("row", Value::Number(n)) => n.as_f64().is_some_and(|f| f.fract() == 0.0),
+            ("row", v) => v.is_string(),
+            _ => true,
+        };
+        if !ok {
+            let what = if key == "row" {
+                "a whole number or a string"
+            } else {
+                "a string"
+            };
+            e.push(
+                format!("provenance.{key}"),
+                format!("is {}; `{key}` must be {what}", json_type(v)),
+            );
+        }
+    }
 }
 
 fn json_type(v: &Value) -> &'static str {

@@ -82,7 +82,7 @@ fn resolved(path: &Path) -> PathBuf {
 }
 
 /// Refuses a write to a protected path.
-fn check_writable(path: &Path) -> io::Result<()> {
+pub fn check_writable(path: &Path) -> io::Result<()> {
     let Some(p) = PROTECTED.get() else {
         return Ok(());
     };

@@ -127,7 +127,10 @@ fn describe(err: serde_path_to_error::Error<serde_json::Error>) -> FieldError {
             "must be a list of option labels like [\"C\"] or a string of letters like \"ABD\"",
         );
     }
-    if msg.contains("untagged enum RawRubricPoint") {
+    if msg.contains(&format!(
+        "expected {}",
+        crate::domain::validate::RUBRIC_POINT
+    )) {
         return FieldError::new(
             field,
             "must be a string or an object {\"text\": \"...\", \"points\": 2}",

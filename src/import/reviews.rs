@@ -3,6 +3,10 @@
 //! ```json
 //! {"dataset":"CMExam","item":"cmexam_val_sample:2","verdicts":{"natural_plausible":"pass","clinical_validity":{"fail":"剂量错误"}},"departments":["gastroenterology"]}
 //! ```
+//!
+//! A file `reviews export` wrote reads as it is: its `item_id`, `reviewer`, `revision_no` and
+//! `{"verdict": "pass"}` verdicts are understood, and its curators' decisions are counted and
+//! left out (decisions are made on the curation screen).
 
 use super::RowError;
 use super::rows::{Readable, not_a, stream_rows};
@@ -19,8 +23,20 @@ use std::path::Path;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawReview {
+    /// "review" in an export (its decisions are read apart).
+    record: Option<String>,
     dataset: Option<String>,
     item: Option<String>,
+    /// The export's name for `item`.
+    item_id: Option<String>,
+    reviewer: Option<String>,
+    revision_no: Option<i64>,
+    /// Written by the export, not read: the import stamps its own time, and the store
+    /// works out whether a review passed from its verdicts.
+    #[allow(dead_code)]
+    submitted_at: Option<String>,
+    #[allow(dead_code)]
+    passed: Option<bool>,
     verdicts: Option<BTreeMap<String, Value>>,
     #[serde(default)]
     departments: Vec<String>,
@@ -28,38 +44,62 @@ struct RawReview {
     comment: Option<String>,
 }
 
-/// Every review in `path`, or every problem found (file, line, field): lines that do not
-/// read, and an item reviewed on two lines of the file.
-pub fn read_reviews(path: &Path) -> Result<Result<Vec<ExternalReview>, Vec<RowError>>> {
-    let r = read_reviews_all(path)?;
-    Ok(if r.problems.is_empty() {
-        Ok(r.rows)
-    } else {
-        Err(r.problems)
-    })
+/// The reviews of a file that read and the problems of the rest, and how many curators'
+/// decisions of an export it left out.
+pub struct ReviewsFile {
+    pub read: Readable<ExternalReview>,
+    pub decisions: usize,
 }
 
-/// Every review of `path` that reads, and the problems of the lines that do not (or that
-/// review an item a line before them reviews).
-pub fn read_reviews_all(path: &Path) -> Result<Readable<ExternalReview>> {
+/// A line: a review, or a curator's decision of an export.
+enum Line {
+    Review(Box<ParsedReview>),
+    Decision,
+}
+
+struct ParsedReview {
+    dataset: String,
+    item_id: String,
+    reviewer: Option<String>,
+    revision_no: Option<i64>,
+    content: ReviewContent,
+}
+
+/// Every review in `path`, or every problem found (file, line, field): lines that do not
+/// read, and an item reviewed on two lines of the file (by the same reviewer, of the same
+/// revision). The reviews that read are kept beside the problems, so the store can check them
+/// too and the file is fixed in one round.
+pub fn read_reviews_all(path: &Path) -> Result<ReviewsFile> {
     let stream = stream_rows(path, parse_line)?;
     let shown = stream.file().to_string();
     let unit = stream.unit();
     let mut reviews = Vec::new();
+    let mut decisions = 0;
     let mut errors = Vec::new();
-    // (dataset, item) -> the line that reviews it.
-    let mut lines: HashMap<(String, String), usize> = HashMap::new();
+    // (dataset, item, reviewer, revision) -> the line that reviews it.
+    type Key = (String, String, Option<String>, Option<i64>);
+    let mut lines: HashMap<Key, usize> = HashMap::new();
     for next in stream {
-        let (line, (dataset, item_id, content)) = match next? {
-            Ok(row) => row,
+        let (line, parsed) = match next? {
+            Ok((line, Line::Review(parsed))) => (line, *parsed),
+            Ok((_, Line::Decision)) => {
+                decisions += 1;
+                continue;
+            }
             Err(errs) => {
                 errors.extend(errs);
                 continue;
             }
         };
-        match lines.entry((dataset, item_id)) {
+        let key = (
+            parsed.dataset.clone(),
+            parsed.item_id.clone(),
+            parsed.reviewer.clone(),
+            parsed.revision_no,
+        );
+        match lines.entry(key) {
             Entry::Occupied(first) => {
-                let (dataset, item_id) = first.key();
+                let (dataset, item_id, _, _) = first.key();
                 errors.push(RowError {
                     file: shown.clone(),
                     line,
@@ -75,28 +115,63 @@ pub fn read_reviews_all(path: &Path) -> Result<Readable<ExternalReview>> {
                 });
             }
             Entry::Vacant(v) => {
-                let (dataset, item_id) = v.key().clone();
                 v.insert(line);
                 reviews.push(ExternalReview {
                     line,
-                    dataset,
-                    item_id,
-                    content,
+                    dataset: parsed.dataset,
+                    item_id: parsed.item_id,
+                    content: parsed.content,
+                    reviewer: parsed.reviewer,
+                    revision_no: parsed.revision_no,
                 });
             }
         }
     }
-    Ok(Readable {
-        rows: reviews,
-        problems: errors,
-        unit,
+    Ok(ReviewsFile {
+        read: Readable {
+            rows: reviews,
+            problems: errors,
+            unit,
+        },
+        decisions,
     })
 }
 
-fn parse_line(text: &str) -> Result<(String, String, ReviewContent), Vec<FieldError>> {
-    let raw: RawReview = serde_json::from_str(text)
-        .map_err(|e| not_a("a review line", &e, "see schemas/review.schema.json"))?;
+fn parse_line(text: &str) -> Result<Line, Vec<FieldError>> {
+    let not_a_review =
+        |e: serde_json::Error| not_a("a review line", &e, "see schemas/review.schema.json");
+    let value: Value = serde_json::from_str(text).map_err(not_a_review)?;
+    if value.get("record").and_then(Value::as_str) == Some("decision") {
+        return Ok(Line::Decision);
+    }
+    let raw = RawReview::deserialize(value).map_err(not_a_review)?;
     let mut errs = Vec::new();
+    if let Some(r) = raw.record.as_deref().filter(|r| *r != "review") {
+        errs.push(FieldError::new(
+            "record",
+            format!("{r:?} is not a record of a reviews file; use \"review\" or \"decision\""),
+        ));
+    }
+    let item = match (raw.item, raw.item_id) {
+        (Some(item), Some(_)) => {
+            errs.push(FieldError::new(
+                "item_id",
+                "is given with `item`; they name the same thing: keep one",
+            ));
+            Some(item)
+        }
+        (item, item_id) => item.or(item_id),
+    };
+    let reviewer = match raw.reviewer {
+        Some(r) if r.trim().is_empty() => {
+            errs.push(FieldError::new(
+                "reviewer",
+                "is empty; name the reviewer's id, or leave the field out for your own review",
+            ));
+            None
+        }
+        r => r,
+    };
     let mut need = |field: &str, v: Option<String>| match v {
         Some(s) if !s.trim().is_empty() => s,
         _ => {
@@ -108,7 +183,7 @@ fn parse_line(text: &str) -> Result<(String, String, ReviewContent), Vec<FieldEr
         }
     };
     let dataset = need("dataset", raw.dataset);
-    let item = need("item", raw.item);
+    let item = need("item", item);
     let mut verdicts = BTreeMap::new();
     for (key, v) in raw.verdicts.unwrap_or_default() {
         let field = format!("verdicts.{key}");
@@ -122,13 +197,20 @@ fn parse_line(text: &str) -> Result<(String, String, ReviewContent), Vec<FieldEr
         };
         let verdict = match &v {
             Value::String(s) if s == "pass" => Some(Verdict::Pass),
-            Value::Object(o) if o.len() == 1 => {
-                o.get("fail")
-                    .and_then(Value::as_str)
-                    .map(|r| Verdict::Fail {
-                        reason: r.to_string(),
-                    })
-            }
+            Value::Object(o) if o.len() == 1 => o
+                .get("fail")
+                .and_then(Value::as_str)
+                .map(|r| Verdict::Fail {
+                    reason: r.to_string(),
+                })
+                .or_else(|| (o.get("verdict")? == "pass").then_some(Verdict::Pass)),
+            // As `reviews export` writes a fail.
+            Value::Object(o) if o.len() == 2 && o.get("verdict").is_some_and(|v| v == "fail") => o
+                .get("reason")
+                .and_then(Value::as_str)
+                .map(|r| Verdict::Fail {
+                    reason: r.to_string(),
+                }),
             _ => None,
         };
         match verdict {
@@ -137,7 +219,7 @@ fn parse_line(text: &str) -> Result<(String, String, ReviewContent), Vec<FieldEr
             }
             None => errs.push(FieldError::new(
                 field,
-                "must be \"pass\" or {\"fail\": \"a short reason\"}",
+                "must be \"pass\" or {\"fail\": \"a short reason\"} (or, as `reviews export` writes them, {\"verdict\": \"pass\"} or {\"verdict\": \"fail\", \"reason\": \"...\"})",
             )),
         }
     }
@@ -149,16 +231,18 @@ fn parse_line(text: &str) -> Result<(String, String, ReviewContent), Vec<FieldEr
         }
     };
     if errs.is_empty() {
-        Ok((
+        Ok(Line::Review(Box::new(ParsedReview {
             dataset,
-            item,
-            ReviewContent {
+            item_id: item,
+            reviewer,
+            revision_no: raw.revision_no,
+            content: ReviewContent {
                 verdicts,
                 departments,
                 proposal: raw.proposal.filter(|p| !p.trim().is_empty()),
                 comment: raw.comment.filter(|c| !c.trim().is_empty()),
             },
-        ))
+        })))
     } else {
         Err(errs)
     }

@@ -59,9 +59,27 @@ pub(super) fn build_mcq(
             Vec::new()
         }
         Some(a) => {
+            // Spaces are refused rather than trimmed, as the schema refuses them.
             let labels: Vec<String> = match a {
-                RawAnswer::Letters(s) => s.trim().chars().map(String::from).collect(),
-                RawAnswer::Labels(v) => v.into_iter().map(|s| s.trim().to_string()).collect(),
+                RawAnswer::Letters(s) if s.chars().any(char::is_whitespace) => {
+                    e.push(
+                        "answer",
+                        format!("{s:?} has spaces; write the letters alone, e.g. \"ABD\""),
+                    );
+                    letters_without_spaces(&s)
+                }
+                RawAnswer::Letters(s) => s.chars().map(String::from).collect(),
+                RawAnswer::Labels(v) => {
+                    for (i, l) in v.iter().enumerate() {
+                        if l.trim() != l {
+                            e.push(
+                                format!("answer[{i}]"),
+                                format!("{l:?} has spaces around it; write the letter alone"),
+                            );
+                        }
+                    }
+                    v.into_iter().map(|s| s.trim().to_string()).collect()
+                }
             };
             if labels.is_empty() {
                 e.push(
@@ -102,6 +120,14 @@ pub(super) fn build_mcq(
     }
 }
 
+/// The letters of an answer string, its spaces left out (they are reported on their own).
+fn letters_without_spaces(s: &str) -> Vec<String> {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(String::from)
+        .collect()
+}
+
 fn is_option_label(label: &str) -> bool {
     let mut chars = label.chars();
     matches!((chars.next(), chars.next()), (Some(c), None) if c.is_ascii_uppercase())
@@ -130,7 +156,7 @@ pub(super) fn build_open_ended(
             for (i, p) in list.into_iter().enumerate() {
                 let (text, pts) = match p {
                     RawRubricPoint::Text(t) => (Some(t), None),
-                    RawRubricPoint::Point { text, points } => (text, points),
+                    RawRubricPoint::Point(p) => (p.text, p.points),
                 };
                 let text = e.text(&format!("rubric[{i}].text"), text, "scoring point");
                 if let Some(p) = pts
@@ -208,17 +234,35 @@ pub(super) fn build_extraction(
     let relations = relations.map(|list| {
         list.into_iter()
             .enumerate()
-            .map(|(i, r)| Relation {
-                subject: e.text(&format!("relations[{i}].subject"), r.subject, "relation"),
-                subject_type: r.subject_type.unwrap_or_default(),
-                predicate: e.text(
+            .map(|(i, r)| {
+                let subject = e.text(&format!("relations[{i}].subject"), r.subject, "relation");
+                let predicate = e.text(
                     &format!("relations[{i}].predicate"),
                     r.predicate,
                     "relation",
-                ),
-                object: e.text(&format!("relations[{i}].object"), r.object, "relation"),
-                object_type: r.object_type.unwrap_or_default(),
-                combined: r.combined,
+                );
+                let object = e.text(&format!("relations[{i}].object"), r.object, "relation");
+                for (name, value) in [("subject", &subject), ("object", &object)] {
+                    if !value.trim().is_empty()
+                        && !text.trim().is_empty()
+                        && !text.contains(value.as_str())
+                    {
+                        e.push(
+                            format!("relations[{i}].{name}"),
+                            format!(
+                                "{value:?} does not occur in the text; fix the mention or the text"
+                            ),
+                        );
+                    }
+                }
+                Relation {
+                    subject,
+                    subject_type: r.subject_type.unwrap_or_default(),
+                    predicate,
+                    object,
+                    object_type: r.object_type.unwrap_or_default(),
+                    combined: r.combined,
+                }
             })
             .collect()
     });
@@ -229,6 +273,19 @@ pub(super) fn build_extraction(
                     format!("events[{i}].core_name"),
                     "is empty; name the event's core term",
                 );
+            }
+            for (name, terms) in [
+                ("character", &ev.character),
+                ("anatomy_list", &ev.anatomy_list),
+            ] {
+                for (j, t) in terms.iter().enumerate() {
+                    if t.trim().is_empty() {
+                        e.push(
+                            format!("events[{i}].{name}[{j}]"),
+                            "is empty; remove it or write the term",
+                        );
+                    }
+                }
             }
             if !EVENT_TENDENCIES.contains(&ev.tendency.as_str()) {
                 e.push(

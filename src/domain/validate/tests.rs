@@ -81,3 +81,50 @@ fn canonical_json_round_trips() {
     assert_eq!(back, item.body);
     assert_eq!(back.canonical_json(), json);
 }
+
+#[test]
+fn null_in_an_optional_field_means_absent() {
+    let item = build_item(
+        raw(r#"{"id":"1","kind":"mcq","dataset":null,"stem":"题干","options":[{"label":"A","text":"甲"},{"label":"B","text":"乙"}],"answer":"A","explanation":null,"difficulty":null,"attributes":null,"provenance":null,"suggested_departments":null,"prompt":null,"rubric":null,"task":null,"entities":null}"#),
+        "T",
+    )
+    .unwrap();
+    assert_eq!(item.body.difficulty, None);
+    assert!(item.body.provenance.is_empty() && item.body.attributes.is_empty());
+    let Content::Mcq(m) = item.body.content else {
+        panic!()
+    };
+    assert_eq!(m.explanation, None);
+}
+
+#[test]
+fn null_in_an_event_or_rubric_point_means_absent() {
+    let item = build_item(
+        raw(r#"{"id":"1","kind":"extraction","task":"event","text":"无发热","events":[{"core_name":"发热","tendency":null,"character":null,"anatomy_list":null}]}"#),
+        "T",
+    )
+    .unwrap();
+    let Content::Extraction(x) = item.body.content else {
+        panic!()
+    };
+    assert_eq!(x.events.unwrap()[0].tendency, "");
+    let item = build_item(
+        raw(r#"{"id":"2","kind":"open_ended","prompt":"如何处理？","rubric":[{"text":"要点","points":null}]}"#),
+        "T",
+    )
+    .unwrap();
+    let Content::OpenEnded(o) = item.body.content else {
+        panic!()
+    };
+    assert_eq!(o.rubric[0].points, None);
+}
+
+#[test]
+fn nested_records_must_be_objects() {
+    // serde would read ["发热"] as an event whose first field is its core name.
+    let errs = crate::import::native::parse(
+        r#"{"id":"1","kind":"extraction","task":"event","text":"无发热","events":[["发热"]]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(errs[0].field, "events[0]");
+}

@@ -3,7 +3,9 @@
 
 use super::SubmitOutcome;
 use super::submit::submit_tx;
+use crate::domain::people::Role;
 use crate::domain::review::ReviewContent;
+use crate::store::people::require_role;
 use crate::store::{Store, clock};
 use anyhow::Result;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
@@ -16,6 +18,10 @@ pub struct ExternalReview {
     pub dataset: String,
     pub item_id: String,
     pub content: ReviewContent,
+    /// The reviewer the line names (a `reviews export` file); `None` for the importer's own.
+    pub reviewer: Option<String>,
+    /// The revision the review was made on, when the line says.
+    pub revision_no: Option<i64>,
 }
 
 /// Each review's outcome (`None` for one submitted already exactly so, which is left as it
@@ -82,6 +88,14 @@ fn submit_one(
     now: &str,
 ) -> Result<Option<SubmitOutcome>> {
     let what = format!("{}/{}", r.dataset, r.item_id);
+    // The caller lets only a maintainer submit lines that name their reviewer.
+    let reviewer = match r.reviewer.as_deref() {
+        Some(named) => {
+            require_role(tx, named, &[Role::Annotator])?;
+            named
+        }
+        None => reviewer,
+    };
     let item: Option<(i64, i64, String, i64)> = tx
         .prepare_cached(
             "SELECT i.id, i.revision_no, i.state, i.active_reviews
@@ -95,6 +109,27 @@ fn submit_one(
     let Some((item_id, revision_no, state, active)) = item else {
         anyhow::bail!("there is no item {what}; check the dataset and item id");
     };
+    if let Some(made_on) = r.revision_no
+        && made_on != revision_no
+    {
+        // An exported review of an earlier revision, stored already exactly so: nothing to do.
+        let stored: Option<String> = tx
+            .prepare_cached(
+                "SELECT content FROM reviews WHERE item_id = ?1 AND revision_no = ?2
+                   AND reviewer = ?3 AND status = 'submitted'",
+            )?
+            .query_row(params![item_id, made_on, reviewer], |x| x.get(0))
+            .optional()?;
+        if stored.is_some_and(|c| {
+            serde_json::from_str::<ReviewContent>(&c).is_ok_and(|c| c == r.content)
+        }) {
+            return Ok(None);
+        }
+        anyhow::bail!(
+            "this is {reviewer}'s review of revision {made_on}, but {what} is at revision \
+             {revision_no}; a review counts only for the revision it was made on"
+        );
+    }
     let mine: Option<(i64, String, String)> = tx
         .prepare_cached(
             "SELECT id, status, content FROM reviews
