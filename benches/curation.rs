@@ -222,6 +222,7 @@ fn child_measure(db: &Path) -> Value {
             word.as_str(),
             true,
         ),
+        ("17 find_items, a word no item has", "无此词语", false),
     ] {
         let q = Query::new(query).unwrap();
         let mut s = Samples::default();
