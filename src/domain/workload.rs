@@ -73,7 +73,7 @@ mod tests {
     #[test]
     fn durations_read_in_the_unit_that_fits() {
         assert_eq!(duration_words(4.4), "4 s");
-        assert_eq!(duration_words(750.0), "13 min");
+        assert_eq!(duration_words(780.0), "13 min");
         assert_eq!(duration_words(3.5 * 3600.0), "3.5 h");
         assert_eq!(duration_words(2.0 * 86_400.0), "2.0 d");
     }
