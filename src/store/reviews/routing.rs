@@ -1,0 +1,110 @@
+//! Routing by specialty: each dataset's mode, and what a claim needs to apply it (the
+//! physician's specialties as a mask, which datasets are strict and which ignore
+//! specialties). Items carry their departments as `items.route_mask` (migration 13).
+
+use crate::domain::routing::Routing;
+use crate::store::Store;
+use anyhow::{Result, bail};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+/// What a claim routes by, read once per claim.
+pub(super) struct Route {
+    /// The physician's specialties; 0 for none.
+    pub mask: i64,
+    /// Datasets in `strict` mode, as a JSON array of ids.
+    pub strict: String,
+    /// Datasets in `none` mode, as a JSON array of ids.
+    pub none: String,
+    strict_ids: Vec<i64>,
+    none_ids: Vec<i64>,
+}
+
+impl Route {
+    pub(super) fn read(conn: &Connection, reviewer: &str) -> Result<Route> {
+        let mask: i64 = conn
+            .prepare_cached(
+                "SELECT coalesce(sum(DISTINCT 1 << b.bit), 0) FROM person_specialties s
+                 JOIN department_bits b ON b.id = s.department WHERE s.person_id = ?1",
+            )?
+            .query_row([reviewer], |r| r.get(0))?;
+        let list = |mode: Routing| -> Result<Vec<i64>> {
+            let mut stmt = conn.prepare_cached("SELECT id FROM datasets WHERE routing = ?1")?;
+            let rows = stmt.query_map([mode.as_str()], |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let strict_ids = list(Routing::Strict)?;
+        let none_ids = list(Routing::None)?;
+        Ok(Route {
+            mask,
+            strict: serde_json::to_string(&strict_ids)?,
+            none: serde_json::to_string(&none_ids)?,
+            strict_ids,
+            none_ids,
+        })
+    }
+
+    /// Whether specialties come first anywhere in scope (`dataset_id`, or every dataset).
+    pub(super) fn prefers_matching(&self, dataset_id: Option<i64>) -> bool {
+        self.mask != 0
+            && match dataset_id {
+                Some(d) => !self.none_ids.contains(&d),
+                None => true,
+            }
+    }
+
+    /// Whether any dataset in scope is strict.
+    pub(super) fn any_strict(&self, dataset_id: Option<i64>) -> bool {
+        match dataset_id {
+            Some(d) => self.strict_ids.contains(&d),
+            None => !self.strict_ids.is_empty(),
+        }
+    }
+}
+
+impl Store {
+    /// Sets how `dataset`'s items reach physicians, recording who changed it.
+    pub fn set_routing(&mut self, dataset: &str, routing: Routing, actor: &str) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let changed = tx.execute(
+            "UPDATE datasets SET routing = ?2 WHERE name = ?1",
+            params![dataset, routing.as_str()],
+        )?;
+        if changed == 0 {
+            bail!("there is no dataset {dataset:?}; `medcurate status` lists them");
+        }
+        tx.execute(
+            "INSERT INTO events (account, actor, action, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, 'routing_changed',
+                     json_object('dataset', ?2, 'routing', ?3))",
+            params![actor, dataset, routing.as_str()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Each dataset's routing, by name.
+    pub fn routings(&self) -> Result<Vec<(String, Routing)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT name, routing FROM datasets ORDER BY name")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (name, mode) = row?;
+            out.push((name, mode.parse().unwrap_or_default()));
+        }
+        Ok(out)
+    }
+
+    /// One dataset's routing; `None` if there is no such dataset.
+    pub fn routing(&self, dataset: &str) -> Result<Option<Routing>> {
+        let mode: Option<String> = self
+            .conn
+            .prepare_cached("SELECT routing FROM datasets WHERE name = ?1")?
+            .query_row([dataset], |r| r.get(0))
+            .optional()?;
+        Ok(mode.map(|m| m.parse().unwrap_or_default()))
+    }
+}
