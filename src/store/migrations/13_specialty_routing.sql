@@ -122,8 +122,9 @@ END;
 
 DROP INDEX items_review_queue;
 DROP INDEX items_review_queue_by_dataset;
+-- The dataset too, so a claim in any dataset tests each one's routing from the index.
 CREATE INDEX items_review_queue
-    ON items (active_reviews DESC, id, revision_no, state, solo_reviewer, route_mask)
+    ON items (active_reviews DESC, id, revision_no, state, solo_reviewer, route_mask, dataset_id)
     WHERE state = 'in_review' AND active_reviews < 2;
 CREATE INDEX items_review_queue_by_dataset
     ON items (dataset_id, active_reviews DESC, id, revision_no, state, solo_reviewer, route_mask)

@@ -235,17 +235,23 @@ fn next_at_level(
     } else {
         "INDEXED BY items_review_queue WHERE ?2 IS NULL"
     };
-    let strict = route.any_strict(dataset_id);
+    // Each routing test only where some dataset in scope needs it: the common case reads
+    // nothing but the queue index's own columns.
     let routed = match level {
-        Level::Matching => {
+        Level::Matching if route.any_none(dataset_id) => {
             "AND (i.route_mask & ?3) <> 0
              AND i.dataset_id NOT IN (SELECT value FROM json_each(?4))"
         }
-        Level::Others if strict => {
+        Level::Matching => "AND (i.route_mask & ?3) <> 0 AND ?4 IS NOT NULL",
+        Level::Others if route.any_strict(dataset_id) => {
             "AND NOT ((i.route_mask & ?3) = 0 AND i.route_mask <> 0
-                      AND i.dataset_id IN (SELECT value FROM json_each(?5)))"
+                      AND i.dataset_id IN (SELECT value FROM json_each(?4)))"
         }
-        Level::Others => "AND ?3 IS NOT NULL",
+        Level::Others => "AND ?3 IS NOT NULL AND ?4 IS NOT NULL",
+    };
+    let list = match level {
+        Level::Matching => &route.none,
+        Level::Others => &route.strict,
     };
     let sql = format!(
         "SELECT i.id, i.revision_no FROM items i {scope}
@@ -257,19 +263,10 @@ fn next_at_level(
                     AND p.revision_no < i.revision_no AND p.reviewer = ?1 AND p.status = 'submitted'))
          ORDER BY i.active_reviews DESC, i.id LIMIT 1"
     );
-    let mut stmt = tx.prepare_cached(&sql)?;
-    let found = match level {
-        Level::Matching => stmt
-            .query_row(params![reviewer, dataset_id, route.mask, route.none], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            }),
-        Level::Others if strict => stmt.query_row(
-            params![reviewer, dataset_id, route.mask, route.none, route.strict],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        ),
-        Level::Others => stmt.query_row(params![reviewer, dataset_id, route.mask], |r| {
+    let found = tx
+        .prepare_cached(&sql)?
+        .query_row(params![reviewer, dataset_id, route.mask, list], |r| {
             Ok((r.get(0)?, r.get(1)?))
-        }),
-    };
+        });
     Ok(found.optional()?)
 }

@@ -17,6 +17,8 @@ pub(super) struct Route {
     pub none: String,
     strict_ids: Vec<i64>,
     none_ids: Vec<i64>,
+    /// Every dataset routes by none.
+    all_none: bool,
 }
 
 impl Route {
@@ -34,7 +36,11 @@ impl Route {
         };
         let strict_ids = list(Routing::Strict)?;
         let none_ids = list(Routing::None)?;
+        let others: i64 = conn
+            .prepare_cached("SELECT count(*) FROM datasets WHERE routing <> 'none'")?
+            .query_row([], |r| r.get(0))?;
         Ok(Route {
+            all_none: others == 0,
             mask,
             strict: serde_json::to_string(&strict_ids)?,
             none: serde_json::to_string(&none_ids)?,
@@ -48,8 +54,13 @@ impl Route {
         self.mask != 0
             && match dataset_id {
                 Some(d) => !self.none_ids.contains(&d),
-                None => true,
+                None => !self.all_none,
             }
+    }
+
+    /// Whether some dataset in scope routes by none (and must be left out of matching).
+    pub(super) fn any_none(&self, dataset_id: Option<i64>) -> bool {
+        dataset_id.is_none() && !self.none_ids.is_empty()
     }
 
     /// Whether any dataset in scope is strict.
