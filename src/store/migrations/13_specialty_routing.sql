@@ -120,6 +120,59 @@ WHEN NEW.departments IS NOT OLD.departments BEGIN
     WHERE id = NEW.id;
 END;
 
+-- Per dataset and department bit, the items open for review (in review, fewer than two
+-- reviews in force) that carry it; bit 64 counts those with any department, so with
+-- `queue_open` it gives those with none. A claim asks it whether a pass over the queue can
+-- find anything at all before it walks the queue: a physician whose specialties no open
+-- item carries would otherwise walk all of it. Items are inserted with no bits (their
+-- revision sets them), so the insert needs no trigger.
+CREATE TABLE route_open (
+    dataset_id  INTEGER NOT NULL,
+    bit         INTEGER NOT NULL,
+    items       INTEGER NOT NULL,
+    PRIMARY KEY (dataset_id, bit)
+) STRICT, WITHOUT ROWID;
+CREATE VIEW route_bits AS SELECT bit FROM department_bits UNION ALL SELECT 64;
+INSERT INTO route_open (dataset_id, bit, items)
+SELECT i.dataset_id, b.bit, count(*) FROM items i, route_bits b
+WHERE i.state = 'in_review' AND i.active_reviews < 2
+  AND CASE WHEN b.bit = 64 THEN i.route_mask <> 0 ELSE (i.route_mask >> b.bit) & 1 END
+GROUP BY i.dataset_id, b.bit;
+-- An open item's departments change: its new bits, less its old ones.
+CREATE TRIGGER route_open_mask AFTER UPDATE OF route_mask ON items
+WHEN NEW.route_mask <> OLD.route_mask
+ AND OLD.state = 'in_review' AND OLD.active_reviews < 2
+ AND NEW.state = 'in_review' AND NEW.active_reviews < 2 BEGIN
+    INSERT INTO route_open (dataset_id, bit, items)
+    SELECT NEW.dataset_id, b.bit, d FROM (
+        SELECT bit,
+            CASE WHEN bit = 64 THEN NEW.route_mask <> 0 ELSE (NEW.route_mask >> bit) & 1 END
+          - CASE WHEN bit = 64 THEN OLD.route_mask <> 0 ELSE (OLD.route_mask >> bit) & 1 END AS d
+        FROM route_bits) b
+    WHERE d <> 0
+    ON CONFLICT (dataset_id, bit) DO UPDATE SET items = items + excluded.items;
+END;
+-- An item opens (its new bits) or closes (its old ones).
+CREATE TRIGGER route_open_state AFTER UPDATE OF state, active_reviews ON items
+WHEN (OLD.state = 'in_review' AND OLD.active_reviews < 2)
+     <> (NEW.state = 'in_review' AND NEW.active_reviews < 2) BEGIN
+    INSERT INTO route_open (dataset_id, bit, items)
+    SELECT NEW.dataset_id, bit,
+        CASE WHEN NEW.state = 'in_review' AND NEW.active_reviews < 2 THEN 1 ELSE -1 END
+    FROM route_bits
+    WHERE CASE WHEN NEW.state = 'in_review' AND NEW.active_reviews < 2
+          THEN CASE WHEN bit = 64 THEN NEW.route_mask <> 0 ELSE (NEW.route_mask >> bit) & 1 END
+          ELSE CASE WHEN bit = 64 THEN OLD.route_mask <> 0 ELSE (OLD.route_mask >> bit) & 1 END
+          END
+    ON CONFLICT (dataset_id, bit) DO UPDATE SET items = items + excluded.items;
+END;
+CREATE TRIGGER route_open_delete AFTER DELETE ON items
+WHEN OLD.state = 'in_review' AND OLD.active_reviews < 2 BEGIN
+    UPDATE route_open SET items = items - 1
+    WHERE dataset_id = OLD.dataset_id
+      AND CASE WHEN bit = 64 THEN OLD.route_mask <> 0 ELSE (OLD.route_mask >> bit) & 1 END;
+END;
+
 DROP INDEX items_review_queue;
 DROP INDEX items_review_queue_by_dataset;
 -- The dataset too, so a claim in any dataset tests each one's routing from the index.

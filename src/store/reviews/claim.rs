@@ -204,11 +204,16 @@ fn next_item(
     dataset_id: Option<i64>,
 ) -> Result<Option<(i64, i64)>> {
     let route = Route::read(tx, reviewer)?;
-    if route.prefers_matching(dataset_id) {
+    // Each pass only if some open item could answer it: the counts of open items per
+    // department (`route_open`) say so without walking the queue.
+    if route.prefers_matching(dataset_id) && route.may_match(tx, dataset_id)? {
         let found = next_at_level(tx, reviewer, dataset_id, &route, Level::Matching)?;
         if found.is_some() {
             return Ok(found);
         }
+    }
+    if !route.may_take(tx, dataset_id)? {
+        return Ok(None);
     }
     next_at_level(tx, reviewer, dataset_id, &route, Level::Others)
 }

@@ -58,6 +58,38 @@ impl Route {
             }
     }
 
+    /// Whether some open item in scope carries one of the physician's specialties (in a
+    /// dataset that routes by them): else the matching pass would walk the queue for nothing.
+    pub(super) fn may_match(&self, conn: &Connection, dataset_id: Option<i64>) -> Result<bool> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM route_open o
+                    WHERE o.items > 0 AND o.bit < 64 AND ((?1 >> o.bit) & 1) = 1
+                      AND (?2 IS NULL OR o.dataset_id = ?2)
+                      AND o.dataset_id NOT IN (SELECT value FROM json_each(?3)))",
+            )?
+            .query_row(params![self.mask, dataset_id, self.none], |r| r.get(0))?)
+    }
+
+    /// Whether some open item in scope is one routing lets the physician take at all: any,
+    /// in a dataset that is not strict; in a strict one, one without departments or with one
+    /// of their specialties.
+    pub(super) fn may_take(&self, conn: &Connection, dataset_id: Option<i64>) -> Result<bool> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM queue_open q
+                    WHERE (?2 IS NULL OR q.dataset_id = ?2) AND q.items > 0
+                      AND (q.dataset_id NOT IN (SELECT value FROM json_each(?3))
+                           OR q.items > coalesce((SELECT t.items FROM route_open t
+                                                  WHERE t.dataset_id = q.dataset_id
+                                                    AND t.bit = 64), 0)
+                           OR EXISTS (SELECT 1 FROM route_open o
+                                      WHERE o.dataset_id = q.dataset_id AND o.items > 0
+                                        AND o.bit < 64 AND ((?1 >> o.bit) & 1) = 1)))",
+            )?
+            .query_row(params![self.mask, dataset_id, self.strict], |r| r.get(0))?)
+    }
+
     /// Whether some dataset in scope routes by none (and must be left out of matching).
     pub(super) fn any_none(&self, dataset_id: Option<i64>) -> bool {
         dataset_id.is_none() && !self.none_ids.is_empty()
