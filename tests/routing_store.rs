@@ -257,3 +257,58 @@ fn specialties_are_kept_and_changes_logged() {
     assert_eq!(all["card1"], ["cardiology"]);
     assert!(!all.contains_key("anyone"));
 }
+
+#[test]
+fn reviews_from_a_file_keep_to_strict_routing() {
+    let (_d, mut store) = setup(MIXED, Routing::Strict);
+    // Every item here is an mcq of the same shape: one body gives the criteria of all.
+    let a = store.claim_next("anyone", Some("Exam")).unwrap().unwrap();
+    store.release_review("anyone", a.review_id).unwrap();
+    let b = a.item.body;
+    let review = |id: &str| {
+        let mut r = ReviewContent::default();
+        for c in applicable(&b) {
+            r.verdicts.insert(c, Verdict::Pass);
+        }
+        r.departments = vec!["cardiology".into()];
+        medcurate::store::ExternalReview {
+            line: 1,
+            dataset: "Exam".into(),
+            item_id: id.into(),
+            content: r,
+        }
+    };
+    let refused = store
+        .import_reviews("neph", &[review("q5")])
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(
+        refused,
+        [(
+            1,
+            "Exam/q5 goes only to physicians whose specialties meet its departments (Exam routes \
+             strictly) and yours do not; a maintainer can add the specialty (medcurate people \
+             specialty neph --add DEPARTMENT)"
+                .to_string()
+        )]
+    );
+    assert!(
+        store
+            .import_reviews("neph", &[review("q1")])
+            .unwrap()
+            .is_ok()
+    );
+    assert!(
+        store
+            .import_reviews("card1", &[review("q5")])
+            .unwrap()
+            .is_ok()
+    );
+    store.set_routing("Exam", Routing::Prefer, "m").unwrap();
+    assert!(
+        store
+            .import_reviews("neph", &[review("q3")])
+            .unwrap()
+            .is_ok()
+    );
+}

@@ -241,7 +241,8 @@ fn next_at_level(
         "INDEXED BY items_review_queue WHERE ?2 IS NULL"
     };
     // Each routing test only where some dataset in scope needs it: the common case reads
-    // nothing but the queue index's own columns.
+    // nothing but the queue index's own columns. Every variant binds the same four
+    // parameters (`?3 IS NOT NULL` where one is not tested).
     let routed = match level {
         Level::Matching if route.any_none(dataset_id) => {
             "AND (i.route_mask & ?3) <> 0
