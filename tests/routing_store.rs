@@ -312,3 +312,43 @@ fn reviews_from_a_file_keep_to_strict_routing() {
             .is_ok()
     );
 }
+
+#[test]
+fn the_migration_routes_the_items_it_finds() {
+    let (d, store) = setup(MIXED, Routing::Prefer);
+    drop(store);
+    let db = d.path().join("t.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    // q4 as if a curator had set its final departments.
+    conn.execute_batch("UPDATE items SET departments = '[\"hematology\"]' WHERE ext_id = 'q4';")
+        .unwrap();
+    conn.execute_batch(include_str!("fixtures/before_routing.sql"))
+        .unwrap();
+    conn.pragma_update(None, "user_version", 12).unwrap();
+    drop(conn);
+    let mut store = Store::open(&db).unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let masks: Vec<(String, i64)> = conn
+        .prepare("SELECT ext_id, route_mask FROM items ORDER BY ext_id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let mask = |ids: &[&str]| medcurate::domain::routing::mask_of(ids.iter().copied());
+    assert_eq!(
+        masks,
+        [
+            ("q1".to_string(), mask(&["nephrology"])),
+            ("q2".to_string(), 0),
+            ("q3".to_string(), mask(&["cardiology", "hematology"])),
+            ("q4".to_string(), mask(&["hematology"])),
+            ("q5".to_string(), mask(&["cardiology"])),
+        ]
+    );
+    // Specialties went with the tables; given again, they route (q3 before the older q1).
+    store
+        .change_specialties("anyone", &["hematology".into()], &[], "m")
+        .unwrap();
+    assert_eq!(claim(&mut store, "anyone").as_deref(), Some("q3"));
+}
