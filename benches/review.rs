@@ -11,14 +11,18 @@
 //! transaction with the rows the store itself writes (`reviews`, `items.active_reviews`,
 //! `items.state`, `events`), which takes seconds where 140,000 claims and submissions through the
 //! API would take minutes; the setup checks that `active_reviews` then agrees with the reviews.
+//! Every annotator has one to three of the 64 sub-specialties and every item one to three of them
+//! as its departments (`common::routing`).
 //!
-//! Then it measures, through the store API in a fresh process:
+//! Then it measures, through the store API in a fresh process, in each routing mode (strict,
+//! prefer, none, set on all three datasets):
 //! - `claim_next` by the annotator with 5,000 reviews waiting, each claim given back at once,
 //!   without and with a `dataset` filter (first, before others' claims pair those reviews up);
 //! - `claim_next` by 200 annotators in turn, 2,000 claims, each followed by `submit_review`
 //!   (four in five, a complete passing review) or `release_review` (one in five) so the queue
 //!   moves; then the same with a `dataset` filter, the three datasets in turn;
-//! - `review_queue(reviewer)` for an ordinary annotator and for the heaviest one.
+//! - `review_queue(reviewer)` for an ordinary annotator and for the heaviest one (prefer and
+//!   strict: strict counts a physician's items from the queue index).
 //!
 //! Times are wall-clock; two more columns give the calling thread's CPU time, which other
 //! processes on a shared machine do not inflate (a wall time well above its CPU time is waiting:
@@ -34,6 +38,7 @@ use common::reviews::passing;
 use common::{FILES, REVIEWERS, Samples, Scratch, percentiles, reviewer, timed};
 use medcurate::domain::item::ItemBody;
 use medcurate::domain::review::ReviewContent;
+use medcurate::domain::routing::Routing;
 use medcurate::store::{ReviewStatus, Store, SubmitOutcome};
 use medcurate::synth::SplitMix64;
 use rusqlite::{Connection, params};
@@ -69,6 +74,9 @@ fn child_setup(dir: &Path, db: &Path, n: usize) -> Value {
     drop(store);
 
     let counts = timed(&mut timings, "progress", || write_progress(db));
+    let routed = timed(&mut timings, "routing", || {
+        common::routing::write_routing(db)
+    });
 
     timed(&mut timings, "check", || {
         let conn = Connection::open(db).unwrap();
@@ -97,6 +105,7 @@ fn child_setup(dir: &Path, db: &Path, n: usize) -> Value {
         "db_bytes": fs::metadata(db).unwrap().len(),
         "seconds": timings,
         "counts": counts,
+        "routing": routed,
     })
 }
 
@@ -351,25 +360,57 @@ fn child_measure(db: &Path) -> Value {
     store.defer_checkpoints().unwrap();
     let mut rows = BTreeMap::new();
 
+    // Row names: a letter to keep the table in order, then what was timed and the routing.
+    let mut key = ('a'..='z').map(|c| format!("{c} "));
+    let mut row = |rows: &mut BTreeMap<String, Value>, name: String, v: Value| {
+        rows.insert(format!("{}{name}", key.next().unwrap()), v);
+    };
+    let route = |store: &mut Store, mode: Routing| {
+        for (_, dataset, _, _) in FILES {
+            store.set_routing(dataset, mode, "bench").unwrap();
+        }
+    };
     // The heaviest annotator first: the others' claims would pair up the reviews they have
     // waiting at the head of the queue.
-    rows.insert(
-        "1 claim_next, 5,000 waiting",
-        percentiles(&heavy_claims(&mut store, None)),
-    );
-    rows.insert(
-        "2 claim_next, 5,000 waiting, filter",
-        percentiles(&heavy_claims(&mut store, Some(FILES[0].1))),
-    );
-    let [claim, submit, release] = rotating_claims(&mut store, &[None]);
-    rows.insert("3 claim_next, no filter", percentiles(&claim));
-    rows.insert("4 submit_review (after 3)", percentiles(&submit));
-    rows.insert("5 release_review (after 3)", percentiles(&release));
+    for mode in Routing::ALL {
+        route(&mut store, mode);
+        let v = percentiles(&heavy_claims(&mut store, None));
+        row(&mut rows, format!("claim_next 5k waiting, {mode}"), v);
+        let v = percentiles(&heavy_claims(&mut store, Some(FILES[0].1)));
+        row(
+            &mut rows,
+            format!("claim_next 5k waiting filter, {mode}"),
+            v,
+        );
+    }
     let filtered: Vec<Option<&str>> = FILES.iter().map(|f| Some(f.1)).collect();
-    let [claim, _, _] = rotating_claims(&mut store, &filtered);
-    rows.insert("6 claim_next, dataset filter", percentiles(&claim));
+    for mode in Routing::ALL {
+        route(&mut store, mode);
+        let [claim, submit, release] = rotating_claims(&mut store, &[None]);
+        row(
+            &mut rows,
+            format!("claim_next, {mode}"),
+            percentiles(&claim),
+        );
+        row(
+            &mut rows,
+            format!("submit_review, {mode}"),
+            percentiles(&submit),
+        );
+        row(
+            &mut rows,
+            format!("release_review, {mode}"),
+            percentiles(&release),
+        );
+        let [claim, _, _] = rotating_claims(&mut store, &filtered);
+        row(
+            &mut rows,
+            format!("claim_next filter, {mode}"),
+            percentiles(&claim),
+        );
+    }
 
-    let queue = |who: &str| {
+    let queue = |store: &Store, who: &str| {
         let mut out = Samples::default();
         for _ in 0..QUEUE_CALLS {
             let q = out.time(|| store.review_queue(who)).unwrap();
@@ -377,10 +418,13 @@ fn child_measure(db: &Path) -> Value {
         }
         out
     };
-    let typical = queue(&reviewer(7));
-    let heavy = queue(&reviewer(HEAVY_INDEX));
-    rows.insert("7 review_queue", percentiles(&typical));
-    rows.insert("8 review_queue, 5,000 waiting", percentiles(&heavy));
+    for mode in [Routing::Prefer, Routing::Strict] {
+        route(&mut store, mode);
+        let v = percentiles(&queue(&store, &reviewer(7)));
+        row(&mut rows, format!("review_queue, {mode}"), v);
+        let v = percentiles(&queue(&store, &reviewer(HEAVY_INDEX)));
+        row(&mut rows, format!("review_queue 5k waiting, {mode}"), v);
+    }
     json!({ "rows": rows, "loadavg": common::loadavg() })
 }
 
@@ -399,17 +443,20 @@ fn parent() {
             ("import", "import"),
             ("300 people", "people"),
             ("progress", "progress"),
+            ("specialties, departments", "routing"),
             ("check and sync", "check"),
         ],
     );
     eprintln!("  progress: {}", s["counts"]);
+    eprintln!("  routing: {}", s["routing"]);
     eprintln!("measuring");
     let m = common::run_child("measure", &[&scratch.db]);
 
     println!();
     println!(
-        "review latency on {n} items, {REVIEWERS} annotators (ms; {CLAIMS} rotating claims per \
-         rows 3 and 6, {HEAVY_CLAIMS} in rows 1 and 2, {QUEUE_CALLS} calls in rows 7 and 8)"
+        "review latency on {n} items, {REVIEWERS} annotators with 64 specialties, departments on \
+         every item, each routing mode (ms; {CLAIMS} rotating claims per claim_next row, \
+         {HEAVY_CLAIMS} in the 5k waiting rows, {QUEUE_CALLS} review_queue calls)"
     );
     let worst_claim_p99 = common::print_percentile_table(&m["rows"], "claim_next");
     common::print_clock_note(&m, "");

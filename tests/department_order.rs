@@ -141,6 +141,8 @@ fn migration_12_restores_the_reviewers_order() {
              PRAGMA user_version = 11;",
         )
         .unwrap();
+        conn.execute_batch(include_str!("fixtures/before_routing.sql"))
+            .unwrap();
     }
     assert_eq!(stored(d)[0].1, r#"["cardiology","nephrology"]"#);
     ok(d, &["status"]);
@@ -156,5 +158,5 @@ fn migration_12_restores_the_reviewers_order() {
     let v: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(v, 12);
+    assert_eq!(v, medcurate::store::SCHEMA_VERSION);
 }

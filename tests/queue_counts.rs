@@ -6,14 +6,16 @@
 //! running out (and expired by the next claim), lapsed claims completed, reviews imported,
 //! curators accepting, discarding and revising (for fresh eyes or not), and revisions imported
 //! that send items back to review. Now and then the brute force is itself checked against
-//! what claims really give, on a copy of the database. Finally the migration that adds the
-//! counts computes the same from the data it finds.
+//! what claims really give, on a copy of the database. Reviewers have specialties and one
+//! dataset routes strictly: there "available" counts only the items routing lets them take.
+//! Finally the migration that adds the counts computes the same from the data it finds.
 #![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
 use medcurate::domain::curation::Decision;
 use medcurate::domain::item::ItemBody;
 use medcurate::domain::people::{Person, Role};
 use medcurate::domain::review::{ReviewContent, Verdict, applicable};
+use medcurate::domain::routing::Routing;
 use medcurate::import::{Format, ImportOptions, import};
 use medcurate::store::{ExternalReview, QueueRow, Store, clock};
 use medcurate::synth::SplitMix64;
@@ -26,6 +28,23 @@ const REVIEWERS: [&str; 5] = ["r0", "r1", "r2", "r3", "r4"];
 const CURATOR: &str = "cur";
 const DATASETS: [(&str, usize); 3] = [("Alpha", 9), ("Beta", 6), ("Gamma", 4)];
 const HOUR: Duration = Duration::from_secs(3600);
+/// Each reviewer's specialties; Beta routes strictly, Gamma ignores specialties.
+const SPECIALTIES: [&[&str]; 5] = [
+    &["cardiology"],
+    &["nephrology"],
+    &[],
+    &["hematology", "cardiology"],
+    &[],
+];
+const STRICT: &str = "Beta";
+/// The suggested departments an item's revision may carry.
+const DEPARTMENTS: [&[&str]; 5] = [
+    &["cardiology"],
+    &["nephrology", "hematology"],
+    &["no-department"],
+    &[],
+    &["general-practice"],
+];
 
 fn item_line(id: &str, variant: usize) -> String {
     serde_json::json!({
@@ -38,7 +57,7 @@ fn item_line(id: &str, variant: usize) -> String {
             {"label": "C", "text": "夜盲症"}
         ],
         "answer": "A",
-        "suggested_departments": ["general-practice"],
+        "suggested_departments": DEPARTMENTS[(id.len() * 7 + id.bytes().map(usize::from).sum::<usize>() + variant) % DEPARTMENTS.len()],
     })
     .to_string()
 }
@@ -70,9 +89,10 @@ fn person(id: &str, role: Role) -> Person {
 
 fn setup(dir: &Path) -> Store {
     let mut store = Store::open(&dir.join("t.db")).unwrap();
-    for id in REVIEWERS {
+    for (id, spec) in REVIEWERS.iter().zip(SPECIALTIES) {
+        let spec: Vec<String> = spec.iter().map(|s| s.to_string()).collect();
         store
-            .add_person(&person(id, Role::Annotator), "test")
+            .add_person_with_specialties(&person(id, Role::Annotator), &spec, "test")
             .unwrap();
     }
     store
@@ -84,6 +104,8 @@ fn setup(dir: &Path) -> Store {
             .collect();
         import_lines(&mut store, dir, name, &lines, false);
     }
+    store.set_routing(STRICT, Routing::Strict, "test").unwrap();
+    store.set_routing("Gamma", Routing::None, "test").unwrap();
     store
 }
 
@@ -96,6 +118,8 @@ struct ItemRow {
     revision_no: i64,
     active_reviews: i64,
     fresh_eyes: bool,
+    /// Final departments, else the current revision's suggested ones.
+    departments: Vec<String>,
 }
 
 struct ReviewRow {
@@ -111,8 +135,10 @@ fn read_rows(db: &Path) -> (Vec<ItemRow>, Vec<ReviewRow>) {
     let conn = Connection::open(db).unwrap();
     let items = conn
         .prepare(
-            "SELECT i.id, d.name, i.state, i.revision_no, i.active_reviews, i.fresh_eyes
-             FROM items i JOIN datasets d ON d.id = i.dataset_id",
+            "SELECT i.id, d.name, i.state, i.revision_no, i.active_reviews, i.fresh_eyes,
+                    coalesce(i.departments, v.body ->> '$.suggested_departments', '[]')
+             FROM items i JOIN datasets d ON d.id = i.dataset_id
+             JOIN revisions v ON v.item_id = i.id AND v.revision_no = i.revision_no",
         )
         .unwrap()
         .query_map([], |r| {
@@ -123,6 +149,7 @@ fn read_rows(db: &Path) -> (Vec<ItemRow>, Vec<ReviewRow>) {
                 revision_no: r.get(3)?,
                 active_reviews: r.get(4)?,
                 fresh_eyes: r.get(5)?,
+                departments: serde_json::from_str(&r.get::<_, String>(6)?).unwrap(),
             })
         })
         .unwrap()
@@ -187,7 +214,22 @@ fn brute_force(
         let reviewed_before = of_item
             .iter()
             .any(|r| r.reviewer == who && r.revision_no < i.revision_no && r.status == "submitted");
-        if i.state == "in_review" && in_force < 2 && !theirs && !(i.fresh_eyes && reviewed_before) {
+        // In the strict dataset, an item with departments only for those it meets.
+        let spec = SPECIALTIES[REVIEWERS.iter().position(|r| *r == who).unwrap()];
+        let tagged: Vec<&String> = i
+            .departments
+            .iter()
+            .filter(|d| *d != "no-department")
+            .collect();
+        let routed = i.dataset != STRICT
+            || tagged.is_empty()
+            || tagged.iter().any(|d| spec.contains(&d.as_str()));
+        if i.state == "in_review"
+            && in_force < 2
+            && !theirs
+            && !(i.fresh_eyes && reviewed_before)
+            && routed
+        {
             row.2 += 1;
         }
     }
@@ -211,7 +253,39 @@ fn fast(store: &Store, who: &str, now: SystemTime) -> BTreeMap<String, (u64, u64
         .collect()
 }
 
+/// The open items per dataset and department bit (`route_open`), against a count over the
+/// items: they differ in no row (rows counted down to zero may stay).
+fn check_route_counts(db: &Path, step: &str) {
+    let conn = Connection::open(db).unwrap();
+    let wrong: Vec<(i64, i64, i64, i64)> = conn
+        .prepare(
+            "WITH counted AS (
+                SELECT i.dataset_id, b.bit, count(*) AS items FROM items i, route_bits b
+                WHERE i.state = 'in_review' AND i.active_reviews < 2
+                  AND CASE WHEN b.bit = 64 THEN i.route_mask <> 0
+                      ELSE (i.route_mask >> b.bit) & 1 END
+                GROUP BY i.dataset_id, b.bit)
+             SELECT c.dataset_id, c.bit, c.items, coalesce(o.items, 0) FROM counted c
+             LEFT JOIN route_open o ON o.dataset_id = c.dataset_id AND o.bit = c.bit
+             WHERE c.items <> coalesce(o.items, 0)
+             UNION ALL
+             SELECT o.dataset_id, o.bit, 0, o.items FROM route_open o
+             WHERE o.items <> 0 AND NOT EXISTS (SELECT 1 FROM counted c
+                 WHERE c.dataset_id = o.dataset_id AND c.bit = o.bit)",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(
+        wrong.is_empty(),
+        "(dataset, bit, counted, kept) after {step}: {wrong:?}"
+    );
+}
+
 fn check(store: &Store, db: &Path, now: SystemTime, step: &str) {
+    check_route_counts(db, step);
     let rows = read_rows(db);
     // Now, and later, when more leases have run out.
     for at in [now, now + 12 * HOUR, now + 49 * HOUR] {
@@ -511,6 +585,8 @@ fn the_migration_counts_what_it_finds() {
     };
     // Back to the schema before the counts, with the data as it is.
     let conn = Connection::open(&db).unwrap();
+    conn.execute_batch(include_str!("fixtures/before_routing.sql"))
+        .unwrap();
     conn.execute_batch(
         "DROP TABLE queue_open; DROP TABLE queue_reviewer;
          DROP TRIGGER queue_dataset_insert;
@@ -522,7 +598,13 @@ fn the_migration_counts_what_it_finds() {
     )
     .unwrap();
     drop(conn);
-    let store = Store::open(&db).unwrap();
+    let mut store = Store::open(&db).unwrap();
+    // What went with migration 13: the specialties and the datasets' routing.
+    for (id, spec) in REVIEWERS.iter().zip(SPECIALTIES) {
+        let spec: Vec<String> = spec.iter().map(|s| s.to_string()).collect();
+        store.change_specialties(id, &spec, &[], "test").unwrap();
+    }
+    store.set_routing(STRICT, Routing::Strict, "test").unwrap();
     let after: Vec<_> = REVIEWERS.iter().map(|w| fast(&store, w, now)).collect();
     assert_eq!(after, before);
     check(&store, &db, now, "the migration");

@@ -1,7 +1,8 @@
-//! `medcurate people add|grant|revoke|bind|list`
+//! `medcurate people add|grant|revoke|bind|specialty|list`
 
 use crate::cli::identity::act_as;
 use crate::domain::people::{Person, Role, check_person_id};
+use crate::domain::routing::resolve_specialties;
 use crate::host;
 use crate::store::Store;
 use anyhow::{Result, bail};
@@ -23,6 +24,10 @@ pub enum PeopleCommand {
         /// Bind the person to this OS account: only that account may act as them
         #[arg(long, value_name = "NAME")]
         os_user: Option<String>,
+        /// A sub-specialty (id, name or alias), or a major department for all of its
+        /// sub-specialties; items in these departments are offered to them first (repeat for several)
+        #[arg(long = "specialty", value_name = "DEPARTMENT")]
+        specialties: Vec<String>,
         /// The maintainer registering them
         #[arg(long = "as", value_name = "ID")]
         as_id: Option<String>,
@@ -63,6 +68,20 @@ pub enum PeopleCommand {
         #[arg(long = "as", value_name = "ID")]
         as_id: Option<String>,
     },
+    /// Add or remove a physician's sub-specialties (maintainers only)
+    Specialty {
+        /// The person's id
+        id: String,
+        /// A sub-specialty or major department to add (repeat for several)
+        #[arg(long, value_name = "DEPARTMENT", required_unless_present = "remove")]
+        add: Vec<String>,
+        /// A sub-specialty or major department to remove (repeat for several)
+        #[arg(long, value_name = "DEPARTMENT")]
+        remove: Vec<String>,
+        /// The maintainer changing them
+        #[arg(long = "as", value_name = "ID")]
+        as_id: Option<String>,
+    },
     /// List everyone registered
     List {
         /// Print JSON instead of a table
@@ -92,11 +111,13 @@ pub fn run(db: &Path, cmd: PeopleCommand) -> Result<()> {
             name,
             mut roles,
             os_user: bound,
+            specialties,
             as_id,
         } => {
             if let Err(e) = check_person_id(&id) {
                 bail!(e);
             }
+            let specialties = resolve(&specialties, "--specialty")?;
             if name.trim().is_empty() {
                 bail!("--name is empty; give the person's name");
             }
@@ -113,12 +134,13 @@ pub fn run(db: &Path, cmd: PeopleCommand) -> Result<()> {
                 roles,
                 os_user: bound,
             };
-            store.add_person(&person, &me.id)?;
+            store.add_person_with_specialties(&person, &specialties, &me.id)?;
             println!(
-                "added {} ({}): {}",
+                "added {} ({}): {}{}",
                 person.id,
                 person.name,
-                roles_text(&person.roles)
+                roles_text(&person.roles),
+                specialties_text(&specialties)
             );
         }
         PeopleCommand::Grant { id, roles, as_id } => {
@@ -150,13 +172,43 @@ pub fn run(db: &Path, cmd: PeopleCommand) -> Result<()> {
                 None => println!("{id} is bound to no OS account"),
             }
         }
+        PeopleCommand::Specialty {
+            id,
+            add,
+            remove,
+            as_id,
+        } => {
+            let add = resolve(&add, "--add");
+            let remove = resolve(&remove, "--remove");
+            let (add, remove) = match (add, remove) {
+                (Ok(a), Ok(r)) => (a, r),
+                (a, r) => {
+                    let problems: Vec<String> = [a.err(), r.err()]
+                        .into_iter()
+                        .flatten()
+                        .map(|e| e.to_string())
+                        .collect();
+                    bail!(problems.join("\n"));
+                }
+            };
+            let mut store = Store::open_existing(db)?;
+            let me = act_as(&store, as_id.as_deref(), Role::Maintainer)?;
+            let held = store.change_specialties(&id, &add, &remove, &me.id)?;
+            if held.is_empty() {
+                println!("{id} now has no specialties: items are offered to them in queue order");
+            } else {
+                println!("{id} now has the specialties: {}", held.join(", "));
+            }
+        }
         PeopleCommand::List { json } => {
             let store = Store::open_existing(db)?;
             let people = store.people()?;
+            let specialties = store.specialties()?;
+            let of = |id: &str| specialties.get(id).cloned().unwrap_or_default();
             if json {
                 let v: Vec<_> = people
                     .iter()
-                    .map(|p| serde_json::json!({"id": p.id, "name": p.name, "roles": p.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(), "os_user": p.os_user}))
+                    .map(|p| serde_json::json!({"id": p.id, "name": p.name, "roles": p.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(), "os_user": p.os_user, "specialties": of(&p.id)}))
                     .collect();
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else if people.is_empty() {
@@ -170,12 +222,32 @@ pub fn run(db: &Path, cmd: PeopleCommand) -> Result<()> {
                         .as_deref()
                         .map(|u| format!("  (OS user {u})"))
                         .unwrap_or_default();
-                    println!("{}  {}  {}{bound}", p.id, p.name, roles_text(&p.roles));
+                    println!(
+                        "{}  {}  {}{bound}{}",
+                        p.id,
+                        p.name,
+                        roles_text(&p.roles),
+                        specialties_text(&of(&p.id))
+                    );
                 }
             }
         }
     }
     Ok(())
+}
+
+/// Resolves the departments given with `flag`; every one that fails, in one error.
+fn resolve(keys: &[String], flag: &str) -> Result<Vec<String>> {
+    resolve_specialties(keys)
+        .map_err(|problems| anyhow::anyhow!("{flag}: {}", problems.join(&format!("\n{flag}: "))))
+}
+
+fn specialties_text(ids: &[String]) -> String {
+    if ids.is_empty() {
+        String::new()
+    } else {
+        format!("  specialties: {}", ids.join(", "))
+    }
 }
 
 fn print_held(store: &Store, id: &str) -> Result<()> {

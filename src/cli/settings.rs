@@ -1,10 +1,12 @@
-//! `medcurate settings [KEY [VALUE]]`: workspace settings kept in the database.
+//! `medcurate settings [KEY [VALUE]]`: workspace settings kept in the database, and each
+//! dataset's routing (`routing.DATASET`), kept with the dataset.
 
 use crate::cli::identity::act_as;
 use crate::domain::judge::DEFAULT_THRESHOLD;
 use crate::domain::people::Role;
+use crate::domain::routing::Routing;
 use crate::store::{DEFAULT_LEASE_HOURS, LEASE_SETTING, Store, THRESHOLD_SETTING};
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow, bail};
 use clap::Args;
 use std::path::Path;
 
@@ -40,6 +42,9 @@ pub struct SettingsArgs {
     pub as_id: Option<String>,
 }
 
+/// Each dataset's routing is the setting `routing.DATASET`.
+const ROUTING_PREFIX: &str = "routing.";
+
 pub fn run(db: &Path, args: SettingsArgs) -> Result<()> {
     match (args.key, args.value) {
         (None, _) => {
@@ -50,11 +55,42 @@ pub fn run(db: &Path, args: SettingsArgs) -> Result<()> {
                     .unwrap_or_else(|| format!("{} (default)", default_of(key)));
                 println!("{key} = {value}\n    {what}");
             }
+            for (dataset, routing) in store.routings()? {
+                let default = if routing == Routing::default() {
+                    " (default)"
+                } else {
+                    ""
+                };
+                println!(
+                    "{ROUTING_PREFIX}{dataset} = {routing}{default}\n    \
+                     how {dataset}'s items reach physicians: strict (only those whose specialties \
+                     meet the item's departments), prefer (them first, then anyone) or none"
+                );
+            }
+        }
+        (Some(key), value) if key.starts_with(ROUTING_PREFIX) => {
+            let dataset = &key[ROUTING_PREFIX.len()..];
+            let mut store = Store::open_existing(db)?;
+            let Some(current) = store.routing(dataset)? else {
+                bail!("there is no dataset {dataset:?} for {key}; `medcurate status` lists them");
+            };
+            match value {
+                None => println!("{current}"),
+                Some(v) => {
+                    let routing: Routing = v.parse().map_err(|e: String| anyhow!("{key}: {e}"))?;
+                    let me = act_as(&store, args.as_id.as_deref(), Role::Maintainer)?;
+                    store.set_routing(dataset, routing, &me.id)?;
+                    println!("{key} = {routing}");
+                }
+            }
         }
         (Some(key), value) => {
             if !KNOWN.iter().any(|(k, _)| *k == key) {
                 let keys: Vec<&str> = KNOWN.iter().map(|(k, _)| *k).collect();
-                bail!("unknown setting {key:?}; settings are: {}", keys.join(", "));
+                bail!(
+                    "unknown setting {key:?}; settings are: {}, and {ROUTING_PREFIX}DATASET",
+                    keys.join(", ")
+                );
             }
             let mut store = Store::open_existing(db)?;
             match value {

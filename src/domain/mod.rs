@@ -19,6 +19,7 @@ pub mod plan;
 pub mod release;
 pub mod review;
 pub mod rng;
+pub mod routing;
 pub mod sampling;
 pub mod validate;
 pub mod workflow;

@@ -5,10 +5,21 @@ use crate::domain::people::{Person, Role};
 use anyhow::{Result, bail};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde_json::json;
+use std::collections::BTreeMap;
 
 impl Store {
     /// Registers a person with their roles. Refuses an id or OS user already taken.
     pub fn add_person(&mut self, person: &Person, actor: &str) -> Result<()> {
+        self.add_person_with_specialties(person, &[], actor)
+    }
+
+    /// Registers a person with their roles and sub-specialties (ids, resolved by the caller).
+    pub fn add_person_with_specialties(
+        &mut self,
+        person: &Person,
+        specialties: &[String],
+        actor: &str,
+    ) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -46,6 +57,9 @@ impl Store {
              VALUES ((SELECT account FROM temp.session), ?1, 'person_added', json_object('person', ?2, 'roles', json(?3)))",
             params![actor, person.id, serde_json::to_string(&roles)?],
         )?;
+        if !specialties.is_empty() {
+            change_specialties_tx(&tx, &person.id, specialties, &[], actor)?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -219,10 +233,92 @@ impl Store {
         Ok(out)
     }
 
+    /// Adds and removes sub-specialties (ids, resolved by the caller) of a registered
+    /// person; gives back those they hold now, sorted.
+    pub fn change_specialties(
+        &mut self,
+        id: &str,
+        add: &[String],
+        remove: &[String],
+        actor: &str,
+    ) -> Result<Vec<String>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        require_person(&tx, id)?;
+        change_specialties_tx(&tx, id, add, remove, actor)?;
+        let held = specialties_of(&tx, id)?;
+        tx.commit()?;
+        Ok(held)
+    }
+
+    /// Each person's sub-specialties, sorted; people with none are absent.
+    pub fn specialties(&self) -> Result<BTreeMap<String, Vec<String>>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT person_id, department FROM person_specialties ORDER BY person_id, department",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
+        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for row in rows {
+            let (who, dept) = row?;
+            out.entry(who).or_default().push(dept);
+        }
+        Ok(out)
+    }
+
     /// One person by id.
     pub fn person(&self, id: &str) -> Result<Option<Person>> {
         Ok(self.people()?.into_iter().find(|p| p.id == id))
     }
+}
+
+/// Adds, then removes, sub-specialties, logging the change when there is one.
+fn change_specialties_tx(
+    tx: &rusqlite::Transaction,
+    id: &str,
+    add: &[String],
+    remove: &[String],
+    actor: &str,
+) -> Result<()> {
+    let mut added = Vec::new();
+    let mut removed = Vec::new();
+    for d in add {
+        let n = tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO person_specialties (person_id, department) VALUES (?1, ?2)",
+            )?
+            .execute(params![id, d])?;
+        if n > 0 {
+            added.push(d.as_str());
+        }
+    }
+    for d in remove {
+        let n = tx
+            .prepare_cached(
+                "DELETE FROM person_specialties WHERE person_id = ?1 AND department = ?2",
+            )?
+            .execute(params![id, d])?;
+        if n > 0 {
+            removed.push(d.as_str());
+        }
+    }
+    if !added.is_empty() || !removed.is_empty() {
+        log_event(
+            tx,
+            actor,
+            "specialties_changed",
+            json!({"person": id, "added": added, "removed": removed}),
+        )?;
+    }
+    Ok(())
+}
+
+fn specialties_of(conn: &rusqlite::Connection, id: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT department FROM person_specialties WHERE person_id = ?1 ORDER BY department",
+    )?;
+    let rows = stmt.query_map([id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Refuses unless `id` is registered.

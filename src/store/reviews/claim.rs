@@ -3,8 +3,10 @@
 //!
 //! Rules: an item's current revision never has more than two reviews in force (claims whose
 //! lease has not run out, plus submitted reviews); a reviewer never gets the same revision
-//! twice; items that already have one review are served first so pairs finish.
+//! twice; items whose departments meet the reviewer's specialties come first, as the
+//! dataset's routing says; then items that already have one review so pairs finish.
 
+use super::routing::Route;
 use super::submit::check_changeable;
 use super::{Assignment, load};
 use crate::domain::review::ReviewContent;
@@ -192,35 +194,85 @@ impl Store {
 
 /// The next item for `reviewer`: unresolved, fewer than two reviews in force, none of them
 /// theirs, and not a revision a curator sent to fresh reviewers when they reviewed an
-/// earlier one; half-reviewed items first, then the oldest.
+/// earlier one. Items whose departments meet their specialties first (but in datasets that
+/// route by none), then the others they may take (not, in strict datasets, items with
+/// departments outside their specialties); within each, half-reviewed items first, then the
+/// oldest.
 fn next_item(
     tx: &Transaction,
     reviewer: &str,
     dataset_id: Option<i64>,
 ) -> Result<Option<(i64, i64)>> {
-    let sql = if dataset_id.is_some() {
-        "SELECT i.id, i.revision_no FROM items i INDEXED BY items_review_queue_by_dataset
-         WHERE i.dataset_id = ?2 AND i.state = 'in_review' AND i.active_reviews < 2
-           AND i.solo_reviewer IS NOT ?1
-           AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id
-                           AND r.revision_no = i.revision_no AND r.reviewer = ?1)
-           AND NOT (i.fresh_eyes = 1 AND EXISTS (SELECT 1 FROM reviews p WHERE p.item_id = i.id
-                    AND p.revision_no < i.revision_no AND p.reviewer = ?1 AND p.status = 'submitted'))
-         ORDER BY i.active_reviews DESC, i.id LIMIT 1"
+    let route = Route::read(tx, reviewer)?;
+    // Each pass only if some open item could answer it: the counts of open items per
+    // department (`route_open`) say so without walking the queue.
+    if route.prefers_matching(dataset_id) && route.may_match(tx, dataset_id)? {
+        let found = next_at_level(tx, reviewer, dataset_id, &route, Level::Matching)?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    if !route.may_take(tx, dataset_id)? {
+        return Ok(None);
+    }
+    next_at_level(tx, reviewer, dataset_id, &route, Level::Others)
+}
+
+#[derive(Clone, Copy)]
+enum Level {
+    /// Items whose departments meet the physician's specialties, where routing counts.
+    Matching,
+    /// Everything else the physician may take.
+    Others,
+}
+
+/// The queue's first item at `level`, walking the queue index in its order: the routing
+/// test reads `route_mask` from the index, so no item row is read until one is eligible.
+fn next_at_level(
+    tx: &Transaction,
+    reviewer: &str,
+    dataset_id: Option<i64>,
+    route: &Route,
+    level: Level,
+) -> Result<Option<(i64, i64)>> {
+    let scope = if dataset_id.is_some() {
+        "INDEXED BY items_review_queue_by_dataset WHERE i.dataset_id = ?2"
     } else {
-        "SELECT i.id, i.revision_no FROM items i INDEXED BY items_review_queue
-         WHERE i.state = 'in_review' AND i.active_reviews < 2 AND ?2 IS NULL
-           AND i.solo_reviewer IS NOT ?1
+        "INDEXED BY items_review_queue WHERE ?2 IS NULL"
+    };
+    // Each routing test only where some dataset in scope needs it: the common case reads
+    // nothing but the queue index's own columns. Every variant binds the same four
+    // parameters (`?3 IS NOT NULL` where one is not tested).
+    let routed = match level {
+        Level::Matching if route.any_none(dataset_id) => {
+            "AND (i.route_mask & ?3) <> 0
+             AND i.dataset_id NOT IN (SELECT value FROM json_each(?4))"
+        }
+        Level::Matching => "AND (i.route_mask & ?3) <> 0 AND ?4 IS NOT NULL",
+        Level::Others if route.any_strict(dataset_id) => {
+            "AND NOT ((i.route_mask & ?3) = 0 AND i.route_mask <> 0
+                      AND i.dataset_id IN (SELECT value FROM json_each(?4)))"
+        }
+        Level::Others => "AND ?3 IS NOT NULL AND ?4 IS NOT NULL",
+    };
+    let list = match level {
+        Level::Matching => &route.none,
+        Level::Others => &route.strict,
+    };
+    let sql = format!(
+        "SELECT i.id, i.revision_no FROM items i {scope}
+           AND i.state = 'in_review' AND i.active_reviews < 2
+           AND i.solo_reviewer IS NOT ?1 {routed}
            AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id
                            AND r.revision_no = i.revision_no AND r.reviewer = ?1)
            AND NOT (i.fresh_eyes = 1 AND EXISTS (SELECT 1 FROM reviews p WHERE p.item_id = i.id
                     AND p.revision_no < i.revision_no AND p.reviewer = ?1 AND p.status = 'submitted'))
          ORDER BY i.active_reviews DESC, i.id LIMIT 1"
-    };
-    Ok(tx
-        .prepare_cached(sql)?
-        .query_row(params![reviewer, dataset_id], |r| {
+    );
+    let found = tx
+        .prepare_cached(&sql)?
+        .query_row(params![reviewer, dataset_id, route.mask, list], |r| {
             Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?)
+        });
+    Ok(found.optional()?)
 }

@@ -2,6 +2,7 @@
 //! under exactly the rules of the review screen, all or nothing.
 
 use super::SubmitOutcome;
+use super::routing::Route;
 use super::submit::submit_tx;
 use crate::domain::people::Role;
 use crate::domain::review::ReviewContent;
@@ -155,6 +156,14 @@ fn submit_one(
             if active >= 2 {
                 anyhow::bail!("{what} already has two reviewers; an item takes two reviews");
             }
+            if !routed_to(tx, reviewer, item_id)? {
+                anyhow::bail!(
+                    "{what} goes only to physicians whose specialties meet its departments \
+                     ({} routes strictly) and yours do not; a maintainer can add the specialty \
+                     (medcurate people specialty {reviewer} --add DEPARTMENT)",
+                    r.dataset
+                );
+            }
             tx.prepare_cached(
                 "INSERT INTO reviews (item_id, revision_no, reviewer, status, claimed_at, updated_at)
                  VALUES (?1, ?2, ?3, 'claimed', ?4, ?4)",
@@ -168,4 +177,16 @@ fn submit_one(
         }
     };
     submit_tx(tx, reviewer, review_id, &r.content, now).map(Some)
+}
+
+/// Whether routing lets `reviewer` take the item: in a strict dataset, only an item with no
+/// department or one meeting their specialties.
+fn routed_to(tx: &Transaction, reviewer: &str, item_id: i64) -> Result<bool> {
+    let route = Route::read(tx, reviewer)?;
+    Ok(tx
+        .prepare_cached(
+            "SELECT d.routing <> 'strict' OR i.route_mask = 0 OR (i.route_mask & ?2) <> 0
+             FROM items i JOIN datasets d ON d.id = i.dataset_id WHERE i.id = ?1",
+        )?
+        .query_row(params![item_id, route.mask], |r| r.get(0))?)
 }

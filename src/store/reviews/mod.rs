@@ -6,6 +6,7 @@ mod claim;
 mod external;
 mod outcome;
 mod queue;
+mod routing;
 mod submit;
 
 use super::Store;

@@ -1,9 +1,12 @@
 //! A reviewer's progress per dataset, as the queue screen shows it: submitted, in progress,
 //! available. Read from the counts the schema keeps as the data changes (`queue_open` and
 //! `queue_reviewer`, migration 11), so the cost does not grow with the pool: a row per
-//! dataset, the reviewer's open claims, and the claims whose lease has run out.
+//! dataset, the reviewer's open claims, and the claims whose lease has run out. In a strict
+//! dataset the items open to a physician depend on their specialties: there they are counted
+//! from the queue index, and the barred ones from the physician's own review rows.
 
 use super::QueueRow;
+use super::routing::Route;
 use crate::domain::item::ItemKind;
 use crate::store::{Store, clock};
 use anyhow::Result;
@@ -23,7 +26,8 @@ impl Store {
     pub fn review_queue_at(&self, reviewer: &str, now: SystemTime) -> Result<Vec<QueueRow>> {
         let now = clock::iso(now);
         let tx = self.conn.unchecked_transaction()?;
-        let reopening = reopened_by_lapsed_leases(&tx, reviewer, &now)?;
+        let route = Route::read(&tx, reviewer)?;
+        let reopening = reopened_by_lapsed_leases(&tx, reviewer, &now, &route)?;
         let mut stmt = tx.prepare_cached(
             "SELECT d.id, d.name, d.kind, coalesce(q.submitted, 0),
                (SELECT count(*) FROM reviews r JOIN items i ON i.id = r.item_id
@@ -48,7 +52,11 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (id, dataset, kind, submitted, in_progress, available) = row?;
-            let available = available + reopening.get(&id).copied().unwrap_or(0);
+            let available = if route.any_strict(Some(id)) {
+                open_to_in_strict(&tx, reviewer, id, route.mask)?
+            } else {
+                available
+            } + reopening.get(&id).copied().unwrap_or(0);
             out.push(QueueRow {
                 dataset,
                 kind: ItemKind::parse(&kind).unwrap_or(ItemKind::Mcq),
@@ -63,13 +71,47 @@ impl Store {
     }
 }
 
+/// In a strict dataset, the open items `reviewer` may be given: those whose departments meet
+/// their specialties (`mask`) or that have none, less those they are barred from. The open
+/// items are counted from the queue index (its `route_mask` column), the barred ones from
+/// the reviewer's own review rows.
+fn open_to_in_strict(
+    tx: &rusqlite::Transaction,
+    reviewer: &str,
+    dataset_id: i64,
+    mask: i64,
+) -> Result<i64> {
+    let open: i64 = tx
+        .prepare_cached(
+            "SELECT count(*) FROM items i INDEXED BY items_review_queue_by_dataset
+             WHERE i.dataset_id = ?1 AND i.state = 'in_review' AND i.active_reviews < 2
+               AND ((i.route_mask & ?2) <> 0 OR i.route_mask = 0)",
+        )?
+        .query_row(params![dataset_id, mask], |r| r.get(0))?;
+    let barred: i64 = tx
+        .prepare_cached(
+            "SELECT count(*) FROM items i
+             WHERE i.id IN (SELECT item_id FROM reviews WHERE reviewer = ?1)
+               AND i.dataset_id = ?2 AND i.state = 'in_review' AND i.active_reviews < 2
+               AND ((i.route_mask & ?3) <> 0 OR i.route_mask = 0)
+               AND (EXISTS (SELECT 1 FROM reviews c WHERE c.item_id = i.id
+                            AND c.revision_no = i.revision_no AND c.reviewer = ?1)
+                    OR (i.fresh_eyes = 1 AND EXISTS (SELECT 1 FROM reviews p
+                        WHERE p.item_id = i.id AND p.revision_no < i.revision_no
+                          AND p.reviewer = ?1 AND p.status = 'submitted')))",
+        )?
+        .query_row(params![reviewer, dataset_id, mask], |r| r.get(0))?;
+    Ok(open - barred)
+}
+
 /// Per dataset, the items that are full now but that the next claim, by expiring the leases
-/// that have run out by `now`, opens for `reviewer`. Only items with such a lease are read,
-/// through the index of open leases.
+/// that have run out by `now`, opens for `reviewer` (in strict datasets, only those routing
+/// lets them take). Only items with such a lease are read, through the index of open leases.
 fn reopened_by_lapsed_leases(
     tx: &rusqlite::Transaction,
     reviewer: &str,
     now: &str,
+    route: &Route,
 ) -> Result<HashMap<i64, i64>> {
     let mut stmt = tx.prepare_cached(
         "SELECT i.dataset_id, count(*) FROM items i
@@ -83,8 +125,12 @@ fn reopened_by_lapsed_leases(
                            AND c.revision_no = i.revision_no AND c.reviewer = ?1)
            AND NOT (i.fresh_eyes = 1 AND EXISTS (SELECT 1 FROM reviews p WHERE p.item_id = i.id
                     AND p.revision_no < i.revision_no AND p.reviewer = ?1 AND p.status = 'submitted'))
+           AND NOT ((i.route_mask & ?3) = 0 AND i.route_mask <> 0
+                    AND i.dataset_id IN (SELECT value FROM json_each(?4)))
          GROUP BY i.dataset_id",
     )?;
-    let rows = stmt.query_map(params![reviewer, now], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map(params![reviewer, now, route.mask, route.strict], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -1,0 +1,153 @@
+//! Routing by specialty: each dataset's mode, and what a claim needs to apply it (the
+//! physician's specialties as a mask, which datasets are strict and which ignore
+//! specialties). Items carry their departments as `items.route_mask` (migration 13).
+
+use crate::domain::routing::Routing;
+use crate::store::Store;
+use anyhow::{Result, bail};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+/// What a claim routes by, read once per claim.
+pub(super) struct Route {
+    /// The physician's specialties; 0 for none.
+    pub mask: i64,
+    /// Datasets in `strict` mode, as a JSON array of ids.
+    pub strict: String,
+    /// Datasets in `none` mode, as a JSON array of ids.
+    pub none: String,
+    strict_ids: Vec<i64>,
+    none_ids: Vec<i64>,
+    /// Every dataset routes by none.
+    all_none: bool,
+}
+
+impl Route {
+    pub(super) fn read(conn: &Connection, reviewer: &str) -> Result<Route> {
+        let mask: i64 = conn
+            .prepare_cached(
+                "SELECT coalesce(sum(DISTINCT 1 << b.bit), 0) FROM person_specialties s
+                 JOIN department_bits b ON b.id = s.department WHERE s.person_id = ?1",
+            )?
+            .query_row([reviewer], |r| r.get(0))?;
+        let list = |mode: Routing| -> Result<Vec<i64>> {
+            let mut stmt = conn.prepare_cached("SELECT id FROM datasets WHERE routing = ?1")?;
+            let rows = stmt.query_map([mode.as_str()], |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let strict_ids = list(Routing::Strict)?;
+        let none_ids = list(Routing::None)?;
+        let others: i64 = conn
+            .prepare_cached("SELECT count(*) FROM datasets WHERE routing <> 'none'")?
+            .query_row([], |r| r.get(0))?;
+        Ok(Route {
+            all_none: others == 0,
+            mask,
+            strict: serde_json::to_string(&strict_ids)?,
+            none: serde_json::to_string(&none_ids)?,
+            strict_ids,
+            none_ids,
+        })
+    }
+
+    /// Whether specialties come first anywhere in scope (`dataset_id`, or every dataset).
+    pub(super) fn prefers_matching(&self, dataset_id: Option<i64>) -> bool {
+        self.mask != 0
+            && match dataset_id {
+                Some(d) => !self.none_ids.contains(&d),
+                None => !self.all_none,
+            }
+    }
+
+    /// Whether some open item in scope carries one of the physician's specialties (in a
+    /// dataset that routes by them): else the matching pass would walk the queue for nothing.
+    pub(super) fn may_match(&self, conn: &Connection, dataset_id: Option<i64>) -> Result<bool> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM route_open o
+                    WHERE o.items > 0 AND o.bit < 64 AND ((?1 >> o.bit) & 1) = 1
+                      AND (?2 IS NULL OR o.dataset_id = ?2)
+                      AND o.dataset_id NOT IN (SELECT value FROM json_each(?3)))",
+            )?
+            .query_row(params![self.mask, dataset_id, self.none], |r| r.get(0))?)
+    }
+
+    /// Whether some open item in scope is one routing lets the physician take at all: any,
+    /// in a dataset that is not strict; in a strict one, one without departments or with one
+    /// of their specialties.
+    pub(super) fn may_take(&self, conn: &Connection, dataset_id: Option<i64>) -> Result<bool> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM queue_open q
+                    WHERE (?2 IS NULL OR q.dataset_id = ?2) AND q.items > 0
+                      AND (q.dataset_id NOT IN (SELECT value FROM json_each(?3))
+                           OR q.items > coalesce((SELECT t.items FROM route_open t
+                                                  WHERE t.dataset_id = q.dataset_id
+                                                    AND t.bit = 64), 0)
+                           OR EXISTS (SELECT 1 FROM route_open o
+                                      WHERE o.dataset_id = q.dataset_id AND o.items > 0
+                                        AND o.bit < 64 AND ((?1 >> o.bit) & 1) = 1)))",
+            )?
+            .query_row(params![self.mask, dataset_id, self.strict], |r| r.get(0))?)
+    }
+
+    /// Whether some dataset in scope routes by none (and must be left out of matching).
+    pub(super) fn any_none(&self, dataset_id: Option<i64>) -> bool {
+        dataset_id.is_none() && !self.none_ids.is_empty()
+    }
+
+    /// Whether any dataset in scope is strict.
+    pub(super) fn any_strict(&self, dataset_id: Option<i64>) -> bool {
+        match dataset_id {
+            Some(d) => self.strict_ids.contains(&d),
+            None => !self.strict_ids.is_empty(),
+        }
+    }
+}
+
+impl Store {
+    /// Sets how `dataset`'s items reach physicians, recording who changed it.
+    pub fn set_routing(&mut self, dataset: &str, routing: Routing, actor: &str) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let changed = tx.execute(
+            "UPDATE datasets SET routing = ?2 WHERE name = ?1",
+            params![dataset, routing.as_str()],
+        )?;
+        if changed == 0 {
+            bail!("there is no dataset {dataset:?}; `medcurate status` lists them");
+        }
+        tx.execute(
+            "INSERT INTO events (account, actor, action, detail)
+             VALUES ((SELECT account FROM temp.session), ?1, 'routing_changed',
+                     json_object('dataset', ?2, 'routing', ?3))",
+            params![actor, dataset, routing.as_str()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Each dataset's routing, by name.
+    pub fn routings(&self) -> Result<Vec<(String, Routing)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT name, routing FROM datasets ORDER BY name")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (name, mode) = row?;
+            out.push((name, mode.parse().unwrap_or_default()));
+        }
+        Ok(out)
+    }
+
+    /// One dataset's routing; `None` if there is no such dataset.
+    pub fn routing(&self, dataset: &str) -> Result<Option<Routing>> {
+        let mode: Option<String> = self
+            .conn
+            .prepare_cached("SELECT routing FROM datasets WHERE name = ?1")?
+            .query_row([dataset], |r| r.get(0))
+            .optional()?;
+        Ok(mode.map(|m| m.parse().unwrap_or_default()))
+    }
+}
