@@ -276,6 +276,8 @@ fn reviews_from_a_file_keep_to_strict_routing() {
             dataset: "Exam".into(),
             item_id: id.into(),
             content: r,
+            reviewer: None,
+            revision_no: None,
         }
     };
     let refused = store
