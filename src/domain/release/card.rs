@@ -215,7 +215,9 @@ pub(super) fn render(
          an lm-evaluation-harness group of the three presentations, \
          `NAME.presentation-K.jsonl.meta.json` OpenCompass's custom-dataset description, \
          `eval.yaml` the inspect_ai tasks, and `NAME.chat.jsonl` each open-ended prompt as \
-         chat messages with the rubric and reference answer in `metadata`.\n"
+         chat messages with the rubric and reference answer in `metadata`. \
+         `medcurate evaluate DIR --answers FILE` scores models' answers: a question counts \
+         as correct only if every presentation it has is answered right.\n"
     );
     s
 }
