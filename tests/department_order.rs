@@ -156,5 +156,5 @@ fn migration_12_restores_the_reviewers_order() {
     let v: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(v, 12);
+    assert_eq!(v, medcurate::store::SCHEMA_VERSION);
 }

@@ -136,3 +136,70 @@ fn bad_answers_are_all_named_and_nothing_is_scored() {
     let e = err(d, &words("evaluate r1 --answers bad_answers.jsonl"));
     assert!(e.contains("does not match its datapackage.json"), "{e}");
 }
+
+#[test]
+fn the_leaderboard_keeps_each_result_once_and_lists_the_models_best_first() {
+    let dir = frozen();
+    let d = dir.path();
+    let mut all = answers(d, "steady", |_, _| false, |_, _| false);
+    all += &answers(d, "shaky", |i, k| i < 5 && k == 1, |_, _| false);
+    std::fs::write(d.join("answers.jsonl"), &all).unwrap();
+    let digest = digest_of(&d.join("r1"));
+    let e = err(d, &words("leaderboard r1"));
+    assert!(e.contains("no model has been scored on the release"), "{e}");
+    let e = err(
+        d,
+        &words("evaluate r1 --answers answers.jsonl --record --as a"),
+    );
+    assert!(e.contains("a is not a maintainer"), "{e}");
+    let out = common::run(
+        d,
+        &words("evaluate r1 --answers answers.jsonl --record --as ops"),
+    );
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "recorded 2 new result(s) for 2 model(s) on mini 1.0.0 (0 kept already)\n"
+    );
+    // The same file again: nothing new.
+    let out = common::run(
+        d,
+        &words("evaluate r1 --answers answers.jsonl --record --as ops"),
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "recorded 0 new result(s) for 2 model(s) on mini 1.0.0 (2 kept already)\n"
+    );
+    // A better run of shaky from another file is kept beside the first; the latest counts.
+    std::fs::write(
+        d.join("again.jsonl"),
+        answers(d, "shaky", |i, k| i < 2 && k == 0, |_, _| false),
+    )
+    .unwrap();
+    ok(
+        d,
+        &words("evaluate r1 --answers again.jsonl --record --as ops"),
+    );
+    let board = format!(
+        "mini 1.0.0, root digest {digest}: 2 model(s), 3 result(s) kept\n\
+         model   Average    Exam\n\
+         steady   100.00  100.00\n\
+         shaky     90.00   90.00\n"
+    );
+    assert_eq!(ok(d, &words("leaderboard r1")), board);
+    assert_eq!(ok(d, &["leaderboard", &digest]), board);
+    let v: Value = serde_json::from_str(&ok(d, &words("leaderboard r1 --json"))).unwrap();
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    let sha = medcurate::domain::hash::sha256_hex(all.as_bytes());
+    assert_eq!(results[0]["answers_sha256"][0], sha.as_str());
+    assert_eq!(results[1]["scores"]["datasets"]["Exam"], 75.0);
+    let conn = rusqlite::Connection::open(d.join("t.db")).unwrap();
+    let e = conn
+        .execute("DELETE FROM evaluation_results", [])
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("a recorded result never changes"),
+        "{e}"
+    );
+}

@@ -1,15 +1,17 @@
 //! `medcurate evaluate RELEASE --answers FILE...`: scores models on a frozen release as the
 //! MLB paper does, in a table by dimension, dataset, difficulty, department or attributes.
 
+use super::identity::act_as;
 use super::problems;
 use crate::domain::evaluate::render;
 use crate::domain::evaluate::table::Table;
 use crate::domain::item::Content;
 use crate::domain::judge::DEFAULT_THRESHOLD;
+use crate::domain::people::Role;
 use crate::domain::plan::Plan;
 use crate::release::evaluate::{By, Evaluation, evaluate, table};
 use crate::release::load_plan;
-use crate::store::Store;
+use crate::store::{NewResult, Store};
 use anyhow::{Result, bail};
 use clap::Args;
 use serde_json::json;
@@ -43,6 +45,12 @@ pub struct EvaluateArgs {
     /// Print CSV
     #[arg(long)]
     pub csv: bool,
+    /// Keep the scores for `medcurate leaderboard` (maintainer; final scores only)
+    #[arg(long, conflicts_with = "provisional")]
+    pub record: bool,
+    /// Act as this registered person (for --record)
+    #[arg(long = "as", value_name = "ID")]
+    pub as_id: Option<String>,
 }
 
 /// The plan to use: the one given, else the one the release names if it can be found.
@@ -67,8 +75,9 @@ pub fn run(db: &Path, args: EvaluateArgs) -> Result<()> {
         })
         .cloned()
         .collect();
-    // The workspace is read only for the judged responses to open-ended items.
-    let store = if open_ended.is_empty() {
+    // The workspace is read only for the judged responses to open-ended items, and written
+    // only to keep the scores.
+    let store = if open_ended.is_empty() && !args.record {
         None
     } else {
         Some(Store::open_existing(db).map_err(|e| {
@@ -108,6 +117,22 @@ pub fn run(db: &Path, args: EvaluateArgs) -> Result<()> {
     }
     let plan = plan_for(args.plan.as_deref(), &e)?;
     let t = table(&e, &by, plan.as_ref())?;
+    if args.record
+        && let Some(store) = store
+    {
+        // Checked before anything is printed, so a refusal leaves no half report.
+        let mut store = store;
+        let me = act_as(&store, args.as_id.as_deref(), Role::Maintainer)?;
+        let results = results(&e, plan.as_ref())?;
+        let added = store.record_results(&me.id, &results)?;
+        eprintln!(
+            "recorded {added} new result(s) for {} model(s) on {} {} ({} kept already)",
+            results.len(),
+            e.release.title,
+            e.release.version,
+            results.len() - added
+        );
+    }
     let notes = notes(&e, &t, undecided);
     if args.json {
         let v = json!({
@@ -141,6 +166,57 @@ pub fn run(db: &Path, args: EvaluateArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Each model's scores as the leaderboard keeps them: by dimension where the plan gives
+/// dimensions, else by dataset, with every dataset's score.
+fn results(e: &Evaluation, plan: Option<&Plan>) -> Result<Vec<NewResult>> {
+    let has_dims = plan.is_some_and(|p| p.datasets.iter().any(|d| d.dimension.is_some()));
+    let main = table(
+        e,
+        if has_dims {
+            &By::Dimension
+        } else {
+            &By::Dataset
+        },
+        plan,
+    )?;
+    let by_dataset = table(e, &By::Dataset, plan)?;
+    Ok(main
+        .rows
+        .iter()
+        .zip(&by_dataset.rows)
+        .enumerate()
+        .map(|(m, (row, ds))| {
+            let datasets: serde_json::Map<String, serde_json::Value> = by_dataset
+                .columns
+                .iter()
+                .zip(&ds.cells)
+                .map(|(c, cell)| (c.clone(), json!(cell.score)))
+                .collect();
+            let scores = json!({
+                "average": row.average,
+                "by": main.by,
+                "columns": main.columns,
+                "scores": row.cells.iter().map(|c| c.score).collect::<Vec<_>>(),
+                "datasets": datasets,
+            });
+            let mut sha: Vec<&str> = e.answers.model_files[m]
+                .iter()
+                .map(|&f| e.answers.files[f].1.as_str())
+                .collect();
+            sha.sort_unstable();
+            sha.dedup();
+            NewResult {
+                root_digest: e.release.digest.clone(),
+                release: e.release.title.clone(),
+                version: e.release.version.clone(),
+                model: row.model.clone(),
+                answers_sha256: sha.join(","),
+                scores: scores.to_string(),
+            }
+        })
+        .collect())
 }
 
 fn heading(e: &Evaluation, t: &Table, undecided: usize) -> String {

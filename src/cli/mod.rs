@@ -15,6 +15,7 @@ mod import;
 mod init;
 mod items;
 mod judge;
+mod leaderboard;
 mod paths;
 mod people;
 mod plan;
@@ -77,6 +78,8 @@ pub enum Command {
     Agreement(agreement::AgreementArgs),
     /// Score models on a frozen release: three shuffles per question, micro-F1, judge scores
     Evaluate(evaluate::EvaluateArgs),
+    /// Every model scored on a release (`evaluate --record`), best first
+    Leaderboard(leaderboard::LeaderboardArgs),
     /// Reviews made outside the terminal, and the export of settled reviews
     #[command(subcommand)]
     Reviews(reviews::ReviewsCommand),
@@ -159,6 +162,7 @@ fn dispatch(
         Command::History(args) => history::run(&open(db)?, args),
         Command::Agreement(args) => agreement::run(&open(db)?, args),
         Command::Evaluate(args) => evaluate::run(&open(db)?, args),
+        Command::Leaderboard(args) => leaderboard::run(&open(db)?, args),
         Command::Reviews(cmd) => reviews::run(&open(db)?, cmd),
         Command::Calibration(cmd) => calibration::run(&open(db)?, cmd),
         Command::Plan(cmd) => plan::run(&open(db)?, cmd),

@@ -10,7 +10,7 @@ use crate::domain::item::{Content, ExtractionTask};
 use crate::files::user;
 use anyhow::{Context, Result};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 /// One model's answer to one item.
@@ -32,6 +32,8 @@ pub struct Answers {
     pub answered: Vec<BTreeMap<String, ()>>,
     /// Each file as named, with the SHA-256 of its bytes.
     pub files: Vec<(String, String)>,
+    /// Per model, the files (by index in `files`) that held its answers.
+    pub model_files: Vec<BTreeSet<usize>>,
     pub problems: Vec<String>,
 }
 
@@ -222,6 +224,7 @@ pub fn read(release: &Released, paths: &[impl AsRef<Path>]) -> Result<Answers> {
                 out.answers
                     .push(vec![ItemAnswer::None; release.items.len()]);
                 out.answered.push(BTreeMap::new());
+                out.model_files.push(BTreeSet::new());
                 out.models.len() - 1
             });
             if let Some((file, line)) = seen.get(&(m, i, k)) {
@@ -239,6 +242,7 @@ pub fn read(release: &Released, paths: &[impl AsRef<Path>]) -> Result<Answers> {
                 continue;
             }
             seen.insert((m, i, k), (shown.clone(), n + 1));
+            out.model_files[m].insert(out.files.len() - 1);
             out.answered[m].insert(release.items[i].dataset.clone(), ());
             let slot = &mut out.answers[m][i];
             match (slot, answer) {

@@ -31,7 +31,7 @@ pub use curation::{
     HistoryDecision, HistoryEvent, HistoryReview, HistoryRevision, ItemHistory, REASON_IDS,
 };
 pub use errors::explain;
-pub use evaluation::StoredResponse;
+pub use evaluation::{NewResult, StoredResponse, StoredResult};
 pub use find::{FIND_LIMIT, Found, FoundDispute, FoundItem};
 pub use import_writer::{DatasetRef, ImportWriter, NewRevision, PutOutcome};
 pub use item_list::ItemRow;
