@@ -23,8 +23,9 @@ pub struct EvaluateArgs {
     pub release: PathBuf,
     /// Model answers, JSONL: {"model","dataset","item","presentation","answer"} for
     /// multiple-choice, the task's field (entities, relations, normalized, events) for
-    /// extraction
-    #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+    /// extraction (none needed for a release of open-ended items only: the models with
+    /// responses to them are scored)
+    #[arg(long, num_args = 1.., value_name = "FILE")]
     pub answers: Vec<PathBuf>,
     /// Columns: dimension (Table 4), dataset, difficulty, department, or item attributes
     /// joined by commas (specialty,level)
@@ -101,6 +102,11 @@ pub fn run(db: &Path, args: EvaluateArgs) -> Result<()> {
             );
         }
     };
+    if e.models.is_empty() {
+        bail!(
+            "no model to score: give the models' answers with --answers FILE (open-ended items are scored from the workspace's responses, and none answer this release's items)"
+        );
+    }
     let undecided: usize = e.undecided.values().sum();
     if undecided > 0 && !args.provisional {
         let shown: Vec<String> = e

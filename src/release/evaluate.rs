@@ -39,7 +39,7 @@ pub fn evaluate(
     store: Option<&Store>,
     threshold: f64,
 ) -> Result<Result<Evaluation, Vec<String>>> {
-    let answers = answers::read(&release, files)?;
+    let mut answers = answers::read(&release, files)?;
     if !answers.problems.is_empty() {
         return Ok(Err(answers.problems));
     }
@@ -64,7 +64,7 @@ pub fn evaluate(
             .map(|i| ((i.dataset.as_str(), i.id.as_str()), i.revision))
             .collect();
         for d in &open_datasets {
-            for r in store.judged_responses(d, &answers.models)? {
+            for r in store.judged_responses(d)? {
                 match revision.get(&(*d, r.response.item.as_str())) {
                     Some(&rev) if rev == r.revision => {
                         let s = score(&r.response, threshold);
@@ -81,6 +81,18 @@ pub fn evaluate(
                     None => {}
                 }
             }
+        }
+    }
+    // A model with responses but no answers file line is scored on the open-ended datasets.
+    let responding: BTreeSet<String> = open.keys().map(|(m, _, _)| m.clone()).collect();
+    for m in responding {
+        if !answers.models.contains(&m) {
+            answers.models.push(m);
+            answers
+                .answers
+                .push(vec![ItemAnswer::None; release.items.len()]);
+            answers.answered.push(BTreeMap::new());
+            answers.model_files.push(BTreeSet::new());
         }
     }
     let mut unanswered = BTreeMap::new();

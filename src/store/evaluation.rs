@@ -18,13 +18,9 @@ pub struct StoredResponse {
 }
 
 impl Store {
-    /// Every response to an item of `dataset` by one of `models`, with the latest submitted
-    /// adjudication's score, by item and model.
-    pub fn judged_responses(
-        &self,
-        dataset: &str,
-        models: &[String],
-    ) -> Result<Vec<StoredResponse>> {
+    /// Every response to an item of `dataset`, with the latest submitted adjudication's
+    /// score, by item and model.
+    pub fn judged_responses(&self, dataset: &str) -> Result<Vec<StoredResponse>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT i.ext_id, r.revision_no, r.model, r.score_a, r.score_b,
                     (SELECT a.content FROM adjudications a
@@ -39,9 +35,6 @@ impl Store {
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let model: String = r.get(2)?;
-            if !models.contains(&model) {
-                continue;
-            }
             let item: String = r.get(0)?;
             let physician = match r.get::<_, Option<String>>(5)? {
                 Some(c) => {
