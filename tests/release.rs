@@ -291,7 +291,7 @@ fn a_frozen_release_is_byte_identical_verifiable_and_never_changes() {
              Difficulty mix: hard 6 (target 6), medium 10 (target 10), easy 4 (target 4)\n\
              Shortfalls (1):\n\
              \x20 Absent: 0 of 5 items: the workspace has no such dataset\n\
-             froze mini as version 1.0.0: 3 file(s) in r1\n\
+             froze mini as version 1.0.0: 11 file(s) in r1\n\
              root digest {}\n",
             digest_of(&d.join("r1"))
         )
@@ -309,10 +309,26 @@ fn a_frozen_release_is_byte_identical_verifiable_and_never_changes() {
         "two freezes of the same database and seed"
     );
     let names: Vec<&str> = r1.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["Exam.jsonl", "README.md", "datapackage.json"]);
+    assert_eq!(
+        names,
+        [
+            "Exam.jsonl",
+            "Exam.lm-eval.yaml",
+            "Exam.presentation-0.jsonl",
+            "Exam.presentation-0.jsonl.meta.json",
+            "Exam.presentation-1.jsonl",
+            "Exam.presentation-1.jsonl.meta.json",
+            "Exam.presentation-2.jsonl",
+            "Exam.presentation-2.jsonl.meta.json",
+            "README.md",
+            "datapackage.json",
+            "eval.yaml"
+        ]
+    );
+    let file = |name: &str| r1.iter().find(|(n, _)| n == name).unwrap().1.clone();
 
     // Only accepted items, with their pinned difficulty, departments, reviews and permutations.
-    let data = String::from_utf8(r1[0].1.clone()).unwrap();
+    let data = String::from_utf8(file("Exam.jsonl")).unwrap();
     let lines: Vec<Value> = data
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -325,7 +341,7 @@ fn a_frozen_release_is_byte_identical_verifiable_and_never_changes() {
         assert!(l["difficulty"].is_string());
         assert_eq!(l["departments"].as_array().unwrap().len(), 1);
     }
-    let card = String::from_utf8(r1[1].1.clone()).unwrap();
+    let card = String::from_utf8(file("README.md")).unwrap();
     assert!(
         card.contains("| Exam | mcq | 20 | 20 | 6 | 10 | 4 | 0 |"),
         "{card}"
@@ -345,7 +361,7 @@ fn a_frozen_release_is_byte_identical_verifiable_and_never_changes() {
     assert_eq!(
         ok(d, &["release", "verify", "r1"]),
         format!(
-            "r1: 2 file(s) and 20 item(s) match datapackage.json and the stored release mini 1.0.0; root digest {}\n",
+            "r1: 10 file(s) and 20 item(s) match datapackage.json and the stored release mini 1.0.0; root digest {}\n",
             digest_of(&d.join("r1"))
         )
     );

@@ -125,7 +125,7 @@ fn consistent_rewrites_are_caught_by_the_root_digest_and_the_database() {
     assert_eq!(
         ok(d, &["release", "verify", "rel", &cited]),
         format!(
-            "rel: 2 file(s) and 20 item(s) match datapackage.json and the cited digest and the stored release v 0.1.0; root digest {digest}\n"
+            "rel: 10 file(s) and 20 item(s) match datapackage.json and the cited digest and the stored release v 0.1.0; root digest {digest}\n"
         )
     );
     let fresh = |name: &str| {

@@ -623,7 +623,7 @@ fn a_frozen_release_cannot_be_changed() {
     assert!(!admin.home.join("rel2").exists());
     let out = h.ok(admin, &["release", "verify", "rel"]);
     assert!(
-        out.starts_with("rel: 2 file(s) and 2 item(s) match datapackage.json; root digest sha256:"),
+        out.starts_with("rel: 6 file(s) and 2 item(s) match datapackage.json; root digest sha256:"),
         "{out}"
     );
     // Written again, but never into the data directory.

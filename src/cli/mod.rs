@@ -8,6 +8,7 @@ mod curate;
 mod demo;
 mod demo_reviews;
 mod disputes;
+mod evaluate;
 mod history;
 mod host;
 pub mod identity;
@@ -15,6 +16,7 @@ mod import;
 mod init;
 mod items;
 mod judge;
+mod leaderboard;
 mod man;
 mod out;
 mod paths;
@@ -78,6 +80,10 @@ pub enum Command {
     History(history::HistoryArgs),
     /// Agreement between reviewers: Cohen's kappa per criterion, per dataset, per pair
     Agreement(agreement::AgreementArgs),
+    /// Score models on a frozen release: three shuffles per question, micro-F1, judge scores
+    Evaluate(evaluate::EvaluateArgs),
+    /// Every model scored on a release (`evaluate --record`), best first
+    Leaderboard(leaderboard::LeaderboardArgs),
     /// Reviews made outside the terminal, and the export of settled reviews
     #[command(subcommand)]
     Reviews(reviews::ReviewsCommand),
@@ -166,6 +172,8 @@ fn dispatch(
         Command::Curate(args) => curate::run(&open(db)?, args),
         Command::History(args) => history::run(&open(db)?, args),
         Command::Agreement(args) => agreement::run(&open(db)?, args),
+        Command::Evaluate(args) => evaluate::run(&open(db)?, args),
+        Command::Leaderboard(args) => leaderboard::run(&open(db)?, args),
         Command::Reviews(cmd) => reviews::run(&open(db)?, cmd),
         Command::Calibration(cmd) => calibration::run(&open(db)?, cmd),
         Command::Plan(cmd) => plan::run(&open(db)?, cmd),

@@ -6,6 +6,7 @@ pub mod departments;
 pub mod diff;
 pub mod difficulty;
 pub mod entity_types;
+pub mod evaluate;
 pub mod field_error;
 pub mod find;
 pub mod hash;

@@ -4,6 +4,7 @@
 //! and seed give the same bytes.
 
 mod card;
+pub mod harness;
 mod permutations;
 
 pub use permutations::{PERMUTATIONS, option_permutations};
@@ -225,15 +226,18 @@ pub fn build(input: &ReleaseInput) -> Result<Vec<ReleaseFile>, String> {
     let mut files = Vec::new();
     let mut resources = Vec::new();
     let mut agreement = AgreementReport::default();
-    for (dataset, mut items) in by_dataset {
-        // A plan dataset the workspace could not supply has no file; the card lists it.
-        if items.is_empty() {
-            continue;
-        }
+    // A plan dataset the workspace could not supply has no items and no file; the card lists it.
+    let mut by_dataset: Vec<(&str, Vec<&ReleaseItem>)> = by_dataset
+        .into_iter()
+        .filter(|(_, items)| !items.is_empty())
+        .collect();
+    for (_, items) in &mut by_dataset {
         items.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+    for (dataset, items) in &by_dataset {
         let path = file_name(dataset)?;
         let mut bytes = Vec::new();
-        for it in &items {
+        for it in items {
             bytes.extend_from_slice(item_line(it, input.seed).to_string().as_bytes());
             bytes.push(b'\n');
             if let [a, b] = it.reviews.as_slice() {
@@ -259,13 +263,34 @@ pub fn build(input: &ReleaseInput) -> Result<Vec<ReleaseFile>, String> {
             "bytes": bytes.len(),
             "hash": format!("sha256:{}", sha256_hex(&bytes)),
             "count": items.len(),
+            "role": harness::ROLE_ITEMS,
         }));
         files.push(ReleaseFile { path, bytes });
+    }
+    let (extra, configs) = harness::build(&by_dataset, input.seed)?;
+    for h in extra {
+        let mut r = json!({
+            "name": slug(&h.file.path, &format!("file-{}", resources.len() + 1)),
+            "path": h.file.path,
+            "format": h.format,
+            "mediatype": h.mediatype,
+            "encoding": "utf-8",
+            "bytes": h.file.bytes.len(),
+            "hash": format!("sha256:{}", sha256_hex(&h.file.bytes)),
+            "role": h.role,
+        });
+        if let Some(c) = h.count {
+            r["count"] = json!(c);
+        }
+        resources.push(r);
+        files.push(h.file);
     }
     // The card gives the root digest, the SHA-256 of datapackage.json, and datapackage.json
     // gives the card's SHA-256: the card's hash is taken with the digest's hex digits written
     // as zeros, the package is built around that hash, and its digest is written in last.
-    let mut readme = card::render(input, &agreement, &"0".repeat(64)).into_bytes();
+    let mut readme = harness::front_matter(&configs);
+    readme.push_str(&card::render(input, &agreement, &"0".repeat(64)));
+    let mut readme = readme.into_bytes();
     let package = json!({
         "profile": "data-package",
         "name": slug(&input.name, "release"),

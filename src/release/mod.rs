@@ -1,9 +1,12 @@
 //! Sampling a plan and freezing, exporting and verifying releases: the steps that tie the
 //! pure rules in `domain` to the store and to files on disk.
 
+pub mod answers;
+pub mod evaluate;
 pub mod files;
 pub mod freeze;
 pub mod plan_check;
+pub mod released;
 pub mod sample;
 pub mod verify;
 

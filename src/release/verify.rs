@@ -99,7 +99,7 @@ fn check_card(dir: &Path, path: &str, card: &Value, v: &mut Verification) {
     }
 }
 
-/// Checks every listed file's size, SHA-256 and item count, that each line is a JSON item,
+/// Checks every listed file's size and SHA-256, each JSONL file's line count, that each line is a JSON item,
 /// ids sorted and unique, the total count, and that no unlisted file is present.
 pub fn verify(dir: &Path) -> Result<Verification> {
     let pkg_path = dir.join("datapackage.json");
@@ -132,6 +132,12 @@ pub fn verify(dir: &Path) -> Result<Verification> {
         else {
             continue;
         };
+        // Task files (YAML, JSON) are checked by size and hash; only item files count
+        // towards the release's items (older releases name no role: all item files).
+        let role = r["role"].as_str().unwrap_or("items");
+        if r["format"].as_str().is_some_and(|f| f != "jsonl") {
+            continue;
+        }
         let text = String::from_utf8_lossy(&bytes);
         let mut count = 0u64;
         let mut last: Option<String> = None;
@@ -155,7 +161,9 @@ pub fn verify(dir: &Path) -> Result<Verification> {
                     .push(format!("{path}:{}: not a JSON item ({e})", n + 1)),
             }
         }
-        v.items += count;
+        if role == "items" {
+            v.items += count;
+        }
         match r["count"].as_u64() {
             Some(want) if want != count => v.problems.push(format!(
                 "{path}: {count} items, datapackage.json says {want}"

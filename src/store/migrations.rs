@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/11_queue_counts.sql"),
     include_str!("migrations/12_department_order.sql"),
     include_str!("migrations/13_specialty_routing.sql"),
+    include_str!("migrations/14_evaluation_results.sql"),
 ];
 
 /// The schema version this build writes.

@@ -10,6 +10,7 @@ mod checkpoint;
 pub mod clock;
 mod curation;
 mod errors;
+mod evaluation;
 mod find;
 mod import_writer;
 mod item_list;
@@ -31,6 +32,7 @@ pub use curation::{
     HistoryDecision, HistoryEvent, HistoryReview, HistoryRevision, ItemHistory, REASON_IDS,
 };
 pub use errors::explain;
+pub use evaluation::{NewResult, StoredResponse, StoredResult};
 pub use find::{FIND_LIMIT, Found, FoundDispute, FoundItem};
 pub use import_writer::{DatasetRef, ImportWriter, NewRevision, PutOutcome};
 pub use item_list::ItemRow;

@@ -200,5 +200,24 @@ pub(super) fn render(
     for d in input.datasets.iter().filter(|d| d.achieved > 0) {
         let _ = writeln!(s, "- `{}.jsonl`: {} items", d.dataset, d.achieved);
     }
+    let _ = writeln!(s, "\n## Loading and scoring\n");
+    let _ = writeln!(
+        s,
+        "The front matter above lists each dataset for Hugging Face `datasets`: \
+         `load_dataset(DIR, NAME)` gives a multiple-choice dataset's three presentations as \
+         splits `presentation_0` to `presentation_2`, an open-ended dataset's chat messages as \
+         split `chat`, and any other dataset's items as split `test`; `NAME-items` gives the \
+         items as reviewed. A presentation file (`NAME.presentation-K.jsonl`) holds one line \
+         per question: `question`, `choices` in that presentation's order, relabelled A, B, C \
+         ... in the columns `A`, `B`, ..., the `answer` letter(s), `answer_index` (a list of \
+         indexes in a dataset where some question has several answers, else one index) and \
+         `original_labels`, the item's own labels in the order shown. `NAME.lm-eval.yaml` is \
+         an lm-evaluation-harness group of the three presentations, \
+         `NAME.presentation-K.jsonl.meta.json` OpenCompass's custom-dataset description, \
+         `eval.yaml` the inspect_ai tasks, and `NAME.chat.jsonl` each open-ended prompt as \
+         chat messages with the rubric and reference answer in `metadata`. \
+         `medcurate evaluate DIR --answers FILE` scores models' answers: a question counts \
+         as correct only if every presentation it has is answered right.\n"
+    );
     s
 }

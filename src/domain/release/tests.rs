@@ -78,7 +78,22 @@ fn files_are_sorted_hashed_and_the_same_every_time() {
     let b = build(&input(vec![mcq("q1"), mcq("q2")])).unwrap();
     assert_eq!(a, b, "input order does not matter");
     let paths: Vec<_> = a.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(paths, ["CMExam.jsonl", "README.md", "datapackage.json"]);
+    assert_eq!(
+        paths,
+        [
+            "CMExam.jsonl",
+            "CMExam.presentation-0.jsonl",
+            "CMExam.presentation-0.jsonl.meta.json",
+            "CMExam.presentation-1.jsonl",
+            "CMExam.presentation-1.jsonl.meta.json",
+            "CMExam.presentation-2.jsonl",
+            "CMExam.presentation-2.jsonl.meta.json",
+            "CMExam.lm-eval.yaml",
+            "eval.yaml",
+            "README.md",
+            "datapackage.json"
+        ]
+    );
     let data = String::from_utf8(a[0].bytes.clone()).unwrap();
     let lines: Vec<Value> = data
         .lines()
@@ -104,7 +119,8 @@ fn files_are_sorted_hashed_and_the_same_every_time() {
         labels.sort();
         assert_eq!(labels, ["A", "B", "C", "D"]);
     }
-    let pkg: Value = serde_json::from_slice(&a[2].bytes).unwrap();
+    let n = a.len();
+    let pkg: Value = serde_json::from_slice(&a[n - 1].bytes).unwrap();
     let res = &pkg["resources"][0];
     assert_eq!(res["path"], "CMExam.jsonl");
     assert_eq!(res["bytes"], a[0].bytes.len());
@@ -113,24 +129,28 @@ fn files_are_sorted_hashed_and_the_same_every_time() {
     assert_eq!(pkg["name"], "mlb-demo");
     // The card's hash is taken with its root digest written as zeros; the digest it gives is
     // datapackage.json's own.
-    let (covered, given) = card_for_hash(&a[1].bytes);
+    let (covered, given) = card_for_hash(&a[n - 2].bytes);
     assert_eq!(
         pkg["medcurate"]["card"]["hash"],
         format!("sha256:{}", sha256_hex(&covered))
     );
-    assert_ne!(covered, a[1].bytes);
-    assert_eq!(given, Some(root_digest(&a[2].bytes)));
+    assert_ne!(covered, a[n - 2].bytes);
+    assert_eq!(given, Some(root_digest(&a[n - 1].bytes)));
     assert_eq!(pkg["medcurate"]["card"]["hash_covers"], CARD_HASH_COVERS);
-    let card = String::from_utf8(a[1].bytes.clone()).unwrap();
+    let card = String::from_utf8(a[n - 2].bytes.clone()).unwrap();
     assert!(
-        card.contains(&format!("\nRoot digest: `{}`\n", root_digest(&a[2].bytes))),
+        card.contains(&format!(
+            "\nRoot digest: `{}`\n",
+            root_digest(&a[n - 1].bytes)
+        )),
         "{card}"
     );
     assert!(
         card.contains("2 items in 1 dataset, sampled with seed 42"),
         "{card}"
     );
-    assert!(card.starts_with("# MLB-demo 1.0.0\n"), "{card}");
+    assert!(card.starts_with("---\nconfigs:\n"), "{card}");
+    assert!(card.contains("---\n\n# MLB-demo 1.0.0\n"), "{card}");
     assert!(
         card.contains("| CMExam | mcq | 2 | 2 | 2 | 0 | 0 | 0 |"),
         "{card}"
@@ -169,7 +189,8 @@ fn the_card_counts_the_datasets_that_have_items() {
         shortfalls: vec![],
     });
     let files = build(&i).unwrap();
-    let card = String::from_utf8(files[2].bytes.clone()).unwrap();
+    let card = files.iter().find(|f| f.path == "README.md").unwrap();
+    let card = String::from_utf8(card.bytes.clone()).unwrap();
     assert!(card.contains("\n4 items in 2 datasets, sampled"), "{card}");
 }
 
@@ -272,4 +293,178 @@ fn a_dataset_name_must_be_a_file_name() {
     assert_eq!(file_name("中医诊断").unwrap(), "中医诊断.jsonl");
     assert!(file_name("a/b").is_err());
     assert!(file_name(".hidden").is_err());
+}
+
+fn labelled(dataset: &str, id: &str, labels: &[&str], answer: &[&str]) -> ReleaseItem {
+    let mut it = mcq(id);
+    it.dataset = dataset.into();
+    it.body.content = Content::Mcq(Mcq {
+        stem: format!("{id}：哪些正确？"),
+        options: labels
+            .iter()
+            .map(|l| McqOption {
+                label: l.to_string(),
+                text: format!("{dataset}{id}选项{l}"),
+            })
+            .collect(),
+        answer: strings(answer),
+        explanation: None,
+    });
+    it
+}
+
+fn open_item(id: &str) -> ReleaseItem {
+    let mut it = mcq(id);
+    it.dataset = "Consult".into();
+    it.body.content = Content::OpenEnded(crate::domain::item::OpenEnded {
+        prompt: "头痛三天，怎么办？".into(),
+        rubric: vec![crate::domain::item::RubricPoint {
+            text: "询问发热".into(),
+            points: Some(2.0),
+        }],
+        reference_answer: Some("先测体温。".into()),
+    });
+    it
+}
+
+#[test]
+fn every_presentation_points_at_the_original_answer_and_every_task_file_parses() {
+    let items = vec![
+        mcq("q1"),
+        mcq("q2"),
+        labelled("Multi", "m1", &["A", "B", "C", "D", "E"], &["B", "D"]),
+        labelled("Multi", "m2", &["A", "B"], &["B"]),
+        open_item("o1"),
+    ];
+    let files = build(&input(items.clone())).unwrap();
+    let file = |p: &str| -> &[u8] {
+        &files
+            .iter()
+            .find(|f| f.path == p)
+            .unwrap_or_else(|| panic!("no {p}"))
+            .bytes
+    };
+    let card = String::from_utf8(file("README.md").to_vec()).unwrap();
+    let yaml = card
+        .strip_prefix("---\n")
+        .unwrap()
+        .split("\n---\n")
+        .next()
+        .unwrap();
+    let front: serde_yaml::Value = serde_yaml::from_str(yaml).unwrap();
+    let mut splits = Vec::new();
+    for c in front["configs"].as_sequence().unwrap() {
+        for df in c["data_files"].as_sequence().unwrap() {
+            let path = df["path"].as_str().unwrap();
+            file(path);
+            splits.push(format!(
+                "{}/{}",
+                c["config_name"].as_str().unwrap(),
+                df["split"].as_str().unwrap()
+            ));
+        }
+    }
+    assert_eq!(
+        splits,
+        [
+            "CMExam/presentation_0",
+            "CMExam/presentation_1",
+            "CMExam/presentation_2",
+            "CMExam-items/test",
+            "Consult/chat",
+            "Consult-items/test",
+            "Multi/presentation_0",
+            "Multi/presentation_1",
+            "Multi/presentation_2",
+            "Multi-items/test",
+        ]
+    );
+    let mut seen = 0;
+    for it in &items {
+        let Content::Mcq(m) = &it.body.content else {
+            continue;
+        };
+        for k in 0..PERMUTATIONS {
+            let text =
+                String::from_utf8(file(&format!("{}.presentation-{k}.jsonl", it.dataset)).to_vec())
+                    .unwrap();
+            let Some(line) = text
+                .lines()
+                .map(|l| serde_json::from_str::<Value>(l).unwrap())
+                .find(|l| l["id"] == it.id.as_str())
+            else {
+                // A two-option question has one other order only.
+                assert!(m.options.len() == 2 && k > 0, "{} {k}", it.id);
+                continue;
+            };
+            seen += 1;
+            let order: Vec<String> =
+                serde_json::from_value(line["original_labels"].clone()).unwrap();
+            let choices = line["choices"].as_array().unwrap();
+            for (i, label) in order.iter().enumerate() {
+                let original = m.options.iter().find(|o| &o.label == label).unwrap();
+                assert_eq!(choices[i], original.text.as_str());
+                assert_eq!(line[harness::letter(i)], original.text.as_str());
+            }
+            // A dataset with a multi-answer question gives every answer_index as a list.
+            let indexes: Vec<usize> = match &line["answer_index"] {
+                Value::Array(a) => a.iter().map(|v| v.as_u64().unwrap() as usize).collect(),
+                v => vec![v.as_u64().unwrap() as usize],
+            };
+            assert_eq!(line["answer_index"].is_array(), it.dataset == "Multi");
+            let mut pointed: Vec<String> = indexes.iter().map(|&i| order[i].clone()).collect();
+            pointed.sort();
+            assert_eq!(pointed, m.answer, "{} presentation {k}", it.id);
+            let letters: String = indexes.iter().map(|&i| harness::letter(i)).collect();
+            assert_eq!(line["answer"], letters.as_str());
+        }
+    }
+    assert_eq!(seen, 3 + 3 + 3 + 1);
+    for d in ["CMExam", "Multi"] {
+        let lm: serde_yaml::Value =
+            serde_yaml::from_slice(file(&format!("{d}.lm-eval.yaml"))).unwrap();
+        let tasks = lm["task"].as_sequence().unwrap();
+        assert_eq!(tasks.len(), 3);
+        for (k, t) in tasks.iter().enumerate() {
+            let path = t["dataset_kwargs"]["data_files"]["test"].as_str().unwrap();
+            assert_eq!(path, format!("{d}.presentation-{k}.jsonl"));
+            assert_eq!(t["doc_to_target"].as_str(), Some("answer_index"));
+            let meta: Value = serde_json::from_slice(file(&format!("{path}.meta.json"))).unwrap();
+            assert_eq!(meta["output_column"], "answer");
+            assert_eq!(meta["input_columns"][0], "question");
+        }
+    }
+    let inspect: serde_yaml::Value = serde_yaml::from_slice(file("eval.yaml")).unwrap();
+    let tasks = inspect["tasks"].as_sequence().unwrap();
+    assert_eq!(tasks.len(), 6);
+    for t in tasks {
+        file(t["data"].as_str().unwrap());
+        assert_eq!(t["sample_fields"]["target"].as_str(), Some("answer"));
+    }
+    let chat: Value = serde_json::from_str(
+        std::str::from_utf8(file("Consult.chat.jsonl"))
+            .unwrap()
+            .trim(),
+    )
+    .unwrap();
+    assert_eq!(chat["messages"][0]["content"], "头痛三天，怎么办？");
+    assert_eq!(chat["metadata"]["rubric"][0]["points"], 2.0);
+    assert_eq!(chat["metadata"]["reference_answer"], "先测体温。");
+    // Every file but the package itself is listed with its hash; only item files count items.
+    let pkg: Value = serde_json::from_slice(file("datapackage.json")).unwrap();
+    let listed: Vec<&str> = pkg["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
+    for f in &files {
+        assert!(
+            listed.contains(&f.path.as_str())
+                || ["README.md", "datapackage.json"].contains(&f.path.as_str()),
+            "{}",
+            f.path
+        );
+    }
+    assert_eq!(build(&input(items)).unwrap(), files, "byte-reproducible");
 }
