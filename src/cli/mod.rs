@@ -4,6 +4,7 @@ mod adjudicate;
 mod agreement;
 mod calibration;
 mod completions;
+mod coverage;
 mod curate;
 mod demo;
 mod demo_reviews;
@@ -112,6 +113,8 @@ pub enum Command {
     Settings(settings::SettingsArgs),
     /// Each physician's pace and open work: reviews per day, claim-to-submit time, open claims
     Workload(workload::WorkloadArgs),
+    /// Per department: items waiting for review, qualified physicians, pace and days left
+    Coverage(coverage::CoverageArgs),
     /// Set up a demo workspace with the built-in sample items and open the review screen
     Demo,
     /// A shared host: set one up (as root) or check an installation
@@ -185,6 +188,7 @@ fn dispatch(
         Command::Judge(cmd) => judge::run(&open(db)?, cmd),
         Command::Settings(args) => settings::run(&open(db)?, args),
         Command::Workload(args) => workload::run(&open(db)?, args),
+        Command::Coverage(args) => coverage::run(&open(db)?, args),
         Command::Demo => {
             if crate::host::is_shared() {
                 anyhow::bail!(

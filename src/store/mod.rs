@@ -8,6 +8,7 @@ mod agreement;
 mod calibration;
 mod checkpoint;
 pub mod clock;
+mod coverage;
 mod curation;
 mod errors;
 mod evaluation;
