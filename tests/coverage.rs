@@ -3,6 +3,8 @@
 //! the days left; an uncovered department first.
 #![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
+mod common;
+
 use medcurate::domain::coverage::CoverageRow;
 use medcurate::domain::people::{Person, Role};
 use medcurate::domain::review::{ReviewContent, Verdict, applicable};
@@ -121,4 +123,48 @@ fn coverage_matches_a_hand_counted_table() {
         .unwrap();
     assert!(later.iter().all(|r| r.reviews_recent == 0));
     assert!(store.coverage("a", None, now, 7).is_err());
+}
+
+#[test]
+fn coverage_and_workload_print_for_curators_and_refuse_annotators() {
+    let dir = common::one_annotator(&(item("q1", &["dermatology"]) + "\n"));
+    let d = dir.path();
+    common::ok(
+        d,
+        &[
+            "people",
+            "add",
+            "cur",
+            "--name",
+            "陈主任",
+            "--role",
+            "curator",
+        ],
+    );
+    let out = common::ok(d, &["coverage", "--as", "cur"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with("Department") && lines[0].ends_with("Days left"),
+        "{out}"
+    );
+    assert!(lines[1].starts_with("! Dermatology 皮肤科"), "{out}");
+    assert!(
+        out.contains("no physician's specialties meet them"),
+        "{out}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&common::ok(d, &["coverage", "--json", "--as", "cur"])).unwrap();
+    assert_eq!(json["departments"].as_array().unwrap().len(), 65);
+    let out = common::ok(d, &["workload", "--as", "cur"]);
+    assert!(
+        out.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("李医生 Dr. A (dr-a)"),
+        "{out}"
+    );
+    for cmd in ["coverage", "workload"] {
+        let e = common::err(d, &[cmd, "--as", "dr-a"]);
+        assert!(e.contains("is not a curator"), "{e}");
+    }
 }

@@ -2,16 +2,15 @@
 //! for review, who may take it, and how long it will take at the recent pace.
 
 use crate::cli::identity::act_as_any;
+use crate::cli::table;
 use crate::domain::coverage::CoverageRow;
 use crate::domain::departments::taxonomy;
 use crate::domain::people::Role;
 use crate::store::Store;
 use anyhow::{Result, bail};
 use clap::Args;
-use std::fmt::Write;
 use std::path::Path;
 use std::time::SystemTime;
-use unicode_width::UnicodeWidthStr;
 
 #[derive(Debug, Args)]
 pub struct CoverageArgs {
@@ -103,14 +102,14 @@ pub fn table(rows: &[CoverageRow], days: u32, all: bool) -> String {
         .iter()
         .filter(|r| all || r.reviews_needed() > 0 || r.reviews_recent > 0)
         .collect();
-    let cells: Vec<[String; 6]> = shown
+    let cells: Vec<Vec<String>> = shown
         .iter()
         .map(|r| {
             let left = match r.days_left() {
                 None => "no pace".to_string(),
                 Some(d) => format!("{d:.1}"),
             };
-            [
+            vec![
                 format!("{}{}", if r.uncovered() { "! " } else { "" }, name(r)),
                 r.waiting_first.to_string(),
                 r.waiting_second.to_string(),
@@ -120,29 +119,7 @@ pub fn table(rows: &[CoverageRow], days: u32, all: bool) -> String {
             ]
         })
         .collect();
-    let widths: Vec<usize> = (0..head.len())
-        .map(|i| {
-            cells
-                .iter()
-                .map(|r| r[i].width())
-                .chain([head[i].width()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for row in std::iter::once(&head).chain(cells.iter()) {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
-            let pad = " ".repeat(widths[i] - cell.width());
-            if i == 0 {
-                let _ = write!(line, "{cell}{pad}");
-            } else {
-                let _ = write!(line, "  {pad}{cell}");
-            }
-        }
-        let _ = writeln!(out, "{}", line.trim_end());
-    }
+    let mut out = table::padded(&head, &cells);
     if shown.iter().any(|r| r.uncovered()) {
         out.push_str(
             "! items wait and no physician's specialties meet them: in a strict dataset nobody can \

@@ -32,6 +32,7 @@ mod reviews_claim;
 mod sample;
 mod settings;
 mod status;
+mod table;
 mod workload;
 
 use anyhow::Result;

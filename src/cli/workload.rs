@@ -1,15 +1,14 @@
 //! `medcurate workload [--days N] [--json]`: each physician's pace and open work.
 
 use crate::cli::identity::act_as_any;
+use crate::cli::table;
 use crate::domain::people::Role;
 use crate::domain::workload::{ReviewerLoad, duration_words};
 use crate::store::Store;
 use anyhow::{Result, bail};
 use clap::Args;
-use std::fmt::Write;
 use std::path::Path;
 use std::time::SystemTime;
-use unicode_width::UnicodeWidthStr;
 
 #[derive(Debug, Args)]
 pub struct WorkloadArgs {
@@ -77,7 +76,7 @@ pub fn table(loads: &[ReviewerLoad], days: u32) -> String {
         "Given back".into(),
         "Lapsed".into(),
     ];
-    let rows: Vec<[String; 8]> = loads
+    let rows: Vec<Vec<String>> = loads
         .iter()
         .map(|l| {
             let who = if l.name.is_empty() || l.name == l.id {
@@ -85,7 +84,7 @@ pub fn table(loads: &[ReviewerLoad], days: u32) -> String {
             } else {
                 format!("{} ({})", l.name, l.id)
             };
-            [
+            vec![
                 who,
                 format!("{:.1}", l.per_day()),
                 l.submitted.to_string(),
@@ -97,28 +96,7 @@ pub fn table(loads: &[ReviewerLoad], days: u32) -> String {
             ]
         })
         .collect();
-    let widths: Vec<usize> = (0..head.len())
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].width())
-                .chain([head[i].width()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for row in std::iter::once(&head).chain(rows.iter()) {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
-            let pad = widths[i] - cell.width();
-            if i == 0 {
-                let _ = write!(line, "{cell}{}", " ".repeat(pad));
-            } else {
-                let _ = write!(line, "  {}{cell}", " ".repeat(pad));
-            }
-        }
-        let _ = writeln!(out, "{}", line.trim_end());
-    }
+    let mut out = table::padded(&head, &rows);
     if loads.is_empty() {
         out.push_str("No annotators yet: `medcurate people add ID --role annotator` adds one.\n");
     }
