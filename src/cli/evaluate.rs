@@ -43,6 +43,10 @@ pub struct EvaluateArgs {
     /// Print a Markdown table (best in bold, second underlined)
     #[arg(long, conflicts_with = "csv")]
     pub markdown: bool,
+    /// After the table, a bar chart of this column across the models (Average, or a
+    /// column's name)
+    #[arg(long, value_name = "COLUMN", conflicts_with_all = ["json", "markdown", "csv"])]
+    pub chart: Option<String>,
     /// Print CSV
     #[arg(long)]
     pub csv: bool,
@@ -123,6 +127,11 @@ pub fn run(db: &Path, args: EvaluateArgs) -> Result<()> {
     }
     let plan = plan_for(args.plan.as_deref(), &e)?;
     let t = table(&e, &by, plan.as_ref())?;
+    // An unknown column is refused before anything is recorded or printed.
+    let chart = match &args.chart {
+        Some(column) => Some(render::bars(&t, column, 40).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
     if args.record
         && let Some(store) = store
     {
@@ -169,6 +178,10 @@ pub fn run(db: &Path, args: EvaluateArgs) -> Result<()> {
         print!("{}", render::terminal(&t));
         for n in &notes {
             println!("  {n}");
+        }
+        if let Some(chart) = chart {
+            println!();
+            print!("{chart}");
         }
     }
     Ok(())

@@ -1,5 +1,6 @@
 //! A score table as text: aligned for the terminal, Markdown as in the papers (the best of
-//! each column in bold, the second underlined), and CSV. Missing scores show as `-`.
+//! each column in bold, the second underlined), CSV, and a bar chart of one column across
+//! the models. Missing scores show as `-`.
 
 use super::table::Table;
 use std::fmt::Write;
@@ -133,4 +134,43 @@ pub fn terminal(t: &Table) -> String {
         s.push('\n');
     }
     s
+}
+
+/// Eighths of a block, for the end of a bar.
+const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/// A bar chart of `column` (`Average` or one of the table's columns) across the models: each
+/// bar `width` cells for 100, drawn to an eighth of a cell, with the score after it. An
+/// unknown column is refused with the names that exist.
+pub fn bars(t: &Table, column: &str, width: usize) -> Result<String, String> {
+    let scores: Vec<Option<f64>> = if column.eq_ignore_ascii_case("average") {
+        t.rows.iter().map(|r| r.average).collect()
+    } else {
+        let Some(c) = t.columns.iter().position(|c| c == column) else {
+            return Err(format!(
+                "there is no column {column:?} to chart; use Average or one of: {}",
+                t.columns.join(", ")
+            ));
+        };
+        t.rows.iter().map(|r| r.cells[c].score).collect()
+    };
+    let name_w = t.rows.iter().map(|r| r.model.width()).max().unwrap_or(0);
+    let mut s = String::new();
+    let _ = writeln!(s, "{column} (0-100)");
+    for (row, score) in t.rows.iter().zip(&scores) {
+        let pad = " ".repeat(name_w - row.model.width());
+        let bar = match score {
+            Some(v) => {
+                let eighths = (v.clamp(0.0, 100.0) / 100.0 * (width * 8) as f64).round() as usize;
+                let mut b = "█".repeat(eighths / 8);
+                if eighths % 8 > 0 {
+                    b.push(EIGHTHS[eighths % 8]);
+                }
+                format!("{b} {v:.2}")
+            }
+            None => "-".into(),
+        };
+        let _ = writeln!(s, "{}{pad}  {bar}", row.model);
+    }
+    Ok(s)
 }

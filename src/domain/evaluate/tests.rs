@@ -249,3 +249,36 @@ fn a_dimension_is_the_mean_of_its_datasets_and_a_missing_one_is_never_zero() {
     assert_eq!(t.rows[0].cells[1].missing, s(&["C"]));
     assert_eq!(t.rows[0].average, None);
 }
+
+#[test]
+fn a_bar_chart_draws_each_model_to_an_eighth_of_a_cell() {
+    let items = vec![ItemKeys {
+        dataset: "A".into(),
+        columns: s(&["K"]),
+    }];
+    let models: Vec<ModelOutcomes> = [("大模型", 0.5), ("m2", 0.8125)]
+        .iter()
+        .map(|(m, v)| ModelOutcomes {
+            model: m.to_string(),
+            outcomes: vec![open(*v)],
+        })
+        .chain([ModelOutcomes {
+            model: "none".into(),
+            outcomes: vec![None],
+        }])
+        .collect();
+    let t = build("dimension", &s(&["K"]), &items, &models);
+    let chart = super::render::bars(&t, "K", 8).unwrap();
+    // 50 of 100 over 8 cells is 4 cells; 81.25 is 6.5 cells: six and a half block.
+    assert_eq!(
+        chart,
+        "K (0-100)\n大模型  ████ 50.00\nm2      ██████▌ 81.25\nnone    -\n"
+    );
+    assert!(
+        super::render::bars(&t, "Average", 8)
+            .unwrap()
+            .starts_with("Average")
+    );
+    let e = super::render::bars(&t, "Nope", 8).unwrap_err();
+    assert!(e.contains("use Average or one of: K"), "{e}");
+}
