@@ -163,7 +163,7 @@ pub fn bars(t: &Table, column: &str, width: usize) -> Result<String, String> {
             Some(v) => {
                 let eighths = (v.clamp(0.0, 100.0) / 100.0 * (width * 8) as f64).round() as usize;
                 let mut b = "█".repeat(eighths / 8);
-                if eighths % 8 > 0 {
+                if !eighths.is_multiple_of(8) {
                     b.push(EIGHTHS[eighths % 8]);
                 }
                 format!("{b} {v:.2}")
