@@ -466,6 +466,32 @@ fn matches_and_outcomes_fit_with_long_ids() {
         let buf = render(size, |f| curate::ui::draw(f, &app));
         check_frame(&name("curate matches"), &buf, Context::Found);
         distinct_rows(&name("curate matches"), &buf, "MADiagnosis/", 4);
+        // Coverage per department, from the queue.
+        for k in [code(KeyCode::Esc), key('C')] {
+            app.handle_key(k);
+            pump_curate(&mut app, &mut store);
+        }
+        assert_eq!(app.context(), Context::Coverage, "{}", name("coverage"));
+        let buf = render(size, |f| curate::ui::draw(f, &app));
+        check_frame(&name("coverage"), &buf, Context::Coverage);
+        let screen = rows(&buf).join("\n");
+        assert!(
+            screen.contains("No department (anyone)") || screen.contains("! "),
+            "{screen}"
+        );
+        app.handle_key(key('G'));
+        check_frame(
+            &name("coverage end"),
+            &render(size, |f| curate::ui::draw(f, &app)),
+            Context::Coverage,
+        );
+        app.handle_key(key('q'));
+        assert_eq!(
+            app.context(),
+            Context::CurateQueue,
+            "{}",
+            name("coverage back")
+        );
 
         // Adjudication: disputes to take and the expert's own.
         let mut app = AdjudicateApp::new(person(&store, "dr-zhang"), None, size);

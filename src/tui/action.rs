@@ -91,6 +91,8 @@ pub enum Action {
     History,
     /// Show the agreement statistics.
     Stats,
+    /// Show the coverage per department.
+    Coverage,
     /// Show or hide the reviewers' names.
     ToggleNames,
     /// Accept the item: choose its final departments, then confirm.

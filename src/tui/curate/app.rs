@@ -2,6 +2,7 @@
 //! Store work leaves as `Command`s in an outbox that the loop hands to the worker.
 
 use super::case::{CaseView, Pane};
+use super::coverage::CoverageView;
 use super::decide::{Flow, Pending};
 use super::history::{HistoryView, history_lines};
 use super::queue::{QueueRequest, QueueView, page_rows};
@@ -29,6 +30,7 @@ pub enum View {
     Case,
     History,
     Stats,
+    Coverage,
 }
 
 pub struct CurateApp {
@@ -44,6 +46,7 @@ pub struct CurateApp {
     /// Where the history goes back to.
     pub history_from: View,
     pub stats: StatsView,
+    pub coverage: CoverageView,
     /// Reviewers shown as "Reviewer 1" and "Reviewer 2".
     pub anonymous: bool,
     /// A decision being prepared on the open case.
@@ -92,6 +95,7 @@ impl CurateApp {
             history: None,
             history_of: None,
             history_from: View::Queue,
+            coverage: CoverageView::default(),
             stats: StatsView {
                 dataset: options.dataset,
                 ..StatsView::default()
@@ -168,6 +172,7 @@ impl CurateApp {
             View::History if self.reopen.is_some() => Context::ReopenReason,
             View::History => Context::History,
             View::Stats => Context::Stats,
+            View::Coverage => Context::Coverage,
         }
     }
 
@@ -240,6 +245,7 @@ impl CurateApp {
                 },
                 View::History => self.route_history(action),
                 View::Stats => self.route_stats(action),
+                View::Coverage => self.route_coverage(action),
             },
         }
     }
@@ -265,6 +271,7 @@ impl CurateApp {
                 self.view = View::Stats;
                 self.load_stats();
             }
+            QueueRequest::Coverage => self.load_coverage(),
             QueueRequest::Quit => self.quit = true,
         }
     }

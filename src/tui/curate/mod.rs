@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod case;
+mod coverage;
 pub mod decide;
 mod decide_draw;
 pub mod history;

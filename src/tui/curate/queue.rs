@@ -35,6 +35,8 @@ pub enum QueueRequest {
     Open(String, String),
     History(String, String),
     Stats,
+    /// Show the coverage per department.
+    Coverage,
     Quit,
 }
 
@@ -123,6 +125,7 @@ impl QueueView {
                 return Ok(Some(self.refiltered()));
             }
             Action::Stats => return Ok(Some(QueueRequest::Stats)),
+            Action::Coverage => return Ok(Some(QueueRequest::Coverage)),
             Action::Refresh => return Ok(Some(QueueRequest::Reload)),
             Action::Back => return Ok(Some(QueueRequest::Quit)),
             _ => {}

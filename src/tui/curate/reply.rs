@@ -88,6 +88,12 @@ impl CurateApp {
                 }
             }
             Reply::Found(q, found) => self.found(q, found),
+            Reply::Coverage(rows) => {
+                self.busy = self.busy.filter(|b| *b != Job::Coverage);
+                if self.view == View::Coverage {
+                    self.coverage.rows = Some(rows);
+                }
+            }
             Reply::Failed(job, msg) => self.failed(job, msg),
         }
     }
@@ -160,6 +166,12 @@ impl CurateApp {
                 self.deciding = None;
             }
             Job::Queue | Job::Agreement => self.busy = None,
+            Job::Coverage => {
+                self.busy = None;
+                if self.view == View::Coverage && self.coverage.rows.is_none() {
+                    self.view = View::Queue;
+                }
+            }
             Job::Find => {
                 self.busy = None;
                 if let Some(f) = self.find.as_mut() {

@@ -45,6 +45,7 @@ fn draw_view(frame: &mut Frame, main: Rect, app: &CurateApp) {
             }
             None => waiting(frame, main, "Loading the history…"),
         },
+        View::Coverage => super::coverage::draw(frame, main, app),
         View::Stats => match &app.stats.report {
             Some(r) => draw_stats(
                 frame,
@@ -105,6 +106,14 @@ fn status_of(app: &CurateApp) -> Status<'_> {
             Some((ds, id)) => format!("History › {ds}/{id}"),
             None => "History".into(),
         },
+        View::Coverage => format!(
+            "Coverage › {}",
+            app.queue
+                .filter
+                .dataset
+                .as_deref()
+                .unwrap_or("all datasets")
+        ),
         View::Stats => format!(
             "Agreement › {}",
             app.stats.dataset.as_deref().unwrap_or("all datasets")

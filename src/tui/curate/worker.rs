@@ -2,6 +2,7 @@
 //! comes back. Only the worker runs these; the screen never waits on disk.
 
 use crate::domain::agreement::AgreementReport;
+use crate::domain::coverage::CoverageRow;
 use crate::domain::curation::Decision;
 use crate::domain::find::Query;
 use crate::store::{
@@ -37,6 +38,8 @@ pub enum Command {
     Agreement(Option<String>),
     /// Find items by a part of the id or a word of the text.
     Find(Query),
+    /// Count the coverage per department, of one dataset or all.
+    Coverage(Option<String>),
 }
 
 impl DraftCommand for Command {
@@ -56,6 +59,7 @@ pub enum Job {
     History,
     Agreement,
     Find,
+    Coverage,
 }
 
 impl Job {
@@ -69,6 +73,7 @@ impl Job {
             Job::History => "Could not load the history",
             Job::Agreement => "Could not load the statistics",
             Job::Find => "Could not search",
+            Job::Coverage => "Could not count the coverage",
         }
     }
 }
@@ -100,6 +105,8 @@ pub enum Reply {
     Agreement(Option<String>, AgreementReport),
     /// The items matching the query.
     Found(Query, Found<FoundItem>),
+    /// The coverage per department, ordered for reading.
+    Coverage(Vec<CoverageRow>),
     Failed(Job, String),
 }
 
@@ -141,6 +148,7 @@ pub trait Backend {
     ) -> Result<Option<ItemHistory>>;
     fn agreement(&self, dataset: Option<&str>) -> Result<AgreementReport>;
     fn find_items(&self, curator: &str, q: &Query) -> Result<Found<FoundItem>>;
+    fn coverage(&self, curator: &str, dataset: Option<&str>) -> Result<Vec<CoverageRow>>;
     /// Nothing is queued: a moment for housekeeping while the curator reads.
     fn idle(&mut self) {}
 }
@@ -183,6 +191,10 @@ impl Backend for Store {
     }
     fn find_items(&self, curator: &str, q: &Query) -> Result<Found<FoundItem>> {
         Store::find_items(self, curator, q)
+    }
+    fn coverage(&self, curator: &str, dataset: Option<&str>) -> Result<Vec<CoverageRow>> {
+        let now = std::time::SystemTime::now();
+        Store::coverage(self, curator, dataset, now, super::coverage::DAYS)
     }
     fn idle(&mut self) {
         // Best effort: a failed checkpoint only leaves the WAL longer for the next one.
@@ -236,6 +248,10 @@ pub fn handle<B: Backend>(store: &mut B, curator: &str, cmd: Command) -> Reply {
         Command::Find(q) => match store.find_items(curator, &q) {
             Ok(found) => Reply::Found(q, found),
             Err(e) => fail(Job::Find, e),
+        },
+        Command::Coverage(dataset) => match store.coverage(curator, dataset.as_deref()) {
+            Ok(rows) => Reply::Coverage(rows),
+            Err(e) => fail(Job::Coverage, e),
         },
     }
 }

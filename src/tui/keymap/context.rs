@@ -51,6 +51,8 @@ pub enum Context {
     History,
     /// The agreement statistics.
     Stats,
+    /// The coverage per department.
+    Coverage,
     /// AI-judge disputes per dataset and model.
     DisputeStart,
     /// The expert's own adjudications.
@@ -108,6 +110,7 @@ impl Context {
             Context::ReopenReason => "Reason for reopening",
             Context::History => "History",
             Context::Stats => "Agreement",
+            Context::Coverage => "Coverage per department",
             Context::DisputeStart => "Judge disputes",
             Context::MyAdjudications => "My adjudications",
             Context::Dispute => "Adjudicating a dispute",

@@ -40,6 +40,13 @@ impl Backend for Fake {
     fn agreement(&self, _: Option<&str>) -> anyhow::Result<AgreementReport> {
         anyhow::bail!("there is no dataset \"X\"")
     }
+    fn coverage(
+        &self,
+        _: &str,
+        _: Option<&str>,
+    ) -> anyhow::Result<Vec<crate::domain::coverage::CoverageRow>> {
+        Ok(Vec::new())
+    }
     fn find_items(
         &self,
         _: &str,
