@@ -115,7 +115,7 @@ pub(super) static BINDINGS: &[Binding] = &[
     b(Key::plain(K::PageDown), In(C::Coverage), Action::PageDown, "page down"),
     b(Key::ch('g'), In(C::Coverage), Action::Top, "top"),
     b(Key::ch('G'), In(C::Coverage), Action::Bottom, "end"),
-    b(Key::ch('R'), In(C::Coverage), Action::Refresh, "count again"),
+    b(Key::ch('R'), In(C::Coverage), Action::Refresh, "reload: count again"),
     b(Key::ch('q'), In(C::Coverage), Action::Back, "back to the queue"),
     b(Key::plain(K::Esc), In(C::Coverage), Action::Back, "back to the queue"),
     b(Key::ch('k'), In(C::Stats), Action::Up, "scroll up"),
