@@ -26,26 +26,8 @@ fn response(item: &str, model: &str, a: f64, b: f64, points: Option<Vec<bool>>) 
 }
 
 fn setup() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::experts_with_madiagnosis();
     let d = dir.path();
-    ok(d, &["init"]);
-    for (id, role) in [
-        ("e1", "annotator"),
-        ("e2", "annotator"),
-        ("ops", "maintainer"),
-    ] {
-        ok(d, &["people", "add", id, "--name", id, "--role", role]);
-    }
-    let items = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/MADiagnosis.jsonl");
-    ok(
-        d,
-        &[
-            "import",
-            items.to_str().unwrap(),
-            "--dataset",
-            "MADiagnosis",
-        ],
-    );
     let mcq = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/CMExam.jsonl");
     ok(d, &["import", mcq.to_str().unwrap(), "--dataset", "CMExam"]);
     // Gaps: 0.5 (dispute), 0.25 exactly (not), 0.3 (dispute), 0.1 (not).

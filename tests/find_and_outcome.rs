@@ -14,7 +14,6 @@ use medcurate::domain::workflow::ItemState;
 use medcurate::import::{Format, ImportOptions, import};
 use medcurate::store::{Assignment, ReviewStatus, Store};
 use serde_json::json;
-use std::path::Path;
 
 const ITEMS: [(&str, &str); 3] = [
     (
@@ -251,7 +250,7 @@ fn the_outcome_shows_only_once_the_item_is_settled() {
 }
 
 #[test]
-fn a_revised_item_settles_the_old_revision() {
+fn a_revised_item_shows_its_first_pair_only_once_the_item_is_accepted() {
     let (_d, mut store) = setup();
     let a = claim(&mut store, "a", "q-chest-1");
     store
@@ -279,9 +278,25 @@ fn a_revised_item_settles_the_old_revision() {
             },
         )
         .unwrap();
+    // Revised: the next revision may go to the same two, so nothing shows yet.
+    let e = store
+        .review_outcome("a", a.review_id)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not settled yet"), "{e}");
+    assert!(!store.my_reviews("a").unwrap()[0].settled);
+    // Revision 2 passes twice and is accepted: now revision 1's pair and the revise show.
+    for who in ["c", "b"] {
+        let r2 = claim(&mut store, who, "q-chest-1");
+        assert_eq!(r2.revision_no, 2);
+        store
+            .submit_review(who, r2.review_id, &review(&r2, None, ""))
+            .unwrap();
+    }
     let o = store.review_outcome("a", a.review_id).unwrap().unwrap();
     assert_eq!((o.revision_no, o.current_revision), (1, 2));
-    assert_eq!(o.state, ItemState::InReview);
+    assert_eq!(o.state, ItemState::Accepted);
+    assert_eq!(o.others.len(), 1);
     assert_eq!(o.steps.last().unwrap().action, "curator_revise");
     assert!(
         o.steps
@@ -313,26 +328,8 @@ fn a_passing_pair_settles_itself_with_no_curator() {
 
 #[test]
 fn experts_find_disputes_to_take_and_their_own_and_claim_the_one_they_chose() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::experts_with_madiagnosis();
     let d = dir.path();
-    ok(d, &["init"]);
-    for (id, role) in [
-        ("e1", "annotator"),
-        ("e2", "annotator"),
-        ("ops", "maintainer"),
-    ] {
-        ok(d, &["people", "add", id, "--name", id, "--role", role]);
-    }
-    let items = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/MADiagnosis.jsonl");
-    ok(
-        d,
-        &[
-            "import",
-            items.to_str().unwrap(),
-            "--dataset",
-            "MADiagnosis",
-        ],
-    );
     let q1 = "chinese_medical_dialogue_IM_7specialty_sample:1956";
     let q2 = "chinese_medical_dialogue_IM_7specialty_sample:7215";
     let line = |item: &str, model: &str, text: &str| {

@@ -143,6 +143,7 @@ impl Store {
     /// Disputes that match: the expert's own adjudications (newest first), then disputes
     /// they may take (free, over the threshold, never theirs before; widest gap first).
     pub fn find_disputes(&self, expert: &str, q: &Query) -> Result<Found<FoundDispute>> {
+        require_role(&self.conn, expert, &[Role::Annotator])?;
         let threshold = self.dispute_threshold()?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT r.id, a.id, a.status, d.name, i.ext_id, r.model, r.gap, v.body, r.response

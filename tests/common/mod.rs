@@ -71,3 +71,29 @@ pub fn one_annotator(items: &str) -> tempfile::TempDir {
     ok(d, &["import", "items.jsonl", "--dataset", "Exam"]);
     dir
 }
+
+/// A workspace with two experts (e1, e2, annotators), a maintainer (ops) and the sample
+/// MADiagnosis items, for responses and disputes.
+pub fn experts_with_madiagnosis() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["init"]);
+    for (id, role) in [
+        ("e1", "annotator"),
+        ("e2", "annotator"),
+        ("ops", "maintainer"),
+    ] {
+        ok(d, &["people", "add", id, "--name", id, "--role", role]);
+    }
+    let items = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/MADiagnosis.jsonl");
+    ok(
+        d,
+        &[
+            "import",
+            items.to_str().unwrap(),
+            "--dataset",
+            "MADiagnosis",
+        ],
+    );
+    dir
+}

@@ -89,8 +89,7 @@ pub struct MyReview {
 pub(crate) const MY_REVIEW_COLUMNS: &str =
     "r.id, d.name, i.ext_id, r.status, i.state = 'in_review' AND i.revision_no = r.revision_no,
      r.updated_at, r.status = 'submitted' AND r.pending IS NOT NULL,
-     r.status = 'submitted' AND (i.revision_no > r.revision_no OR i.state = 'accepted'
-                                 OR i.state = 'discarded')";
+     r.status = 'submitted' AND (i.state = 'accepted' OR i.state = 'discarded')";
 
 /// One of a reviewer's own reviews, from the first columns of a row of `MY_REVIEW_COLUMNS`.
 pub(crate) fn read_my_review(r: &rusqlite::Row) -> rusqlite::Result<MyReview> {

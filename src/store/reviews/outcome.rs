@@ -1,8 +1,9 @@
-//! What became of a reviewer's own review, once its revision is settled: the other review of
-//! the pair and what was decided. The feedback physicians ask peers for; while the pair is
-//! open or a curator has yet to decide, none of it is given.
+//! What became of a reviewer's own review, once its item is settled (accepted or discarded):
+//! the other review of the pair and what was decided. The feedback physicians ask peers for;
+//! while a pair is open, a curator has yet to decide, or a revision of the item is still in
+//! review (possibly with the same two), none of it is given.
 
-use super::Store;
+use super::{MY_REVIEW_COLUMNS, MyReview, ReviewStatus, Store, read_my_review};
 use crate::domain::item::ItemBody;
 use crate::domain::review::ReviewContent;
 use crate::domain::workflow::ItemState;
@@ -12,6 +13,7 @@ use rusqlite::{OptionalExtension, params};
 /// A settled review with the rest of its pair and how the pair ended.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewOutcome {
+    pub review_id: i64,
     pub dataset: String,
     pub item_id: String,
     /// The revision the review was of, and its text.
@@ -38,21 +40,17 @@ pub struct OutcomeStep {
     pub detail: Option<String>,
 }
 
-/// The SQL condition, over `reviews r` and `items i`, for a review whose revision is settled:
-/// the item accepted or discarded, or replaced by a later revision (as `MY_REVIEW_COLUMNS`
-/// says it too).
-const SETTLED: &str =
-    "(i.revision_no > r.revision_no OR i.state = 'accepted' OR i.state = 'discarded')";
-
 impl Store {
     /// The outcome of `reviewer`'s own submitted review `review_id`; `None` if it is not
     /// theirs. Refused, saying why, while the revision is not settled.
     pub fn review_outcome(&self, reviewer: &str, review_id: i64) -> Result<Option<ReviewOutcome>> {
+        // Settled for a reviewer means the item is accepted or discarded (`MY_REVIEW_COLUMNS`):
+        // a revision replaced by another is not enough, for the same two may review the next.
         let row = self
             .conn
             .prepare_cached(&format!(
-                "SELECT d.name, i.ext_id, r.revision_no, v.body, i.state, i.revision_no, r.status,
-                        r.content, r.item_id, {SETTLED}
+                "SELECT {MY_REVIEW_COLUMNS}, r.revision_no, v.body, i.state, i.revision_no,
+                        r.content, r.item_id
                  FROM reviews r JOIN items i ON i.id = r.item_id
                  JOIN datasets d ON d.id = i.dataset_id
                  JOIN revisions v ON v.item_id = r.item_id AND v.revision_no = r.revision_no
@@ -60,36 +58,28 @@ impl Store {
             ))?
             .query_row(params![review_id, reviewer], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, i64>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, String>(7)?,
+                    read_my_review(r)?,
                     r.get::<_, i64>(8)?,
-                    r.get::<_, bool>(9)?,
+                    r.get::<_, String>(9)?,
+                    r.get::<_, String>(10)?,
+                    r.get::<_, i64>(11)?,
+                    r.get::<_, String>(12)?,
+                    r.get::<_, i64>(13)?,
                 ))
             })
             .optional()?;
-        let Some((
-            dataset,
-            item_id,
-            revision_no,
-            body,
-            state,
-            current,
-            status,
-            content,
-            rowid,
-            settled,
-        )) = row
-        else {
+        let Some((mine_row, revision_no, body, state, current, content, rowid)) = row else {
             return Ok(None);
         };
+        let MyReview {
+            dataset,
+            item_id,
+            status,
+            settled,
+            ..
+        } = mine_row;
         let what = format!("{dataset}/{item_id}");
-        if status != "submitted" {
+        if status != ReviewStatus::Submitted {
             bail!(
                 "your review of {what} is not submitted: its outcome shows once the item is settled"
             );
@@ -97,7 +87,7 @@ impl Store {
         if !settled {
             bail!(
                 "{what} is not settled yet: the other review and the decision show once it is \
-                 accepted, discarded or revised"
+                 accepted or discarded"
             );
         }
         let state: ItemState = state.parse().map_err(|e: String| anyhow!(e))?;
@@ -138,6 +128,7 @@ impl Store {
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(Some(ReviewOutcome {
+            review_id,
             dataset,
             item_id,
             revision_no,

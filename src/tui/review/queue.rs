@@ -206,7 +206,7 @@ impl QueueState {
 
     /// The outcome arrived; shown if it is the one asked for.
     pub fn set_outcome(&mut self, o: OutcomeView) {
-        if self.outcome_of.is_some() {
+        if self.outcome_of == Some(o.outcome.review_id) {
             self.outcome = Some(o);
         }
     }
