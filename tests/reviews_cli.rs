@@ -193,7 +193,7 @@ fn the_claim_lease_is_a_workspace_setting() {
     let e = err(d, &["settings", "colour", "blue"]);
     assert_eq!(
         e,
-        "error: unknown setting \"colour\"; settings are: review.lease_hours, disputes.threshold, and routing.DATASET\n"
+        "error: unknown setting \"colour\"; settings are: review.lease_hours, disputes.threshold, review.control_rate, and routing.DATASET\n"
     );
 }
 

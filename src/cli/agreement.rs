@@ -1,7 +1,9 @@
 //! `medcurate agreement [--dataset NAME] [--json]`: how well reviewers agree. Open to anyone
 //! with the database: it reports counts and coefficients, never a review's content.
 
+use crate::cli::{controls, identity};
 use crate::domain::agreement::{AgreementReport, Kappa, MIN_PAIR_ITEMS, PairTable, Scope};
+use crate::domain::people::Role;
 use crate::domain::review::Criterion;
 use crate::store::Store;
 use anyhow::Result;
@@ -18,16 +20,39 @@ pub struct AgreementArgs {
     /// Print JSON (criteria named by id) instead of tables
     #[arg(long)]
     pub json: bool,
+    /// Who is asking: a maintainer also sees each physician's accuracy on control items
+    /// [default: from the config file or OS account]
+    #[arg(long = "as", value_name = "ID")]
+    pub as_id: Option<String>,
 }
 
 pub fn run(db: &Path, args: AgreementArgs) -> Result<()> {
     let store = Store::open_existing(db)?;
     let report = store.agreement(args.dataset.as_deref())?;
+    // Accuracy on controls only for a maintainer: anyone else could learn from it which of
+    // their reviews were of controls.
+    let viewer = identity::viewer(&store, args.as_id.as_deref())?;
+    let scores = match viewer {
+        Some(p) if p.roles.contains(&Role::Maintainer) => {
+            Some(store.control_scores(&p.id, args.dataset.as_deref())?)
+        }
+        _ => None,
+    };
     if args.json {
-        let v = to_json(&report, args.dataset.as_deref());
+        let mut v = to_json(&report, args.dataset.as_deref());
+        if let Some(scores) = &scores {
+            v["controls"] = controls::scores_json(scores)["reviewers"].clone();
+        }
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         print!("{}", to_text(&report, args.dataset.as_deref()));
+        if let Some(scores) = scores.filter(|s| !s.is_empty()) {
+            println!("\nAccuracy on control items (shown to maintainers only)");
+            print!(
+                "{}",
+                crate::cli::printable(&controls::scores_table(&scores))
+            );
+        }
     }
     Ok(())
 }

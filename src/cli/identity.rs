@@ -101,3 +101,34 @@ pub fn first_maintainer(store: &Store) -> Result<Option<String>> {
     let account = os_account();
     store.add_first_maintainer(&account)
 }
+
+/// The registered person running a command that shows some things only to some roles
+/// (`--as` if given), with whatever roles they hold; `None` if the command runs for no one
+/// registered. Never makes anyone a maintainer.
+pub fn viewer(store: &Store, requested: Option<&str>) -> Result<Option<Person>> {
+    let config = load_config()?;
+    let people = store.people()?;
+    let os_user = os_account();
+    let resolve = if host::is_shared() {
+        identity::resolve_shared
+    } else {
+        identity::resolve
+    };
+    for role in [Role::Maintainer, Role::Curator, Role::Annotator] {
+        if let Ok(p) = resolve(
+            &people,
+            requested,
+            config.identity.as_deref(),
+            &os_user,
+            role,
+        ) {
+            return Ok(Some(p.clone()));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether the person running the command is a maintainer (for what only they may see).
+pub fn viewer_is_maintainer(store: &Store, requested: Option<&str>) -> Result<bool> {
+    Ok(viewer(store, requested)?.is_some_and(|p| p.roles.contains(&Role::Maintainer)))
+}

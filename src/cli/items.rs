@@ -1,8 +1,10 @@
 //! `medcurate items [--dataset NAME] [--state STATE] [--json]` and `items show DATASET/ID`:
 //! find an item, its state and its reviewers' progress (never their verdicts).
 
+use crate::cli::identity;
+use crate::domain::people::Role;
 use crate::domain::workflow::ItemState;
-use crate::store::{ItemRow, Store};
+use crate::store::{ControlsSeen, ItemRow, Store};
 use crate::tui::text::pad;
 use crate::tui::widgets::item_view::item_lines;
 use anyhow::{Result, bail};
@@ -28,6 +30,9 @@ pub struct ItemsArgs {
     /// Print JSON instead of a table
     #[arg(long)]
     pub json: bool,
+    /// Who is asking [default: from the config file or OS account]
+    #[arg(long = "as", value_name = "ID")]
+    pub as_id: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -51,6 +56,13 @@ pub fn run(db: &Path, args: ItemsArgs) -> Result<()> {
     if let Some(ItemsCommand::Show { item, json }) = args.show {
         return show(&store, &item, json);
     }
+    // Controls show as controls to a maintainer only; to anyone else as items in review.
+    let viewer = identity::viewer(&store, args.as_id.as_deref())?;
+    let seen = match &viewer {
+        Some(p) if p.roles.contains(&Role::Maintainer) => ControlsSeen::Shown,
+        Some(p) => ControlsSeen::AsSeenBy(Some(p.id.as_str())),
+        None => ControlsSeen::AsSeenBy(None),
+    };
     let out = std::io::stdout().lock();
     let mut out = BufWriter::new(out);
     let width = store
@@ -75,7 +87,7 @@ pub fn run(db: &Path, args: ItemsArgs) -> Result<()> {
             "reviews"
         )?;
     }
-    store.for_each_item(args.dataset.as_deref(), args.state, |row| {
+    store.for_each_item(args.dataset.as_deref(), args.state, seen, |row| {
         if args.json {
             let sep = if count == 0 { "\n  " } else { ",\n  " };
             write!(out, "{sep}{}", serde_json::to_string(&row_json(&row))?)?;
@@ -106,6 +118,12 @@ pub fn run(db: &Path, args: ItemsArgs) -> Result<()> {
 
 /// Reviews of the current revision: how many are in, how many under way. Never what they say.
 fn progress(row: &ItemRow) -> String {
+    if row.control {
+        return format!(
+            "control: {} submitted, {} open",
+            row.submitted, row.in_progress
+        );
+    }
     match (row.submitted, row.in_progress) {
         (0, 0) => "none yet".into(),
         (s, 0) => format!("{s} of 2 submitted"),
@@ -114,7 +132,7 @@ fn progress(row: &ItemRow) -> String {
 }
 
 fn row_json(row: &ItemRow) -> serde_json::Value {
-    json!({
+    let mut v = json!({
         "dataset": row.dataset,
         "id": row.id,
         "kind": row.kind.as_str(),
@@ -123,7 +141,11 @@ fn row_json(row: &ItemRow) -> serde_json::Value {
         "difficulty": row.difficulty.map(|d| d.as_str()),
         "reviews_submitted": row.submitted,
         "reviews_in_progress": row.in_progress,
-    })
+    });
+    if row.control {
+        v["control"] = json!(true);
+    }
+    v
 }
 
 fn show(store: &Store, target: &str, json_out: bool) -> Result<()> {

@@ -4,6 +4,7 @@ mod adjudicate;
 mod agreement;
 mod calibration;
 mod completions;
+mod controls;
 mod coverage;
 mod curate;
 mod demo;
@@ -116,6 +117,9 @@ pub enum Command {
     Workload(workload::WorkloadArgs),
     /// Per department: items waiting for review, qualified physicians, pace and days left
     Coverage(coverage::CoverageArgs),
+    /// Control items with known verdicts, mixed into queues to measure reviewers' accuracy
+    #[command(subcommand)]
+    Controls(controls::ControlsCommand),
     /// Set up a demo workspace with the built-in sample items and open the review screen
     Demo,
     /// A shared host: set one up (as root) or check an installation
@@ -190,6 +194,7 @@ fn dispatch(
         Command::Settings(args) => settings::run(&open(db)?, args),
         Command::Workload(args) => workload::run(&open(db)?, args),
         Command::Coverage(args) => coverage::run(&open(db)?, args),
+        Command::Controls(cmd) => controls::run(&open(db)?, cmd),
         Command::Demo => {
             if crate::host::is_shared() {
                 anyhow::bail!(

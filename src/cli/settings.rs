@@ -2,6 +2,7 @@
 //! dataset's routing (`routing.DATASET`), kept with the dataset.
 
 use crate::cli::identity::act_as;
+use crate::domain::controls::{DEFAULT_RATE, RATE_SETTING, parse_rate};
 use crate::domain::judge::DEFAULT_THRESHOLD;
 use crate::domain::people::Role;
 use crate::domain::routing::Routing;
@@ -20,6 +21,10 @@ const KNOWN: &[(&str, &str)] = &[
         THRESHOLD_SETTING,
         "how far apart (0-1) the two AI judges' scores must be for a physician to decide; a gap of exactly this is not a dispute",
     ),
+    (
+        RATE_SETTING,
+        "how often a claim gives a physician a control item: 1 in N claims (0: never); only while controls are marked",
+    ),
 ];
 
 /// A setting's value when the workspace has not set it: the store's own default.
@@ -27,6 +32,7 @@ fn default_of(key: &str) -> String {
     match key {
         LEASE_SETTING => DEFAULT_LEASE_HOURS.to_string(),
         THRESHOLD_SETTING => DEFAULT_THRESHOLD.to_string(),
+        RATE_SETTING => DEFAULT_RATE.to_string(),
         _ => String::new(),
     }
 }
@@ -107,6 +113,13 @@ pub fn run(db: &Path, args: SettingsArgs) -> Result<()> {
                     {
                         bail!("{key} must be a number from 0 to 1, e.g. 0.25");
                     }
+                    let v = if key == RATE_SETTING {
+                        parse_rate(&v)
+                            .map_err(|e| anyhow!("{key}: {e}"))?
+                            .to_string()
+                    } else {
+                        v
+                    };
                     let me = act_as(&store, args.as_id.as_deref(), Role::Maintainer)?;
                     store.set_setting(&key, &v, &me.id)?;
                     println!("{key} = {v}");

@@ -2,11 +2,13 @@
 
 use crate::cli::identity::act_as_any;
 use crate::cli::table;
+use crate::domain::controls::ControlScore;
 use crate::domain::people::Role;
 use crate::domain::workload::{ReviewerLoad, duration_words};
 use crate::store::Store;
 use anyhow::{Result, bail};
 use clap::Args;
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::SystemTime;
 
@@ -34,10 +36,32 @@ pub fn run(db: &Path, args: WorkloadArgs) -> Result<()> {
         &[Role::Curator, Role::Maintainer],
     )?;
     let loads = store.workload(&me.id, SystemTime::now(), args.days)?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&to_json(&loads))?);
+    // Accuracy on controls is a maintainer's to see: a curator who also reviews would learn
+    // from it which of their reviews were of controls.
+    let scores = if me.roles.contains(&Role::Maintainer) {
+        Some(store.control_scores(&me.id, None)?)
     } else {
-        print!("{}", crate::cli::printable(&table(&loads, args.days)));
+        None
+    };
+    if args.json {
+        let mut v = to_json(&loads);
+        if let (Some(scores), Some(rows)) = (&scores, v["reviewers"].as_array_mut()) {
+            for row in rows {
+                let id = row["reviewer"].as_str().unwrap_or_default().to_string();
+                let s = scores.get(&id).cloned().unwrap_or_default();
+                row["controls"] = serde_json::json!({
+                    "reviewed": s.reviews,
+                    "criteria_accuracy": s.criteria_accuracy(),
+                    "outcome_accuracy": s.outcome_accuracy(),
+                });
+            }
+        }
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        print!(
+            "{}",
+            crate::cli::printable(&table(&loads, args.days, scores.as_ref()))
+        );
     }
     Ok(())
 }
@@ -65,8 +89,12 @@ pub fn to_json(loads: &[ReviewerLoad]) -> serde_json::Value {
 }
 
 /// A table padded by display width, so Chinese names line up.
-pub fn table(loads: &[ReviewerLoad], days: u32) -> String {
-    let head = [
+pub fn table(
+    loads: &[ReviewerLoad],
+    days: u32,
+    controls: Option<&BTreeMap<String, ControlScore>>,
+) -> String {
+    let mut head = vec![
         "Reviewer".to_string(),
         format!("Per day ({days} d)"),
         "Submitted".into(),
@@ -76,6 +104,9 @@ pub fn table(loads: &[ReviewerLoad], days: u32) -> String {
         "Given back".into(),
         "Lapsed".into(),
     ];
+    if controls.is_some() {
+        head.push("Controls right".into());
+    }
     let rows: Vec<Vec<String>> = loads
         .iter()
         .map(|l| {
@@ -84,7 +115,7 @@ pub fn table(loads: &[ReviewerLoad], days: u32) -> String {
             } else {
                 format!("{} ({})", l.name, l.id)
             };
-            vec![
+            let mut row = vec![
                 who,
                 format!("{:.1}", l.per_day()),
                 l.submitted.to_string(),
@@ -93,7 +124,18 @@ pub fn table(loads: &[ReviewerLoad], days: u32) -> String {
                 l.oldest_open_secs.map_or("—".into(), duration_words),
                 l.skipped.to_string(),
                 l.lapsed.to_string(),
-            ]
+            ];
+            if let Some(scores) = controls {
+                row.push(
+                    scores
+                        .get(&l.id)
+                        .map_or("-".into(), |s| match s.criteria_accuracy() {
+                            Some(a) => format!("{:.0}% of {}", a * 100.0, s.reviews),
+                            None => "-".into(),
+                        }),
+                );
+            }
+            row
         })
         .collect();
     let mut out = table::padded(&head, &rows);

@@ -114,6 +114,9 @@ pub fn event_sentence(
             (None, Some(to)) => format!("{actor}'s calibration rated{rev} {to}"),
             _ => format!("{actor}'s calibration rated{rev}"),
         },
+        // The expected verdicts stay out of the history: it is open to curators.
+        "control_marked" => format!("{actor} made{rev} a control item"),
+        "control_retired" => format!("{actor} retired the control item"),
         other => {
             let words = other.replace('_', " ");
             match &detail {

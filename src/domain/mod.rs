@@ -1,6 +1,7 @@
 //! Pure domain types and rules: no I/O, no SQL, no terminal.
 
 pub mod agreement;
+pub mod controls;
 pub mod coverage;
 pub mod curation;
 pub mod departments;

@@ -389,6 +389,16 @@ impl Run<'_, '_> {
                     ),
                 )]));
             }
+            PutOutcome::Control => {
+                return Ok(Err(vec![FieldError::new(
+                    "id",
+                    format!(
+                        "{:?} is a control item in dataset {:?}; a control keeps the revision its \
+                         expected verdicts are for: give the changed item a new id",
+                        item.id, self.opts.dataset
+                    ),
+                )]));
+            }
             PutOutcome::Conflict { current_revision } => {
                 return Ok(Err(vec![FieldError::new(
                     "id",

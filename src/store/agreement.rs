@@ -105,6 +105,19 @@ impl Store {
                 dataset_of[id] = ds;
             }
         }
+        // Controls' reviews are no pairs (but count among a reviewer's reviews per day, as
+        // every review does, so the counts tell no one which were controls).
+        let mut control = vec![false; dataset_of.len()];
+        {
+            let mut stmt = self.conn.prepare_cached("SELECT item_id FROM controls")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let id = r.get::<_, i64>(0)?.max(0) as usize;
+                if let Some(c) = control.get_mut(id) {
+                    *c = true;
+                }
+            }
+        }
         let mut reviewers = Interner::default();
         let mut days = Interner::default();
         let mut overall = Scope::default();
@@ -141,6 +154,9 @@ impl Store {
                     per_day[row].resize(day + 1, 0);
                 }
                 per_day[row][day] += 1;
+            }
+            if control.get(item.max(0) as usize).copied().unwrap_or(false) {
+                continue;
             }
             match half.take() {
                 Some(h) if h.item == item && h.revision == revision => {

@@ -75,6 +75,7 @@ impl Store {
             "SELECT i.route_mask, count(*) FROM reviews r JOIN items i ON i.id = r.item_id
              WHERE r.status = 'submitted' AND r.submitted_at >= ?1
                AND (?2 IS NULL OR i.dataset_id = ?2)
+               AND NOT EXISTS (SELECT 1 FROM controls c WHERE c.item_id = r.item_id)
              GROUP BY i.route_mask",
         )?;
         let mut q = stmt.query(params![since, dataset_id])?;

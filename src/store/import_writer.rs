@@ -41,6 +41,9 @@ pub enum PutOutcome {
     Conflict { current_revision: i64 },
     /// The id was already stored by this same import, from this file and line.
     Duplicate { file_index: usize, line: usize },
+    /// Same id, new content, `revise` given, but the item is a control: refused, as a
+    /// control keeps the one revision its expected verdicts are for.
+    Control,
 }
 
 pub struct ImportWriter<'c> {
@@ -173,6 +176,13 @@ impl ImportWriter<'_> {
             return Ok(PutOutcome::Conflict {
                 current_revision: current,
             });
+        }
+        let control: bool = self
+            .tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM controls WHERE item_id = ?1)")?
+            .query_row([item_id], |r| r.get(0))?;
+        if control {
+            return Ok(PutOutcome::Control);
         }
         let next = current + 1;
         self.insert_revision(item_id, next, item)?;

@@ -20,6 +20,19 @@ pub struct ItemRow {
     /// Reviews of the current revision submitted, and claimed under a lease in force.
     pub submitted: u32,
     pub in_progress: u32,
+    /// A control item: set only when a maintainer asks (`ControlsSeen::Shown`).
+    pub control: bool,
+}
+
+/// How the list shows control items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ControlsSeen<'a> {
+    /// As controls, with all their reviews: for a maintainer.
+    Shown,
+    /// As items in review that only this person (if anyone) has reviewed: to anyone else a
+    /// control looks like an item in review whose other review is not in, as it does to
+    /// each of its many reviewers.
+    AsSeenBy(Option<&'a str>),
 }
 
 impl Store {
@@ -28,6 +41,7 @@ impl Store {
         &self,
         dataset: Option<&str>,
         state: Option<ItemState>,
+        seen: ControlsSeen,
         mut each: impl FnMut(ItemRow) -> Result<()>,
     ) -> Result<()> {
         if let Some(d) = dataset {
@@ -37,16 +51,29 @@ impl Store {
             "SELECT d.name, i.ext_id, i.kind, i.state, i.revision_no, i.difficulty,
                     (SELECT count(*) FROM reviews r
                       WHERE r.item_id = i.id AND r.revision_no = i.revision_no
-                        AND r.status = 'submitted'),
+                        AND r.status = 'submitted' AND (c.item_id IS NULL OR ?5 OR r.reviewer IS ?4)),
                     (SELECT count(*) FROM reviews r
                       WHERE r.item_id = i.id AND r.revision_no = i.revision_no
-                        AND r.status = 'claimed' AND r.lease_expires_at > ?3)
+                        AND r.status = 'claimed' AND r.lease_expires_at > ?3
+                        AND (c.item_id IS NULL OR ?5 OR r.reviewer IS ?4)),
+                    ?5 AND c.item_id IS NOT NULL
              FROM items i JOIN datasets d ON d.id = i.dataset_id
+             LEFT JOIN controls c ON c.item_id = i.id
              WHERE (?1 IS NULL OR d.name = ?1) AND (?2 IS NULL OR i.state = ?2)
              ORDER BY d.name, i.ext_id",
         )?;
         let now = iso(SystemTime::now());
-        let mut rows = stmt.query(params![dataset, state.map(|s| s.as_str()), now])?;
+        let (shown, person) = match seen {
+            ControlsSeen::Shown => (true, None),
+            ControlsSeen::AsSeenBy(p) => (false, p),
+        };
+        let mut rows = stmt.query(params![
+            dataset,
+            state.map(|s| s.as_str()),
+            now,
+            person,
+            shown
+        ])?;
         while let Some(r) = rows.next()? {
             let kind: String = r.get(2)?;
             let state: String = r.get(3)?;
@@ -60,6 +87,7 @@ impl Store {
                 difficulty: difficulty.as_deref().and_then(Difficulty::parse),
                 submitted: r.get(6)?,
                 in_progress: r.get(7)?,
+                control: r.get(8)?,
             })?;
         }
         Ok(())

@@ -8,6 +8,7 @@ mod agreement;
 mod calibration;
 mod checkpoint;
 pub mod clock;
+mod controls;
 mod coverage;
 mod curation;
 mod errors;
@@ -28,6 +29,7 @@ mod status;
 mod workload;
 
 pub use calibration::CalibrationSummary;
+pub use controls::{ControlRow, Marked};
 pub use curation::{
     CaseReview, CurationCase, CurationFilter, CurationQueue, CurationRow, DecideOutcome,
     HistoryDecision, HistoryEvent, HistoryReview, HistoryRevision, ItemHistory, REASON_IDS,
@@ -36,7 +38,7 @@ pub use errors::explain;
 pub use evaluation::{NewResult, StoredResponse, StoredResult};
 pub use find::{FIND_LIMIT, Found, FoundDispute, FoundItem};
 pub use import_writer::{DatasetRef, ImportWriter, NewRevision, PutOutcome};
-pub use item_list::ItemRow;
+pub use item_list::{ControlsSeen, ItemRow};
 pub use items::{StoredItem, StoredRevision};
 pub use lease::{DEFAULT_LEASE_HOURS, LEASE_SETTING};
 pub use migrations::{SCHEMA_VERSION, SchemaTooNew};

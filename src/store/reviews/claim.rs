@@ -4,8 +4,11 @@
 //! Rules: an item's current revision never has more than two reviews in force (claims whose
 //! lease has not run out, plus submitted reviews); a reviewer never gets the same revision
 //! twice; items whose departments meet the reviewer's specialties come first, as the
-//! dataset's routing says; then items that already have one review so pairs finish.
+//! dataset's routing says; then items that already have one review so pairs finish. Beside
+//! an item of the queue, a claim may give a control instead, at the maintainer's rate
+//! (`control_pick`): controls take no place and settle nothing.
 
+use super::control_pick;
 use super::routing::Route;
 use super::submit::check_changeable;
 use super::{Assignment, load};
@@ -49,8 +52,12 @@ impl Queue for ReviewClaims {
     }
 
     fn take(tx: &Transaction, &(item_id, _): &(i64, i64)) -> Result<()> {
-        tx.prepare_cached("UPDATE items SET active_reviews = active_reviews + 1 WHERE id = ?1")?
-            .execute([item_id])?;
+        // A control's reviews take no place: it stays held at two (migration 15).
+        tx.prepare_cached(
+            "UPDATE items SET active_reviews = active_reviews + 1
+             WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM controls WHERE item_id = ?1)",
+        )?
+        .execute([item_id])?;
         Ok(())
     }
 
@@ -58,7 +65,8 @@ impl Queue for ReviewClaims {
     fn free(tx: &Transaction, &(item_id, revision_no): &(i64, i64)) -> Result<()> {
         tx.prepare_cached(
             "UPDATE items SET active_reviews = active_reviews - 1
-             WHERE id = ?1 AND revision_no = ?2 AND active_reviews > 0",
+             WHERE id = ?1 AND revision_no = ?2 AND active_reviews > 0
+               AND NOT EXISTS (SELECT 1 FROM controls WHERE item_id = ?1)",
         )?
         .execute(params![item_id, revision_no])?;
         Ok(())
@@ -197,7 +205,7 @@ impl Store {
 /// earlier one. Items whose departments meet their specialties first (but in datasets that
 /// route by none), then the others they may take (not, in strict datasets, items with
 /// departments outside their specialties); within each, half-reviewed items first, then the
-/// oldest.
+/// oldest. When there is one, the claim may give a control in its place.
 fn next_item(
     tx: &Transaction,
     reviewer: &str,
@@ -206,16 +214,23 @@ fn next_item(
     let route = Route::read(tx, reviewer)?;
     // Each pass only if some open item could answer it: the counts of open items per
     // department (`route_open`) say so without walking the queue.
+    let mut found = None;
     if route.prefers_matching(dataset_id) && route.may_match(tx, dataset_id)? {
-        let found = next_at_level(tx, reviewer, dataset_id, &route, Level::Matching)?;
-        if found.is_some() {
-            return Ok(found);
+        found = next_at_level(tx, reviewer, dataset_id, &route, Level::Matching)?;
+    }
+    if found.is_none() {
+        if !route.may_take(tx, dataset_id)? {
+            return Ok(None);
         }
+        found = next_at_level(tx, reviewer, dataset_id, &route, Level::Others)?;
     }
-    if !route.may_take(tx, dataset_id)? {
-        return Ok(None);
+    // Only beside an item of the queue: controls never come alone.
+    if found.is_some()
+        && let Some(control) = control_pick::pick(tx, reviewer, dataset_id, &route)?
+    {
+        return Ok(Some(control));
     }
-    next_at_level(tx, reviewer, dataset_id, &route, Level::Others)
+    Ok(found)
 }
 
 #[derive(Clone, Copy)]

@@ -3,6 +3,7 @@
 //! screens. (Curators read both reviews through a separate, role-checked API.)
 
 mod claim;
+mod control_pick;
 mod external;
 mod outcome;
 mod queue;

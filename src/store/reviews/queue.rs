@@ -6,6 +6,7 @@
 //! from the queue index, and the barred ones from the physician's own review rows.
 
 use super::QueueRow;
+use super::control_pick;
 use super::routing::Route;
 use crate::domain::item::ItemKind;
 use crate::store::{Store, clock};
@@ -28,6 +29,7 @@ impl Store {
         let tx = self.conn.unchecked_transaction()?;
         let route = Route::read(&tx, reviewer)?;
         let reopening = reopened_by_lapsed_leases(&tx, reviewer, &now, &route)?;
+        let controls = control_pick::unreviewed(&tx, reviewer, &route)?;
         let mut stmt = tx.prepare_cached(
             "SELECT d.id, d.name, d.kind, coalesce(q.submitted, 0),
                (SELECT count(*) FROM reviews r JOIN items i ON i.id = r.item_id
@@ -57,6 +59,13 @@ impl Store {
             } else {
                 available
             } + reopening.get(&id).copied().unwrap_or(0);
+            // Controls a claim may give count as items, while claims give any (beside an
+            // item of the queue): the count falls by one at every claim, control or not.
+            let available = if available > 0 {
+                available + controls.get(&id).copied().unwrap_or(0)
+            } else {
+                available
+            };
             out.push(QueueRow {
                 dataset,
                 kind: ItemKind::parse(&kind).unwrap_or(ItemKind::Mcq),
