@@ -40,7 +40,7 @@ const STRICT: &str = "Beta";
 /// The suggested departments an item's revision may carry.
 const DEPARTMENTS: [&[&str]; 5] = [
     &["cardiology"],
-    &["nephrology", "hematology"],
+    &["nephrology", "hematology", "cardiology"],
     &["no-department"],
     &[],
     &["general-practice"],
@@ -284,8 +284,36 @@ fn check_route_counts(db: &Path, step: &str) {
     );
 }
 
+/// The per-department queue (`route_queue`) holds each open item with departments once per
+/// department, with the item's columns as they are now: nothing more, nothing less.
+fn check_route_queue(db: &Path, step: &str) {
+    let conn = Connection::open(db).unwrap();
+    let wrong: Vec<(i64, i64, i64)> = conn
+        .prepare(
+            "WITH should AS (
+                SELECT b.bit, i.dataset_id, i.active_reviews, i.id AS item_id, i.revision_no,
+                       i.solo_reviewer, i.fresh_eyes, i.route_mask
+                FROM items i JOIN department_bits b ON (i.route_mask >> b.bit) & 1 = 1
+                WHERE i.state = 'in_review' AND i.active_reviews < 2),
+             diff AS (SELECT * FROM (SELECT * FROM should EXCEPT SELECT * FROM route_queue)
+                      UNION ALL
+                      SELECT * FROM (SELECT * FROM route_queue EXCEPT SELECT * FROM should))
+             SELECT bit, item_id, active_reviews FROM diff",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(
+        wrong.is_empty(),
+        "route_queue rows (bit, item, active) differ after {step}: {wrong:?}"
+    );
+}
+
 fn check(store: &Store, db: &Path, now: SystemTime, step: &str) {
     check_route_counts(db, step);
+    check_route_queue(db, step);
     let rows = read_rows(db);
     // Now, and later, when more leases have run out.
     for at in [now, now + 12 * HOUR, now + 49 * HOUR] {
@@ -518,12 +546,15 @@ fn step(
             }
             None => "nothing to curate".into(),
         },
-        // A new revision imported: back to review from any state.
+        // A new revision imported (back to review from any state), with a new item beside
+        // it: the import adds its new items to the routing tables when it finishes.
         _ => match pick_item(rng, db, None) {
             Some((ds, ext, _, _)) => {
                 *revisions += 1;
-                import_lines(store, dir, &ds, &[item_line(&ext, 1 + *revisions)], true);
-                format!("importing a revision of {ds}/{ext}")
+                let new = format!("{ext}-new{revisions}");
+                let lines = [item_line(&ext, 1 + *revisions), item_line(&new, *revisions)];
+                import_lines(store, dir, &ds, &lines, true);
+                format!("importing a revision of {ds}/{ext} and a new {ds}/{new}")
             }
             None => "no item".into(),
         },

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/13_specialty_routing.sql"),
     include_str!("migrations/14_evaluation_results.sql"),
     include_str!("migrations/15_control_items.sql"),
+    include_str!("migrations/16_route_queue.sql"),
 ];
 
 /// The schema version this build writes.

@@ -216,13 +216,13 @@ fn next_item(
     // department (`route_open`) say so without walking the queue.
     let mut found = None;
     if route.prefers_matching(dataset_id) && route.may_match(tx, dataset_id)? {
-        found = next_at_level(tx, reviewer, dataset_id, &route, Level::Matching)?;
+        found = next_matching(tx, reviewer, dataset_id, &route)?;
     }
     if found.is_none() {
         if !route.may_take(tx, dataset_id)? {
             return Ok(None);
         }
-        found = next_at_level(tx, reviewer, dataset_id, &route, Level::Others)?;
+        found = next_other(tx, reviewer, dataset_id, &route)?;
     }
     // Only beside an item of the queue: controls never come alone.
     if found.is_some()
@@ -233,47 +233,77 @@ fn next_item(
     Ok(found)
 }
 
-#[derive(Clone, Copy)]
-enum Level {
-    /// Items whose departments meet the physician's specialties, where routing counts.
-    Matching,
-    /// Everything else the physician may take.
-    Others,
-}
-
-/// The queue's first item at `level`, walking the queue index in its order: the routing
-/// test reads `route_mask` from the index, so no item row is read until one is eligible.
-fn next_at_level(
+/// The first item in queue order whose departments meet the physician's specialties:
+/// for each of their department bits, the first eligible item of that department's queue
+/// (`route_queue`, migration 16), which holds only items of that department, so the walk
+/// never passes items of others; then the first of those in queue order.
+fn next_matching(
     tx: &Transaction,
     reviewer: &str,
     dataset_id: Option<i64>,
     route: &Route,
-    level: Level,
+) -> Result<Option<(i64, i64)>> {
+    let scope = if dataset_id.is_some() {
+        "route_queue q WHERE q.dataset_id = ?2"
+    } else {
+        "route_queue q INDEXED BY route_queue_any_dataset WHERE ?2 IS NULL"
+    };
+    // Every variant binds the same four parameters.
+    let none = if route.any_none(dataset_id) {
+        "AND q.dataset_id NOT IN (SELECT value FROM json_each(?4))"
+    } else {
+        "AND ?4 IS NOT NULL"
+    };
+    let sql = format!(
+        "SELECT q.active_reviews, q.item_id, q.revision_no FROM {scope}
+           AND q.bit = ?3 AND q.solo_reviewer IS NOT ?1 {none}
+           AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = q.item_id
+                           AND r.revision_no = q.revision_no AND r.reviewer = ?1)
+           AND NOT (q.fresh_eyes = 1 AND EXISTS (SELECT 1 FROM reviews p WHERE p.item_id = q.item_id
+                    AND p.revision_no < q.revision_no AND p.reviewer = ?1 AND p.status = 'submitted'))
+         ORDER BY q.active_reviews DESC, q.item_id LIMIT 1"
+    );
+    let mut stmt = tx.prepare_cached(&sql)?;
+    // (active reviews, item id, revision): more reviews first, then the oldest.
+    let mut best: Option<(i64, i64, i64)> = None;
+    for bit in (0..64).filter(|b| route.mask & (1i64 << b) != 0) {
+        let found: Option<(i64, i64, i64)> = stmt
+            .query_row(params![reviewer, dataset_id, bit, route.none], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        if let Some(f) = found
+            && best.is_none_or(|b| (f.0, -f.1) > (b.0, -b.1))
+        {
+            best = Some(f);
+        }
+    }
+    Ok(best.map(|(_, id, rev)| (id, rev)))
+}
+
+/// The queue's first item the physician may take, walking the queue index in its order:
+/// the routing test (strict datasets keep items of other departments from them) reads
+/// `route_mask` from the index, so no item row is read until one is eligible.
+fn next_other(
+    tx: &Transaction,
+    reviewer: &str,
+    dataset_id: Option<i64>,
+    route: &Route,
 ) -> Result<Option<(i64, i64)>> {
     let scope = if dataset_id.is_some() {
         "INDEXED BY items_review_queue_by_dataset WHERE i.dataset_id = ?2"
     } else {
         "INDEXED BY items_review_queue WHERE ?2 IS NULL"
     };
-    // Each routing test only where some dataset in scope needs it: the common case reads
-    // nothing but the queue index's own columns. Every variant binds the same four
-    // parameters (`?3 IS NOT NULL` where one is not tested).
-    let routed = match level {
-        Level::Matching if route.any_none(dataset_id) => {
-            "AND (i.route_mask & ?3) <> 0
-             AND i.dataset_id NOT IN (SELECT value FROM json_each(?4))"
-        }
-        Level::Matching => "AND (i.route_mask & ?3) <> 0 AND ?4 IS NOT NULL",
-        Level::Others if route.any_strict(dataset_id) => {
-            "AND NOT ((i.route_mask & ?3) = 0 AND i.route_mask <> 0
-                      AND i.dataset_id IN (SELECT value FROM json_each(?4)))"
-        }
-        Level::Others => "AND ?3 IS NOT NULL AND ?4 IS NOT NULL",
+    // The routing test only where some dataset in scope is strict: the common case reads
+    // nothing but the queue index's own columns. Both variants bind the same four parameters.
+    let routed = if route.any_strict(dataset_id) {
+        "AND NOT ((i.route_mask & ?3) = 0 AND i.route_mask <> 0
+                  AND i.dataset_id IN (SELECT value FROM json_each(?4)))"
+    } else {
+        "AND ?3 IS NOT NULL AND ?4 IS NOT NULL"
     };
-    let list = match level {
-        Level::Matching => &route.none,
-        Level::Others => &route.strict,
-    };
+    let list = &route.strict;
     let sql = format!(
         "SELECT i.id, i.revision_no FROM items i {scope}
            AND i.state = 'in_review' AND i.active_reviews < 2

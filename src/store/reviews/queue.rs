@@ -3,7 +3,8 @@
 //! `queue_reviewer`, migration 11), so the cost does not grow with the pool: a row per
 //! dataset, the reviewer's open claims, and the claims whose lease has run out. In a strict
 //! dataset the items open to a physician depend on their specialties: there they are counted
-//! from the queue index, and the barred ones from the physician's own review rows.
+//! from their departments' queues (`route_queue`), and the barred ones from the physician's
+//! own review rows.
 
 use super::QueueRow;
 use super::control_pick;
@@ -52,10 +53,15 @@ impl Store {
             ))
         })?;
         let mut out = Vec::new();
+        let mut barred = None;
         for row in rows {
             let (id, dataset, kind, submitted, in_progress, available) = row?;
             let available = if route.any_strict(Some(id)) {
-                open_to_in_strict(&tx, reviewer, id, route.mask)?
+                let barred = match &barred {
+                    Some(b) => b,
+                    None => barred.insert(barred_in_strict(&tx, reviewer, &route)?),
+                };
+                open_to_in_strict(&tx, id, route.mask, barred)?
             } else {
                 available
             } + reopening.get(&id).copied().unwrap_or(0);
@@ -80,37 +86,62 @@ impl Store {
     }
 }
 
-/// In a strict dataset, the open items `reviewer` may be given: those whose departments meet
-/// their specialties (`mask`) or that have none, less those they are barred from. The open
-/// items are counted from the queue index (its `route_mask` column), the barred ones from
-/// the reviewer's own review rows.
+/// In a strict dataset, the open items a physician may be given: those whose departments
+/// meet their specialties (`mask`) or that have none, less those they are barred from
+/// (`barred`, from `barred_in_strict`). The open items are counted from the per-department
+/// queues and the kept counts.
 fn open_to_in_strict(
     tx: &rusqlite::Transaction,
-    reviewer: &str,
     dataset_id: i64,
     mask: i64,
+    barred: &HashMap<i64, i64>,
 ) -> Result<i64> {
+    // Those of their departments, from those departments' queues, each item in the first of
+    // their departments it carries (`~(-1 << bit)`: the bits below, without overflow at 63);
+    // those without departments, the dataset's open items less those with any.
+    let bits: Vec<i64> = (0..64).filter(|b| mask & (1i64 << b) != 0).collect();
     let open: i64 = tx
         .prepare_cached(
-            "SELECT count(*) FROM items i INDEXED BY items_review_queue_by_dataset
-             WHERE i.dataset_id = ?1 AND i.state = 'in_review' AND i.active_reviews < 2
-               AND ((i.route_mask & ?2) <> 0 OR i.route_mask = 0)",
+            "SELECT (SELECT count(*) FROM route_queue q
+                     WHERE q.bit IN (SELECT value FROM json_each(?2)) AND q.dataset_id = ?1
+                       AND (q.route_mask & ?3 & ~(-1 << q.bit)) = 0)
+                  + coalesce((SELECT items FROM queue_open WHERE dataset_id = ?1), 0)
+                  - coalesce((SELECT items FROM route_open WHERE dataset_id = ?1 AND bit = 64), 0)",
         )?
-        .query_row(params![dataset_id, mask], |r| r.get(0))?;
-    let barred: i64 = tx
-        .prepare_cached(
-            "SELECT count(*) FROM items i
-             WHERE i.id IN (SELECT item_id FROM reviews WHERE reviewer = ?1)
-               AND i.dataset_id = ?2 AND i.state = 'in_review' AND i.active_reviews < 2
-               AND ((i.route_mask & ?3) <> 0 OR i.route_mask = 0)
-               AND (EXISTS (SELECT 1 FROM reviews c WHERE c.item_id = i.id
-                            AND c.revision_no = i.revision_no AND c.reviewer = ?1)
-                    OR (i.fresh_eyes = 1 AND EXISTS (SELECT 1 FROM reviews p
-                        WHERE p.item_id = i.id AND p.revision_no < i.revision_no
-                          AND p.reviewer = ?1 AND p.status = 'submitted')))",
-        )?
-        .query_row(params![reviewer, dataset_id, mask], |r| r.get(0))?;
-    Ok(open - barred)
+        .query_row(
+            params![dataset_id, serde_json::to_string(&bits)?, mask],
+            |r| r.get(0),
+        )?;
+    Ok(open - barred.get(&dataset_id).copied().unwrap_or(0))
+}
+
+/// Per strict dataset, the open items routing would give `reviewer` but that they may not be
+/// given (they have a review row of the current revision, or it is for fresh eyes and they
+/// reviewed an earlier one). Read from the reviewer's own review rows, once for all
+/// datasets: driven from them (`CROSS JOIN`), not from the dataset's queue.
+fn barred_in_strict(
+    tx: &rusqlite::Transaction,
+    reviewer: &str,
+    route: &Route,
+) -> Result<HashMap<i64, i64>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT i.dataset_id, count(*)
+         FROM (SELECT DISTINCT item_id FROM reviews WHERE reviewer = ?1) w
+         CROSS JOIN items i ON i.id = w.item_id
+         WHERE i.dataset_id IN (SELECT value FROM json_each(?3))
+           AND i.state = 'in_review' AND i.active_reviews < 2
+           AND ((i.route_mask & ?2) <> 0 OR i.route_mask = 0)
+           AND (EXISTS (SELECT 1 FROM reviews c WHERE c.item_id = i.id
+                        AND c.revision_no = i.revision_no AND c.reviewer = ?1)
+                OR (i.fresh_eyes = 1 AND EXISTS (SELECT 1 FROM reviews p
+                    WHERE p.item_id = i.id AND p.revision_no < i.revision_no
+                      AND p.reviewer = ?1 AND p.status = 'submitted')))
+         GROUP BY i.dataset_id",
+    )?;
+    let rows = stmt.query_map(params![reviewer, route.mask, route.strict], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Per dataset, the items that are full now but that the next claim, by expiring the leases
