@@ -359,6 +359,7 @@ impl Run<'_, '_> {
             body_json: &item.body_json,
             content_hash: &item.content_hash,
             difficulty: item.difficulty,
+            route_mask: item.route_mask,
             file_index,
             line,
         };

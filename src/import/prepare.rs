@@ -9,6 +9,7 @@ use super::{Format, native};
 use crate::domain::field_error::FieldError;
 use crate::domain::hash::content_hash;
 use crate::domain::item::{Difficulty, ItemKind};
+use crate::domain::routing::mask_of;
 use crate::domain::validate::{RawItem, build_item};
 use anyhow::{Context, Result};
 use std::io::BufReader;
@@ -22,6 +23,9 @@ pub struct PreparedItem {
     pub body_json: String,
     pub content_hash: String,
     pub difficulty: Option<Difficulty>,
+    /// Its suggested departments as routing's bits (`items.route_mask`), worked out here, off
+    /// the writing thread.
+    pub route_mask: i64,
 }
 
 /// One record's result, with where it came from.
@@ -157,6 +161,7 @@ fn build(
     })?;
     let body_json = item.body.canonical_json();
     Ok(PreparedItem {
+        route_mask: mask_of(item.body.suggested_departments.iter().map(String::as_str)),
         content_hash: content_hash(&body_json),
         kind: item.body.kind(),
         difficulty: item.body.difficulty,

@@ -23,6 +23,9 @@ pub struct NewRevision<'a> {
     pub body_json: &'a str,
     pub content_hash: &'a str,
     pub difficulty: Option<Difficulty>,
+    /// Its suggested departments as routing's bits: a new item is stored with them (the
+    /// revision's trigger leaves an import's new items alone, migration 16).
+    pub route_mask: i64,
     /// Which of the import's files (0-based) and which line of it.
     pub file_index: usize,
     pub line: usize,
@@ -181,8 +184,9 @@ impl ImportWriter<'_> {
             .tx
             .prepare_cached(
                 "INSERT INTO items (dataset_id, ext_id, kind, revision_no, difficulty,
-                                    difficulty_source, created_at)
-                 VALUES (?1, ?2, ?3, 1, ?4, CASE WHEN ?4 IS NULL THEN NULL ELSE 'import' END, ?5)
+                                    difficulty_source, created_at, route_mask)
+                 VALUES (?1, ?2, ?3, 1, ?4, CASE WHEN ?4 IS NULL THEN NULL ELSE 'import' END, ?5,
+                         ?6)
                  ON CONFLICT (dataset_id, ext_id) DO NOTHING",
             )?
             .execute(params![
@@ -190,7 +194,8 @@ impl ImportWriter<'_> {
                 item.ext_id,
                 dataset.kind.as_str(),
                 difficulty,
-                self.at
+                self.at,
+                item.route_mask
             ])?;
         if inserted == 1 {
             let item_id = self.tx.last_insert_rowid();

@@ -9,7 +9,8 @@
 -- queue. Triggers keep it exact under every change of an item, but for the items an import
 -- adds: the import adds theirs (and their department counts in `route_open`) when it
 -- finishes, in one pass, as it counts them in `queue_open`: per item, the triggers would
--- halve an import's speed. While an import runs, in its transaction, `import_new_items` says
+-- halve an import's speed (and it stores their departments' bits itself, worked out as it reads
+-- them). While an import runs, in its transaction, `import_new_items` says
 -- from which item id on the items are its new ones.
 CREATE TABLE IF NOT EXISTS route_queue (
     bit            INTEGER NOT NULL,
@@ -87,4 +88,14 @@ WHEN NEW.route_mask <> OLD.route_mask
         FROM route_bits) b
     WHERE d <> 0
     ON CONFLICT (dataset_id, bit) DO UPDATE SET items = items + excluded.items;
+END;
+
+-- Migration 13's departments of a new revision: an import's new items come with them.
+DROP TRIGGER IF EXISTS route_revision;
+CREATE TRIGGER route_revision AFTER INSERT ON revisions
+WHEN NEW.item_id < coalesce((SELECT first_id FROM import_new_items), 9223372036854775807) BEGIN
+    UPDATE items SET route_mask = coalesce(
+        (SELECT sum(DISTINCT 1 << b.bit) FROM json_each(NEW.body, '$.suggested_departments') j
+         JOIN department_bits b ON b.id = j.value), 0)
+    WHERE id = NEW.item_id;
 END;
