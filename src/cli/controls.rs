@@ -82,15 +82,7 @@ pub fn run(db: &Path, cmd: ControlsCommand) -> Result<()> {
                 );
             } else {
                 print!("{}", crate::cli::printable(&list_table(&rows)));
-                let rate = store.control_rate()?;
-                println!(
-                    "\n{}",
-                    if rate == 0 {
-                        "claims give no controls (review.control_rate = 0)".to_string()
-                    } else {
-                        format!("claims give a control 1 in {rate} times (review.control_rate)")
-                    }
-                );
+                println!("\n{}", rate_words(store.control_rate()?));
             }
             Ok(())
         }
@@ -157,12 +149,9 @@ fn import(db: &Path, file: &Path, as_id: Option<&str>) -> Result<()> {
     }
     println!("{line}");
     let rate = store.control_rate()?;
+    println!("{}", rate_words(rate));
     if rate == 0 {
-        println!(
-            "claims give no controls now: set a rate with `medcurate settings review.control_rate 20`"
-        );
-    } else {
-        println!("claims give a control 1 in {rate} times (setting review.control_rate)");
+        println!("set a rate with `medcurate settings review.control_rate 20`");
     }
     Ok(())
 }
@@ -176,16 +165,10 @@ fn expected_words(bits: i64) -> String {
         .join(", ")
 }
 
+/// The counts padded as a table, each line ending with its expected verdicts (text, left as
+/// it is rather than aligned right as numbers are).
 fn list_table(rows: &[ControlRow]) -> String {
-    let head = [
-        "Control",
-        "Reviews",
-        "All right",
-        "Open",
-        "Retired",
-        "Expected",
-    ]
-    .map(String::from);
+    let head = ["Control", "Reviews", "All right", "Open", "Retired"].map(String::from);
     let body: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -197,11 +180,25 @@ fn list_table(rows: &[ControlRow]) -> String {
                 r.retired_at
                     .as_deref()
                     .map_or("-".into(), |t| t.get(..10).unwrap_or(t).to_string()),
-                expected_words(r.expected_bits),
             ]
         })
         .collect();
+    let expected = std::iter::once("Expected".to_string())
+        .chain(rows.iter().map(|r| expected_words(r.expected_bits)));
     table::padded(&head, &body)
+        .lines()
+        .zip(expected)
+        .map(|(line, e)| format!("{line}  {e}\n"))
+        .collect()
+}
+
+/// How often claims give a control, in words.
+fn rate_words(rate: u32) -> String {
+    match rate {
+        0 => "claims give no controls (review.control_rate = 0)".into(),
+        1 => "every claim gives a control while one is left (review.control_rate = 1)".into(),
+        n => format!("claims give a control 1 in {n} times (review.control_rate = {n})"),
+    }
 }
 
 fn row_json(r: &ControlRow) -> serde_json::Value {
