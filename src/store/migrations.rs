@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/14_evaluation_results.sql"),
     include_str!("migrations/15_control_items.sql"),
     include_str!("migrations/16_route_queue.sql"),
+    include_str!("migrations/17_two_reviews_in_force.sql"),
 ];
 
 /// The schema version this build writes.

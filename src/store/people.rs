@@ -47,7 +47,7 @@ impl Store {
         )?;
         for role in &person.roles {
             tx.execute(
-                "INSERT OR IGNORE INTO person_roles (person_id, role) VALUES (?1, ?2)",
+                "INSERT INTO person_roles (person_id, role) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
                 params![person.id, role.as_str()],
             )?;
         }
@@ -72,7 +72,7 @@ impl Store {
         require_person(&tx, id)?;
         for role in roles {
             tx.execute(
-                "INSERT OR IGNORE INTO person_roles (person_id, role) VALUES (?1, ?2)",
+                "INSERT INTO person_roles (person_id, role) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
                 params![id, role.as_str()],
             )?;
         }
@@ -183,11 +183,11 @@ impl Store {
             "maintainer".to_string()
         };
         tx.execute(
-            "INSERT OR IGNORE INTO people (id, name, os_user) VALUES (?1, ?2, NULL)",
+            "INSERT INTO people (id, name, os_user) VALUES (?1, ?2, NULL) ON CONFLICT DO NOTHING",
             params![id, account],
         )?;
         tx.execute(
-            "INSERT OR IGNORE INTO person_roles (person_id, role) VALUES (?1, 'maintainer')",
+            "INSERT INTO person_roles (person_id, role) VALUES (?1, 'maintainer') ON CONFLICT DO NOTHING",
             [&id],
         )?;
         tx.execute(
@@ -285,7 +285,7 @@ fn change_specialties_tx(
     for d in add {
         let n = tx
             .prepare_cached(
-                "INSERT OR IGNORE INTO person_specialties (person_id, department) VALUES (?1, ?2)",
+                "INSERT INTO person_specialties (person_id, department) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
             )?
             .execute(params![id, d])?;
         if n > 0 {

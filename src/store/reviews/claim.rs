@@ -256,7 +256,7 @@ fn next_matching(
     };
     let sql = format!(
         "SELECT q.active_reviews, q.item_id, q.revision_no FROM {scope}
-           AND q.bit = ?3 AND q.solo_reviewer IS NOT ?1 {none}
+           AND q.bit = ?3 AND q.solo_reviewer IS DISTINCT FROM ?1 {none}
            AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = q.item_id
                            AND r.revision_no = q.revision_no AND r.reviewer = ?1)
            AND NOT (q.fresh_eyes = 1 AND EXISTS (SELECT 1 FROM reviews p WHERE p.item_id = q.item_id
@@ -307,7 +307,7 @@ fn next_other(
     let sql = format!(
         "SELECT i.id, i.revision_no FROM items i {scope}
            AND i.state = 'in_review' AND i.active_reviews < 2
-           AND i.solo_reviewer IS NOT ?1 {routed}
+           AND i.solo_reviewer IS DISTINCT FROM ?1 {routed}
            AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id
                            AND r.revision_no = i.revision_no AND r.reviewer = ?1)
            AND NOT (i.fresh_eyes = 1 AND EXISTS (SELECT 1 FROM reviews p WHERE p.item_id = i.id
