@@ -22,7 +22,9 @@
 //!   (four in five, a complete passing review) or `release_review` (one in five) so the queue
 //!   moves; then the same with a `dataset` filter, the three datasets in turn;
 //! - `review_queue(reviewer)` for an ordinary annotator and for the heaviest one (prefer and
-//!   strict: strict counts a physician's items from the queue index).
+//!   strict: strict counts a physician's items from the per-department queues);
+//! - with 500 fresh items marked as control items and one claim in 20 giving one, the 2,000
+//!   rotating claims again.
 //!
 //! Times are wall-clock; two more columns give the calling thread's CPU time, which other
 //! processes on a shared machine do not inflate (a wall time well above its CPU time is waiting:
@@ -61,6 +63,8 @@ const SINGLE_PER_MILLE: usize = 200;
 const CLAIMS: usize = 2_000;
 const HEAVY_CLAIMS: usize = 200;
 const QUEUE_CALLS: usize = 20;
+/// Control items marked for the last rows.
+const CONTROLS: usize = 500;
 const TARGET_P99_MS: f64 = 5.0;
 
 fn main() {
@@ -425,7 +429,73 @@ fn child_measure(db: &Path) -> Value {
         let v = percentiles(&queue(&store, &reviewer(HEAVY_INDEX)));
         row(&mut rows, format!("review_queue 5k waiting, {mode}"), v);
     }
+    // Control items mixed into the claims: CONTROLS fresh items marked, one claim in 20
+    // gives one, every routing mode.
+    mark_controls(&mut store, db);
+    store
+        .set_setting(medcurate::domain::controls::RATE_SETTING, "20", "bench")
+        .unwrap();
+    for mode in Routing::ALL {
+        route(&mut store, mode);
+        let [claim, _, _] = rotating_claims(&mut store, &[None]);
+        row(
+            &mut rows,
+            format!("claim_next {CONTROLS} controls 1 in 20, {mode}"),
+            percentiles(&claim),
+        );
+    }
     json!({ "rows": rows, "loadavg": common::loadavg() })
+}
+
+/// Marks the CONTROLS newest items no one has claimed as controls, by a maintainer added for it.
+fn mark_controls(store: &mut Store, db: &Path) {
+    use medcurate::domain::controls::ControlLine;
+    use medcurate::domain::people::{Person, Role};
+    use medcurate::domain::review::Criterion;
+    let maintainer = Person {
+        id: "bench-maintainer".into(),
+        name: "Bench maintainer".into(),
+        roles: vec![Role::Maintainer],
+        os_user: None,
+    };
+    store.add_person(&maintainer, "bench").unwrap();
+    let conn = Connection::open(db).unwrap();
+    let fresh: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT d.name, i.ext_id FROM items i JOIN datasets d ON d.id = i.dataset_id
+             WHERE i.state = 'in_review' AND i.active_reviews = 0
+               AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id)
+             ORDER BY i.id DESC LIMIT ?1",
+        )
+        .unwrap()
+        .query_map([CONTROLS as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    drop(conn);
+    let lines: Vec<(usize, ControlLine)> = fresh
+        .into_iter()
+        .enumerate()
+        .map(|(n, (dataset, item))| {
+            let expected = [
+                (Criterion::NaturalPlausible, true),
+                (Criterion::ClinicalValidity, n % 4 != 0),
+            ];
+            (
+                n + 1,
+                ControlLine {
+                    dataset,
+                    item,
+                    expected: expected.into_iter().collect(),
+                },
+            )
+        })
+        .collect();
+    let done = store
+        .mark_controls("bench-maintainer", &lines, false)
+        .unwrap()
+        .unwrap();
+    assert_eq!(done.marked, CONTROLS);
 }
 
 fn parent() {
