@@ -133,7 +133,7 @@ impl ImportWriter<'_> {
         }
         let mut add = self.tx.prepare_cached(
             "INSERT INTO route_open (dataset_id, bit, items) VALUES (?1, ?2, ?3)
-             ON CONFLICT (dataset_id, bit) DO UPDATE SET items = items + excluded.items",
+             ON CONFLICT (dataset_id, bit) DO UPDATE SET items = route_open.items + excluded.items",
         )?;
         for ((dataset, bit), n) in counts {
             add.execute(params![dataset, bit, n])?;

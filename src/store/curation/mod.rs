@@ -104,9 +104,12 @@ impl Store {
         let (waiting, counts): (i64, Vec<i64>) = self
             .conn
             .prepare_cached(
-                "SELECT count(*), coalesce(sum(criteria_disagree), 0), coalesce(sum(both_failed), 0),
-                        coalesce(sum(departments_disagree), 0), coalesce(sum(correction_proposed), 0),
-                        coalesce(sum(reopened), 0)
+                "SELECT count(*),
+                        CAST(coalesce(sum(criteria_disagree), 0) AS BIGINT),
+                        CAST(coalesce(sum(both_failed), 0) AS BIGINT),
+                        CAST(coalesce(sum(departments_disagree), 0) AS BIGINT),
+                        CAST(coalesce(sum(correction_proposed), 0) AS BIGINT),
+                        CAST(coalesce(sum(reopened), 0) AS BIGINT)
                  FROM curation WHERE (?1 IS NULL OR dataset_id = ?1)
                    AND (?2 IS NULL OR department_set LIKE ?2)",
             )?

@@ -25,7 +25,8 @@ impl Route {
     pub(super) fn read(conn: &Connection, reviewer: &str) -> Result<Route> {
         let mask: i64 = conn
             .prepare_cached(
-                "SELECT coalesce(sum(DISTINCT 1 << b.bit), 0) FROM person_specialties s
+                "SELECT CAST(coalesce(sum(DISTINCT CAST(1 AS BIGINT) << b.bit), 0) AS BIGINT)
+                 FROM person_specialties s
                  JOIN department_bits b ON b.id = s.department WHERE s.person_id = ?1",
             )?
             .query_row([reviewer], |r| r.get(0))?;
