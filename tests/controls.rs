@@ -432,6 +432,13 @@ fn no_command_a_physician_runs_tells_a_control_apart() {
     std::fs::write(d.join("b.jsonl"), review_line("q1") + "\n").unwrap();
     let b_out = ok(d, &words("reviews import b.jsonl --as dr-b"));
     assert_eq!(a_out.replace("dr-a", "X"), b_out.replace("dr-b", "X"));
+    // A review of an item no one gave them, imported straight away: a control takes it as an
+    // open item does.
+    std::fs::write(d.join("c.jsonl"), review_line("c1") + "\n").unwrap();
+    let c_control = ok(d, &words("reviews import c.jsonl --as dr-c"));
+    std::fs::write(d.join("c.jsonl"), review_line("q2") + "\n").unwrap();
+    let c_item = ok(d, &words("reviews import c.jsonl --as dr-c"));
+    assert_eq!(c_control, c_item);
 
     // The item list, item and status, as each physician sees them.
     let line_of = |out: &str, id: &str| {
@@ -496,11 +503,11 @@ fn no_command_a_physician_runs_tells_a_control_apart() {
     // The maintainer sees it all: the control, its reviews and each physician's accuracy.
     let items = ok(d, &words("items"));
     assert!(
-        line_of(&items, "c1").contains("control: 1 submitted"),
+        line_of(&items, "c1").contains("control: 2 submitted"),
         "{items}"
     );
     let list: Value = serde_json::from_str(&ok(d, &words("controls list --json"))).unwrap();
-    assert_eq!(list["controls"][0]["reviews"], 1);
+    assert_eq!(list["controls"][0]["reviews"], 2);
     assert_eq!(list["controls"][0]["reviews_all_right"], 0);
     assert_eq!(
         list["controls"][0]["expected"]["answer_correctness"],

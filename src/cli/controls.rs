@@ -9,7 +9,7 @@ use crate::domain::people::Role;
 use crate::import::rows::{all_problems, read_readable};
 use crate::store::{ControlRow, Store};
 use anyhow::{Result, bail};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,29 +26,9 @@ pub enum ControlsCommand {
         as_id: Option<String>,
     },
     /// Every control, its expected verdicts and how its reviewers did
-    List {
-        /// Only this dataset's controls
-        #[arg(long)]
-        dataset: Option<String>,
-        /// Print JSON instead of a table
-        #[arg(long)]
-        json: bool,
-        /// The maintainer asking [default: from the config file or OS account]
-        #[arg(long = "as", value_name = "ID")]
-        as_id: Option<String>,
-    },
+    List(ReportArgs),
     /// Each physician's accuracy on controls
-    Scores {
-        /// Only this dataset's controls
-        #[arg(long)]
-        dataset: Option<String>,
-        /// Print JSON instead of a table
-        #[arg(long)]
-        json: bool,
-        /// The maintainer asking [default: from the config file or OS account]
-        #[arg(long = "as", value_name = "ID")]
-        as_id: Option<String>,
-    },
+    Scores(ReportArgs),
     /// Stop giving a control to anyone (its reviews still count)
     Retire {
         /// The control, as DATASET/ID
@@ -59,14 +39,28 @@ pub enum ControlsCommand {
     },
 }
 
+/// What `controls list` and `controls scores` take.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Only this dataset's controls
+    #[arg(long)]
+    dataset: Option<String>,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    json: bool,
+    /// The maintainer asking [default: from the config file or OS account]
+    #[arg(long = "as", value_name = "ID")]
+    as_id: Option<String>,
+}
+
 pub fn run(db: &Path, cmd: ControlsCommand) -> Result<()> {
     match cmd {
         ControlsCommand::Import { file, as_id } => import(db, &file, as_id.as_deref()),
-        ControlsCommand::List {
+        ControlsCommand::List(ReportArgs {
             dataset,
             json,
             as_id,
-        } => {
+        }) => {
             let store = Store::open_existing(db)?;
             let me = act_as(&store, as_id.as_deref(), Role::Maintainer)?;
             let rows = store.controls(&me.id, dataset.as_deref())?;
@@ -86,11 +80,11 @@ pub fn run(db: &Path, cmd: ControlsCommand) -> Result<()> {
             }
             Ok(())
         }
-        ControlsCommand::Scores {
+        ControlsCommand::Scores(ReportArgs {
             dataset,
             json,
             as_id,
-        } => {
+        }) => {
             let store = Store::open_existing(db)?;
             let me = act_as(&store, as_id.as_deref(), Role::Maintainer)?;
             let scores = store.control_scores(&me.id, dataset.as_deref())?;

@@ -114,18 +114,26 @@ pub fn viewer(store: &Store, requested: Option<&str>) -> Result<Option<Person>> 
     } else {
         identity::resolve
     };
+    let mut first = None;
     for role in [Role::Maintainer, Role::Curator, Role::Annotator] {
-        if let Ok(p) = resolve(
+        match resolve(
             &people,
             requested,
             config.identity.as_deref(),
             &os_user,
             role,
         ) {
-            return Ok(Some(p.clone()));
+            Ok(p) => return Ok(Some(p.clone())),
+            Err(e) => {
+                first.get_or_insert(e);
+            }
         }
     }
-    Ok(None)
+    // `--as` someone this account may not act as is refused, as every command refuses it.
+    match (requested, first) {
+        (Some(_), Some(e)) => Err(anyhow!(e)),
+        _ => Ok(None),
+    }
 }
 
 /// Whether the person running the command is a maintainer (for what only they may see).

@@ -207,22 +207,6 @@ impl ControlScore {
     pub fn outcome_accuracy(&self) -> Option<f64> {
         (self.reviews > 0).then(|| self.outcomes_right as f64 / self.reviews as f64)
     }
-
-    /// "9/10 criteria (90%), 4/5 outcomes" as a table cell; "-" before any.
-    pub fn words(&self) -> String {
-        match self.criteria_accuracy() {
-            None if self.reviews == 0 => "-".into(),
-            None => format!("{} reviewed, 0 criteria judged", self.reviews),
-            Some(a) => format!(
-                "{}/{} criteria ({:.0}%), {}/{} outcomes",
-                self.criteria_right,
-                self.criteria,
-                a * 100.0,
-                self.outcomes_right,
-                self.reviews
-            ),
-        }
-    }
 }
 
 /// Per reviewer, in reviewer order: each (reviewer, expected bits, given bits) of a
@@ -304,8 +288,7 @@ mod tests {
         assert_eq!((s.reviews, s.criteria, s.criteria_right), (2, 4, 3));
         assert_eq!(s.outcomes_right, 1);
         assert_eq!(s.criteria_accuracy(), Some(0.75));
-        assert_eq!(s.words(), "3/4 criteria (75%), 1/2 outcomes");
-        assert_eq!(ControlScore::default().words(), "-");
+        assert_eq!(ControlScore::default().criteria_accuracy(), None);
     }
 
     #[test]

@@ -257,11 +257,9 @@ fn next_matching(
     let sql = format!(
         "SELECT q.active_reviews, q.item_id, q.revision_no FROM {scope}
            AND q.bit = ?3 AND q.solo_reviewer IS DISTINCT FROM ?1 {none}
-           AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = q.item_id
-                           AND r.revision_no = q.revision_no AND r.reviewer = ?1)
-           AND NOT (q.fresh_eyes = 1 AND EXISTS (SELECT 1 FROM reviews p WHERE p.item_id = q.item_id
-                    AND p.revision_no < q.revision_no AND p.reviewer = ?1 AND p.status = 'submitted'))
-         ORDER BY q.active_reviews DESC, q.item_id LIMIT 1"
+           {barred}
+         ORDER BY q.active_reviews DESC, q.item_id LIMIT 1",
+        barred = not_barred("q.item_id", "q")
     );
     let mut stmt = tx.prepare_cached(&sql)?;
     // (active reviews, item id, revision): more reviews first, then the oldest.
@@ -308,11 +306,9 @@ fn next_other(
         "SELECT i.id, i.revision_no FROM items i {scope}
            AND i.state = 'in_review' AND i.active_reviews < 2
            AND i.solo_reviewer IS DISTINCT FROM ?1 {routed}
-           AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id
-                           AND r.revision_no = i.revision_no AND r.reviewer = ?1)
-           AND NOT (i.fresh_eyes = 1 AND EXISTS (SELECT 1 FROM reviews p WHERE p.item_id = i.id
-                    AND p.revision_no < i.revision_no AND p.reviewer = ?1 AND p.status = 'submitted'))
-         ORDER BY i.active_reviews DESC, i.id LIMIT 1"
+           {barred}
+         ORDER BY i.active_reviews DESC, i.id LIMIT 1",
+        barred = not_barred("i.id", "i")
     );
     let found = tx
         .prepare_cached(&sql)?
@@ -320,4 +316,17 @@ fn next_other(
             Ok((r.get(0)?, r.get(1)?))
         });
     Ok(found.optional()?)
+}
+
+/// The claim's "never twice" test, on a row (`alias`) with `revision_no` and `fresh_eyes` whose
+/// item is `item`: reviewer `?1` has no review row of its revision, and, if the revision is
+/// for fresh eyes, submitted none of an earlier one.
+fn not_barred(item: &str, alias: &str) -> String {
+    format!(
+        "AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = {item}
+                         AND r.revision_no = {alias}.revision_no AND r.reviewer = ?1)
+         AND NOT ({alias}.fresh_eyes = 1 AND EXISTS (SELECT 1 FROM reviews p
+                  WHERE p.item_id = {item} AND p.revision_no < {alias}.revision_no
+                    AND p.reviewer = ?1 AND p.status = 'submitted'))"
+    )
 }
