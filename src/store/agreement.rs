@@ -88,7 +88,7 @@ impl Store {
             .conn
             .prepare_cached("SELECT id, name FROM datasets")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::store::db::Result<_>>()?;
         // Item -> dataset, by rowid (dense from 1).
         let mut dataset_of: Vec<i64> = Vec::new();
         {

@@ -3,8 +3,8 @@
 use super::{Store, clock};
 use crate::domain::difficulty::{CalibrationRow, Outcome, Thresholds, rate};
 use crate::domain::item::{Difficulty, ItemKind};
+use crate::store::db::{OptionalExtension, TransactionBehavior, params};
 use anyhow::Result;
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::SystemTime;

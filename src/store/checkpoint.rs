@@ -44,17 +44,17 @@ impl Store {
     /// writes once more, which starts the WAL over: that write truncates the WAL file and
     /// syncs its new header, which the next writer would otherwise do in its commit.
     pub(super) fn fold_wal(&mut self) -> Result<()> {
+        let Some(conn) = self.conn.sqlite_mut() else {
+            return Ok(());
+        };
         let (busy, frames, copied): (i64, i64, i64) =
-            self.conn
-                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })?;
+            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
         if busy != 0 || frames <= 0 || copied < frames {
             return Ok(());
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // The schema version written back as it is: a write that changes nothing. Read inside
         // the transaction, so no migration can come between.
         let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;

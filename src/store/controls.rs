@@ -7,8 +7,8 @@ use super::clock;
 use super::people::require_role;
 use crate::domain::controls::{ControlLine, ControlScore, DEFAULT_RATE, RATE_SETTING, scores};
 use crate::domain::people::Role;
+use crate::store::db::{Connection, OptionalExtension, TransactionBehavior, params};
 use anyhow::{Result, bail};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 
@@ -242,7 +242,7 @@ impl Store {
                 retired_at: r.get(8)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::store::db::Result<_>>()?)
     }
 
     /// Each physician's accuracy on controls (of `dataset`, if given), by reviewer id.
@@ -265,7 +265,7 @@ impl Store {
         )?;
         let rows: Vec<(String, i64, i64)> = stmt
             .query_map(params![dataset], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::store::db::Result<_>>()?;
         Ok(scores(rows.iter().map(|(w, e, g)| (w.as_str(), *e, *g))))
     }
 

@@ -9,8 +9,8 @@ use crate::domain::departments::taxonomy;
 use crate::domain::people::Role;
 use crate::domain::routing::department_bit;
 use crate::store::clock;
+use crate::store::db::params;
 use anyhow::Result;
-use rusqlite::params;
 use std::time::{Duration, SystemTime};
 
 /// Index of the row of items with no department.

@@ -8,13 +8,16 @@ use std::path::Path;
 /// Replaces a low-level SQLite failure on `db` with a plain account of it; other errors pass
 /// through unchanged.
 pub fn explain(err: anyhow::Error, db: &Path) -> anyhow::Error {
-    let Some((code, detail)) =
-        err.chain()
-            .find_map(|e| match e.downcast_ref::<rusqlite::Error>() {
-                Some(rusqlite::Error::SqliteFailure(f, msg)) => Some((*f, msg.clone())),
-                _ => None,
-            })
-    else {
+    let Some((code, detail)) = err.chain().find_map(|e| {
+        let sqlite = match e.downcast_ref::<super::db::Error>() {
+            Some(super::db::Error::Sqlite(e)) => Some(e),
+            _ => e.downcast_ref::<rusqlite::Error>(),
+        };
+        match sqlite {
+            Some(rusqlite::Error::SqliteFailure(f, msg)) => Some((*f, msg.clone())),
+            _ => None,
+        }
+    }) else {
         return err;
     };
     let shown = db.display();

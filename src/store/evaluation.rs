@@ -7,8 +7,8 @@ use super::{Store, clock};
 use crate::domain::evaluate::JudgedResponse;
 use crate::domain::judge::Adjudication;
 use crate::domain::people::Role;
+use crate::store::db::{TransactionBehavior, params};
 use anyhow::{Context, Result};
-use rusqlite::{TransactionBehavior, params};
 use std::time::SystemTime;
 
 /// A stored response with the revision it answered.
@@ -134,6 +134,6 @@ impl Store {
                 recorded_at: r.get(7)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::store::db::Result<_>>()?)
     }
 }

@@ -9,9 +9,9 @@ use super::reviews::{MY_REVIEW_COLUMNS, read_my_review};
 use crate::domain::find::{Match, Query};
 use crate::domain::people::Role;
 use crate::domain::workflow::ItemState;
+use crate::store::db::params;
 use crate::store::{MyReview, ReviewStatus};
 use anyhow::{Result, anyhow};
-use rusqlite::params;
 use serde_json::Value;
 
 /// At most this many matches are given; `Found::more` says when there were more.
@@ -49,16 +49,16 @@ pub struct FoundDispute {
 /// Reads rows until `limit` match, keeping what `decide` says of each; `more` when another
 /// matched after them.
 fn collect<T>(
-    rows: &mut rusqlite::Rows,
+    rows: &mut crate::store::db::Rows,
     limit: usize,
-    mut decide: impl FnMut(&rusqlite::Row) -> Result<Option<(T, Match)>>,
+    mut decide: impl FnMut(&crate::store::db::Row) -> Result<Option<(T, Match)>>,
 ) -> Result<Found<T>> {
     let mut found = Found {
         rows: Vec::new(),
         more: false,
     };
     while let Some(r) = rows.next()? {
-        if let Some(m) = decide(r)? {
+        if let Some(m) = decide(&r)? {
             if found.rows.len() == limit {
                 found.more = true;
                 break;

@@ -3,8 +3,8 @@
 
 use super::Store;
 use crate::domain::item::{Difficulty, ItemKind};
+use crate::store::db::{OptionalExtension, Transaction, TransactionBehavior, params};
 use anyhow::{Context, Result};
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -72,12 +72,11 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .context("starting the import transaction")?;
-        let at: String = tx.query_row(
-            "INSERT INTO imports (actor, format, files) VALUES (?1, ?2, ?3) RETURNING at",
+        let (import_id, at): (i64, String) = tx.query_row(
+            "INSERT INTO imports (actor, format, files) VALUES (?1, ?2, ?3) RETURNING id, at",
             params![actor, format, files_json],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let import_id = tx.last_insert_rowid();
         // The items this import adds are counted into the routing tables when it finishes
         // (`add_new_to_routing`), not one by one by the triggers (migration 16).
         tx.execute(
@@ -161,12 +160,12 @@ impl ImportWriter<'_> {
 
     /// Creates the dataset `name` holding items of `kind`.
     pub fn create_dataset(&self, name: &str, kind: ItemKind) -> Result<DatasetRef> {
-        self.tx.execute(
+        let id = self.tx.insert_id(
             "INSERT INTO datasets (name, kind, created_at) VALUES (?1, ?2, ?3)",
             params![name, kind.as_str(), self.at],
         )?;
         Ok(DatasetRef {
-            id: self.tx.last_insert_rowid(),
+            id: id.context("the new dataset has no id")?,
             kind,
         })
     }
@@ -179,7 +178,6 @@ impl ImportWriter<'_> {
         revise: bool,
     ) -> Result<PutOutcome> {
         let difficulty = item.difficulty.map(Difficulty::as_str);
-        // Plain INSERT and changes(): RETURNING would build a scratch table per row.
         let inserted = self
             .tx
             .prepare_cached(
@@ -189,7 +187,7 @@ impl ImportWriter<'_> {
                          ?6)
                  ON CONFLICT (dataset_id, ext_id) DO NOTHING",
             )?
-            .execute(params![
+            .insert_id(params![
                 dataset.id,
                 item.ext_id,
                 dataset.kind.as_str(),
@@ -197,8 +195,7 @@ impl ImportWriter<'_> {
                 self.at,
                 item.route_mask
             ])?;
-        if inserted == 1 {
-            let item_id = self.tx.last_insert_rowid();
+        if let Some(item_id) = inserted {
             *self.opened.borrow_mut().entry(dataset.id).or_default() += 1;
             self.insert_revision(item_id, 1, item)?;
             return Ok(PutOutcome::Imported);

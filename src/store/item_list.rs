@@ -4,8 +4,8 @@ use super::Store;
 use super::clock::iso;
 use crate::domain::item::{Difficulty, ItemKind};
 use crate::domain::workflow::ItemState;
+use crate::store::db::params;
 use anyhow::Result;
-use rusqlite::params;
 use std::time::SystemTime;
 
 /// One item as `medcurate items` lists it.

@@ -3,8 +3,8 @@
 use super::Store;
 use crate::domain::item::{Item, ItemBody, ItemKind};
 use crate::domain::workflow::ItemState;
+use crate::store::db::{OptionalExtension, params};
 use anyhow::{Context, Result};
-use rusqlite::{OptionalExtension, params};
 
 /// An item's current state and revision, as stored.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,9 +10,9 @@
 //! Which rows are eligible, in what order, and how many people may hold one at a time stay
 //! with each queue (its [`Queue`]).
 
+use crate::store::db::{OptionalExtension, Row, ToSql, Transaction, params};
 use crate::store::{Store, clock};
 use anyhow::{Context, Result};
-use rusqlite::{OptionalExtension, Row, ToSql, Transaction, params};
 use serde_json::Value;
 use std::time::{Duration, SystemTime};
 
@@ -152,7 +152,7 @@ pub(super) trait Queue {
     /// The table and its statements: `Claims::new` in a `static LazyLock`.
     fn claims() -> &'static Claims;
     /// The slot from the columns `Table::slot`, the first at `first`.
-    fn read_slot(row: &Row, first: usize) -> rusqlite::Result<Self::Slot>;
+    fn read_slot(row: &Row, first: usize) -> crate::store::db::Result<Self::Slot>;
     /// The slot's values for the columns `Table::slot`.
     fn slot_params(slot: &Self::Slot) -> Vec<&dyn ToSql>;
     /// Holds the place a new claim takes.
@@ -210,9 +210,10 @@ fn take<Q: Queue>(tx: &Transaction, holder: &str, lease: &Lease, slot: &Q::Slot)
     let claims = Q::claims();
     let mut values: Vec<&dyn ToSql> = vec![&holder, &lease.now, &lease.until];
     values.extend(Q::slot_params(slot));
-    tx.prepare_cached(&claims.insert)?
-        .execute(values.as_slice())?;
-    let id = tx.last_insert_rowid();
+    let id = tx
+        .prepare_cached(&claims.insert)?
+        .insert_id(values.as_slice())?
+        .context("the new claim has no id")?;
     Q::take(tx, slot)?;
     log::<Q>(tx, &lease.now, holder, claims.table.claimed, id, slot, None)?;
     Ok(id)
@@ -224,7 +225,7 @@ fn expire<Q: Queue>(tx: &Transaction, now: &str) -> Result<()> {
     let expired: Vec<(i64, String, Q::Slot)> = tx
         .prepare_cached(&claims.expire)?
         .query_map([now], |r| Ok((r.get(0)?, r.get(1)?, Q::read_slot(r, 2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::Result<_>>()?;
     for (id, holder, slot) in expired {
         Q::free(tx, &slot)?;
         log::<Q>(
@@ -420,7 +421,7 @@ mod tests {
                 let sqlite: String = conn
                     .query_row(
                         "SELECT json_object('adjudication_id', ?1, 'response_id', ?2, 'expert', ?3)",
-                        params![id, id / 2, name],
+                        rusqlite::params![id, id / 2, name],
                         |r| r.get(0),
                     )
                     .unwrap();

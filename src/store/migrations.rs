@@ -2,6 +2,7 @@
 //! `PRAGMA user_version`. Never edit or reorder a shipped migration; add a new one. Each
 //! migration's SQL is its own file in `migrations/`, numbered in order.
 
+use crate::store::db;
 use anyhow::Result;
 use rusqlite::{Connection, TransactionBehavior};
 use std::fmt;
@@ -54,9 +55,24 @@ fn user_version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
 
+/// The schema version the database is at.
+pub fn version(conn: &db::Connection) -> Result<i64> {
+    match conn.sqlite() {
+        Some(sqlite) => user_version(sqlite),
+        None => todo_postgres(),
+    }
+}
+
 /// Applies every migration the database lacks, all in one transaction.
-pub fn migrate(conn: &mut Connection) -> Result<()> {
-    migrate_to(conn, SCHEMA_VERSION)
+pub fn migrate(conn: &mut db::Connection) -> Result<()> {
+    match conn.sqlite_mut() {
+        Some(sqlite) => migrate_to(sqlite, SCHEMA_VERSION),
+        None => todo_postgres(),
+    }
+}
+
+fn todo_postgres<T>() -> Result<T> {
+    anyhow::bail!("PostgreSQL schemas are not supported yet")
 }
 
 /// Applies migrations up to `target` (tests use this to build an older schema).

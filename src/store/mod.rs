@@ -11,6 +11,7 @@ pub mod clock;
 mod controls;
 mod coverage;
 mod curation;
+pub mod db;
 mod errors;
 mod evaluation;
 mod find;
@@ -56,7 +57,8 @@ pub use status::DatasetStatus;
 
 use crate::files::service;
 use anyhow::{Context, Result};
-use rusqlite::{Connection, OpenFlags};
+use db::Connection;
+use rusqlite::OpenFlags;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -92,7 +94,7 @@ impl Store {
             service::create_dir_all(dir, 0o700)
                 .with_context(|| format!("creating the directory {}", dir.display()))?;
         }
-        let conn = Connection::open_with_flags(
+        let conn = rusqlite::Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
@@ -100,7 +102,7 @@ impl Store {
         )
         .with_context(|| format!("opening the database {}", path.display()))?;
         let mut store = Store {
-            conn,
+            conn: Connection::from_sqlite(conn),
             path: path.to_path_buf(),
             checkpointer: None,
         };
@@ -124,23 +126,27 @@ impl Store {
     }
 
     fn configure(&mut self) -> Result<()> {
-        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        let Some(sqlite) = self.conn.sqlite() else {
+            return self.start_session();
+        };
+        sqlite.busy_timeout(BUSY_TIMEOUT)?;
         // Every statement a screen's worker runs stays prepared (rusqlite keeps 16 by
         // default; a submit and the next claim alone take more), so none is parsed again,
         // with its triggers, on the way to the next item.
-        self.conn
-            .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        sqlite.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         // WAL lets readers (reviewers' screens) proceed while one writer commits.
-        let mode: String = self
-            .conn
-            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        let mode: String = sqlite.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
             anyhow::bail!("the database could not switch to WAL mode (it reported {mode:?})");
         }
         // NORMAL is safe in WAL mode: a crash loses no committed transaction that was synced
         // by a checkpoint and never corrupts the file.
-        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        sqlite.pragma_update(None, "synchronous", "NORMAL")?;
+        sqlite.pragma_update(None, "foreign_keys", "ON")?;
+        self.start_session()
+    }
+
+    fn start_session(&self) -> Result<()> {
         // Every event records the OS account behind it, taken from the kernel.
         self.conn.execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS session (account TEXT NOT NULL);
@@ -159,9 +165,7 @@ impl Store {
 
     /// The schema version the database is at.
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        migrations::version(&self.conn)
     }
 
     /// For a connection serving a person at the keyboard: commits stop copying the WAL into
@@ -173,11 +177,12 @@ impl Store {
     /// first few milliseconds: commits take a fraction of one, and SQLite's own waits (1, 2,
     /// 5, 10 ms, ...) would make a person wait up to 8 ms for a lock held for 3.
     pub fn defer_checkpoints(&mut self) -> Result<()> {
-        self.conn
-            .pragma_update(None, "wal_autocheckpoint", 10_000)?;
-        self.limit_wal()?;
+        let Some(sqlite) = self.conn.sqlite_mut() else {
+            return Ok(());
+        };
+        sqlite.pragma_update(None, "wal_autocheckpoint", 10_000)?;
         let mut since = Instant::now();
-        self.conn.busy_handler(Some(move |tries: i32| {
+        sqlite.busy_handler(Some(move |tries: i32| {
             if tries == 0 {
                 since = Instant::now();
             }
@@ -192,6 +197,7 @@ impl Store {
             });
             true
         }))?;
+        self.limit_wal()?;
         if self.checkpointer.is_none() {
             self.checkpointer = Some(checkpoint::Checkpointer::start(&self.path)?);
         }
@@ -201,8 +207,9 @@ impl Store {
     /// After a checkpoint, the write that starts the WAL over shrinks the file back, so its
     /// size tells when the next checkpoint is due.
     fn limit_wal(&self) -> Result<()> {
-        self.conn
-            .query_row("PRAGMA journal_size_limit = 4194304", [], |_| Ok(()))?;
+        if let Some(sqlite) = self.conn.sqlite() {
+            sqlite.query_row("PRAGMA journal_size_limit = 4194304", [], |_| Ok(()))?;
+        }
         Ok(())
     }
 
@@ -212,6 +219,9 @@ impl Store {
     /// connection that defers checkpoints only asks its checkpointing thread, which also
     /// restarts the WAL itself: this returns at once, and its next commit is an ordinary one.
     pub fn checkpoint(&self) -> Result<()> {
+        let Some(sqlite) = self.conn.sqlite() else {
+            return Ok(());
+        };
         let mut wal = self.path.clone().into_os_string();
         wal.push("-wal");
         let size = service::size(Path::new(&wal));
@@ -219,8 +229,7 @@ impl Store {
             match &self.checkpointer {
                 Some(background) => background.nudge(),
                 None => {
-                    self.conn
-                        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+                    sqlite.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
                 }
             }
         }
@@ -229,8 +238,10 @@ impl Store {
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
     pub fn integrity_check(&self) -> Result<String> {
-        let rows: Vec<String> = self
-            .conn
+        let Some(sqlite) = self.conn.sqlite() else {
+            return Ok("ok".into());
+        };
+        let rows: Vec<String> = sqlite
             .prepare("PRAGMA integrity_check")?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
@@ -241,10 +252,11 @@ impl Store {
 /// True when `err` comes from SQLite giving up on a lock after the busy timeout.
 pub fn is_busy(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
-        matches!(
-            e.downcast_ref::<rusqlite::Error>(),
-            Some(rusqlite::Error::SqliteFailure(f, _))
-                if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-        )
+        e.downcast_ref::<db::Error>().is_some_and(db::Error::is_busy)
+            || matches!(
+                e.downcast_ref::<rusqlite::Error>(),
+                Some(rusqlite::Error::SqliteFailure(f, _))
+                    if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            )
     })
 }

@@ -2,8 +2,8 @@
 
 use super::Store;
 use crate::domain::people::{Person, Role};
+use crate::store::db::{OptionalExtension, TransactionBehavior, params};
 use anyhow::{Result, bail};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -166,7 +166,9 @@ impl Store {
     /// Makes `account` the workspace's first maintainer, if it still has none: a person with
     /// the account's name (registered if needed). Returns their id when it did.
     pub fn add_first_maintainer(&self, account: &str) -> Result<Option<String>> {
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_unchecked(TransactionBehavior::Immediate)?;
         let any: Option<i64> = tx
             .query_row(
                 "SELECT 1 FROM person_roles WHERE role = 'maintainer' LIMIT 1",
@@ -274,7 +276,7 @@ impl Store {
 
 /// Adds, then removes, sub-specialties, logging the change when there is one.
 fn change_specialties_tx(
-    tx: &rusqlite::Transaction,
+    tx: &crate::store::db::Transaction,
     id: &str,
     add: &[String],
     remove: &[String],
@@ -313,16 +315,16 @@ fn change_specialties_tx(
     Ok(())
 }
 
-fn specialties_of(conn: &rusqlite::Connection, id: &str) -> Result<Vec<String>> {
+fn specialties_of(conn: &crate::store::db::Connection, id: &str) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(
         "SELECT department FROM person_specialties WHERE person_id = ?1 ORDER BY department",
     )?;
     let rows = stmt.query_map([id], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows.collect::<crate::store::db::Result<_>>()?)
 }
 
 /// Refuses unless `id` is registered.
-fn require_person(conn: &rusqlite::Connection, id: &str) -> Result<()> {
+fn require_person(conn: &crate::store::db::Connection, id: &str) -> Result<()> {
     let exists: Option<i64> = conn
         .query_row("SELECT 1 FROM people WHERE id = ?1", [id], |r| r.get(0))
         .optional()?;
@@ -337,7 +339,7 @@ fn require_person(conn: &rusqlite::Connection, id: &str) -> Result<()> {
 
 /// Logs a change to people and roles, with the OS account of the session.
 fn log_event(
-    conn: &rusqlite::Connection,
+    conn: &crate::store::db::Connection,
     actor: &str,
     action: &str,
     detail: serde_json::Value,
@@ -353,7 +355,7 @@ fn log_event(
 /// Refuses unless `person` holds one of `roles`. Store APIs that show what reviewers may not
 /// see (both reviews, the history of an unresolved item) check it themselves.
 pub(crate) fn require_role(
-    conn: &rusqlite::Connection,
+    conn: &crate::store::db::Connection,
     person: &str,
     roles: &[Role],
 ) -> Result<()> {

@@ -8,8 +8,8 @@ use crate::domain::hash::sha256_hex;
 use crate::domain::item::Difficulty;
 use crate::domain::people::Role;
 use crate::domain::release::{ReleaseDecision, ReleaseFile, ReleaseItem, ReleaseReview};
+use crate::store::db::{OptionalExtension, TransactionBehavior, params};
 use anyhow::{Context, Result, bail};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use std::time::SystemTime;
 
 impl Store {
@@ -57,7 +57,7 @@ impl Store {
                 .query_map(params![rowid, revision_no], |x| {
                     Ok((x.get(0)?, x.get(1)?, x.get(2)?))
                 })?
-                .collect::<rusqlite::Result<_>>()?;
+                .collect::<crate::store::db::Result<_>>()?;
             let mut rel_reviews = Vec::new();
             for (reviewer, at, content) in rv {
                 rel_reviews.push(ReleaseReview {
@@ -114,12 +114,13 @@ impl Store {
             ),
             Some((id, None)) => id,
         };
-        tx.execute(
-            "INSERT INTO releases (sample_id, name, version, frozen_by, frozen_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![sample_id, name, version, actor, now],
-        )?;
-        let release_id = tx.last_insert_rowid();
+        let release_id = tx
+            .insert_id(
+                "INSERT INTO releases (sample_id, name, version, frozen_by, frozen_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![sample_id, name, version, actor, now],
+            )?
+            .context("the new release has no id")?;
         for f in files {
             tx.execute(
                 "INSERT INTO release_files (release_id, path, bytes, sha256) VALUES (?1, ?2, ?3, ?4)",

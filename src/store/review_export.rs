@@ -4,8 +4,8 @@ use super::Store;
 use super::people::require_role;
 use crate::domain::people::Role;
 use crate::domain::review::ReviewContent;
+use crate::store::db::params;
 use anyhow::{Context, Result};
-use rusqlite::params;
 use serde::Serialize;
 
 /// One line of `reviews export`.

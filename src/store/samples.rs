@@ -5,9 +5,9 @@ use super::people::require_role;
 use super::{Store, clock};
 use crate::domain::item::Difficulty;
 use crate::domain::people::Role;
-use anyhow::{Result, bail};
-use rusqlite::types::Value as SqlValue;
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use crate::store::db::ValueRef as SqlValue;
+use crate::store::db::{OptionalExtension, TransactionBehavior, params};
+use anyhow::{Context, Result, bail};
 use std::time::SystemTime;
 
 /// An accepted item that may be sampled, with the values of the plan's keys.
@@ -52,17 +52,17 @@ pub struct StoredSample {
 /// A key's value in SQL as text (attributes may be numbers or booleans).
 fn text(v: SqlValue) -> Option<String> {
     match v {
-        SqlValue::Null => None,
+        SqlValue::Null(_) => None,
         SqlValue::Integer(i) => Some(i.to_string()),
         SqlValue::Real(f) => Some(f.to_string()),
-        SqlValue::Text(s) => Some(s),
+        SqlValue::Text(s) => Some(s.to_string()),
         SqlValue::Blob(_) => None,
     }
 }
 
 /// A sample's row id and, once frozen, its release's version.
 pub(crate) fn sample_state(
-    conn: &rusqlite::Connection,
+    conn: &crate::store::db::Connection,
     name: &str,
 ) -> Result<Option<(i64, Option<String>)>> {
     Ok(conn
@@ -111,7 +111,7 @@ impl Store {
              WHERE i.dataset_id = ?1 AND i.state = 'accepted'"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut bind: Vec<&dyn rusqlite::ToSql> = vec![&dataset_id];
+        let mut bind: Vec<&dyn crate::store::db::ToSql> = vec![&dataset_id];
         for p in &paths {
             bind.push(p);
         }
@@ -120,7 +120,7 @@ impl Store {
         while let Some(r) = rows.next()? {
             let mut values = Vec::with_capacity(keys.len());
             for k in 0..keys.len() {
-                values.push(text(r.get::<_, SqlValue>(5 + k)?));
+                values.push(text(r.get_ref(5 + k)?));
             }
             out.push(PoolRow {
                 rowid: r.get(0)?,
@@ -169,12 +169,13 @@ impl Store {
             ),
             None => {}
         }
-        tx.execute(
-            "INSERT INTO samples (name, plan_name, plan, seed, report, created_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![name, plan_name, plan, seed as i64, report, actor, now],
-        )?;
-        let id = tx.last_insert_rowid();
+        let id = tx
+            .insert_id(
+                "INSERT INTO samples (name, plan_name, plan, seed, report, created_by, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![name, plan_name, plan, seed as i64, report, actor, now],
+            )?
+            .context("the new sample has no id")?;
         {
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO sample_items (sample_id, item_id, revision_no, difficulty, departments, stratum)
@@ -237,7 +238,7 @@ impl Store {
             .conn
             .prepare("SELECT name FROM samples ORDER BY id")?
             .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::store::db::Result<_>>()?;
         let mut out = Vec::new();
         for n in names {
             if let Some(s) = self.sample(&n)? {
@@ -257,7 +258,7 @@ impl Store {
         )?;
         let rows = stmt
             .query_map([name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::store::db::Result<_>>()?;
         Ok(rows)
     }
 }

@@ -7,8 +7,8 @@ use super::people::require_role;
 use crate::domain::people::Role;
 use crate::domain::workload::{ReviewerLoad, median};
 use crate::store::clock;
+use crate::store::db::params;
 use anyhow::Result;
-use rusqlite::params;
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 

@@ -5,10 +5,10 @@ use crate::domain::curation::{Decision, Transition, next_state};
 use crate::domain::hash::content_hash;
 use crate::domain::people::Role;
 use crate::domain::workflow::ItemState;
+use crate::store::db::{OptionalExtension, Transaction, TransactionBehavior, params};
 use crate::store::people::require_role;
 use crate::store::{Store, clock};
-use anyhow::{Result, anyhow, bail};
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use anyhow::{Context, Result, anyhow, bail};
 use std::time::SystemTime;
 
 /// What a decision did.
@@ -156,11 +156,12 @@ impl Store {
             Decision::Revise { note, .. } => note.clone(),
             _ => None,
         };
-        tx.prepare_cached(
+        let decision_id = tx
+            .prepare_cached(
             "INSERT INTO decisions (item_id, revision_no, curator, action, departments, new_revision, reason, at, note)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?
-        .execute(params![
+        .insert_id(params![
             rowid,
             revision_no,
             curator,
@@ -170,8 +171,8 @@ impl Store {
             reason,
             now,
             note
-        ])?;
-        let decision_id = tx.last_insert_rowid();
+        ])?
+            .context("the new decision has no id")?;
         tx.prepare_cached(
             "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
              VALUES ((SELECT account FROM temp.session), ?1, ?2, ?3, ?4, ?5, json_object('decision_id', ?6, 'state', ?7,

@@ -5,9 +5,9 @@ use crate::domain::people::Role;
 use crate::domain::review::{Criterion, ReviewContent, Verdict};
 use crate::domain::workflow::ItemState;
 use crate::store::Store;
+use crate::store::db::{OptionalExtension, params};
 use crate::store::people::require_role;
 use anyhow::{Result, anyhow};
-use rusqlite::{OptionalExtension, params};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryRevision {

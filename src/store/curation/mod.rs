@@ -10,8 +10,8 @@ use super::people::require_role;
 use crate::domain::item::Item;
 use crate::domain::people::Role;
 use crate::domain::review::ReviewContent;
+use crate::store::db::{OptionalExtension, params};
 use anyhow::{Context, Result, bail};
-use rusqlite::{OptionalExtension, params};
 
 pub use decide::DecideOutcome;
 pub use history::{HistoryDecision, HistoryEvent, HistoryReview, HistoryRevision, ItemHistory};

@@ -5,11 +5,11 @@
 use crate::domain::item::{Content, Item, ItemBody};
 use crate::domain::judge::{Adjudication, JudgeScore};
 use crate::domain::people::Role;
+use crate::store::db::{OptionalExtension, ToSql, Transaction, TransactionBehavior, params};
 use crate::store::lease::{self, About, Claims, Draft, Queue, Table};
 use crate::store::people::require_role;
 use crate::store::{ReviewStatus, Store, clock};
 use anyhow::{Context, Result, bail};
-use rusqlite::{OptionalExtension, ToSql, Transaction, TransactionBehavior, params};
 use std::sync::LazyLock;
 use std::time::SystemTime;
 
@@ -171,7 +171,7 @@ impl Queue for DisputeClaims {
         &CLAIMS
     }
 
-    fn read_slot(row: &rusqlite::Row, first: usize) -> rusqlite::Result<i64> {
+    fn read_slot(row: &crate::store::db::Row, first: usize) -> crate::store::db::Result<i64> {
         row.get(first)
     }
 
@@ -475,6 +475,6 @@ impl Store {
                 updated_at: r.get(5)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::store::db::Result<_>>()?)
     }
 }

@@ -6,8 +6,8 @@ mod adjudicate;
 use super::{Store, clock};
 use crate::domain::item::{Content, ItemBody, ItemKind};
 use crate::domain::judge::{Adjudication, DEFAULT_THRESHOLD, JudgeScore, ResponseRow, is_dispute};
+use crate::store::db::{OptionalExtension, Statement, TransactionBehavior, params};
 use anyhow::{Context, Result};
-use rusqlite::{OptionalExtension, Statement, TransactionBehavior, params};
 use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::time::SystemTime;
@@ -303,7 +303,7 @@ impl Store {
                 in_progress: r.get::<_, i64>(5)? as u64,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::store::db::Result<_>>()?)
     }
 
     /// Every adjudicated dispute (in `dataset`, if given), by dataset, item and model.

@@ -13,10 +13,10 @@ use super::routing::Route;
 use super::submit::check_changeable;
 use super::{Assignment, load};
 use crate::domain::review::ReviewContent;
+use crate::store::db::{OptionalExtension, Row, ToSql, Transaction, TransactionBehavior, params};
 use crate::store::lease::{self, About, Claims, Draft, Queue, Table};
 use crate::store::{Store, clock};
 use anyhow::{Result, bail};
-use rusqlite::{OptionalExtension, Row, ToSql, Transaction, TransactionBehavior, params};
 use std::sync::LazyLock;
 use std::time::SystemTime;
 
@@ -43,7 +43,7 @@ impl Queue for ReviewClaims {
         &CLAIMS
     }
 
-    fn read_slot(row: &Row, first: usize) -> rusqlite::Result<(i64, i64)> {
+    fn read_slot(row: &Row, first: usize) -> crate::store::db::Result<(i64, i64)> {
         Ok((row.get(first)?, row.get(first + 1)?))
     }
 

@@ -7,8 +7,8 @@
 
 use super::routing::Route;
 use crate::store::controls::control_rate;
+use crate::store::db::{OptionalExtension, Transaction, params};
 use anyhow::Result;
-use rusqlite::{OptionalExtension, Transaction, params};
 
 /// A control for `reviewer` (in `dataset_id`, if given) if this claim is one that gives a
 /// control and one is left for them.
@@ -77,5 +77,5 @@ pub(super) fn unreviewed(
     let rows = stmt.query_map(params![reviewer, route.mask], |r| {
         Ok((r.get(0)?, r.get(1)?))
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows.collect::<crate::store::db::Result<_>>()?)
 }

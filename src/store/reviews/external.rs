@@ -6,10 +6,10 @@ use super::routing::Route;
 use super::submit::submit_tx;
 use crate::domain::people::Role;
 use crate::domain::review::ReviewContent;
+use crate::store::db::{OptionalExtension, Transaction, TransactionBehavior, params};
 use crate::store::people::require_role;
 use crate::store::{Store, clock};
-use anyhow::Result;
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use anyhow::{Context, Result};
 use std::time::SystemTime;
 
 /// One review from a file: which item, and the review.
@@ -169,17 +169,19 @@ fn submit_one(
                     r.dataset
                 );
             }
-            tx.prepare_cached(
-                "INSERT INTO reviews (item_id, revision_no, reviewer, status, claimed_at, updated_at)
-                 VALUES (?1, ?2, ?3, 'claimed', ?4, ?4)",
-            )?
-            .execute(params![item_id, revision_no, reviewer, now])?;
+            let id = tx
+                .prepare_cached(
+                    "INSERT INTO reviews (item_id, revision_no, reviewer, status, claimed_at, updated_at)
+                     VALUES (?1, ?2, ?3, 'claimed', ?4, ?4)",
+                )?
+                .insert_id(params![item_id, revision_no, reviewer, now])?
+                .context("the new review has no id")?;
             tx.prepare_cached(
                 "UPDATE items SET active_reviews = active_reviews + 1
                  WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM controls WHERE item_id = ?1)",
             )?
             .execute([item_id])?;
-            tx.last_insert_rowid()
+            id
         }
     };
     submit_tx(tx, reviewer, review_id, &r.content, now).map(Some)

@@ -13,8 +13,8 @@ mod submit;
 use super::Store;
 use crate::domain::item::{Item, ItemBody, ItemKind};
 use crate::domain::review::{Criterion, ReviewContent, Verdict};
+use crate::store::db::{OptionalExtension, Transaction, params};
 use anyhow::{Context, Result};
-use rusqlite::{OptionalExtension, Transaction, params};
 
 pub use external::ExternalReview;
 pub use outcome::{OutcomeStep, ReviewOutcome};
@@ -93,7 +93,7 @@ pub(crate) const MY_REVIEW_COLUMNS: &str =
      r.status = 'submitted' AND (i.state = 'accepted' OR i.state = 'discarded')";
 
 /// One of a reviewer's own reviews, from the first columns of a row of `MY_REVIEW_COLUMNS`.
-pub(crate) fn read_my_review(r: &rusqlite::Row) -> rusqlite::Result<MyReview> {
+pub(crate) fn read_my_review(r: &crate::store::db::Row) -> crate::store::db::Result<MyReview> {
     Ok(MyReview {
         review_id: r.get(0)?,
         dataset: r.get(1)?,
@@ -120,7 +120,7 @@ impl Store {
              ORDER BY r.updated_at DESC, r.id DESC"
         ))?;
         let rows = stmt.query_map([reviewer], read_my_review)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::store::db::Result<_>>()?)
     }
 
     /// A workspace setting.
@@ -136,7 +136,7 @@ impl Store {
     pub fn set_setting(&mut self, key: &str, value: &str, actor: &str) -> Result<()> {
         let tx = self
             .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            .transaction_with_behavior(crate::store::db::TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO settings (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -7,8 +7,8 @@ use super::{MY_REVIEW_COLUMNS, MyReview, ReviewStatus, Store, read_my_review};
 use crate::domain::item::ItemBody;
 use crate::domain::review::ReviewContent;
 use crate::domain::workflow::ItemState;
+use crate::store::db::{OptionalExtension, params};
 use anyhow::{Context, Result, anyhow, bail};
-use rusqlite::{OptionalExtension, params};
 
 /// A settled review with the rest of its pair and how the pair ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,7 +126,7 @@ impl Store {
                     detail: r.get(3)?,
                 })
             })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::store::db::Result<_>>()?;
         Ok(Some(ReviewOutcome {
             review_id,
             dataset,

@@ -10,9 +10,9 @@ use super::QueueRow;
 use super::control_pick;
 use super::routing::Route;
 use crate::domain::item::ItemKind;
+use crate::store::db::params;
 use crate::store::{Store, clock};
 use anyhow::Result;
-use rusqlite::params;
 use std::collections::HashMap;
 use std::time::SystemTime;
 
@@ -81,7 +81,7 @@ impl Store {
             });
         }
         drop(stmt);
-        tx.finish()?;
+        tx.commit()?;
         Ok(out)
     }
 }
@@ -91,7 +91,7 @@ impl Store {
 /// (`barred`, from `barred_in_strict`). The open items are counted from the per-department
 /// queues and the kept counts.
 fn open_to_in_strict(
-    tx: &rusqlite::Transaction,
+    tx: &crate::store::db::Transaction,
     dataset_id: i64,
     mask: i64,
     barred: &HashMap<i64, i64>,
@@ -120,7 +120,7 @@ fn open_to_in_strict(
 /// reviewed an earlier one). Read from the reviewer's own review rows, once for all
 /// datasets: driven from them (`CROSS JOIN`), not from the dataset's queue.
 fn barred_in_strict(
-    tx: &rusqlite::Transaction,
+    tx: &crate::store::db::Transaction,
     reviewer: &str,
     route: &Route,
 ) -> Result<HashMap<i64, i64>> {
@@ -141,14 +141,14 @@ fn barred_in_strict(
     let rows = stmt.query_map(params![reviewer, route.mask, route.strict], |r| {
         Ok((r.get(0)?, r.get(1)?))
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows.collect::<crate::store::db::Result<_>>()?)
 }
 
 /// Per dataset, the items that are full now but that the next claim, by expiring the leases
 /// that have run out by `now`, opens for `reviewer` (in strict datasets, only those routing
 /// lets them take). Only items with such a lease are read, through the index of open leases.
 fn reopened_by_lapsed_leases(
-    tx: &rusqlite::Transaction,
+    tx: &crate::store::db::Transaction,
     reviewer: &str,
     now: &str,
     route: &Route,
@@ -172,5 +172,5 @@ fn reopened_by_lapsed_leases(
     let rows = stmt.query_map(params![reviewer, now, route.mask, route.strict], |r| {
         Ok((r.get(0)?, r.get(1)?))
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows.collect::<crate::store::db::Result<_>>()?)
 }

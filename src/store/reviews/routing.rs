@@ -4,8 +4,8 @@
 
 use crate::domain::routing::Routing;
 use crate::store::Store;
+use crate::store::db::{Connection, OptionalExtension, TransactionBehavior, params};
 use anyhow::{Result, bail};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 /// What a claim routes by, read once per claim.
 pub(super) struct Route {
@@ -33,7 +33,7 @@ impl Route {
         let list = |mode: Routing| -> Result<Vec<i64>> {
             let mut stmt = conn.prepare_cached("SELECT id FROM datasets WHERE routing = ?1")?;
             let rows = stmt.query_map([mode.as_str()], |r| r.get(0))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            Ok(rows.collect::<crate::store::db::Result<_>>()?)
         };
         let strict_ids = list(Routing::Strict)?;
         let none_ids = list(Routing::None)?;

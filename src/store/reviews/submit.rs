@@ -5,9 +5,9 @@ use crate::domain::curation::{Transition, next_state};
 use crate::domain::item::ItemBody;
 use crate::domain::review::ReviewContent;
 use crate::domain::workflow::{ItemState, ReviewPairOutcome, settle_pair};
+use crate::store::db::{Transaction, TransactionBehavior, params};
 use crate::store::{Store, clock};
 use anyhow::{Context, Result, bail};
-use rusqlite::{Transaction, TransactionBehavior, params};
 use std::time::SystemTime;
 
 /// What a submission did to the item.
@@ -142,7 +142,7 @@ pub(super) fn submit_tx(
              ORDER BY id",
         )?
         .query_map(params![l.item_rowid, l.revision_no], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::Result<_>>()?;
     let outcome = if let [a, b] = pair.as_slice() {
         let a: ReviewContent = serde_json::from_str(a)?;
         let b: ReviewContent = serde_json::from_str(b)?;

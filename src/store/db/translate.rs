@@ -1,0 +1,115 @@
+//! SQLite's SQL as PostgreSQL reads it, for the few spellings that differ but mean the same:
+//! `?N` placeholders become `$N`, the session's `temp.` schema is `pg_temp.`, and SQLite's
+//! index hints (`INDEXED BY name`) are dropped, as PostgreSQL's planner takes no hints.
+//! Quoted text and comments are left as they are.
+
+pub fn to_postgres(sql: &str) -> String {
+    let b = sql.as_bytes();
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut i = 0;
+    let mut next_positional = 1;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'\'' | b'"' => {
+                let end = quoted_end(b, i, c);
+                out.push_str(&sql[i..end]);
+                i = end;
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                let end = sql[i..].find('\n').map_or(b.len(), |n| i + n);
+                out.push_str(&sql[i..end]);
+                i = end;
+            }
+            b'?' => {
+                let digits = b[i + 1..].iter().take_while(|d| d.is_ascii_digit()).count();
+                out.push('$');
+                if digits == 0 {
+                    out.push_str(&next_positional.to_string());
+                    next_positional += 1;
+                } else {
+                    out.push_str(&sql[i + 1..i + 1 + digits]);
+                }
+                i += 1 + digits;
+            }
+            c if is_word(c) => {
+                let end = i + b[i..].iter().take_while(|&&d| is_word(d)).count();
+                let word = &sql[i..end];
+                if word.eq_ignore_ascii_case("temp") && b.get(end) == Some(&b'.') {
+                    out.push_str("pg_temp");
+                    i = end;
+                } else if word.eq_ignore_ascii_case("indexed") {
+                    // INDEXED BY <name>: skip all three words.
+                    let rest = &sql[end..];
+                    let by = rest.trim_start();
+                    if by.len() >= 2 && by[..2].eq_ignore_ascii_case("by") {
+                        let after_by = by[2..].trim_start();
+                        let name_len = after_by.bytes().take_while(|&d| is_word(d)).count();
+                        i = sql.len() - after_by.len() + name_len;
+                    } else {
+                        out.push_str(word);
+                        i = end;
+                    }
+                } else {
+                    out.push_str(word);
+                    i = end;
+                }
+            }
+            _ => {
+                let ch = sql[i..].chars().next().expect("inside the string");
+                out.push(ch);
+                i += ch.len_utf8();
+            }
+        }
+    }
+    out
+}
+
+fn is_word(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// The index just past a quoted string or identifier starting at `start` (a doubled quote
+/// is an escaped one).
+fn quoted_end(b: &[u8], start: usize, q: u8) -> usize {
+    let mut i = start + 1;
+    while i < b.len() {
+        if b[i] == q {
+            if b.get(i + 1) == Some(&q) {
+                i += 2;
+                continue;
+            }
+            return i + 1;
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_postgres;
+
+    #[test]
+    fn placeholders_temp_and_index_hints() {
+        assert_eq!(
+            to_postgres("SELECT a FROM t INDEXED BY t_idx WHERE a = ?1 AND b = ?12 OR ?1 IS NULL"),
+            "SELECT a FROM t  WHERE a = $1 AND b = $12 OR $1 IS NULL"
+        );
+        assert_eq!(
+            to_postgres("SELECT account FROM temp.session"),
+            "SELECT account FROM pg_temp.session"
+        );
+        assert_eq!(to_postgres("VALUES (?, ?)"), "VALUES ($1, $2)");
+    }
+
+    #[test]
+    fn quoted_text_and_comments_are_kept() {
+        let sql = "SELECT '?1 temp.x', \"a?\" -- why? INDEXED BY x\nFROM t WHERE x = '它''s ?2' AND y = ?3";
+        assert_eq!(
+            to_postgres(sql),
+            "SELECT '?1 temp.x', \"a?\" -- why? INDEXED BY x\nFROM t WHERE x = '它''s ?2' AND y = $3"
+        );
+        assert_eq!(to_postgres("SELECT '中文' || ?1"), "SELECT '中文' || $1");
+    }
+}
