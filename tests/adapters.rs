@@ -2,6 +2,8 @@
 //! and written look-alikes where the source's licence is unclear).
 #![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
+mod common;
+
 use medcurate::domain::item::{Content, Extraction, Mcq};
 use medcurate::import::{Format, ImportOptions, import};
 use medcurate::store::Store;
@@ -16,7 +18,7 @@ fn fixture(name: &str) -> PathBuf {
 /// Imports `files` as `format` into a fresh store and checks every row went in.
 fn load(files: &[&str], format: &str, dataset: &str) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+    let mut store = Store::open(&common::backend::db_at(dir.path(), "t.db")).unwrap();
     let opts = ImportOptions {
         files: files.iter().map(|f| fixture(f)).collect(),
         dataset: dataset.into(),

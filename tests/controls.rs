@@ -43,7 +43,7 @@ const ANNOTATORS: [&str; 5] = ["a1", "a2", "a3", "a4", "a5"];
 
 fn setup(ids: &[&str]) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+    let mut store = Store::open(&common::backend::db_at(dir.path(), "t.db")).unwrap();
     let mut people = vec![("m", Role::Maintainer)];
     people.extend(ANNOTATORS.iter().map(|a| (*a, Role::Annotator)));
     for (id, role) in people {

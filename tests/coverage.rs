@@ -26,7 +26,7 @@ fn item(id: &str, departments: &[&str]) -> String {
 #[test]
 fn coverage_matches_a_hand_counted_table() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+    let mut store = Store::open(&common::backend::db_at(dir.path(), "t.db")).unwrap();
     for (id, role, specialties) in [
         ("a", Role::Annotator, vec!["cardiology"]),
         ("b", Role::Annotator, vec!["nephrology"]),

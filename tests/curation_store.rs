@@ -2,6 +2,8 @@
 //! history, the export's blinding, and agreement from stored reviews.
 #![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
+mod common;
+
 use medcurate::domain::curation::{Decision, editable_text, parse_revision};
 use medcurate::domain::item::{ItemBody, ItemKind};
 use medcurate::domain::people::{Person, Role};
@@ -14,7 +16,7 @@ const ITEM: &str = r#"{"id":"q{N}","kind":"mcq","stem":"维生素C缺乏可引�
 
 fn setup(n: usize, annotators: &[&str]) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+    let mut store = Store::open(&common::backend::db_at(dir.path(), "t.db")).unwrap();
     for id in annotators {
         store
             .add_person(

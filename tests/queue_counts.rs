@@ -11,6 +11,8 @@
 //! Finally the migration that adds the counts computes the same from the data it finds.
 #![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
+mod common;
+
 use medcurate::domain::curation::Decision;
 use medcurate::domain::item::ItemBody;
 use medcurate::domain::people::{Person, Role};
@@ -88,7 +90,7 @@ fn person(id: &str, role: Role) -> Person {
 }
 
 fn setup(dir: &Path) -> Store {
-    let mut store = Store::open(&dir.join("t.db")).unwrap();
+    let mut store = Store::open(&common::backend::db_at(&dir, "t.db")).unwrap();
     for (id, spec) in REVIEWERS.iter().zip(SPECIALTIES) {
         let spec: Vec<String> = spec.iter().map(|s| s.to_string()).collect();
         store

@@ -1,6 +1,8 @@
 //! The reviewer-facing store: claim rules, leases, drafts, blinding, settling a pair.
 #![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
+mod common;
+
 use medcurate::domain::people::{Person, Role};
 use medcurate::domain::review::{Criterion, ReviewContent, Verdict, applicable};
 use medcurate::domain::workflow::ItemState;
@@ -12,7 +14,7 @@ const ITEM: &str = r#"{"id":"q{N}","kind":"mcq","stem":"维生素C缺乏可引�
 
 fn setup(n: usize) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+    let mut store = Store::open(&common::backend::db_at(dir.path(), "t.db")).unwrap();
     for id in ["a", "b", "c", "d"] {
         let p = Person {
             id: id.into(),
@@ -129,7 +131,7 @@ fn drafts_survive_and_resume() {
     store.save_draft("a", a.review_id, &draft).unwrap();
     drop(store);
     // A new connection, as after a dropped SSH session.
-    let mut store = Store::open(&_d.path().join("t.db")).unwrap();
+    let mut store = Store::open(&common::backend::db_at(_d.path(), "t.db")).unwrap();
     let resumed = store.claim_next("a", None).unwrap().unwrap();
     assert_eq!(resumed.review_id, a.review_id);
     assert_eq!(resumed.status, ReviewStatus::Claimed);
@@ -315,7 +317,7 @@ fn a_change_to_a_submitted_review_is_a_draft_beside_it_until_submitted_or_thrown
 
     // Reopening (a new connection, as after a new session) shows the change.
     drop(store);
-    let mut store = Store::open(&_d.path().join("t.db")).unwrap();
+    let mut store = Store::open(&common::backend::db_at(_d.path(), "t.db")).unwrap();
     let reopened = store.open_review("a", a.review_id).unwrap().unwrap();
     assert_eq!(reopened.status, ReviewStatus::Submitted);
     assert!(reopened.changed);

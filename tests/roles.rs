@@ -180,7 +180,7 @@ fn only_the_account_itself_becomes_the_first_maintainer() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     // A workspace with nobody in it (as an older one upgraded): no maintainer yet.
-    drop(medcurate::store::Store::open(&d.join("t.db")).unwrap());
+    drop(medcurate::store::Store::open(&common::backend::db_at(&d, "t.db")).unwrap());
     ok(d, &words("people list"));
     // Asking as someone else makes nobody a maintainer.
     let e = err(d, &words("reviews export --out r.jsonl --as ghost"));

@@ -2,6 +2,8 @@
 //! never-twice, half-reviewed-first and lease rules, and the queue's "available" count.
 #![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
+mod common;
+
 use medcurate::domain::people::{Person, Role};
 use medcurate::domain::review::{ReviewContent, Verdict, applicable};
 use medcurate::domain::routing::Routing;
@@ -42,7 +44,7 @@ fn import_items(
 /// Physicians: two cardiologists, a third, a nephrologist, and one with no specialty.
 fn setup(items: &[(&str, &[&str])], routing: Routing) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+    let mut store = Store::open(&common::backend::db_at(dir.path(), "t.db")).unwrap();
     for (id, spec) in [
         ("card1", Some("cardiology")),
         ("card2", Some("cardiology")),

@@ -3,6 +3,8 @@
 //! and a control item never joining the pairs.
 #![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
+mod common;
+
 use medcurate::domain::controls::ControlLine;
 use medcurate::domain::people::{Person, Role};
 use medcurate::domain::review::Criterion;
@@ -19,7 +21,7 @@ const ITEMS: &str = concat!(
 );
 
 fn setup(dir: &Path) -> Store {
-    let mut store = Store::open(&dir.join("t.db")).unwrap();
+    let mut store = Store::open(&common::backend::db_at(&dir, "t.db")).unwrap();
     for (id, role) in [
         ("m", Role::Maintainer),
         ("a1", Role::Annotator),

@@ -2,6 +2,8 @@
 //! and re-import semantics (skip, refuse, revise).
 #![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 
+mod common;
+
 use medcurate::domain::item::{Content, Difficulty, ExtractionTask};
 use medcurate::domain::workflow::ItemState;
 use medcurate::import::{Format, ImportOptions, ImportReport, import};
@@ -44,7 +46,7 @@ fn run_import(
 #[test]
 fn each_kind_round_trips_with_chinese_text() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+    let mut store = Store::open(&common::backend::db_at(dir.path(), "t.db")).unwrap();
     for (ds, line) in [("Exam", MCQ), ("Diag", OPEN), ("NER", NER)] {
         let f = write(dir.path(), &format!("{ds}.jsonl"), &[line]);
         let r = run_import(&mut store, dir.path(), &f, ds, false);
@@ -90,7 +92,7 @@ fn each_kind_round_trips_with_chinese_text() {
 #[test]
 fn reimport_skips_same_content_refuses_changes_and_revise_keeps_history() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+    let mut store = Store::open(&common::backend::db_at(dir.path(), "t.db")).unwrap();
     let f1 = write(dir.path(), "a.jsonl", &[MCQ]);
     assert_eq!(
         run_import(&mut store, dir.path(), &f1, "Exam", false)
@@ -206,7 +208,7 @@ fn migrates_from_empty_and_from_the_first_schema_keeping_data() {
     assert_eq!(store.integrity_check().unwrap(), "ok");
 
     // From nothing straight to the current version.
-    let fresh = Store::open(&dir.path().join("new.db")).unwrap();
+    let fresh = Store::open(&common::backend::db_at(dir.path(), "new.db")).unwrap();
     assert_eq!(fresh.schema_version().unwrap(), SCHEMA_VERSION);
     assert_eq!(fresh.item_count().unwrap(), 0);
 }
@@ -234,7 +236,7 @@ fn a_database_from_a_newer_medcurate_is_refused() {
 #[test]
 fn a_failed_import_leaves_no_trace() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+    let mut store = Store::open(&common::backend::db_at(dir.path(), "t.db")).unwrap();
     let bad = MCQ
         .replace(r#""answer":["C"]"#, r#""answer":["F"]"#)
         .replace("q1", "q2");

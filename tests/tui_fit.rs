@@ -40,7 +40,7 @@ fn code(c: KeyCode) -> KeyEvent {
 fn demo() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     common::ok(dir.path(), &["demo"]);
-    let store = Store::open(&dir.path().join("t.db")).unwrap();
+    let store = Store::open(&common::backend::db_at(dir.path(), "t.db")).unwrap();
     (dir, store)
 }
 

@@ -7,6 +7,7 @@ mod completions;
 mod controls;
 mod coverage;
 mod curate;
+mod db;
 mod demo;
 mod demo_reviews;
 mod disputes;
@@ -125,6 +126,9 @@ pub enum Command {
     /// A shared host: set one up (as root) or check an installation
     #[command(subcommand)]
     Host(host::HostCommand),
+    /// Move a workspace between databases (SQLite and PostgreSQL) and compare two
+    #[command(subcommand)]
+    Db(db::DbCommand),
     /// Print the shell completion script: `medcurate completions bash|zsh|fish`
     Completions(completions::CompletionsArgs),
     /// Print the manual page, or write one per command with --out DIR
@@ -210,6 +214,7 @@ fn dispatch(
             demo::run(path)
         }
         Command::Host(cmd) => host::run(cmd),
+        Command::Db(cmd) => db::run(&|| open(db.clone()), cmd),
         Command::Completions(args) => {
             completions::run(args);
             Ok(())

@@ -4,6 +4,8 @@ use super::{Store, clock};
 use crate::domain::difficulty::{CalibrationRow, Outcome, Thresholds, rate};
 use crate::domain::item::{Difficulty, ItemKind};
 use crate::store::db::{OptionalExtension, TransactionBehavior, params};
+use crate::store::detail::detail;
+use crate::store::dialect;
 use anyhow::Result;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -103,15 +105,14 @@ impl Store {
         let mut touched: BTreeSet<i64> = BTreeSet::new();
         // Statements prepared once for the whole file: a cached statement handed back per row
         // loses its plan and would be planned again for every line.
-        let mut lookup = tx.prepare(
-            "SELECT i.id, i.kind, i.revision_no,
-                    (SELECT json_group_array(o.value ->> '$.label')
-                     FROM json_each(r.body, '$.options') o)
+        let mut lookup = tx.prepare(&format!(
+            "SELECT i.id, i.kind, i.revision_no, {}
              FROM items i
              JOIN datasets d ON d.id = i.dataset_id
              JOIN revisions r ON r.item_id = i.id AND r.revision_no = i.revision_no
              WHERE d.name = ?1 AND i.ext_id = ?2",
-        )?;
+            dialect::json_labels(&tx, "r.body", "options")
+        ))?;
         let mut upsert = tx.prepare(
             "INSERT INTO calibration (item_id, revision_no, model, outcome, imported_at)
              VALUES (?1, ?2, ?3, ?4, ?5)
@@ -197,18 +198,18 @@ impl Store {
             items: touched.len(),
             ..Default::default()
         };
-        let mut current = tx.prepare(
-            "SELECT i.revision_no, i.difficulty, r.body ->> '$.answer' FROM items i
+        let mut current = tx.prepare(&format!(
+            "SELECT i.revision_no, i.difficulty, {} FROM items i
              JOIN revisions r ON r.item_id = i.id AND r.revision_no = i.revision_no
              WHERE i.id = ?1",
-        )?;
+            dialect::json_value(&tx, "r.body", "'$.answer'")
+        ))?;
         let mut results = tx.prepare(
             "SELECT model, outcome FROM calibration WHERE item_id = ?1 AND revision_no = ?2",
         )?;
         let mut changed_event = tx.prepare(
             "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
-             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'difficulty_calibrated', ?3, ?4,
-                     json_object('from', ?5, 'to', ?6, 'models', ?7))",
+             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'difficulty_calibrated', ?3, ?4, ?5)",
         )?;
         let mut set = tx.prepare(
             "UPDATE items SET difficulty = ?2, difficulty_source = 'calibration' WHERE id = ?1",
@@ -248,9 +249,7 @@ impl Store {
                     actor,
                     rowid,
                     revision_no,
-                    old,
-                    d.as_str(),
-                    models.len() as i64
+                    detail! {"from" => old.clone(), "to" => d.as_str(), "models" => models.len() as i64}
                 ])?;
             }
             set.execute(params![rowid, d.as_str()])?;
@@ -258,15 +257,16 @@ impl Store {
         drop((current, results, changed_event, set));
         tx.execute(
             "INSERT INTO events (account, at, actor, action, detail)
-             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'calibration_import',
-                     json_object('results', ?3, 'items', ?4, 'changed', ?5, 'incomplete', ?6))",
+             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'calibration_import', ?3)",
             params![
                 now,
                 actor,
-                summary.results as i64,
-                summary.items as i64,
-                summary.changed as i64,
-                summary.incomplete as i64
+                detail! {
+                    "results" => summary.results as i64,
+                    "items" => summary.items as i64,
+                    "changed" => summary.changed as i64,
+                    "incomplete" => summary.incomplete as i64
+                }
             ],
         )?;
         tx.commit()?;

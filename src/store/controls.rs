@@ -8,6 +8,7 @@ use super::people::require_role;
 use crate::domain::controls::{ControlLine, ControlScore, DEFAULT_RATE, RATE_SETTING, scores};
 use crate::domain::people::Role;
 use crate::store::db::{Connection, OptionalExtension, TransactionBehavior, params};
+use crate::store::detail::detail;
 use anyhow::{Result, bail};
 use std::collections::BTreeMap;
 use std::time::SystemTime;
@@ -153,10 +154,15 @@ impl Store {
             tx.prepare_cached(
                 "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
                  SELECT (SELECT account FROM temp.session), ?1, ?2, 'control_marked', id,
-                        revision_no, json_object('expected_bits', ?3)
+                        revision_no, ?3
                  FROM items WHERE id = ?4",
             )?
-            .execute(params![now, actor, bits, item_id])?;
+            .execute(params![
+                now,
+                actor,
+                detail! {"expected_bits" => bits},
+                item_id
+            ])?;
             done.marked += 1;
         }
         if !refused.is_empty() {

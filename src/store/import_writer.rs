@@ -4,6 +4,7 @@
 use super::Store;
 use crate::domain::item::{Difficulty, ItemKind};
 use crate::store::db::{OptionalExtension, Transaction, TransactionBehavior, params};
+use crate::store::detail::detail;
 use anyhow::{Context, Result};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -259,16 +260,14 @@ impl ImportWriter<'_> {
         self.tx
             .prepare_cached(
                 "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
-                 VALUES ((SELECT account FROM temp.session), ?1, ?2, 'item_revised', ?3, ?4,
-                         json_object('import_id', ?5, 'previous_revision', ?6))",
+                 VALUES ((SELECT account FROM temp.session), ?1, ?2, 'item_revised', ?3, ?4, ?5)",
             )?
             .execute(params![
                 self.at,
                 self.actor,
                 item_id,
                 next,
-                self.import_id,
-                current
+                detail! {"import_id" => self.import_id, "previous_revision" => current}
             ])?;
         Ok(PutOutcome::Revised { revision_no: next })
     }
@@ -303,10 +302,38 @@ impl ImportWriter<'_> {
         }
         self.tx.execute(
             "INSERT INTO events (account, at, actor, action, detail)
-             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'import', json_set(?3, '$.import_id', ?4))",
-            params![self.at, self.actor, summary_json, self.import_id],
+             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'import', ?3)",
+            params![
+                self.at,
+                self.actor,
+                with_import_id(summary_json, self.import_id)?
+            ],
         )?;
         self.tx.commit().context("committing the import")?;
         Ok(())
     }
+}
+
+/// The import's summary with its id added, as `json_set(summary, '$.import_id', id)` wrote
+/// it: at the end, or in place when the summary already has one.
+fn with_import_id(summary_json: &str, import_id: i64) -> Result<String> {
+    let summary: serde_json::Value =
+        serde_json::from_str(summary_json).context("the import summary is not JSON")?;
+    let Some(fields) = summary.as_object() else {
+        anyhow::bail!("the import summary is not a JSON object");
+    };
+    let mut out: Vec<(&str, crate::store::detail::Field)> = Vec::new();
+    let mut placed = false;
+    for (k, v) in fields {
+        if k == "import_id" {
+            out.push((k, import_id.into()));
+            placed = true;
+        } else {
+            out.push((k, v.clone().into()));
+        }
+    }
+    if !placed {
+        out.push(("import_id", import_id.into()));
+    }
+    Ok(crate::store::detail::object(out))
 }

@@ -374,63 +374,7 @@ fn log<Q: Queue>(
         action,
         about.item.map(|(item, _)| item),
         about.item.map(|(_, revision)| revision),
-        json_object(&detail)
+        crate::store::detail::object(detail.into_iter().map(|(k, v)| (k, v.into())).collect())
     ])?;
     Ok(())
-}
-
-/// A JSON object of `fields` in their order, as SQLite's `json_object` writes it.
-fn json_object(fields: &[(&str, Value)]) -> String {
-    let mut out = String::from("{");
-    for (k, (key, value)) in fields.iter().enumerate() {
-        if k > 0 {
-            out.push(',');
-        }
-        out.push_str(&Value::from(*key).to_string());
-        out.push(':');
-        out.push_str(&value.to_string());
-    }
-    out.push('}');
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rusqlite::Connection;
-
-    /// Event details read the same as when SQL's `json_object` wrote them.
-    #[test]
-    fn json_object_matches_sqlite() {
-        let conn = Connection::open_in_memory().unwrap();
-        let names = [
-            "dr-li",
-            "王医生",
-            "a \"quoted\" \\ name",
-            "tab\tnew\nline\r\u{1}\u{1f}\u{7f}",
-            "🩺 U+2028:\u{2028}",
-            "",
-        ];
-        for name in names {
-            for id in [0_i64, 7, -3, i64::MAX] {
-                let ours = json_object(&[
-                    ("adjudication_id", Value::from(id)),
-                    ("response_id", Value::from(id / 2)),
-                    ("expert", Value::from(name)),
-                ]);
-                let sqlite: String = conn
-                    .query_row(
-                        "SELECT json_object('adjudication_id', ?1, 'response_id', ?2, 'expert', ?3)",
-                        rusqlite::params![id, id / 2, name],
-                        |r| r.get(0),
-                    )
-                    .unwrap();
-                assert_eq!(ours, sqlite, "{name:?} {id}");
-            }
-        }
-        assert_eq!(
-            json_object(&[("review_id", Value::from(5))]),
-            r#"{"review_id":5}"#
-        );
-    }
 }

@@ -55,24 +55,65 @@ fn user_version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
 
-/// The schema version the database is at.
+/// PostgreSQL's schema: the whole schema at the version it starts from, then one file per
+/// later version, each the same change as SQLite's migration of that number. Versions are
+/// kept in a `schema_version` table (PostgreSQL has no `user_version`).
+const PG_MIGRATIONS: &[(i64, &str)] = &[(17, include_str!("migrations/pg/17_baseline.sql"))];
+
+/// The schema version the database is at (0: none yet).
 pub fn version(conn: &db::Connection) -> Result<i64> {
     match conn.sqlite() {
         Some(sqlite) => user_version(sqlite),
-        None => todo_postgres(),
+        None => pg_version(conn),
     }
+}
+
+fn pg_version(conn: &db::Connection) -> Result<i64> {
+    let has_table: i64 = conn.query_row(
+        "SELECT count(*) FROM information_schema.tables
+         WHERE table_schema = current_schema() AND table_name = 'schema_version'",
+        [],
+        |r| r.get(0),
+    )?;
+    if has_table == 0 {
+        return Ok(0);
+    }
+    Ok(conn.query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0))?)
 }
 
 /// Applies every migration the database lacks, all in one transaction.
 pub fn migrate(conn: &mut db::Connection) -> Result<()> {
-    match conn.sqlite_mut() {
-        Some(sqlite) => migrate_to(sqlite, SCHEMA_VERSION),
-        None => todo_postgres(),
+    if let Some(sqlite) = conn.sqlite_mut() {
+        return migrate_to(sqlite, SCHEMA_VERSION);
     }
-}
-
-fn todo_postgres<T>() -> Result<T> {
-    anyhow::bail!("PostgreSQL schemas are not supported yet")
+    let found = pg_version(conn)?;
+    if found > SCHEMA_VERSION {
+        return Err(SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        }
+        .into());
+    }
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(db::TransactionBehavior::Immediate)?;
+    // Another process may have migrated while we waited for the lock.
+    let found = pg_version(&tx)?;
+    for (version, sql) in PG_MIGRATIONS {
+        let baseline = *version == PG_MIGRATIONS[0].0;
+        if (baseline && found == 0) || (!baseline && *version > found) {
+            tx.execute_batch(sql)
+                .map_err(|e| anyhow::anyhow!("applying schema migration {version}: {e}"))?;
+            tx.execute("DELETE FROM schema_version", [])?;
+            tx.execute(
+                "INSERT INTO schema_version (version) VALUES (?1)",
+                [*version],
+            )?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 /// Applies migrations up to `target` (tests use this to build an older schema).
@@ -103,4 +144,16 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
     tx.pragma_update(None, "user_version", target.max(found))?;
     tx.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A new SQLite migration needs its PostgreSQL twin.
+    #[test]
+    fn both_backends_reach_the_same_version() {
+        assert_eq!(PG_MIGRATIONS.last().unwrap().0, SCHEMA_VERSION);
+        assert!(PG_MIGRATIONS.windows(2).all(|w| w[1].0 == w[0].0 + 1));
+    }
 }

@@ -9,9 +9,12 @@ mod calibration;
 mod checkpoint;
 pub mod clock;
 mod controls;
+mod copy;
 mod coverage;
 mod curation;
 pub mod db;
+mod detail;
+mod dialect;
 mod errors;
 mod evaluation;
 mod find;
@@ -19,6 +22,7 @@ mod import_writer;
 mod item_list;
 mod items;
 mod lease;
+pub mod location;
 pub mod migrations;
 mod people;
 mod releases;
@@ -31,6 +35,7 @@ mod workload;
 
 pub use calibration::CalibrationSummary;
 pub use controls::{ControlRow, Marked};
+pub use copy::TableDigest;
 pub use curation::{
     CaseReview, CurationCase, CurationFilter, CurationQueue, CurationRow, DecideOutcome,
     HistoryDecision, HistoryEvent, HistoryReview, HistoryRevision, ItemHistory, REASON_IDS,
@@ -87,6 +92,9 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
+        if let Some(url) = location::postgres_url(path) {
+            return Store::open_postgres(path, url, true);
+        }
         if let Some(dir) = path.parent()
             && !dir.as_os_str().is_empty()
             && !service::exists(dir)
@@ -116,6 +124,9 @@ impl Store {
 
     /// Opens an existing database without creating it; says how to create one if it is missing.
     pub fn open_existing(path: &Path) -> Result<Store> {
+        if let Some(url) = location::postgres_url(path) {
+            return Store::open_postgres(path, url, false);
+        }
         if !service::exists(path) {
             anyhow::bail!(
                 "no database at {}; create one with `medcurate init` (or pass --db / set MEDCURATE_DB)",
@@ -123,6 +134,39 @@ impl Store {
             );
         }
         Store::open(path)
+    }
+
+    /// Connects to the PostgreSQL database at `url`; creates the schema there when `create`,
+    /// else says how to if it has none.
+    fn open_postgres(path: &Path, url: &str, create: bool) -> Result<Store> {
+        let shown = location::shown(path);
+        let conn = Connection::connect_postgres(url)
+            .with_context(|| format!("connecting to the database {shown}"))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            checkpointer: None,
+        };
+        if !create && migrations::version(&store.conn)? == 0 {
+            anyhow::bail!(
+                "the database {shown} has no medcurate workspace; create one with `medcurate init`"
+            );
+        }
+        migrations::migrate(&mut store.conn)
+            .with_context(|| format!("upgrading the database {shown}"))?;
+        store
+            .configure()
+            .with_context(|| format!("configuring the database {shown}"))?;
+        Ok(store)
+    }
+
+    /// The database as a person may read where it is (a URL without its password).
+    pub fn location(&self) -> String {
+        location::shown(&self.path)
+    }
+
+    pub fn backend(&self) -> db::Backend {
+        self.conn.backend()
     }
 
     fn configure(&mut self) -> Result<()> {

@@ -3,6 +3,7 @@
 use super::Store;
 use crate::domain::people::{Person, Role};
 use crate::store::db::{OptionalExtension, TransactionBehavior, params};
+use crate::store::detail::{detail, raw};
 use anyhow::{Result, bail};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -54,8 +55,11 @@ impl Store {
         let roles: Vec<&str> = person.roles.iter().map(|r| r.as_str()).collect();
         tx.execute(
             "INSERT INTO events (account, actor, action, detail)
-             VALUES ((SELECT account FROM temp.session), ?1, 'person_added', json_object('person', ?2, 'roles', json(?3)))",
-            params![actor, person.id, serde_json::to_string(&roles)?],
+             VALUES ((SELECT account FROM temp.session), ?1, 'person_added', ?2)",
+            params![
+                actor,
+                detail! {"person" => person.id.as_str(), "roles" => raw(&serde_json::to_string(&roles)?)}
+            ],
         )?;
         if !specialties.is_empty() {
             change_specialties_tx(&tx, &person.id, specialties, &[], actor)?;
@@ -194,8 +198,8 @@ impl Store {
         )?;
         tx.execute(
             "INSERT INTO events (account, actor, action, detail)
-             VALUES ((SELECT account FROM temp.session), ?1, 'first_maintainer', json_object('person', ?1))",
-            [&id],
+             VALUES ((SELECT account FROM temp.session), ?1, 'first_maintainer', ?2)",
+            params![id, detail! {"person" => id.as_str()}],
         )?;
         tx.commit()?;
         Ok(Some(id))
@@ -204,7 +208,7 @@ impl Store {
     /// Everyone registered, by id.
     pub fn people(&self) -> Result<Vec<Person>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT p.id, p.name, p.os_user, group_concat(r.role, ',')
+            "SELECT p.id, p.name, p.os_user, string_agg(r.role, ',')
              FROM people p LEFT JOIN person_roles r ON r.person_id = p.id
              GROUP BY p.id ORDER BY p.id",
         )?;

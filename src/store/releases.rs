@@ -9,6 +9,7 @@ use crate::domain::item::Difficulty;
 use crate::domain::people::Role;
 use crate::domain::release::{ReleaseDecision, ReleaseFile, ReleaseItem, ReleaseReview};
 use crate::store::db::{OptionalExtension, TransactionBehavior, params};
+use crate::store::detail::detail;
 use anyhow::{Context, Result, bail};
 use std::time::SystemTime;
 
@@ -129,8 +130,12 @@ impl Store {
         }
         tx.execute(
             "INSERT INTO events (account, at, actor, action, detail)
-             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'release_frozen', json_object('release', ?3, 'version', ?4, 'files', ?5))",
-            params![now, actor, name, version, files.len() as i64],
+             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'release_frozen', ?3)",
+            params![
+                now,
+                actor,
+                detail! {"release" => name, "version" => version, "files" => files.len() as i64}
+            ],
         )?;
         tx.commit()?;
         Ok(())

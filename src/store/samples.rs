@@ -7,6 +7,8 @@ use crate::domain::item::Difficulty;
 use crate::domain::people::Role;
 use crate::store::db::ValueRef as SqlValue;
 use crate::store::db::{OptionalExtension, TransactionBehavior, params};
+use crate::store::detail::detail;
+use crate::store::dialect;
 use anyhow::{Context, Result, bail};
 use std::time::SystemTime;
 
@@ -93,10 +95,16 @@ impl Store {
         let mut paths: Vec<String> = Vec::new();
         for k in keys {
             if *k == "department" {
-                cols.push_str(", i.departments ->> '$[0]'");
+                cols.push_str(", ");
+                cols.push_str(&dialect::json_value(&self.conn, "i.departments", "'$[0]'"));
             } else {
                 paths.push(format!("$.attributes.\"{}\"", k.replace('"', "")));
-                cols.push_str(&format!(", r.body ->> ?{}", paths.len() + 1));
+                cols.push_str(", ");
+                cols.push_str(&dialect::json_value(
+                    &self.conn,
+                    "r.body",
+                    &format!("?{}", paths.len() + 1),
+                ));
             }
         }
         // The revision body is read only for attribute keys; most datasets need none.
@@ -194,8 +202,12 @@ impl Store {
         }
         tx.execute(
             "INSERT INTO events (account, at, actor, action, detail)
-             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'sample_drawn', json_object('sample', ?3, 'plan', ?4, 'seed', ?5, 'items', ?6))",
-            params![now, actor, name, plan_name, seed as i64, items.len() as i64],
+             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'sample_drawn', ?3)",
+            params![
+                now,
+                actor,
+                detail! {"sample" => name, "plan" => plan_name, "seed" => seed as i64, "items" => items.len() as i64}
+            ],
         )?;
         tx.commit()?;
         Ok(())

@@ -8,6 +8,7 @@ use crate::domain::people::Role;
 use crate::domain::workload::{ReviewerLoad, median};
 use crate::store::clock;
 use crate::store::db::params;
+use crate::store::dialect;
 use anyhow::Result;
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
@@ -32,15 +33,15 @@ impl Store {
             })
             .collect();
         // Submitted, given back or lapsed in the window; open claims whenever taken.
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT reviewer, status,
-                    (julianday(submitted_at) - julianday(claimed_at)) * 86400.0,
-                    (julianday(?2) - julianday(claimed_at)) * 86400.0
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT reviewer, status, {}, {}
              FROM reviews
              WHERE (status = 'submitted' AND submitted_at >= ?1)
                 OR status = 'claimed'
                 OR ((status = 'released' OR status = 'expired') AND updated_at >= ?1)",
-        )?;
+            dialect::seconds_between(&self.conn, "claimed_at", "submitted_at"),
+            dialect::seconds_between(&self.conn, "claimed_at", "?2"),
+        ))?;
         let mut took: BTreeMap<String, Vec<f64>> = BTreeMap::new();
         let mut rows = stmt.query(params![since, now])?;
         while let Some(r) = rows.next()? {

@@ -2,6 +2,7 @@
 #![allow(clippy::disallowed_methods)] // test set-up reads and writes files directly
 #![allow(dead_code)] // each test file uses its own part
 
+pub mod backend;
 pub mod pty;
 #[path = "../../src/tui/test_support/screen.rs"]
 pub mod screen;
@@ -13,7 +14,7 @@ use std::process::{Command, Output};
 pub fn run_db(dir: &Path, db: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_medcurate"))
         .arg("--db")
-        .arg(dir.join(db))
+        .arg(backend::db_at(dir, db))
         .args(args)
         .current_dir(dir)
         .env_remove("MEDCURATE_DB")

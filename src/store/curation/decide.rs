@@ -5,8 +5,11 @@ use crate::domain::curation::{Decision, Transition, next_state};
 use crate::domain::hash::content_hash;
 use crate::domain::people::Role;
 use crate::domain::workflow::ItemState;
-use crate::store::db::{OptionalExtension, Transaction, TransactionBehavior, params};
+use crate::store::db::{self, OptionalExtension, Transaction, TransactionBehavior, params};
+use crate::store::detail::{detail, raw};
+use crate::store::dialect;
 use crate::store::people::require_role;
+use crate::store::reviews::department_set;
 use crate::store::{Store, clock};
 use anyhow::{Context, Result, anyhow, bail};
 use std::time::SystemTime;
@@ -175,8 +178,7 @@ impl Store {
             .context("the new decision has no id")?;
         tx.prepare_cached(
             "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
-             VALUES ((SELECT account FROM temp.session), ?1, ?2, ?3, ?4, ?5, json_object('decision_id', ?6, 'state', ?7,
-                     'departments', json(?8), 'reason', ?9, 'new_revision', ?10, 'note', ?11, 'from', ?12))",
+             VALUES ((SELECT account FROM temp.session), ?1, ?2, ?3, ?4, ?5, ?6)",
         )?
         .execute(params![
             now,
@@ -184,13 +186,15 @@ impl Store {
             format!("curator_{}", decision.action()),
             rowid,
             revision_no,
-            decision_id,
-            to.as_str(),
-            departments,
-            reason,
-            new_revision,
-            note,
-            state.as_str()
+            detail! {
+                "decision_id" => decision_id,
+                "state" => to.as_str(),
+                "departments" => departments.as_deref().map_or(serde_json::Value::Null.into(), raw),
+                "reason" => reason.clone(),
+                "new_revision" => new_revision,
+                "note" => note.clone(),
+                "from" => state.as_str()
+            }
         ])?;
         tx.commit()?;
         Ok(match decision {
@@ -209,11 +213,12 @@ impl Store {
 /// reasons are "reopened" and whatever sent the pair's reviews to a curator before.
 fn reopen_tx(tx: &Transaction, rowid: i64, revision_no: i64, now: &str) -> Result<()> {
     let before: Option<String> = tx
-        .prepare_cached(
-            "SELECT detail ->> '$.reasons' FROM events
+        .prepare_cached(&format!(
+            "SELECT {} FROM events
              WHERE item_id = ?1 AND revision_no = ?2 AND action = 'item_settled'
              ORDER BY id DESC LIMIT 1",
-        )?
+            dialect::json_value(tx, "detail", "'$.reasons'")
+        ))?
         .query_row(params![rowid, revision_no], |r| r.get(0))
         .optional()?
         .flatten();
@@ -227,17 +232,36 @@ fn reopen_tx(tx: &Transaction, rowid: i64, revision_no: i64, now: &str) -> Resul
         "UPDATE items SET state = 'needs_curation', departments = NULL WHERE id = ?1",
     )?
     .execute([rowid])?;
+    // Every department either reviewer of the revision chose.
+    let contents: Vec<String> = tx
+        .prepare_cached(
+            "SELECT r.content FROM reviews r JOIN items i ON i.id = r.item_id
+             WHERE r.item_id = ?1 AND r.revision_no = i.revision_no AND r.status = 'submitted'",
+        )?
+        .query_map([rowid], |r| r.get(0))?
+        .collect::<db::Result<_>>()?;
+    let mut chosen: Vec<String> = Vec::new();
+    for content in &contents {
+        let review: serde_json::Value = serde_json::from_str(content)?;
+        if let Some(ids) = review.get("departments").and_then(|d| d.as_array()) {
+            chosen.extend(ids.iter().filter_map(|d| d.as_str()).map(str::to_string));
+        }
+    }
+    let departments = department_set(chosen.iter().map(String::as_str));
     tx.prepare_cached(
-        "INSERT OR REPLACE INTO curation (item_id, dataset_id, revision_no, reasons,
+        "INSERT INTO curation (item_id, dataset_id, revision_no, reasons,
              criteria_disagree, both_failed, departments_disagree, correction_proposed, reopened,
              department_set, since)
-         SELECT i.id, i.dataset_id, i.revision_no, ?2, ?3, ?4, ?5, ?6, 1,
-                ',' || coalesce((SELECT group_concat(d, ',') FROM (SELECT DISTINCT j.value AS d
-                    FROM reviews r, json_each(r.content, '$.departments') j
-                    WHERE r.item_id = i.id AND r.revision_no = i.revision_no
-                      AND r.status = 'submitted' ORDER BY d)), '') || ',',
-                ?7
-         FROM items i WHERE i.id = ?1",
+         SELECT i.id, i.dataset_id, i.revision_no, ?2, ?3, ?4, ?5, ?6, 1, ?8, ?7
+         FROM items i WHERE i.id = ?1
+         ON CONFLICT (item_id) DO UPDATE SET dataset_id = excluded.dataset_id,
+             revision_no = excluded.revision_no, reasons = excluded.reasons,
+             criteria_disagree = excluded.criteria_disagree,
+             both_failed = excluded.both_failed,
+             departments_disagree = excluded.departments_disagree,
+             correction_proposed = excluded.correction_proposed,
+             reopened = excluded.reopened, department_set = excluded.department_set,
+             since = excluded.since",
     )?
     .execute(params![
         rowid,
@@ -246,7 +270,8 @@ fn reopen_tx(tx: &Transaction, rowid: i64, revision_no: i64, now: &str) -> Resul
         has("both_failed"),
         has("departments_disagree"),
         has("correction_proposed"),
-        now
+        now,
+        departments
     ])?;
     Ok(())
 }

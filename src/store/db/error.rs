@@ -77,9 +77,11 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        // The wrapped error's own cause: its message is this one's already.
         match self {
-            Error::Sqlite(e) => Some(e),
-            Error::Postgres(e) => Some(e),
+            Error::Sqlite(e) => e.source(),
+            Error::Postgres(e) if e.as_db_error().is_some() => None,
+            Error::Postgres(e) => e.source(),
             _ => None,
         }
     }

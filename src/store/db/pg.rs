@@ -42,7 +42,14 @@ impl Client {
             return Ok(found.1.clone());
         }
         let types: Vec<Type> = kinds.iter().map(|k| pg_type(*k)).collect();
-        let stmt = self.client.prepare_typed(&to_postgres(sql), &types)?;
+        let stmt = self
+            .client
+            .prepare_typed(&to_postgres(sql), &types)
+            .inspect_err(|e| {
+                if std::env::var_os("MEDCURATE_SQL_DEBUG").is_some() {
+                    eprintln!("{e}\nin: {}", to_postgres(sql));
+                }
+            })?;
         if self.cached >= STATEMENT_CACHE {
             self.cache.clear();
             self.cached = 0;
@@ -75,7 +82,10 @@ impl Client {
 
     pub fn begin(&mut self, behavior: TransactionBehavior) -> Result<()> {
         match behavior {
-            TransactionBehavior::Deferred => self.client.batch_execute("BEGIN")?,
+            // SQLite's deferred transaction reads one snapshot throughout.
+            TransactionBehavior::Deferred => self
+                .client
+                .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ")?,
             TransactionBehavior::Immediate => self.client.batch_execute(&format!(
                 "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
             ))?,

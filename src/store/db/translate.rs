@@ -1,6 +1,7 @@
 //! SQLite's SQL as PostgreSQL reads it, for the few spellings that differ but mean the same:
-//! `?N` placeholders become `$N`, the session's `temp.` schema is `pg_temp.`, and SQLite's
-//! index hints (`INDEXED BY name`) are dropped, as PostgreSQL's planner takes no hints.
+//! `?N` placeholders become `$N`, the session's `temp.` schema is `pg_temp.`, SQLite's
+//! index hints (`INDEXED BY name`) are dropped (PostgreSQL's planner takes no hints), LIKE
+//! is ILIKE, and `json_each(array)` is `json_array_elements_text`.
 //! Quoted text and comments are left as they are.
 
 pub fn to_postgres(sql: &str) -> String {
@@ -38,6 +39,18 @@ pub fn to_postgres(sql: &str) -> String {
                 if word.eq_ignore_ascii_case("temp") && b.get(end) == Some(&b'.') {
                     out.push_str("pg_temp");
                     i = end;
+                } else if word.eq_ignore_ascii_case("like") {
+                    // SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE does, under C.
+                    out.push_str("ILIKE");
+                    i = end;
+                } else if word.eq_ignore_ascii_case("json_each")
+                    && let Some(close) = matching_paren(b, end)
+                {
+                    // The one-argument form, over a JSON array: its elements as text in
+                    // a column named `value`, as SQLite's.
+                    let inner = to_postgres(&sql[end + 1..close]);
+                    out.push_str(&format!("json_array_elements_text(CAST({inner} AS json))"));
+                    i = close + 1;
                 } else if word.eq_ignore_ascii_case("indexed") {
                     // INDEXED BY <name>: skip all three words.
                     let rest = &sql[end..];
@@ -63,6 +76,35 @@ pub fn to_postgres(sql: &str) -> String {
         }
     }
     out
+}
+
+/// With `open` at a `(`, the index of its `)`; none when the parentheses hold a top-level
+/// comma (another form than the one rewritten) or do not close.
+fn matching_paren(b: &[u8], open: usize) -> Option<usize> {
+    if b.get(open) != Some(&b'(') {
+        return None;
+    }
+    let mut depth = 0;
+    let mut i = open;
+    while i < b.len() {
+        match b[i] {
+            b'\'' | b'"' => {
+                i = quoted_end(b, i, b[i]);
+                continue;
+            }
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            b',' if depth == 1 => return None,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 fn is_word(c: u8) -> bool {
@@ -101,6 +143,21 @@ mod tests {
             "SELECT account FROM pg_temp.session"
         );
         assert_eq!(to_postgres("VALUES (?, ?)"), "VALUES ($1, $2)");
+    }
+
+    #[test]
+    fn like_and_json_each() {
+        assert_eq!(
+            to_postgres(
+                "WHERE a LIKE ?1 ESCAPE '\\' AND b IN (SELECT CAST(value AS INTEGER) FROM json_each(?2))"
+            ),
+            "WHERE a ILIKE $1 ESCAPE '\\' AND b IN (SELECT CAST(value AS INTEGER) FROM json_array_elements_text(CAST($2 AS json)))"
+        );
+        assert_eq!(
+            to_postgres("FROM json_each(r.content, '$.x') j"),
+            "FROM json_each(r.content, '$.x') j"
+        );
+        assert_eq!(to_postgres("SELECT likely, liked"), "SELECT likely, liked");
     }
 
     #[test]

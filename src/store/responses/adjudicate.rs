@@ -6,6 +6,7 @@ use crate::domain::item::{Content, Item, ItemBody};
 use crate::domain::judge::{Adjudication, JudgeScore};
 use crate::domain::people::Role;
 use crate::store::db::{OptionalExtension, ToSql, Transaction, TransactionBehavior, params};
+use crate::store::detail::detail;
 use crate::store::lease::{self, About, Claims, Draft, Queue, Table};
 use crate::store::people::require_role;
 use crate::store::{ReviewStatus, Store, clock};
@@ -399,7 +400,7 @@ impl Store {
         .execute(params![id, serde_json::to_string(content)?, now])?;
         tx.prepare_cached(
             "INSERT INTO events (account, at, actor, action, detail)
-             VALUES ((SELECT account FROM temp.session), ?1, ?2, ?3, json_object('adjudication_id', ?4, 'response_id', ?5, 'score', ?6))",
+             VALUES ((SELECT account FROM temp.session), ?1, ?2, ?3, ?4)",
         )?
         .execute(params![
             now,
@@ -409,9 +410,7 @@ impl Store {
             } else {
                 "adjudication_changed"
             },
-            id,
-            row.response_id,
-            content.score
+            detail! {"adjudication_id" => id, "response_id" => row.response_id, "score" => content.score}
         ])?;
         tx.commit()?;
         Ok(())

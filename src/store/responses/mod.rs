@@ -7,6 +7,7 @@ use super::{Store, clock};
 use crate::domain::item::{Content, ItemBody, ItemKind};
 use crate::domain::judge::{Adjudication, DEFAULT_THRESHOLD, JudgeScore, ResponseRow, is_dispute};
 use crate::store::db::{OptionalExtension, Statement, TransactionBehavior, params};
+use crate::store::detail::detail;
 use anyhow::{Context, Result};
 use std::borrow::Borrow;
 use std::collections::HashMap;
@@ -260,8 +261,12 @@ impl Store {
         }
         tx.execute(
             "INSERT INTO events (account, at, actor, action, detail)
-             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'responses_import', json_object('responses', ?3, 'disputes', ?4))",
-            params![now, actor, out.responses as i64, out.disputes as i64],
+             VALUES ((SELECT account FROM temp.session), ?1, ?2, 'responses_import', ?3)",
+            params![
+                now,
+                actor,
+                detail! {"responses" => out.responses as i64, "disputes" => out.disputes as i64}
+            ],
         )?;
         tx.commit()?;
         // A large import leaves a large log; fold it in now rather than in an expert's first
@@ -281,12 +286,12 @@ impl Store {
             "SELECT d.name, x.model, x.n, x.disputes, x.adjudicated, x.in_progress FROM (
                  SELECT i.dataset_id AS ds, r.model AS model, count(*) AS n,
                         -- A decided dispute stays one if the threshold is raised later.
-                        sum(r.gap > ?1 + 1e-9 OR (r.taken = 1 AND EXISTS (
+                        count(*) FILTER (WHERE r.gap > ?1 + 1e-9 OR (r.taken = 1 AND EXISTS (
                             SELECT 1 FROM adjudications a WHERE a.response_id = r.id
                             AND a.status = 'submitted'))) AS disputes,
-                        sum(r.taken = 1 AND EXISTS (SELECT 1 FROM adjudications a
+                        count(*) FILTER (WHERE r.taken = 1 AND EXISTS (SELECT 1 FROM adjudications a
                             WHERE a.response_id = r.id AND a.status = 'submitted')) AS adjudicated,
-                        sum(r.taken = 1 AND EXISTS (SELECT 1 FROM adjudications a
+                        count(*) FILTER (WHERE r.taken = 1 AND EXISTS (SELECT 1 FROM adjudications a
                             WHERE a.response_id = r.id AND a.status = 'claimed'
                             AND a.lease_expires_at > ?2)) AS in_progress
                  FROM responses r JOIN items i ON i.id = r.item_id

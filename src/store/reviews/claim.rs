@@ -250,7 +250,7 @@ fn next_matching(
     };
     // Every variant binds the same four parameters.
     let none = if route.any_none(dataset_id) {
-        "AND q.dataset_id NOT IN (SELECT value FROM json_each(?4))"
+        "AND q.dataset_id NOT IN (SELECT CAST(value AS INTEGER) FROM json_each(?4))"
     } else {
         "AND ?4 IS NOT NULL"
     };
@@ -297,7 +297,7 @@ fn next_other(
     // nothing but the queue index's own columns. Both variants bind the same four parameters.
     let routed = if route.any_strict(dataset_id) {
         "AND NOT ((i.route_mask & ?3) = 0 AND i.route_mask <> 0
-                  AND i.dataset_id IN (SELECT value FROM json_each(?4)))"
+                  AND i.dataset_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?4)))"
     } else {
         "AND ?3 IS NOT NULL AND ?4 IS NOT NULL"
     };

@@ -8,6 +8,7 @@
 use super::routing::Route;
 use crate::store::controls::control_rate;
 use crate::store::db::{OptionalExtension, Transaction, params};
+use crate::store::dialect;
 use anyhow::Result;
 
 /// A control for `reviewer` (in `dataset_id`, if given) if this claim is one that gives a
@@ -32,7 +33,7 @@ pub(super) fn pick(
         return Ok(None);
     }
     let roll: bool = tx
-        .prepare_cached("SELECT abs(random() % ?1) = 0")?
+        .prepare_cached(&format!("SELECT {}", dialect::one_in(tx, "?1")))?
         .query_row([rate], |r| r.get(0))?;
     if !roll {
         return Ok(None);

@@ -14,6 +14,7 @@ use super::Store;
 use crate::domain::item::{Item, ItemBody, ItemKind};
 use crate::domain::review::{Criterion, ReviewContent, Verdict};
 use crate::store::db::{OptionalExtension, Transaction, params};
+use crate::store::detail::detail;
 use anyhow::{Context, Result};
 
 pub use external::ExternalReview;
@@ -144,8 +145,8 @@ impl Store {
         )?;
         tx.execute(
             "INSERT INTO events (account, actor, action, detail)
-             VALUES ((SELECT account FROM temp.session), ?1, 'setting_changed', json_object('key', ?2, 'value', ?3))",
-            params![actor, key, value],
+             VALUES ((SELECT account FROM temp.session), ?1, 'setting_changed', ?2)",
+            params![actor, detail! {"key" => key, "value" => value}],
         )?;
         tx.commit()?;
         Ok(())

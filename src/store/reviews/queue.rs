@@ -103,7 +103,7 @@ fn open_to_in_strict(
     let open: i64 = tx
         .prepare_cached(
             "SELECT (SELECT count(*) FROM route_queue q
-                     WHERE q.bit IN (SELECT value FROM json_each(?2)) AND q.dataset_id = ?1
+                     WHERE q.bit IN (SELECT CAST(value AS INTEGER) FROM json_each(?2)) AND q.dataset_id = ?1
                        AND (q.route_mask & ?3 & ~(-1 << q.bit)) = 0)
                   + coalesce((SELECT items FROM queue_open WHERE dataset_id = ?1), 0)
                   - coalesce((SELECT items FROM route_open WHERE dataset_id = ?1 AND bit = 64), 0)",
@@ -128,7 +128,7 @@ fn barred_in_strict(
         "SELECT i.dataset_id, count(*)
          FROM (SELECT DISTINCT item_id FROM reviews WHERE reviewer = ?1) w
          CROSS JOIN items i ON i.id = w.item_id
-         WHERE i.dataset_id IN (SELECT value FROM json_each(?3))
+         WHERE i.dataset_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?3))
            AND i.state = 'in_review' AND i.active_reviews < 2
            AND ((i.route_mask & ?2) <> 0 OR i.route_mask = 0)
            AND (EXISTS (SELECT 1 FROM reviews c WHERE c.item_id = i.id
@@ -166,7 +166,7 @@ fn reopened_by_lapsed_leases(
            AND NOT (i.fresh_eyes = 1 AND EXISTS (SELECT 1 FROM reviews p WHERE p.item_id = i.id
                     AND p.revision_no < i.revision_no AND p.reviewer = ?1 AND p.status = 'submitted'))
            AND NOT ((i.route_mask & ?3) = 0 AND i.route_mask <> 0
-                    AND i.dataset_id IN (SELECT value FROM json_each(?4)))
+                    AND i.dataset_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?4)))
          GROUP BY i.dataset_id",
     )?;
     let rows = stmt.query_map(params![reviewer, now, route.mask, route.strict], |r| {

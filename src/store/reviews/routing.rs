@@ -5,6 +5,7 @@
 use crate::domain::routing::Routing;
 use crate::store::Store;
 use crate::store::db::{Connection, OptionalExtension, TransactionBehavior, params};
+use crate::store::detail::detail;
 use anyhow::{Result, bail};
 
 /// What a claim routes by, read once per claim.
@@ -67,7 +68,7 @@ impl Route {
                 "SELECT EXISTS (SELECT 1 FROM route_open o
                     WHERE o.items > 0 AND o.bit < 64 AND ((?1 >> o.bit) & 1) = 1
                       AND (?2 IS NULL OR o.dataset_id = ?2)
-                      AND o.dataset_id NOT IN (SELECT value FROM json_each(?3)))",
+                      AND o.dataset_id NOT IN (SELECT CAST(value AS INTEGER) FROM json_each(?3)))",
             )?
             .query_row(params![self.mask, dataset_id, self.none], |r| r.get(0))?)
     }
@@ -80,7 +81,7 @@ impl Route {
             .prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM queue_open q
                     WHERE (?2 IS NULL OR q.dataset_id = ?2) AND q.items > 0
-                      AND (q.dataset_id NOT IN (SELECT value FROM json_each(?3))
+                      AND (q.dataset_id NOT IN (SELECT CAST(value AS INTEGER) FROM json_each(?3))
                            OR q.items > coalesce((SELECT t.items FROM route_open t
                                                   WHERE t.dataset_id = q.dataset_id
                                                     AND t.bit = 64), 0)
@@ -120,9 +121,11 @@ impl Store {
         }
         tx.execute(
             "INSERT INTO events (account, actor, action, detail)
-             VALUES ((SELECT account FROM temp.session), ?1, 'routing_changed',
-                     json_object('dataset', ?2, 'routing', ?3))",
-            params![actor, dataset, routing.as_str()],
+             VALUES ((SELECT account FROM temp.session), ?1, 'routing_changed', ?2)",
+            params![
+                actor,
+                detail! {"dataset" => dataset, "routing" => routing.as_str()}
+            ],
         )?;
         tx.commit()?;
         Ok(())

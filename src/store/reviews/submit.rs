@@ -6,6 +6,7 @@ use crate::domain::item::ItemBody;
 use crate::domain::review::ReviewContent;
 use crate::domain::workflow::{ItemState, ReviewPairOutcome, settle_pair};
 use crate::store::db::{Transaction, TransactionBehavior, params};
+use crate::store::detail::{detail, raw};
 use crate::store::{Store, clock};
 use anyhow::{Context, Result, bail};
 use std::time::SystemTime;
@@ -115,7 +116,7 @@ pub(super) fn submit_tx(
     ])?;
     tx.prepare_cached(
         "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
-         VALUES ((SELECT account FROM temp.session), ?1, ?2, ?3, ?4, ?5, json_object('review_id', ?6, 'passed', json(?7)))",
+         VALUES ((SELECT account FROM temp.session), ?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
         now,
@@ -127,8 +128,7 @@ pub(super) fn submit_tx(
         },
         l.item_rowid,
         l.revision_no,
-        review_id,
-        if passed { "true" } else { "false" }
+        detail! {"review_id" => review_id, "passed" => passed}
     ])?;
 
     // A control's reviews are no pair: it never settles, and says so as a first review does.
@@ -179,10 +179,18 @@ pub(super) fn submit_tx(
         if let ReviewPairOutcome::NeedsCuration(r) = &settled {
             let has = |id: &str| r.iter().any(|x| x.id() == id);
             tx.prepare_cached(
-                "INSERT OR REPLACE INTO curation (item_id, dataset_id, revision_no, reasons,
+                "INSERT INTO curation (item_id, dataset_id, revision_no, reasons,
                      criteria_disagree, both_failed, departments_disagree, correction_proposed,
-                     department_set, since)
-                 SELECT id, dataset_id, revision_no, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM items WHERE id = ?1",
+                     reopened, department_set, since)
+                 SELECT id, dataset_id, revision_no, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8 FROM items WHERE id = ?1
+                 ON CONFLICT (item_id) DO UPDATE SET dataset_id = excluded.dataset_id,
+                     revision_no = excluded.revision_no, reasons = excluded.reasons,
+                     criteria_disagree = excluded.criteria_disagree,
+                     both_failed = excluded.both_failed,
+                     departments_disagree = excluded.departments_disagree,
+                     correction_proposed = excluded.correction_proposed,
+                     reopened = excluded.reopened, department_set = excluded.department_set,
+                     since = excluded.since",
             )?
             .execute(params![
                 l.item_rowid,
@@ -202,14 +210,13 @@ pub(super) fn submit_tx(
         }
         tx.prepare_cached(
             "INSERT INTO events (account, at, actor, action, item_id, revision_no, detail)
-             VALUES ((SELECT account FROM temp.session), ?1, 'medcurate', 'item_settled', ?2, ?3, json_object('state', ?4, 'reasons', json(?5)))",
+             VALUES ((SELECT account FROM temp.session), ?1, 'medcurate', 'item_settled', ?2, ?3, ?4)",
         )?
         .execute(params![
             now,
             l.item_rowid,
             l.revision_no,
-            state.as_str(),
-            serde_json::to_string(&reasons)?
+            detail! {"state" => state.as_str(), "reasons" => raw(&serde_json::to_string(&reasons)?)}
         ])?;
         match state {
             ItemState::Accepted => SubmitOutcome::Accepted,

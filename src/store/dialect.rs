@@ -1,0 +1,49 @@
+//! The SQL that SQLite and PostgreSQL spell differently and `db::translate` cannot rewrite
+//! word for word: reading inside JSON text, time differences, a random draw. Each function
+//! gives the fragment for the connection's engine; the rest of every statement is shared.
+
+use super::db::{Backend, Connection};
+
+/// The value at the JSON path `path` (SQL: a literal like `'$.answer'` or a parameter) in
+/// the JSON text `expr`, as SQL text or number (NULL where there is none).
+pub fn json_value(conn: &Connection, expr: &str, path: &str) -> String {
+    match conn.backend() {
+        Backend::Sqlite => format!("({expr} ->> {path})"),
+        // SQLite's paths ($.a.b, $[0], $."a b") are jsonpath's too.
+        Backend::Postgres => format!(
+            "(jsonb_path_query_first(CAST({expr} AS jsonb), CAST({path} AS jsonpath)) #>> '{{}}')"
+        ),
+    }
+}
+
+/// A JSON array (as compact text) of the `label` of every element of the array at `key` in
+/// the JSON text `expr`, in order.
+pub fn json_labels(conn: &Connection, expr: &str, key: &str) -> String {
+    match conn.backend() {
+        Backend::Sqlite => format!(
+            "(SELECT json_group_array(o.value ->> '$.label') FROM json_each({expr}, '$.{key}') o)"
+        ),
+        Backend::Postgres => format!(
+            "(SELECT CAST(jsonb_agg(o ->> 'label' ORDER BY n) AS TEXT)
+              FROM jsonb_array_elements(CAST({expr} AS jsonb) -> '{key}') WITH ORDINALITY AS e(o, n))"
+        ),
+    }
+}
+
+/// Seconds from the ISO 8601 timestamp `from` to `to` (both SQL expressions), as a real.
+pub fn seconds_between(conn: &Connection, from: &str, to: &str) -> String {
+    match conn.backend() {
+        Backend::Sqlite => format!("((julianday({to}) - julianday({from})) * 86400.0)"),
+        Backend::Postgres => format!(
+            "CAST(EXTRACT(EPOCH FROM (CAST({to} AS timestamptz) - CAST({from} AS timestamptz))) AS DOUBLE PRECISION)"
+        ),
+    }
+}
+
+/// True once in `n` (SQL: an integer expression), drawn by the database's own generator.
+pub fn one_in(conn: &Connection, n: &str) -> String {
+    match conn.backend() {
+        Backend::Sqlite => format!("(abs(random() % {n}) = 0)"),
+        Backend::Postgres => format!("(floor(random() * {n}) = 0)"),
+    }
+}

@@ -1,0 +1,75 @@
+//! Which database the tests run on. By default each test's workspace is a SQLite file in its
+//! temporary directory. With `MEDCURATE_TEST_PG` set to a PostgreSQL URL (its database part
+//! is ignored), each gets a new database of its own on that server instead, so the same
+//! tests prove both backends (`bash .ci/postgres-tests` starts a throwaway server for them).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub const ENV: &str = "MEDCURATE_TEST_PG";
+
+/// The server's URL, when the tests run on PostgreSQL.
+pub fn postgres() -> Option<String> {
+    std::env::var(ENV).ok().filter(|s| !s.is_empty())
+}
+
+/// True (after saying so) when on PostgreSQL, for a test of what only SQLite has (its file,
+/// its locks, its PRAGMAs).
+pub fn skip_on_postgres(why: &str) -> bool {
+    if postgres().is_some() {
+        eprintln!("on PostgreSQL this test does not apply: {why}");
+        return true;
+    }
+    false
+}
+
+/// The database for `name` in the test directory `dir`: `dir/name`, or on PostgreSQL a
+/// database made for this directory and name (made once; the same URL after).
+pub fn db_at(dir: &Path, name: &str) -> PathBuf {
+    let Some(server) = postgres() else {
+        return dir.join(name);
+    };
+    let db = database_name(dir, name);
+    static MADE: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+    let mut made = MADE.lock().unwrap();
+    let made = made.get_or_insert_with(HashSet::new);
+    if !made.contains(&db) {
+        let mut admin = postgres::Client::connect(&server, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("connecting to {ENV}={server}: {e}"));
+        let exists = !admin
+            .query("SELECT 1 FROM pg_database WHERE datname = $1", &[&db])
+            .unwrap()
+            .is_empty();
+        if !exists {
+            admin
+                .batch_execute(&format!("CREATE DATABASE {db} TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C' ENCODING 'UTF8'"))
+                .unwrap();
+        }
+        made.insert(db.clone());
+    }
+    PathBuf::from(with_database(&server, &db))
+}
+
+/// A database name unique to the directory and name: temporary directories are unique.
+fn database_name(dir: &Path, name: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    dir.hash(&mut h);
+    name.hash(&mut h);
+    format!("mc_{:016x}", h.finish())
+}
+
+/// `url` with its database replaced: `postgresql://AUTH/DB?QUERY`.
+fn with_database(url: &str, db: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("a postgresql:// URL");
+    let (before_query, query) = match rest.split_once('?') {
+        Some((a, q)) => (a, Some(q)),
+        None => (rest, None),
+    };
+    let authority = before_query.split('/').next().unwrap_or("");
+    match query {
+        Some(q) => format!("{scheme}://{authority}/{db}?{q}"),
+        None => format!("{scheme}://{authority}/{db}"),
+    }
+}
