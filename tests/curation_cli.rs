@@ -245,7 +245,7 @@ fn history_shows_a_revision_note() {
     let dir = setup();
     let d = dir.path();
     {
-        let mut store = medcurate::store::Store::open(&common::backend::db_at(&d, "t.db")).unwrap();
+        let mut store = medcurate::store::Store::open(&common::backend::db_at(d, "t.db")).unwrap();
         let case = store.curation_case("cur", "Exam", "q2").unwrap().unwrap();
         let edited = editable_text(&case.item.body).replace("大细胞性", "大细胞性贫血");
         let body = parse_revision(&edited, "Exam", "q2", case.item.body.kind()).unwrap();

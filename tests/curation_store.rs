@@ -912,7 +912,7 @@ fn an_item_in_a_frozen_release_is_never_reopened() {
     review_next(&mut store, "b", "Exam", |b| review(b, &[], &["cardiology"]));
     assert_eq!(state(&store, "Exam", "q0"), ItemState::Accepted);
     {
-        let conn = rusqlite::Connection::open(d.path().join("t.db")).unwrap();
+        let conn = common::backend::raw_at(d.path(), "t.db");
         conn.execute_batch(
             "INSERT INTO samples (name, plan_name, plan, seed, report, created_by, created_at)
              VALUES ('bench', 'plan', '{}', 7, '{}', 'cur', '2026-03-01T00:00:00Z');

@@ -133,7 +133,7 @@ fn experts_claim_widest_gap_first_with_leases_and_drafts() {
     let dir = setup();
     let d = dir.path();
     ok(d, &words("responses import responses.jsonl --as ops"));
-    let mut store = Store::open(&common::backend::db_at(&d, "t.db")).unwrap();
+    let mut store = Store::open(&common::backend::db_at(d, "t.db")).unwrap();
     let t0 = SystemTime::now();
     let a = store.claim_dispute_at("e1", None, t0).unwrap().unwrap();
     assert_eq!(
@@ -164,7 +164,7 @@ fn experts_claim_widest_gap_first_with_leases_and_drafts() {
         .save_adjudication_draft("e1", a.adjudication_id, &draft)
         .unwrap();
     drop(store);
-    let mut store = Store::open(&common::backend::db_at(&d, "t.db")).unwrap();
+    let mut store = Store::open(&common::backend::db_at(d, "t.db")).unwrap();
     let again = store.claim_dispute_at("e1", None, t0).unwrap().unwrap();
     assert_eq!(again.adjudication_id, a.adjudication_id);
     assert_eq!(again.content, draft);
@@ -232,7 +232,7 @@ fn exports_and_the_judge_report() {
     let d = dir.path();
     ok(d, &words("responses import responses.jsonl --as ops"));
     {
-        let mut store = Store::open(&common::backend::db_at(&d, "t.db")).unwrap();
+        let mut store = Store::open(&common::backend::db_at(d, "t.db")).unwrap();
         let a = store.claim_dispute("e1", None).unwrap().unwrap();
         store
             .submit_adjudication(
@@ -412,7 +412,7 @@ fn exports_and_the_judge_report() {
 }
 
 fn events(d: &Path, action: &str) -> i64 {
-    let conn = rusqlite::Connection::open(d.join("t.db")).unwrap();
+    let conn = common::backend::raw_at(d, "t.db");
     conn.query_row(
         "SELECT count(*) FROM events WHERE action = ?1",
         [action],
@@ -519,7 +519,7 @@ fn many_bad_lines_list_the_first_fifty_then_a_count() {
 
     ok(d, &words("responses import responses.jsonl --as ops"));
     {
-        let mut store = Store::open(&common::backend::db_at(&d, "t.db")).unwrap();
+        let mut store = Store::open(&common::backend::db_at(d, "t.db")).unwrap();
         let a = store.claim_dispute("e1", None).unwrap().unwrap();
         store
             .submit_adjudication("e1", a.adjudication_id, &complete(a.rubric_len(), 0.5))

@@ -18,7 +18,6 @@ mod common;
 
 use common::ok as cli;
 use common::pty::{Tui, position};
-use rusqlite::Connection;
 use serde_json::Value;
 use std::path::Path;
 
@@ -74,7 +73,7 @@ fn setup() -> tempfile::TempDir {
 
 /// (status, content) of dr-a's adjudications, oldest first.
 fn adjudications(d: &Path) -> Vec<(String, Value)> {
-    let conn = Connection::open(d.join("t.db")).unwrap();
+    let conn = common::backend::raw_at(d, "t.db");
     let mut stmt = conn
         .prepare("SELECT status, content FROM adjudications WHERE expert = 'dr-a' ORDER BY id")
         .unwrap();
@@ -83,7 +82,7 @@ fn adjudications(d: &Path) -> Vec<(String, Value)> {
         Ok((r.get(0)?, serde_json::from_str(&content).unwrap()))
     })
     .unwrap()
-    .collect::<rusqlite::Result<_>>()
+    .collect::<medcurate::store::db::Result<_>>()
     .unwrap()
 }
 

@@ -18,7 +18,6 @@ mod common;
 
 use common::ok as cli;
 use common::pty::Tui;
-use rusqlite::Connection;
 use std::path::Path;
 
 /// Columns and rows of the terminal.
@@ -93,7 +92,7 @@ fn setup() -> tempfile::TempDir {
 
 /// (state, departments) of an item.
 fn item(d: &Path, id: &str) -> (String, Option<String>) {
-    let conn = Connection::open(d.join("t.db")).unwrap();
+    let conn = common::backend::raw_at(d, "t.db");
     conn.query_row(
         "SELECT state, departments FROM items WHERE ext_id = ?1",
         [id],
@@ -106,7 +105,7 @@ fn item(d: &Path, id: &str) -> (String, Option<String>) {
 type DecisionRow = (String, String, Option<String>, Option<String>, Option<i64>);
 
 fn decisions(d: &Path, id: &str) -> Vec<DecisionRow> {
-    let conn = Connection::open(d.join("t.db")).unwrap();
+    let conn = common::backend::raw_at(d, "t.db");
     let mut stmt = conn
         .prepare(
             "SELECT x.curator, x.action, x.departments, x.reason, x.new_revision
@@ -117,13 +116,13 @@ fn decisions(d: &Path, id: &str) -> Vec<DecisionRow> {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
     })
     .unwrap()
-    .collect::<rusqlite::Result<_>>()
+    .collect::<medcurate::store::db::Result<_>>()
     .unwrap()
 }
 
 /// (actor, action) of the item's curator events.
 fn curator_events(d: &Path, id: &str) -> Vec<(String, String)> {
-    let conn = Connection::open(d.join("t.db")).unwrap();
+    let conn = common::backend::raw_at(d, "t.db");
     let mut stmt = conn
         .prepare(
             "SELECT e.actor, e.action FROM events e JOIN items i ON i.id = e.item_id
@@ -132,7 +131,7 @@ fn curator_events(d: &Path, id: &str) -> Vec<(String, String)> {
         .unwrap();
     stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
-        .collect::<rusqlite::Result<_>>()
+        .collect::<medcurate::store::db::Result<_>>()
         .unwrap()
 }
 
@@ -286,7 +285,7 @@ fn a_discard_with_a_reason_then_a_revision_from_a_proposal() {
         curator_events(d, Q2),
         vec![("cur".into(), "curator_revise".into())]
     );
-    let conn = Connection::open(d.join("t.db")).unwrap();
+    let conn = common::backend::raw_at(d, "t.db");
     let (body, author): (String, String) = conn
         .query_row(
             "SELECT r.body, r.author FROM revisions r JOIN items i ON i.id = r.item_id

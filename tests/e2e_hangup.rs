@@ -22,7 +22,6 @@ mod common;
 
 use common::ok as cli;
 use common::pty::Tui;
-use rusqlite::Connection;
 use std::path::Path;
 use std::time::Duration;
 
@@ -63,7 +62,7 @@ fn every_screen_exits_when_the_terminal_goes_right_after_q() {
 
 /// dr-li's reviews in MAKnowledge: (status, content as JSON).
 fn reviews(d: &Path) -> Vec<(String, serde_json::Value)> {
-    let conn = Connection::open(d.join("t.db")).unwrap();
+    let conn = common::backend::raw_at(d, "t.db");
     let mut stmt = conn
         .prepare(
             "SELECT r.status, r.content FROM reviews r JOIN items i ON i.id = r.item_id
@@ -76,7 +75,7 @@ fn reviews(d: &Path) -> Vec<(String, serde_json::Value)> {
         Ok((r.get(0)?, serde_json::from_str(&content).unwrap()))
     })
     .unwrap()
-    .collect::<rusqlite::Result<_>>()
+    .collect::<medcurate::store::db::Result<_>>()
     .unwrap()
 }
 
@@ -114,13 +113,15 @@ fn the_review_screen_exits_while_its_worker_waits_for_a_locked_database() {
     tui.wait_for("MAKnowledge");
     // Another writer holds the write lock; claiming an item waits for it (up to the busy
     // timeout of 30 s).
-    let conn = Connection::open(d.join("t.db")).unwrap();
-    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let conn = common::backend::raw_at(d, "t.db");
+    let lock = conn
+        .transaction_unchecked(medcurate::store::db::TransactionBehavior::Immediate)
+        .unwrap();
     tui.send("\r");
     tui.wait_for("Getting the next item");
     let after = tui.hang_up_and_wait(LIMIT);
     after.assert_clean_exit("the review screen with its worker waiting for a lock");
-    conn.execute_batch("ROLLBACK").unwrap();
+    lock.rollback().unwrap();
 }
 
 #[test]
@@ -133,13 +134,11 @@ fn the_review_screen_exits_from_the_quit_dialog_while_its_draft_cannot_be_saved(
         SIZE,
     );
     tui.wait_for("MAKnowledge › maknowledge-");
-    Connection::open(d.join("t.db"))
-        .unwrap()
-        .execute_batch(
-            "CREATE TRIGGER fail_review_writes BEFORE UPDATE ON reviews
-             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
-        )
-        .unwrap();
+    common::backend::fail_updates(
+        &common::backend::raw_at(d, "t.db"),
+        "reviews",
+        "database or disk is full",
+    );
     tui.send("1p");
     tui.wait_for("NOT SAVED");
     tui.send("\x03");

@@ -13,7 +13,6 @@ mod common;
 
 use common::pty::{Tui, position};
 use medcurate::tui::keys::MAX_PASTE_BYTES;
-use rusqlite::Connection;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -29,7 +28,7 @@ fn setup() -> tempfile::TempDir {
 
 /// The proposal in dr-a's draft, if there is one.
 fn proposal(d: &Path) -> Option<String> {
-    let conn = Connection::open(d.join("t.db")).unwrap();
+    let conn = common::backend::raw_at(d, "t.db");
     let content: String = conn
         .query_row(
             "SELECT content FROM reviews WHERE reviewer = 'dr-a'",

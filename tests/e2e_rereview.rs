@@ -52,7 +52,7 @@ fn a_fresh_reviewer_sees_the_note_and_the_diff_and_nothing_of_the_first_reviews(
     cli(d, &["reviews", "import", "a.jsonl", "--as", "dr-a"]);
     cli(d, &["reviews", "import", "b.jsonl", "--as", "dr-b"]);
     {
-        let mut store = Store::open(&common::backend::db_at(&d, "t.db")).unwrap();
+        let mut store = Store::open(&common::backend::db_at(d, "t.db")).unwrap();
         let case = store.curation_case("cur", "Exam", "q1").unwrap().unwrap();
         let edited = editable_text(&case.item.body).replace("脚气病", "脚气病（维生素B1缺乏）");
         let body = parse_revision(&edited, "Exam", "q1", case.item.body.kind()).unwrap();

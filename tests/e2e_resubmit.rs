@@ -15,7 +15,6 @@ mod common;
 
 use common::ok as cli;
 use common::pty::Tui;
-use rusqlite::Connection;
 use serde_json::Value;
 use std::path::Path;
 
@@ -39,7 +38,7 @@ fn setup() -> tempfile::TempDir {
 
 /// dr-a's one review: its status, the submitted content and the pending change.
 fn stored(d: &Path) -> (String, Value, Option<Value>) {
-    let conn = Connection::open(d.join("t.db")).unwrap();
+    let conn = common::backend::raw_at(d, "t.db");
     let (status, content, pending): (String, String, Option<String>) = conn
         .query_row(
             "SELECT status, content, pending FROM reviews WHERE reviewer = 'dr-a'",

@@ -18,7 +18,6 @@
 mod common;
 
 use common::pty::{Tui, WAIT, position};
-use rusqlite::Connection;
 use serde_json::Value;
 use std::path::Path;
 use std::time::Duration;
@@ -48,7 +47,7 @@ fn wait_for_queue(tui: &mut Tui) {
 
 /// dr-a's reviews: (item ext_id, status, content as JSON).
 fn reviews(dir: &Path) -> Vec<(String, String, Value)> {
-    let conn = Connection::open(dir.join("t.db")).unwrap();
+    let conn = common::backend::raw_at(dir, "t.db");
     let mut stmt = conn
         .prepare(
             "SELECT i.ext_id, r.status, r.content FROM reviews r JOIN items i ON i.id = r.item_id
@@ -64,7 +63,7 @@ fn reviews(dir: &Path) -> Vec<(String, String, Value)> {
         ))
     })
     .unwrap()
-    .collect::<rusqlite::Result<_>>()
+    .collect::<medcurate::store::db::Result<_>>()
     .unwrap()
 }
 

@@ -18,7 +18,6 @@ mod common;
 
 use common::ok as cli;
 use common::pty::Tui;
-use rusqlite::Connection;
 use std::path::Path;
 use std::time::Duration;
 
@@ -36,25 +35,20 @@ fn setup() -> tempfile::TempDir {
 
 /// Every change to a review fails from now on (until `let_writes_through`).
 fn fail_writes(d: &Path) {
-    Connection::open(d.join("t.db"))
-        .unwrap()
-        .execute_batch(
-            "CREATE TRIGGER fail_review_writes BEFORE UPDATE ON reviews
-             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
-        )
-        .unwrap();
+    common::backend::fail_updates(
+        &common::backend::raw_at(d, "t.db"),
+        "reviews",
+        "database or disk is full",
+    );
 }
 
 fn let_writes_through(d: &Path) {
-    Connection::open(d.join("t.db"))
-        .unwrap()
-        .execute_batch("DROP TRIGGER fail_review_writes")
-        .unwrap();
+    common::backend::let_updates_through(&common::backend::raw_at(d, "t.db"), "reviews");
 }
 
 /// dr-li's one review: its status and how many verdicts its content holds.
 fn review(d: &Path) -> (String, usize) {
-    let conn = Connection::open(d.join("t.db")).unwrap();
+    let conn = common::backend::raw_at(d, "t.db");
     let (status, content): (String, String) = conn
         .query_row(
             "SELECT status, content FROM reviews WHERE reviewer = 'dr-li'",

@@ -194,7 +194,7 @@ fn the_leaderboard_keeps_each_result_once_and_lists_the_models_best_first() {
     let sha = medcurate::domain::hash::sha256_hex(all.as_bytes());
     assert_eq!(results[0]["answers_sha256"][0], sha.as_str());
     assert_eq!(results[1]["scores"]["datasets"]["Exam"], 75.0);
-    let conn = rusqlite::Connection::open(d.join("t.db")).unwrap();
+    let conn = common::backend::raw_at(d, "t.db");
     let e = conn
         .execute("DELETE FROM evaluation_results", [])
         .unwrap_err();

@@ -106,7 +106,7 @@ fn open_ended_scores_wait_for_the_physician_where_the_judges_disagree() {
         "provisional scores are never recorded"
     );
     // The physician decides 0.5: GPT-4o's score is final, (0.5 + 0.55) / 2.
-    let mut store = Store::open(&common::backend::db_at(&d, "t.db")).unwrap();
+    let mut store = Store::open(&common::backend::db_at(d, "t.db")).unwrap();
     let a = store.claim_dispute("e1", None).unwrap().unwrap();
     let decision = Adjudication {
         points: vec![Some(true), Some(false), Some(true), Some(false)],

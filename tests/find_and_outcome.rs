@@ -343,7 +343,7 @@ fn experts_find_disputes_to_take_and_their_own_and_claim_the_one_they_chose() {
     ];
     std::fs::write(d.join("r.jsonl"), lines.join("\n") + "\n").unwrap();
     ok(d, &["responses", "import", "r.jsonl"]);
-    let mut store = Store::open(&common::backend::db_at(&d, "t.db")).unwrap();
+    let mut store = Store::open(&common::backend::db_at(d, "t.db")).unwrap();
 
     let found = store.find_disputes("e1", &q("偏头痛")).unwrap();
     assert_eq!(found.rows.len(), 1);

@@ -80,7 +80,7 @@ fn responses_import_and_judge_report_run_in_flat_memory() {
     );
 
     {
-        let mut store = Store::open(&common::backend::db_at(&d, "t.db")).unwrap();
+        let mut store = Store::open(&common::backend::db_at(d, "t.db")).unwrap();
         let a = store.claim_dispute("e1", None).unwrap().unwrap();
         let decision = Adjudication {
             points: vec![Some(true); a.rubric_len()],

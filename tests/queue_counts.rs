@@ -21,7 +21,6 @@ use medcurate::domain::routing::Routing;
 use medcurate::import::{Format, ImportOptions, import};
 use medcurate::store::{ExternalReview, QueueRow, Store, clock};
 use medcurate::synth::SplitMix64;
-use rusqlite::Connection;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -90,7 +89,7 @@ fn person(id: &str, role: Role) -> Person {
 }
 
 fn setup(dir: &Path) -> Store {
-    let mut store = Store::open(&common::backend::db_at(&dir, "t.db")).unwrap();
+    let mut store = Store::open(&common::backend::db_at(dir, "t.db")).unwrap();
     for (id, spec) in REVIEWERS.iter().zip(SPECIALTIES) {
         let spec: Vec<String> = spec.iter().map(|s| s.to_string()).collect();
         store
@@ -134,11 +133,11 @@ struct ReviewRow {
 }
 
 fn read_rows(db: &Path) -> (Vec<ItemRow>, Vec<ReviewRow>) {
-    let conn = Connection::open(db).unwrap();
+    let conn = common::backend::raw(db);
     let items = conn
         .prepare(
             "SELECT i.id, d.name, i.state, i.revision_no, i.active_reviews, i.fresh_eyes,
-                    coalesce(i.departments, v.body ->> '$.suggested_departments', '[]')
+                    i.departments, v.body
              FROM items i JOIN datasets d ON d.id = i.dataset_id
              JOIN revisions v ON v.item_id = i.id AND v.revision_no = i.revision_no",
         )
@@ -151,11 +150,11 @@ fn read_rows(db: &Path) -> (Vec<ItemRow>, Vec<ReviewRow>) {
                 revision_no: r.get(3)?,
                 active_reviews: r.get(4)?,
                 fresh_eyes: r.get(5)?,
-                departments: serde_json::from_str(&r.get::<_, String>(6)?).unwrap(),
+                departments: departments_of(r.get(6)?, &r.get::<_, String>(7)?),
             })
         })
         .unwrap()
-        .collect::<rusqlite::Result<_>>()
+        .collect::<medcurate::store::db::Result<_>>()
         .unwrap();
     let reviews = conn
         .prepare("SELECT id, item_id, revision_no, reviewer, status, lease_expires_at FROM reviews")
@@ -171,9 +170,19 @@ fn read_rows(db: &Path) -> (Vec<ItemRow>, Vec<ReviewRow>) {
             })
         })
         .unwrap()
-        .collect::<rusqlite::Result<_>>()
+        .collect::<medcurate::store::db::Result<_>>()
         .unwrap();
     (items, reviews)
+}
+
+/// An item's departments: its final ones, else its revision's suggested ones.
+fn departments_of(departments: Option<String>, body: &str) -> Vec<String> {
+    let ids = match departments {
+        Some(d) => serde_json::from_str(&d).unwrap(),
+        None => serde_json::from_str::<serde_json::Value>(body).unwrap()["suggested_departments"]
+            .clone(),
+    };
+    serde_json::from_value(ids).unwrap_or_default()
 }
 
 /// (submitted, in progress, available) per dataset for `who` at `now`, from every row: what
@@ -258,27 +267,36 @@ fn fast(store: &Store, who: &str, now: SystemTime) -> BTreeMap<String, (u64, u64
 /// The open items per dataset and department bit (`route_open`), against a count over the
 /// items: they differ in no row (rows counted down to zero may stay).
 fn check_route_counts(db: &Path, step: &str) {
-    let conn = Connection::open(db).unwrap();
+    let conn = common::backend::raw(db);
     // Each item's departments as bits: its final ones, else its revision's suggested ones
     // (an import stores its new items' bits itself).
-    let wrong_masks: Vec<(i64, i64, i64)> = conn
+    let bits: BTreeMap<String, i64> = conn
+        .prepare("SELECT id, bit FROM department_bits")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<medcurate::store::db::Result<_>>()
+        .unwrap();
+    let masks: Vec<(i64, i64, Option<String>, String)> = conn
         .prepare(
-            "SELECT id, route_mask, coalesce(CASE WHEN departments IS NOT NULL THEN
-                 (SELECT sum(DISTINCT 1 << b.bit) FROM json_each(items.departments) j
-                  JOIN department_bits b ON b.id = j.value)
-             ELSE
-                 (SELECT sum(DISTINCT 1 << b.bit)
-                  FROM revisions v, json_each(v.body, '$.suggested_departments') j
-                  JOIN department_bits b ON b.id = j.value
-                  WHERE v.item_id = items.id AND v.revision_no = items.revision_no)
-             END, 0) AS should
-             FROM items WHERE route_mask <> should",
+            "SELECT i.id, i.route_mask, i.departments, v.body FROM items i
+             JOIN revisions v ON v.item_id = i.id AND v.revision_no = i.revision_no",
         )
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .unwrap()
-        .collect::<rusqlite::Result<_>>()
+        .collect::<medcurate::store::db::Result<_>>()
         .unwrap();
+    let wrong_masks: Vec<(i64, i64, i64)> = masks
+        .into_iter()
+        .filter_map(|(id, mask, departments, body)| {
+            let should = departments_of(departments, &body)
+                .iter()
+                .filter_map(|d| bits.get(d))
+                .fold(0i64, |m, b| m | (1i64 << b));
+            (mask != should).then_some((id, mask, should))
+        })
+        .collect();
     assert!(
         wrong_masks.is_empty(),
         "(item, route_mask, should be) after {step}: {wrong_masks:?}"
@@ -288,8 +306,8 @@ fn check_route_counts(db: &Path, step: &str) {
             "WITH counted AS (
                 SELECT i.dataset_id, b.bit, count(*) AS items FROM items i, route_bits b
                 WHERE i.state = 'in_review' AND i.active_reviews < 2
-                  AND CASE WHEN b.bit = 64 THEN i.route_mask <> 0
-                      ELSE (i.route_mask >> b.bit) & 1 END
+                  AND CASE WHEN b.bit = 64 THEN (CASE WHEN i.route_mask <> 0 THEN 1 ELSE 0 END)
+                      ELSE (i.route_mask >> b.bit) & 1 END = 1
                 GROUP BY i.dataset_id, b.bit)
              SELECT c.dataset_id, c.bit, c.items, coalesce(o.items, 0) FROM counted c
              LEFT JOIN route_open o ON o.dataset_id = c.dataset_id AND o.bit = c.bit
@@ -302,7 +320,7 @@ fn check_route_counts(db: &Path, step: &str) {
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .unwrap()
-        .collect::<rusqlite::Result<_>>()
+        .collect::<medcurate::store::db::Result<_>>()
         .unwrap();
     assert!(
         wrong.is_empty(),
@@ -313,7 +331,7 @@ fn check_route_counts(db: &Path, step: &str) {
 /// The per-department queue (`route_queue`) holds each open item with departments once per
 /// department, with the item's columns as they are now: nothing more, nothing less.
 fn check_route_queue(db: &Path, step: &str) {
-    let conn = Connection::open(db).unwrap();
+    let conn = common::backend::raw(db);
     let wrong: Vec<(i64, i64, i64)> = conn
         .prepare(
             "WITH should AS (
@@ -321,15 +339,15 @@ fn check_route_queue(db: &Path, step: &str) {
                        i.solo_reviewer, i.fresh_eyes, i.route_mask
                 FROM items i JOIN department_bits b ON (i.route_mask >> b.bit) & 1 = 1
                 WHERE i.state = 'in_review' AND i.active_reviews < 2),
-             diff AS (SELECT * FROM (SELECT * FROM should EXCEPT SELECT * FROM route_queue)
+             diff AS (SELECT * FROM (SELECT * FROM should EXCEPT SELECT * FROM route_queue) a
                       UNION ALL
-                      SELECT * FROM (SELECT * FROM route_queue EXCEPT SELECT * FROM should))
+                      SELECT * FROM (SELECT * FROM route_queue EXCEPT SELECT * FROM should) b)
              SELECT bit, item_id, active_reviews FROM diff",
         )
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .unwrap()
-        .collect::<rusqlite::Result<_>>()
+        .collect::<medcurate::store::db::Result<_>>()
         .unwrap();
     assert!(
         wrong.is_empty(),
@@ -359,10 +377,18 @@ fn check(store: &Store, db: &Path, now: SystemTime, step: &str) {
 fn claimable(db: &Path, dir: &Path, who: &str, now: SystemTime) -> BTreeMap<String, u64> {
     let copy = dir.join("copy.db");
     let _ = std::fs::remove_file(&copy);
-    let conn = Connection::open(db).unwrap();
-    conn.execute("VACUUM INTO ?1", [copy.to_str().unwrap()])
-        .unwrap();
-    drop(conn);
+    if common::backend::postgres().is_some() {
+        // A SQLite copy of the PostgreSQL workspace: what claims give there is checked
+        // against what PostgreSQL counts.
+        let source = Store::open(db).unwrap();
+        source
+            .copy_into(&mut Store::open(&copy).unwrap(), |_, _| {})
+            .unwrap();
+    } else {
+        let conn = common::backend::raw(db);
+        conn.execute("VACUUM INTO ?1", [copy.to_str().unwrap()])
+            .unwrap();
+    }
     let mut store = Store::open(&copy).unwrap();
     let mine: HashSet<i64> = read_rows(&copy)
         .1
@@ -422,7 +448,7 @@ fn pick_review(
     who: &str,
     status: &str,
 ) -> Option<(i64, ItemBody)> {
-    let conn = Connection::open(db).unwrap();
+    let conn = common::backend::raw(db);
     let rows: Vec<(i64, String)> = conn
         .prepare(
             "SELECT r.id, v.body FROM reviews r
@@ -432,7 +458,7 @@ fn pick_review(
         .unwrap()
         .query_map([who, status], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
-        .collect::<rusqlite::Result<_>>()
+        .collect::<medcurate::store::db::Result<_>>()
         .unwrap();
     if rows.is_empty() {
         return None;
@@ -447,7 +473,7 @@ fn pick_item(
     db: &Path,
     state: Option<&str>,
 ) -> Option<(String, String, i64, serde_json::Value)> {
-    let conn = Connection::open(db).unwrap();
+    let conn = common::backend::raw(db);
     let rows: Vec<(String, String, i64, String)> = conn
         .prepare(
             "SELECT d.name, i.ext_id, i.revision_no, v.body FROM items i
@@ -460,7 +486,7 @@ fn pick_item(
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .unwrap()
-        .collect::<rusqlite::Result<_>>()
+        .collect::<medcurate::store::db::Result<_>>()
         .unwrap();
     if rows.is_empty() {
         return None;
@@ -589,7 +615,7 @@ fn step(
 
 fn run_workload(seed: u64, steps: usize) -> (tempfile::TempDir, PathBuf, SystemTime) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.db");
+    let db = common::backend::db_at(dir.path(), "t.db");
     let mut store = setup(dir.path());
     let mut rng = SplitMix64::new(seed);
     let mut now = SystemTime::now();
@@ -634,6 +660,9 @@ fn the_queue_counts_match_a_brute_force_count_over_random_workloads() {
 
 #[test]
 fn the_migration_counts_what_it_finds() {
+    if common::backend::skip_on_postgres("it replays SQLite's migrations") {
+        return;
+    }
     let (_dir, db, now) = run_workload(99, 300);
     write_earlier_reviews(&db, now, false);
     let before: Vec<_> = {
@@ -641,7 +670,7 @@ fn the_migration_counts_what_it_finds() {
         REVIEWERS.iter().map(|w| fast(&store, w, now)).collect()
     };
     // Back to the schema before the counts, with the data as it is.
-    let conn = Connection::open(&db).unwrap();
+    let conn = common::backend::raw(&db);
     conn.execute_batch(include_str!("fixtures/before_routing.sql"))
         .unwrap();
     conn.execute_batch(
@@ -669,15 +698,20 @@ fn the_migration_counts_what_it_finds() {
 
 #[test]
 fn deleted_reviews_and_items_keep_the_counts_exact() {
+    if common::backend::skip_on_postgres(
+        "it deletes items with foreign keys off, as only SQLite can",
+    ) {
+        return;
+    }
     let (_dir, db, now) = run_workload(7, 200);
-    let conn = Connection::open(&db).unwrap();
+    let conn = common::backend::raw(&db);
     conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
     let ids: Vec<i64> = conn
         .prepare("SELECT id FROM reviews ORDER BY id")
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
-        .collect::<rusqlite::Result<_>>()
+        .collect::<medcurate::store::db::Result<_>>()
         .unwrap();
     for id in ids.iter().step_by(3) {
         // Keep the premise (an item counts its reviews in force) as a removal would.
@@ -704,7 +738,7 @@ fn deleted_reviews_and_items_keep_the_counts_exact() {
 
 /// A write straight into the database, or the schema's refusal of a third review in force of
 /// a revision (schema 17): such a write leaves the data as it was.
-fn written_or_refused(result: rusqlite::Result<usize>) -> bool {
+fn written_or_refused(result: medcurate::store::db::Result<usize>) -> bool {
     match result {
         Ok(_) => true,
         Err(e) if e.to_string().contains("at most two reviews in force") => false,
@@ -717,13 +751,13 @@ fn written_or_refused(result: rusqlite::Result<usize>) -> bool {
 /// the schema itself refuses). Checks the counts after each write if `checked`.
 fn write_earlier_reviews(db: &Path, now: SystemTime, checked: bool) {
     let mut rng = SplitMix64::new(12);
-    let conn = Connection::open(db).unwrap();
+    let conn = common::backend::raw(db);
     let revised: Vec<(i64, i64)> = conn
         .prepare("SELECT id, revision_no FROM items WHERE revision_no > 1 ORDER BY id")
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
-        .collect::<rusqlite::Result<_>>()
+        .collect::<medcurate::store::db::Result<_>>()
         .unwrap();
     assert!(revised.len() >= 4, "revised items: {revised:?}");
     let store = Store::open(db).unwrap();
@@ -744,9 +778,10 @@ fn write_earlier_reviews(db: &Path, now: SystemTime, checked: bool) {
             let earlier = 1 + rng.below(*revision as usize - 1) as i64;
             let status = ["submitted", "released", "expired"][rng.below(3)];
             written += usize::from(written_or_refused(conn.execute(
-                "INSERT OR IGNORE INTO reviews
+                "INSERT INTO reviews
                  (item_id, revision_no, reviewer, status, claimed_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z')",
+                 VALUES (?1, ?2, ?3, ?4, '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z')
+                 ON CONFLICT DO NOTHING",
                 (item, earlier, who, status),
             )));
             check(&format!("a {status} review of {item}"));
@@ -773,7 +808,7 @@ fn rows_written_straight_into_the_database_keep_the_counts_exact() {
 #[test]
 fn items_and_reviews_keep_their_dataset_item_and_reviewer() {
     let (_dir, db, _) = run_workload(8, 50);
-    let conn = Connection::open(&db).unwrap();
+    let conn = common::backend::raw(&db);
     let moved = conn.execute("UPDATE items SET dataset_id = dataset_id + 1", []);
     assert!(
         moved

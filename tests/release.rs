@@ -5,7 +5,7 @@ mod common;
 #[path = "common/release_workspace.rs"]
 mod workspace;
 
-use common::{err, ok, run_db, words};
+use common::{err, ok, words};
 use workspace::*;
 
 use serde_json::{Value, json};
@@ -265,8 +265,32 @@ fn a_frozen_release_is_byte_identical_verifiable_and_never_changes() {
         d,
         &words("sample --plan mini.json --seed 7 --name mini --as ops"),
     );
-    // A copy of the database before freezing: the same database and seed.
-    std::fs::copy(d.join("t.db"), d.join("copy.db")).unwrap();
+    // A copy of the database before freezing: the same database and seed. On PostgreSQL the
+    // copy is a SQLite file `db copy` made, so the two freezes also compare the backends.
+    let copy_db = d.join("copy-of-t.db");
+    match common::backend::postgres() {
+        None => {
+            std::fs::copy(d.join("t.db"), &copy_db).unwrap();
+        }
+        Some(_) => {
+            let from = common::backend::db_at(d, "t.db");
+            let out = ok(
+                d,
+                &[
+                    "db",
+                    "copy",
+                    "--from",
+                    from.to_str().unwrap(),
+                    "--to",
+                    copy_db.to_str().unwrap(),
+                ],
+            );
+            assert!(
+                out.contains("every table has the same rows and digest"),
+                "{out}"
+            );
+        }
+    }
     let e = err(
         d,
         &words("release freeze mini --version 1.0.0 --out r1 --as ops"),
@@ -296,11 +320,17 @@ fn a_frozen_release_is_byte_identical_verifiable_and_never_changes() {
             digest_of(&d.join("r1"))
         )
     );
-    let copy = run_db(
-        d,
-        "copy.db",
-        &words("release freeze mini --version 1.0.0 --out r2 --as ops --yes"),
-    );
+    let copy = std::process::Command::new(env!("CARGO_BIN_EXE_medcurate"))
+        .arg("--db")
+        .arg(&copy_db)
+        .args(words(
+            "release freeze mini --version 1.0.0 --out r2 --as ops --yes",
+        ))
+        .current_dir(d)
+        .env_remove("MEDCURATE_DB")
+        .env("MEDCURATE_CONFIG", d.join("config.toml"))
+        .output()
+        .unwrap();
     assert!(copy.status.success());
     let r1 = read_dir(&d.join("r1"));
     assert_eq!(
@@ -398,7 +428,7 @@ fn a_frozen_release_is_byte_identical_verifiable_and_never_changes() {
         std::fs::read_to_string(d.join("mine/notes.txt")).unwrap(),
         "keep"
     );
-    let conn = rusqlite::Connection::open(d.join("t.db")).unwrap();
+    let conn = common::backend::raw_at(d, "t.db");
     let e = conn.execute("DELETE FROM release_files", []).unwrap_err();
     assert!(
         e.to_string().contains("a frozen release never changes"),

@@ -290,10 +290,9 @@ fn a_change_to_a_submitted_review_is_a_draft_beside_it_until_submitted_or_thrown
         },
     );
     store.submit_review("a", a.review_id, &submitted).unwrap();
-    let db = _d.path().join("t.db");
+    let db = common::backend::db_at(_d.path(), "t.db");
     let stored = |_: &Store| -> (String, Option<String>) {
-        rusqlite::Connection::open(&db)
-            .unwrap()
+        common::backend::raw(&db)
             .query_row(
                 "SELECT content, pending FROM reviews WHERE id = ?1",
                 [a.review_id],

@@ -47,7 +47,7 @@ fn submit(d: &Path, who: &str, item: &str) -> String {
 
 /// (reviewer, status) of every review row of `item`, in order.
 fn rows(d: &Path, item: &str) -> Vec<(i64, String, String)> {
-    let conn = rusqlite::Connection::open(d.join("t.db")).unwrap();
+    let conn = common::backend::raw_at(d, "t.db");
     let mut stmt = conn
         .prepare(
             "SELECT r.id, r.reviewer, r.status FROM reviews r JOIN items i ON i.id = r.item_id
@@ -56,7 +56,7 @@ fn rows(d: &Path, item: &str) -> Vec<(i64, String, String)> {
         .unwrap();
     stmt.query_map([item], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .unwrap()
-        .collect::<rusqlite::Result<_>>()
+        .collect::<medcurate::store::db::Result<_>>()
         .unwrap()
 }
 

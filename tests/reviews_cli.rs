@@ -98,7 +98,7 @@ fn an_incomplete_or_malformed_sheet_submits_nothing() {
         "error: bad.jsonl:2: the review is not complete: Clinical validity has no verdict yet; Answer correctness has no verdict yet; Distractor plausibility has no verdict yet; Rubric matches question does not apply to this item\nerror: 1 review(s) refused; no review was submitted\n"
     );
     // Line 1 was valid, but the file is all or nothing: no review row exists.
-    let conn = rusqlite::Connection::open(d.join("t.db")).unwrap();
+    let conn = common::backend::raw_at(d, "t.db");
     let n: i64 = conn
         .query_row("SELECT count(*) FROM reviews", [], |r| r.get(0))
         .unwrap();
@@ -198,7 +198,7 @@ fn the_claim_lease_is_a_workspace_setting() {
 }
 
 fn count(dir: &Path, sql: &str) -> i64 {
-    let conn = rusqlite::Connection::open(dir.join("t.db")).unwrap();
+    let conn = common::backend::raw_at(dir, "t.db");
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 

@@ -10,7 +10,7 @@ use medcurate::domain::people::{Person, Role};
 use medcurate::domain::review::Criterion;
 use medcurate::import::{Format, ImportOptions, import};
 use medcurate::store::Store;
-use rusqlite::Connection;
+use medcurate::store::db::Connection;
 use std::path::Path;
 
 const ITEMS: &str = concat!(
@@ -21,7 +21,7 @@ const ITEMS: &str = concat!(
 );
 
 fn setup(dir: &Path) -> Store {
-    let mut store = Store::open(&common::backend::db_at(&dir, "t.db")).unwrap();
+    let mut store = Store::open(&common::backend::db_at(dir, "t.db")).unwrap();
     for (id, role) in [
         ("m", Role::Maintainer),
         ("a1", Role::Annotator),
@@ -58,11 +58,16 @@ fn item_id(conn: &Connection, ext: &str) -> i64 {
     .unwrap()
 }
 
-fn insert(conn: &Connection, item: i64, who: &str, status: &str) -> rusqlite::Result<usize> {
+fn insert(
+    conn: &Connection,
+    item: i64,
+    who: &str,
+    status: &str,
+) -> medcurate::store::db::Result<usize> {
     conn.execute(
         "INSERT INTO reviews (item_id, revision_no, reviewer, status, claimed_at, updated_at)
          VALUES (?1, 1, ?2, ?3, 'now', 'now')",
-        rusqlite::params![item, who, status],
+        medcurate::sql_params![item, who, status],
     )
 }
 
@@ -70,7 +75,7 @@ fn insert(conn: &Connection, item: i64, who: &str, status: &str) -> rusqlite::Re
 fn a_third_review_in_force_is_refused_by_the_schema() {
     let dir = tempfile::tempdir().unwrap();
     let _store = setup(dir.path());
-    let conn = Connection::open(dir.path().join("t.db")).unwrap();
+    let conn = common::backend::raw_at(dir.path(), "t.db");
     let q1 = item_id(&conn, "q1");
     insert(&conn, q1, "a1", "submitted").unwrap();
     insert(&conn, q1, "a2", "claimed").unwrap();
@@ -99,7 +104,7 @@ fn a_third_review_in_force_is_refused_by_the_schema() {
     .unwrap();
     // The same reviewer never twice on one revision.
     let e = insert(&conn, q1, "a1", "released").unwrap_err().to_string();
-    assert!(e.contains("UNIQUE"), "{e}");
+    assert!(e.contains("UNIQUE") || e.contains("duplicate key"), "{e}");
 }
 
 #[test]
@@ -117,7 +122,7 @@ fn a_control_takes_any_number_of_reviews_and_stays_out_of_the_pairs() {
         .mark_controls("m", &[(1, line)], false)
         .unwrap()
         .unwrap();
-    let conn = Connection::open(dir.path().join("t.db")).unwrap();
+    let conn = common::backend::raw_at(dir.path(), "t.db");
     let c1 = item_id(&conn, "c1");
     for who in ["a1", "a2", "a3", "a4"] {
         insert(&conn, c1, who, "submitted").unwrap();

@@ -60,7 +60,7 @@ fn specialties_are_given_by_name_alias_or_major_department_and_listed() {
         "dr-b now has no specialties: items are offered to them in queue order\n"
     );
     // Each change is in the event log.
-    let conn = rusqlite::Connection::open(d.join("t.db")).unwrap();
+    let conn = common::backend::raw_at(d, "t.db");
     let logged: i64 = conn
         .query_row(
             "SELECT count(*) FROM events WHERE action = 'specialties_changed'",

@@ -51,12 +51,12 @@ impl Store {
             "SELECT d.name, i.ext_id, i.kind, i.state, i.revision_no, i.difficulty,
                     (SELECT count(*) FROM reviews r
                       WHERE r.item_id = i.id AND r.revision_no = i.revision_no
-                        AND r.status = 'submitted' AND (c.item_id IS NULL OR ?5 OR r.reviewer IS NOT DISTINCT FROM ?4)),
+                        AND r.status = 'submitted' AND (c.item_id IS NULL OR ?5 <> 0 OR r.reviewer IS NOT DISTINCT FROM ?4)),
                     (SELECT count(*) FROM reviews r
                       WHERE r.item_id = i.id AND r.revision_no = i.revision_no
                         AND r.status = 'claimed' AND r.lease_expires_at > ?3
-                        AND (c.item_id IS NULL OR ?5 OR r.reviewer IS NOT DISTINCT FROM ?4)),
-                    ?5 AND c.item_id IS NOT NULL
+                        AND (c.item_id IS NULL OR ?5 <> 0 OR r.reviewer IS NOT DISTINCT FROM ?4)),
+                    ?5 <> 0 AND c.item_id IS NOT NULL
              FROM items i JOIN datasets d ON d.id = i.dataset_id
              LEFT JOIN controls c ON c.item_id = i.id
              WHERE (?1 IS NULL OR d.name = ?1) AND (?2 IS NULL OR i.state = ?2)

@@ -103,7 +103,7 @@ pub fn migrate(conn: &mut db::Connection) -> Result<()> {
     for (version, sql) in PG_MIGRATIONS {
         let baseline = *version == PG_MIGRATIONS[0].0;
         if (baseline && found == 0) || (!baseline && *version > found) {
-            tx.execute_batch(sql)
+            tx.execute_batch_native(sql)
                 .map_err(|e| anyhow::anyhow!("applying schema migration {version}: {e}"))?;
             tx.execute("DELETE FROM schema_version", [])?;
             tx.execute(

@@ -172,7 +172,7 @@ impl Store {
             return Ok(None);
         };
         let mut stmt = self.conn.prepare(
-            "SELECT path, bytes, sha256 FROM release_files WHERE release_id = ?1 ORDER BY rowid",
+            "SELECT path, bytes, sha256 FROM release_files WHERE release_id = ?1 ORDER BY path",
         )?;
         let mut files = Vec::new();
         let rows = stmt.query_map([id], |r| {

@@ -73,3 +73,49 @@ fn with_database(url: &str, db: &str) -> String {
         None => format!("{scheme}://{authority}/{db}"),
     }
 }
+
+/// A connection of the test's own to the database at `location` (a file or a URL from
+/// `db_at`), for reading and writing rows straight past the store: the statements are the
+/// store's SQL, which the adapter carries to either engine.
+pub fn raw(location: &Path) -> medcurate::store::db::Connection {
+    use medcurate::store::db::Connection;
+    match location.to_str().filter(|s| s.starts_with("postgres")) {
+        Some(url) => {
+            Connection::connect_postgres(url).unwrap_or_else(|e| panic!("connecting to {url}: {e}"))
+        }
+        None => Connection::from_sqlite(rusqlite::Connection::open(location).unwrap()),
+    }
+}
+
+/// `raw` on the database `db_at(dir, name)` names.
+pub fn raw_at(dir: &Path, name: &str) -> medcurate::store::db::Connection {
+    raw(&db_at(dir, name))
+}
+
+/// From now on every UPDATE of `table` fails with `message`, as a full disk would make it
+/// (until `let_updates_through`).
+pub fn fail_updates(conn: &medcurate::store::db::Connection, table: &str, message: &str) {
+    let sql = match postgres() {
+        None => format!(
+            "CREATE TRIGGER fail_{table}_updates BEFORE UPDATE ON {table}
+             BEGIN SELECT RAISE(ABORT, '{message}'); END;"
+        ),
+        Some(_) => format!(
+            "CREATE FUNCTION fail_{table}_updates_fn() RETURNS trigger LANGUAGE plpgsql AS
+                 $$ BEGIN RAISE EXCEPTION '{message}'; END $$;
+             CREATE TRIGGER fail_{table}_updates BEFORE UPDATE ON {table}
+                 FOR EACH ROW EXECUTE FUNCTION fail_{table}_updates_fn();"
+        ),
+    };
+    conn.execute_batch(&sql).unwrap();
+}
+
+pub fn let_updates_through(conn: &medcurate::store::db::Connection, table: &str) {
+    let sql = match postgres() {
+        None => format!("DROP TRIGGER fail_{table}_updates"),
+        Some(_) => format!(
+            "DROP TRIGGER fail_{table}_updates ON {table}; DROP FUNCTION fail_{table}_updates_fn();"
+        ),
+    };
+    conn.execute_batch(&sql).unwrap();
+}

@@ -44,7 +44,7 @@ impl Tui {
             .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_medcurate"));
         cmd.arg("--db");
-        cmd.arg(dir.join("t.db"));
+        cmd.arg(super::backend::db_at(dir, "t.db"));
         cmd.args(args);
         cmd.cwd(dir);
         cmd.env_remove("MEDCURATE_DB");

@@ -107,7 +107,7 @@ pub fn verify_alone(dir: &Path, args: &[&str]) -> Output {
         .args(["release", "verify"])
         .args(args)
         .current_dir(dir)
-        .env("MEDCURATE_DB", dir.join("t.db"))
+        .env("MEDCURATE_DB", crate::common::backend::db_at(dir, "t.db"))
         .env("MEDCURATE_CONFIG", dir.join("config.toml"))
         .output()
         .unwrap()

@@ -474,7 +474,7 @@ step "queue_item_barred, route_queue_item: fresh eyes cleared on an open item" \
 # Item 5: writes the store does not make but the schema takes.
 step "route_revision: a new revision of an open item" "$(rev 5 2 '{"suggested_departments":["oncology"]}')"
 step "trigger order: revision_no and departments in one UPDATE (route_departments, items_revision_resets)" \
-    "UPDATE items SET revision_no = 2, departments = '[\"neurology\",\"cardiology\"]' WHERE id = 5"
+    "UPDATE items SET revision_no = 2, departments = '[\"ophthalmology\",\"dermatology\"]' WHERE id = 5"
 step "route_departments: departments of an open item" \
     "UPDATE items SET departments = '[\"psychiatry\",\"psychiatry\"]' WHERE id = 5"
 step "items_revision_resets: revision_no set to itself clears the departments" \
@@ -506,6 +506,10 @@ step "route_open_state, queue_item_open: two items close in one UPDATE" \
 step "two items open in one UPDATE" "UPDATE items SET state = 'in_review' WHERE dataset_id = 2"
 step "route_departments: two open items' departments in one UPDATE" \
     "UPDATE items SET departments = '[\"urology-surgery\"]' WHERE dataset_id = 2"
+step "route_open_state, route_queue_item: an item closed and its mask written at once" \
+    "UPDATE items SET state = 'discarded', route_mask = 7 WHERE id = 7"
+step "route_open_state, route_queue_item: opened and its mask written at once" \
+    "UPDATE items SET state = 'in_review', route_mask = 12 WHERE id = 7"
 # UPDATE OF fires on a column set to its own value.
 step "a stray curation row" \
     "INSERT INTO curation (item_id, dataset_id, revision_no, reasons, criteria_disagree, both_failed,
@@ -754,7 +758,7 @@ race() {
     grep -q 'A holds' "$W/a.out" || { echo "A failed: $(cat "$W/a.out")"; exec 3>&-; return; }
     PGOPTIONS='-c lock_timeout=30s' "${PSQL[@]}" -At -d "$db" -c "$third" >"$W/b.out" 2>&1 &
     bpid=$!; bg+=("$bpid")
-    for i in $(seq 1 30); do
+    for i in $(seq 1 150); do
         if [ "$(pg "$db" -c "SELECT count(*) FROM pg_stat_activity
                  WHERE wait_event_type = 'Lock' AND query LIKE '%third%'")" -ge 1 ]; then
             waited=yes; break

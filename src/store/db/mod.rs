@@ -137,6 +137,14 @@ impl Connection {
         }
     }
 
+    /// Runs statements written for this engine itself (PostgreSQL's own DDL), as they are.
+    pub fn execute_batch_native(&self, sql: &str) -> Result<()> {
+        match &self.inner {
+            Inner::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Inner::Postgres(c) => c.borrow_mut().batch_execute_native(sql),
+        }
+    }
+
     pub fn transaction_with_behavior(
         &mut self,
         behavior: TransactionBehavior,

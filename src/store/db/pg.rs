@@ -80,6 +80,10 @@ impl Client {
         Ok(self.client.batch_execute(&to_postgres(sql))?)
     }
 
+    pub fn batch_execute_native(&mut self, sql: &str) -> Result<()> {
+        Ok(self.client.batch_execute(sql)?)
+    }
+
     pub fn begin(&mut self, behavior: TransactionBehavior) -> Result<()> {
         match behavior {
             // SQLite's deferred transaction reads one snapshot throughout.

@@ -1,7 +1,8 @@
 //! SQLite's SQL as PostgreSQL reads it, for the few spellings that differ but mean the same:
 //! `?N` placeholders become `$N`, the session's `temp.` schema is `pg_temp.`, SQLite's
-//! index hints (`INDEXED BY name`) are dropped (PostgreSQL's planner takes no hints), LIKE
-//! is ILIKE, and `json_each(array)` is `json_array_elements_text`.
+//! index hints (`INDEXED BY name` and the join order `CROSS JOIN ... ON` fixes) are dropped
+//! (PostgreSQL's planner takes no hints), LIKE is ILIKE, and `json_each(array)` is
+//! `json_array_elements_text`.
 //! Quoted text and comments are left as they are.
 
 pub fn to_postgres(sql: &str) -> String {
@@ -38,6 +39,16 @@ pub fn to_postgres(sql: &str) -> String {
                 let word = &sql[i..end];
                 if word.eq_ignore_ascii_case("temp") && b.get(end) == Some(&b'.') {
                     out.push_str("pg_temp");
+                    i = end;
+                } else if word.eq_ignore_ascii_case("cross")
+                    && sql[end..]
+                        .trim_start()
+                        .get(..4)
+                        .is_some_and(|w| w.eq_ignore_ascii_case("join"))
+                {
+                    // SQLite's CROSS JOIN ... ON is an inner join kept in the written order (the
+                    // store writes it only so); PostgreSQL takes no ON after CROSS JOIN.
+                    out.push_str("INNER");
                     i = end;
                 } else if word.eq_ignore_ascii_case("like") {
                     // SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE does, under C.
@@ -158,6 +169,10 @@ mod tests {
             "FROM json_each(r.content, '$.x') j"
         );
         assert_eq!(to_postgres("SELECT likely, liked"), "SELECT likely, liked");
+        assert_eq!(
+            to_postgres("FROM w CROSS JOIN items i ON i.id = w.item_id"),
+            "FROM w INNER JOIN items i ON i.id = w.item_id"
+        );
     }
 
     #[test]

@@ -275,3 +275,23 @@ macro_rules! sql_params {
         &[$(&$p as &dyn $crate::store::db::ToSql),+] as &[&dyn $crate::store::db::ToSql]
     };
 }
+
+macro_rules! tuples {
+    ($(($($t:ident $i:tt),+)),*) => {$(
+        impl<$($t: ToSql),+> Params for ($($t,)+) {
+            fn values(&self) -> Result<Vec<ValueRef<'_>>, Error> {
+                Ok(vec![$(self.$i.to_sql()?),+])
+            }
+        }
+    )*};
+}
+tuples!(
+    (A 0),
+    (A 0, B 1),
+    (A 0, B 1, C 2),
+    (A 0, B 1, C 2, D 3),
+    (A 0, B 1, C 2, D 3, E 4),
+    (A 0, B 1, C 2, D 3, E 4, F 5),
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6),
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
+);

@@ -522,41 +522,46 @@ INSERT INTO route_bit (bit) VALUES
 -- transaction, until the caller rolls back to a savepoint or ends it.)
 --
 -- Trigger order. SQLite fires a table's triggers for one event in reverse order of creation;
--- PostgreSQL in name order. Only items' AFTER UPDATE triggers and reviews' BEFORE UPDATE
--- triggers depend on it; the other tables have one trigger per event and timing, or triggers
--- that cannot see each other's work (their SQLite and name orders agree, too).
+-- PostgreSQL in name order. Where the two orders differ and it matters:
 --   items, AFTER UPDATE. SQLite: route_open_mask, route_queue_item, route_open_state,
 --   route_departments, queue_item_barred, queue_item_open, items_revision_resets,
 --   items_leave_curation, items_solo_revision. PostgreSQL: items_leave_curation,
 --   items_revision_resets, items_solo_revision, queue_item_barred, queue_item_open,
 --   route_departments, route_open_mask, route_open_state, route_queue_item. Three of them
---   write the item again (items_revision_resets, items_solo_revision, route_departments), and
---   an AFTER trigger's NEW is the row its statement wrote, not the row as it is when the
---   trigger runs. In SQLite's order those three run last, so every trigger's NEW is the row as
---   it is; in name order they run first. What depends on it, and how it is kept:
---   * the counts (queue_open, queue_reviewer, route_open) add "after less before" of each
---     write: the sums do not depend on the order, and the writes are the same ones (below).
---   * route_departments reads the departments and revision of the item as they are, not NEW:
---     the same as SQLite wherever it runs first (NEW is the row then), and after
---     items_revision_resets has cleared the departments it computes the mask already there.
---   * an UPDATE that sets departments (changing them) and revision_no together: SQLite works
---     out the mask of the new departments before items_revision_resets clears them; so does
---     items_revision_resets_fn here, first, so the item goes through the same writes.
---   * route_queue_item deletes the rows of the old values and inserts those of the new: here
---     it makes the item's rows those of the item as it is (it deletes the rows of OLD, of NEW
---     and of the row as it is, then inserts the row's), so it ends where SQLite does whatever
---     ran before it. Where route_queue already held rows that the item as it is would give,
---     SQLite's insert would fail on the key; here they are replaced.
+--   write the item again (route_departments its route_mask, items_revision_resets its
+--   departments and fresh_eyes, items_solo_revision its solo_reviewer), and an AFTER trigger's
+--   NEW is the row its statement wrote, not the row as it is when the trigger runs. In
+--   SQLite's order each trigger still finds NEW to be the row as it is (the writers come after
+--   the triggers that read what they write); in name order the writers come first. So:
+--   * the counts (queue_open, queue_reviewer, route_open) each add "after less before" of one
+--     write of the item: the sums do not depend on the order, and the writes are the same.
+--   * route_departments reads the item's departments and revision as they are, not NEW's:
+--     where it runs before any writer (every UPDATE but one that also sets revision_no) that
+--     is NEW; after items_revision_resets it finds the mask already right and writes it again.
+--   * an UPDATE that changes departments and sets revision_no: SQLite works out the mask of
+--     the new departments (route_departments) before items_revision_resets clears them.
+--     items_revision_resets_fn does the same write first, so the item goes through the same
+--     writes as in SQLite (the route_open rows they touch, even those left at 0, are the same).
+--   * route_queue_item deletes the rows of the old values and inserts those of the new. Here
+--     it makes the item's rows those of the item as it is: it deletes the rows of OLD, of NEW
+--     and of the row as it is, then inserts the row's. Run first, that is SQLite's delete and
+--     insert; run after the writers, it ends where SQLite ends. (Only where route_queue
+--     already held rows for the item as it is, which SQLite's insert would refuse as a
+--     duplicate key, does this replace them instead.)
 --   reviews, BEFORE UPDATE. SQLite: reviews_two_in_force_status, then queue_review_moved;
---   PostgreSQL the other way round. Both only refuse; when both refuse one statement, SQLite
---   says the first's message, so queue_review_moved_fn asks the two-reviewer question first.
+--   PostgreSQL the other way round. Both only refuse; when both refuse one statement SQLite
+--   gives the first's message, so queue_review_moved_fn asks the two-reviewer question first.
+-- Elsewhere the orders agree (items BEFORE UPDATE; reviews AFTER INSERT, AFTER UPDATE), there
+-- is one trigger, or the triggers write different tables and read none of each other's
+-- (items AFTER DELETE).
 --
--- Statements of several rows. An AFTER trigger here runs once the whole statement is done,
--- and sees all of its rows; SQLite's runs after each row, seeing the rows so far. The triggers
--- that read other rows of their own table (the review triggers reading the reviewer's other
--- reviews of the item) can come out otherwise only for one statement writing two or more
--- review rows of one reviewer and item; the store writes one review row per statement, or
--- lets claims lapse together (claimed to expired, where the counts do not change).
+-- Statements of several rows. An AFTER trigger here runs once the whole statement is done
+-- and sees all its rows; SQLite's runs after each row and sees the rows so far. Triggers that
+-- read other rows of their own table can then count otherwise: the review triggers read the
+-- reviewer's other reviews of the item, so one statement that writes two or more review rows
+-- of one reviewer and item (of different revisions), changing their submitted status, can
+-- leave queue_reviewer.barred otherwise than SQLite does. The store writes one review row per
+-- statement, but for claims lapsing together (claimed to expired, which counts nothing).
 -- ---------------------------------------------------------------------------------------------
 
 -- 1: revisions and events are history: nothing rewrites or removes them.
