@@ -90,8 +90,8 @@ pub fn database(
                 bail!(
                     "on this shared host the database is {} (set by the host config); --db and \
                      MEDCURATE_DB cannot name another file ({} was given)",
-                    host.database.display(),
-                    p.display()
+                    crate::store::location::shown(&host.database),
+                    crate::store::location::shown(&p)
                 );
             }
             Ok(host.database.clone())

@@ -248,21 +248,15 @@ fn reopen_tx(tx: &Transaction, rowid: i64, revision_no: i64, now: &str) -> Resul
         }
     }
     let departments = department_set(chosen.iter().map(String::as_str));
-    tx.prepare_cached(
+    tx.prepare_cached(concat!(
         "INSERT INTO curation (item_id, dataset_id, revision_no, reasons,
              criteria_disagree, both_failed, departments_disagree, correction_proposed, reopened,
              department_set, since)
          SELECT i.id, i.dataset_id, i.revision_no, ?2, ?3, ?4, ?5, ?6, 1, ?8, ?7
          FROM items i WHERE i.id = ?1
-         ON CONFLICT (item_id) DO UPDATE SET dataset_id = excluded.dataset_id,
-             revision_no = excluded.revision_no, reasons = excluded.reasons,
-             criteria_disagree = excluded.criteria_disagree,
-             both_failed = excluded.both_failed,
-             departments_disagree = excluded.departments_disagree,
-             correction_proposed = excluded.correction_proposed,
-             reopened = excluded.reopened, department_set = excluded.department_set,
-             since = excluded.since",
-    )?
+",
+        crate::store::curation::curation_upsert!()
+    ))?
     .execute(params![
         rowid,
         serde_json::to_string(&reasons)?,

@@ -3,6 +3,21 @@
 //! role: this is the only API that shows both reviews of an item.
 
 mod decide;
+
+/// What a new queue row does to one the item has already (submitting again, reopening):
+/// takes its place whole, as `INSERT OR REPLACE` did, in the upsert both engines read.
+macro_rules! curation_upsert {
+    () => {
+        "
+         ON CONFLICT (item_id) DO UPDATE SET dataset_id = excluded.dataset_id,
+             revision_no = excluded.revision_no, reasons = excluded.reasons,
+             criteria_disagree = excluded.criteria_disagree, both_failed = excluded.both_failed,
+             departments_disagree = excluded.departments_disagree,
+             correction_proposed = excluded.correction_proposed, reopened = excluded.reopened,
+             department_set = excluded.department_set, since = excluded.since"
+    };
+}
+pub(crate) use curation_upsert;
 mod history;
 
 use super::Store;

@@ -179,18 +179,14 @@ pub(super) fn submit_tx(
         if let ReviewPairOutcome::NeedsCuration(r) = &settled {
             let has = |id: &str| r.iter().any(|x| x.id() == id);
             tx.prepare_cached(
-                "INSERT INTO curation (item_id, dataset_id, revision_no, reasons,
+                concat!(
+            "INSERT INTO curation (item_id, dataset_id, revision_no, reasons,
                      criteria_disagree, both_failed, departments_disagree, correction_proposed,
                      reopened, department_set, since)
                  SELECT id, dataset_id, revision_no, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8 FROM items WHERE id = ?1
-                 ON CONFLICT (item_id) DO UPDATE SET dataset_id = excluded.dataset_id,
-                     revision_no = excluded.revision_no, reasons = excluded.reasons,
-                     criteria_disagree = excluded.criteria_disagree,
-                     both_failed = excluded.both_failed,
-                     departments_disagree = excluded.departments_disagree,
-                     correction_proposed = excluded.correction_proposed,
-                     reopened = excluded.reopened, department_set = excluded.department_set,
-                     since = excluded.since",
+",
+            crate::store::curation::curation_upsert!()
+        ),
             )?
             .execute(params![
                 l.item_rowid,
