@@ -50,8 +50,9 @@ pub use paths::{default_db_path, demo_db_path};
     about = "Build medical LLM benchmarks: dual physician review, curation, frozen releases"
 )]
 pub struct Cli {
-    /// The database file [default: the platform data directory; MEDCURATE_DB overrides]
-    #[arg(long, global = true, env = "MEDCURATE_DB", value_name = "PATH")]
+    /// The database: a SQLite file or a postgres:// URL [default: a file in the platform data
+    /// directory; MEDCURATE_DB overrides]
+    #[arg(long, global = true, env = "MEDCURATE_DB", value_name = "PATH_OR_URL")]
     pub db: Option<PathBuf>,
 
     /// Whether `--db` was typed on the command line (not taken from MEDCURATE_DB): `release

@@ -19,7 +19,10 @@ pub const SKIPPED: &str = "skipped: shared-host tests need root";
 pub fn skip_unless_root() -> bool {
     // SAFETY: geteuid only reads the process's credentials.
     if unsafe { libc::geteuid() } != 0 {
-        eprintln!("{SKIPPED} (useradd, setuid install)");
+        // Straight to the process's stderr: the harness would capture eprintln! and CI
+        // looks for this line.
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "{SKIPPED} (useradd, setuid install)");
         return true;
     }
     false

@@ -14,6 +14,13 @@ pub fn postgres() -> Option<String> {
     std::env::var(ENV).ok().filter(|s| !s.is_empty())
 }
 
+/// Prints `line` past the test harness's capture (which takes eprintln!'s output), so a
+/// note that a test could not run reaches the person or CI running the suite.
+pub fn note(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
 /// True (after saying so) when on PostgreSQL, for a test of what only SQLite has (its file,
 /// its locks, its PRAGMAs).
 pub fn skip_on_postgres(why: &str) -> bool {
