@@ -1,5 +1,5 @@
 //! The SQL that SQLite and PostgreSQL spell differently and `db::translate` cannot rewrite
-//! word for word: reading inside JSON text, time differences, a random draw. Each function
+//! word for word: reading inside JSON text, time differences, a random draw, row locks. Each function
 //! gives the fragment for the connection's engine; the rest of every statement is shared.
 
 use super::db::{Backend, Connection};
@@ -45,5 +45,15 @@ pub fn one_in(conn: &Connection, n: &str) -> String {
     match conn.backend() {
         Backend::Sqlite => format!("(abs(random() % {n}) = 0)"),
         Backend::Postgres => format!("(floor(random() * {n}) = 0)"),
+    }
+}
+
+/// After a query's `LIMIT`: lock the rows of `alias` it returns, passing over rows another
+/// transaction has locked (PostgreSQL's queue idiom). Nothing on SQLite, whose write lock
+/// lets no other writer in.
+pub fn skip_locked(conn: &Connection, alias: &str) -> String {
+    match conn.backend() {
+        Backend::Sqlite => String::new(),
+        Backend::Postgres => format!("FOR UPDATE OF {alias} SKIP LOCKED"),
     }
 }

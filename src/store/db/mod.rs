@@ -33,6 +33,10 @@ pub enum TransactionBehavior {
     Deferred,
     /// The write lock at once, so a writer waits at the start instead of failing half-way.
     Immediate,
+    /// A write that guards itself with row locks: on SQLite the write lock as `Immediate`; on
+    /// PostgreSQL it runs beside others of its kind, kept apart only from `Immediate` writers
+    /// (whose read-then-write steps assume no writer in between), so many can work at once.
+    RowLocked,
 }
 
 pub struct Connection {
@@ -158,7 +162,7 @@ impl Connection {
             (Inner::Sqlite(c), TransactionBehavior::Deferred) => {
                 c.execute_batch("BEGIN DEFERRED")?
             }
-            (Inner::Sqlite(c), TransactionBehavior::Immediate) => {
+            (Inner::Sqlite(c), TransactionBehavior::Immediate | TransactionBehavior::RowLocked) => {
                 c.execute_batch("BEGIN IMMEDIATE")?
             }
             (Inner::Postgres(c), behavior) => c.borrow_mut().begin(behavior)?,

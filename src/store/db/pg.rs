@@ -93,6 +93,11 @@ impl Client {
             TransactionBehavior::Immediate => self.client.batch_execute(&format!(
                 "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
             ))?,
+            // The same lock shared: row-locked writers exclude the serialised ones, not each
+            // other.
+            TransactionBehavior::RowLocked => self.client.batch_execute(&format!(
+                "BEGIN; SELECT pg_advisory_xact_lock_shared({WRITE_LOCK})"
+            ))?,
         }
         Ok(())
     }

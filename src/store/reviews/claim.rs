@@ -13,7 +13,10 @@ use super::routing::Route;
 use super::submit::check_changeable;
 use super::{Assignment, load};
 use crate::domain::review::ReviewContent;
-use crate::store::db::{OptionalExtension, Row, ToSql, Transaction, TransactionBehavior, params};
+use crate::store::db::{
+    Backend, OptionalExtension, Row, ToSql, Transaction, TransactionBehavior, params,
+};
+use crate::store::dialect;
 use crate::store::lease::{self, About, Claims, Draft, Queue, Table};
 use crate::store::{Store, clock};
 use anyhow::{Result, bail};
@@ -80,6 +83,40 @@ impl Queue for ReviewClaims {
     }
 }
 
+/// Times a claim is tried on PostgreSQL before a deadlock it keeps losing is reported.
+const CLAIM_ATTEMPTS: u32 = 8;
+
+/// A person's claims, one at a time: the second sees the first's claim and resumes it, and
+/// never takes the same revision beside it. SQLite's write lock already makes every claim
+/// wait for the one before; on PostgreSQL, where claims run side by side, the person's row
+/// is the lock (`NO KEY`, so their other writes, which only reference it, do not wait).
+fn hold_reviewer(tx: &Transaction, reviewer: &str) -> Result<()> {
+    if tx.backend() == Backend::Postgres {
+        tx.prepare_cached("SELECT 1 FROM people WHERE id = ?1 FOR NO KEY UPDATE")?
+            .query_row([reviewer], |_| Ok(()))
+            .optional()?;
+    }
+    Ok(())
+}
+
+/// On PostgreSQL, locks the item chosen for a claim, unless another claim holds it (then
+/// false: that claim may fill the item's last place, so this one looks elsewhere). The item
+/// is checked again under the lock, as it is now. SQLite's claims already run one at a time.
+fn lock_item(tx: &Transaction, (item_id, revision_no): (i64, i64)) -> Result<bool> {
+    if tx.backend() == Backend::Sqlite {
+        return Ok(true);
+    }
+    let held = tx
+        .prepare_cached(
+            "SELECT 1 FROM items WHERE id = ?1 AND revision_no = ?2
+               AND state = 'in_review' AND active_reviews < 2
+             FOR UPDATE SKIP LOCKED",
+        )?
+        .query_row(params![item_id, revision_no], |_| Ok(()))
+        .optional()?;
+    Ok(held.is_some())
+}
+
 impl Store {
     /// Resumes this reviewer's open claim (in `dataset`, if given) or claims the next item.
     /// `None` when nothing is left for them.
@@ -100,11 +137,35 @@ impl Store {
     ) -> Result<Option<Assignment>> {
         let lease = self.lease_from(now)?;
         let dataset_id = dataset.map(|d| self.dataset_id(d)).transpose()?;
+        // On PostgreSQL claims run side by side under row locks; one that the server chose to
+        // end to break a deadlock with another is simply run again (its transaction undone).
+        let mut attempt = 0;
+        loop {
+            match self.try_claim_next(reviewer, dataset_id, &lease) {
+                Err(e)
+                    if self.backend() == Backend::Postgres
+                        && attempt < CLAIM_ATTEMPTS
+                        && crate::store::is_busy(&e) =>
+                {
+                    attempt += 1;
+                }
+                done => return done,
+            }
+        }
+    }
+
+    fn try_claim_next(
+        &mut self,
+        reviewer: &str,
+        dataset_id: Option<i64>,
+        lease: &lease::Lease,
+    ) -> Result<Option<Assignment>> {
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            .transaction_with_behavior(TransactionBehavior::RowLocked)?;
+        hold_reviewer(&tx, reviewer)?;
         let Some(review_id) =
-            lease::claim_next::<ReviewClaims>(&tx, reviewer, dataset_id, &lease, |tx| {
+            lease::claim_next::<ReviewClaims>(&tx, reviewer, dataset_id, lease, |tx| {
                 next_item(tx, reviewer, dataset_id)
             })?
         else {
@@ -243,30 +304,59 @@ fn next_matching(
     dataset_id: Option<i64>,
     route: &Route,
 ) -> Result<Option<(i64, i64)>> {
+    // Items another claim holds (PostgreSQL), passed over on the next look.
+    let mut held: Vec<i64> = Vec::new();
+    loop {
+        let Some(found) = first_matching(tx, reviewer, dataset_id, route, &held)? else {
+            return Ok(None);
+        };
+        if lock_item(tx, found)? {
+            return Ok(Some(found));
+        }
+        held.push(found.0);
+    }
+}
+
+/// `next_matching`'s look, passing over the items `held`.
+fn first_matching(
+    tx: &Transaction,
+    reviewer: &str,
+    dataset_id: Option<i64>,
+    route: &Route,
+    held: &[i64],
+) -> Result<Option<(i64, i64)>> {
     let scope = if dataset_id.is_some() {
         "route_queue q WHERE q.dataset_id = ?2"
     } else {
         "route_queue q INDEXED BY route_queue_any_dataset WHERE ?2 IS NULL"
     };
-    // Every variant binds the same four parameters.
+    // Every variant binds the same five parameters.
     let none = if route.any_none(dataset_id) {
         "AND q.dataset_id NOT IN (SELECT CAST(value AS INTEGER) FROM json_each(?4))"
     } else {
         "AND ?4 IS NOT NULL"
     };
+    let passed = if held.is_empty() {
+        "AND ?5 IS NOT NULL"
+    } else {
+        "AND q.item_id NOT IN (SELECT CAST(value AS INTEGER) FROM json_each(?5))"
+    };
     let sql = format!(
         "SELECT q.active_reviews, q.item_id, q.revision_no FROM {scope}
-           AND q.bit = ?3 AND q.solo_reviewer IS DISTINCT FROM ?1 {none}
+           AND q.bit = ?3 AND q.solo_reviewer IS DISTINCT FROM ?1 {none} {passed}
            {barred}
-         ORDER BY q.active_reviews DESC, q.item_id LIMIT 1",
-        barred = not_barred("q.item_id", "q")
+         ORDER BY q.active_reviews DESC, q.item_id LIMIT 1 {locked}",
+        barred = not_barred("q.item_id", "q"),
+        // Another claim's place in a department's queue is passed over, not waited for.
+        locked = dialect::skip_locked(tx, "q"),
     );
+    let held = serde_json::to_string(held)?;
     let mut stmt = tx.prepare_cached(&sql)?;
     // (active reviews, item id, revision): more reviews first, then the oldest.
     let mut best: Option<(i64, i64, i64)> = None;
     for bit in (0..64).filter(|b| route.mask & (1i64 << b) != 0) {
         let found: Option<(i64, i64, i64)> = stmt
-            .query_row(params![reviewer, dataset_id, bit, route.none], |r| {
+            .query_row(params![reviewer, dataset_id, bit, route.none, held], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .optional()?;
@@ -307,8 +397,11 @@ fn next_other(
            AND i.state = 'in_review' AND i.active_reviews < 2
            AND i.solo_reviewer IS DISTINCT FROM ?1 {routed}
            {barred}
-         ORDER BY i.active_reviews DESC, i.id LIMIT 1",
-        barred = not_barred("i.id", "i")
+         ORDER BY i.active_reviews DESC, i.id LIMIT 1 {locked}",
+        barred = not_barred("i.id", "i"),
+        // An item another claim holds is passed over, not waited for: that claim may take
+        // its last place.
+        locked = dialect::skip_locked(tx, "i"),
     );
     let found = tx
         .prepare_cached(&sql)?

@@ -1,0 +1,271 @@
+//! A workspace on PostgreSQL under load, beside the same work on SQLite.
+//!
+//! `MEDCURATE_BENCH_PG` names the server (a `postgres://` URL; its database part is ignored):
+//! each part creates a database of its own there (C collation, as `init` expects) and drops
+//! it at the end. Without it the benchmark prints that it was skipped.
+//!
+//! - `import`: `MEDCURATE_BENCH_ITEMS` (default 350,000) generated items imported into the
+//!   three datasets, on PostgreSQL and into a new SQLite file, the same files, timed whole.
+//! - `sessions`: `MEDCURATE_BENCH_SESSIONS` (default 300) review sessions at once, each a
+//!   thread with its own connection and annotator, looping claim, reading time, submit,
+//!   reading time, `MEDCURATE_BENCH_PER_SESSION` (default 10) items each out of 20,000. The
+//!   reading time is `MEDCURATE_BENCH_THINK_MS` (default 1,000) on average, drawn evenly from
+//!   half to one and a half of it: a physician takes far longer, so this is several times
+//!   a real team's load. Every claim and submit is timed by wall clock; afterwards the
+//!   database is read for what the sessions were told: every submit stored, no revision with
+//!   more than two reviewers, nobody twice.
+//!
+//! `MEDCURATE_BENCH_PG=postgresql:///postgres?host=/run/postgresql cargo bench --bench postgres
+//! [-- import|sessions]`.
+#![allow(clippy::disallowed_methods)] // the benchmark sets up files directly
+
+mod common;
+
+use common::reviews::passing;
+use common::timing::rank;
+use common::workspace::{self, add_annotators, env_count, reviewer};
+use medcurate::domain::item::ItemKind;
+use medcurate::store::Store;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Barrier};
+use std::thread;
+use std::time::{Duration, Instant};
+
+const SESSION_ITEMS: usize = 20_000;
+
+fn main() {
+    let Some(server) = std::env::var("MEDCURATE_BENCH_PG")
+        .ok()
+        .filter(|s| !s.is_empty())
+    else {
+        println!(
+            "skipped: the PostgreSQL benchmark needs MEDCURATE_BENCH_PG, a server's postgres:// URL"
+        );
+        return;
+    };
+    let which: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let wants = |part: &str| which.is_empty() || which.iter().any(|w| w == part);
+    if wants("import") {
+        import(&server);
+    }
+    if wants("sessions") {
+        sessions(&server);
+    }
+}
+
+/// A new database on the server, dropped when this is.
+struct Database {
+    admin: String,
+    name: String,
+    url: PathBuf,
+}
+
+impl Database {
+    fn new(server: &str, part: &str) -> Database {
+        let name = format!("medcurate_bench_{part}_{}", std::process::id());
+        let mut admin = postgres::Client::connect(server, postgres::NoTls).unwrap();
+        // One statement per call: these cannot run in the transaction a batch is.
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+            .unwrap();
+        admin
+            .batch_execute(&format!(
+                "CREATE DATABASE {name} TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C' ENCODING 'UTF8'"
+            ))
+            .unwrap();
+        Database {
+            admin: server.to_string(),
+            url: PathBuf::from(with_database(server, &name)),
+            name,
+        }
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
+
+/// `url` with its database replaced: `postgresql://AUTH/DB?QUERY`.
+fn with_database(url: &str, db: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("a postgres:// URL");
+    let (before_query, query) = match rest.split_once('?') {
+        Some((a, q)) => (a, Some(q)),
+        None => (rest, None),
+    };
+    let authority = before_query.split('/').next().unwrap_or("");
+    match query {
+        Some(q) => format!("{scheme}://{authority}/{db}?{q}"),
+        None => format!("{scheme}://{authority}/{db}"),
+    }
+}
+
+fn import(server: &str) {
+    let n = workspace::bench_items();
+    let scratch = tempfile::tempdir().unwrap();
+    let files = scratch.path().join("items");
+    let bytes = workspace::generate(&files, n);
+    eprintln!("import: {n} items, {:.0} MB of JSONL", bytes as f64 / 1e6);
+    let sqlite = scratch.path().join("bench.db");
+    let secs_sqlite = import_into(&files, &sqlite);
+    let db = Database::new(server, "import");
+    let secs_pg = import_into(&files, &db.url);
+    println!("| import of {n} items | seconds | items/s |");
+    println!("|---|---|---|");
+    println!(
+        "| SQLite (a file) | {secs_sqlite:.1} | {:.0} |",
+        n as f64 / secs_sqlite
+    );
+    println!("| PostgreSQL | {secs_pg:.1} | {:.0} |", n as f64 / secs_pg);
+    println!("PostgreSQL / SQLite: {:.2}x", secs_pg / secs_sqlite);
+}
+
+/// Seconds to import the three files in `dir` into a new workspace at `db`.
+fn import_into(dir: &Path, db: &Path) -> f64 {
+    let started = Instant::now();
+    let mut store = Store::open(db).unwrap();
+    for (name, dataset, _, _) in workspace::FILES {
+        workspace::import_file(&mut store, &dir.join(name), dataset);
+    }
+    started.elapsed().as_secs_f64()
+}
+
+fn sessions(server: &str) {
+    let sessions = env_count("MEDCURATE_BENCH_SESSIONS").unwrap_or(300);
+    let per_session = env_count("MEDCURATE_BENCH_PER_SESSION").unwrap_or(10);
+    let think_ms = env_count("MEDCURATE_BENCH_THINK_MS").unwrap_or(1000) as u64;
+    assert!(sessions <= workspace::REVIEWERS, "at most {} sessions", workspace::REVIEWERS);
+    let db = Database::new(server, "sessions");
+    let scratch = tempfile::tempdir().unwrap();
+    let file = scratch.path().join("mcq.jsonl");
+    {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+        medcurate::synth::write_items_of_kind(&mut out, SESSION_ITEMS, 1, ItemKind::Mcq).unwrap();
+    }
+    let mut store = Store::open(&db.url).unwrap();
+    workspace::import_file(&mut store, &file, "SynthMcq");
+    add_annotators(&mut store);
+    drop(store);
+    eprintln!(
+        "sessions: {sessions} at once, {per_session} items each, reading time {think_ms} ms on average"
+    );
+
+    let start = Arc::new(Barrier::new(sessions));
+    let started = Instant::now();
+    let handles: Vec<_> = (0..sessions)
+        .map(|s| {
+            let url = db.url.clone();
+            let start = Arc::clone(&start);
+            thread::spawn(move || session(&url, s, per_session, think_ms, &start))
+        })
+        .collect();
+    let mut claims = Vec::new();
+    let mut submits = Vec::new();
+    let mut submitted = 0usize;
+    for h in handles {
+        let (c, s, n) = h.join().expect("a session failed");
+        claims.extend(c);
+        submits.extend(s);
+        submitted += n;
+    }
+    let wall = started.elapsed().as_secs_f64();
+    for v in [&mut claims, &mut submits] {
+        v.sort_by(f64::total_cmp);
+    }
+    println!("| {sessions} sessions, ms | n | p50 | p99 | max |");
+    println!("|---|---|---|---|---|");
+    for (name, v) in [("claim the next item", &claims), ("submit a review", &submits)] {
+        println!(
+            "| {name} | {} | {:.2} | {:.2} | {:.1} |",
+            v.len(),
+            rank(v, 0.5),
+            rank(v, 0.99),
+            v.last().copied().unwrap_or(0.0)
+        );
+    }
+    println!(
+        "{submitted} reviews in {wall:.1} s ({:.0} a second)",
+        submitted as f64 / wall
+    );
+    check(&db.url, submitted);
+}
+
+/// One review session: (claim times, submit times, reviews submitted).
+fn session(
+    db: &Path,
+    s: usize,
+    items: usize,
+    think_ms: u64,
+    start: &Barrier,
+) -> (Vec<f64>, Vec<f64>, usize) {
+    let mut store = Store::open_existing(db).unwrap();
+    let who = reviewer(s);
+    // A small generator of the session's own: reading times differ between sessions.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64 ^ (s as u64 + 1).wrapping_mul(0x2545_f491_4f6c_dd1d);
+    let mut think = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let ms = think_ms / 2 + state % (think_ms + 1);
+        thread::sleep(Duration::from_millis(ms));
+    };
+    let (mut claims, mut submits) = (Vec::new(), Vec::new());
+    start.wait();
+    // Sessions start spread over one reading time, as people do.
+    thread::sleep(Duration::from_millis((s as u64 * 7919) % (think_ms + 1)));
+    for _ in 0..items {
+        let t = Instant::now();
+        let a = store.claim_next(&who, None).expect("claim");
+        claims.push(t.elapsed().as_secs_f64() * 1e3);
+        let Some(a) = a else { break };
+        think();
+        let review = passing(&a.item.body, &[]);
+        let t = Instant::now();
+        store.submit_review(&who, a.review_id, &review).expect("submit");
+        submits.push(t.elapsed().as_secs_f64() * 1e3);
+        think();
+    }
+    let n = submits.len();
+    (claims, submits, n)
+}
+
+/// What the database holds agrees with what the sessions were told.
+fn check(db: &Path, submitted: usize) {
+    let store = Store::open_existing(db).unwrap();
+    drop(store);
+    let url = db.to_str().unwrap();
+    let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let stored: i64 = c
+        .query_one("SELECT count(*) FROM reviews WHERE status = 'submitted'", &[])
+        .unwrap()
+        .get(0);
+    let most: Option<i64> = c
+        .query_one(
+            "SELECT max(n) FROM (SELECT count(*) AS n FROM reviews
+             WHERE status IN ('claimed', 'submitted') GROUP BY item_id, revision_no) x",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    let twice: i64 = c
+        .query_one(
+            "SELECT count(*) FROM (SELECT 1 FROM reviews GROUP BY item_id, revision_no, reviewer
+             HAVING count(*) > 1) x",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(stored as usize, submitted, "every submit is stored");
+    assert!(most.unwrap_or(0) <= 2, "a revision had {most:?} reviews in force");
+    assert_eq!(twice, 0, "a reviewer had one revision twice");
+    println!(
+        "checked: {stored} submitted reviews stored, at most {} in force on a revision, nobody twice",
+        most.unwrap_or(0)
+    );
+}
