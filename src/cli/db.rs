@@ -60,7 +60,7 @@ fn copy(from: &Path, to: &Path) -> Result<()> {
         );
     }
     // The host's own database, named as its config writes it, is reached with its password.
-    let (from, to) = (crate::host::reach(from), crate::host::reach(to));
+    let (from, to) = (crate::host::reach(from)?, crate::host::reach(to)?);
     let source = Store::open_existing(&from)?;
     let mut target = Store::open(&to)
         .with_context(|| format!("creating the workspace in {}", location::shown(&to)))?;

@@ -319,7 +319,7 @@ fn check_workspace(
         )),
         Some(Ok((version, bound))) => found.push(format!(
             "the database {} opens as {}: schema version {version}, maintainer(s) {}",
-            location::shown(db),
+            location::shown(&host.database),
             host.service_user,
             bound.join(", ")
         )),

@@ -123,7 +123,7 @@ pub fn database(
 ) -> Result<PathBuf> {
     match mode() {
         Mode::Single => match requested {
-            Some(p) => Ok(p),
+            Some(p) => reach(&p),
             None => default(),
         },
         Mode::Shared(host) => {
@@ -142,13 +142,37 @@ pub fn database(
     }
 }
 
-/// A database named on the command line, as the store is to reach it: on a shared host its
-/// own database (as the host config writes it) is reached with the host's password.
-pub fn reach(location: &Path) -> PathBuf {
+/// A database named on the command line, as the store is to reach it: the host's own
+/// database (as the host config writes it) is reached with the host's password, through the
+/// installed program and by the service account itself (`sudo -u SERVICE medcurate db copy
+/// --from URL ...`); anything else as it is.
+pub fn reach(location: &Path) -> Result<PathBuf> {
     match mode() {
-        Mode::Shared(host) if same_file(location, &host.config.database) => host.database(),
-        _ => location.to_path_buf(),
+        Mode::Shared(host) if same_file(location, &host.config.database) => Ok(host.database()),
+        Mode::Shared(_) => Ok(location.to_path_buf()),
+        Mode::Single => as_the_service(location),
     }
+}
+
+/// Not setuid: only the service account, naming its host's PostgreSQL database, is given the
+/// password (read with its own rights); everyone else's URL is theirs to complete.
+fn as_the_service(location: &Path) -> Result<PathBuf> {
+    let unchanged = Ok(location.to_path_buf());
+    if crate::store::location::postgres_url(location).is_none() {
+        return unchanged;
+    }
+    let path = config::path();
+    let Ok(host) = config::load(&path) else {
+        return unchanged; // no shared host here
+    };
+    let me = crate::os::account::effective();
+    if host.service_user != me.name
+        || host.database_password_file.is_none()
+        || !same_file(location, &host.database)
+    {
+        return unchanged;
+    }
+    Ok(SharedHost::load(&path, me.uid)?.database())
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
