@@ -45,12 +45,12 @@ fn copy(from: &Path, to: &Path) -> Result<()> {
     // The files and servers named here are opened with the service account's rights on a
     // shared host: only its administrators (running as that account) may name them.
     if let crate::host::Mode::Shared(host) = crate::host::mode()
-        && crate::os::account::real_name() != host.service_user
+        && crate::os::account::real_name() != host.config.service_user
     {
         bail!(
             "on a shared host `db copy` is for its administrators: run it as the service account \
              (sudo -u {} medcurate db copy ...)",
-            host.service_user
+            host.config.service_user
         );
     }
     if location::postgres_url(to).is_none() && service::exists(to) {
@@ -59,9 +59,11 @@ fn copy(from: &Path, to: &Path) -> Result<()> {
             to.display()
         );
     }
-    let source = Store::open_existing(from)?;
-    let mut target = Store::open(to)
-        .with_context(|| format!("creating the workspace in {}", location::shown(to)))?;
+    // The host's own database, named as its config writes it, is reached with its password.
+    let (from, to) = (crate::host::reach(from)?, crate::host::reach(to)?);
+    let source = Store::open_existing(&from)?;
+    let mut target = Store::open(&to)
+        .with_context(|| format!("creating the workspace in {}", location::shown(&to)))?;
     println!(
         "copying {} (schema version {}) into {}",
         source.location(),

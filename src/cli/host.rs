@@ -16,9 +16,18 @@ pub enum HostCommand {
         /// The unprivileged account that will own the database (created if missing)
         #[arg(long, value_name = "NAME")]
         service_user: String,
-        /// The directory for the database, e.g. /var/lib/medcurate (made 0700)
+        /// The directory for the database, e.g. /var/lib/medcurate (made 0700); with
+        /// --database, for the service's own files
         #[arg(long, value_name = "DIR")]
         data_dir: PathBuf,
+        /// A database on PostgreSQL instead of a file in the data directory: a postgres://
+        /// URL without a password
+        #[arg(long, value_name = "URL")]
+        database: Option<PathBuf>,
+        /// The file whose first line is the database password, written by root beforehand;
+        /// handed to the service account, mode 0600
+        #[arg(long, value_name = "PATH", requires = "database")]
+        database_password_file: Option<PathBuf>,
         /// The OS account of the first maintainer
         #[arg(long, value_name = "ACCOUNT")]
         admin: String,
@@ -48,6 +57,8 @@ pub fn run(cmd: HostCommand) -> Result<()> {
             admin,
             admin_id,
             config,
+            database,
+            database_password_file,
         } => {
             let binary = std::env::current_exe().context("finding this program's path")?;
             let report = setup(
@@ -57,6 +68,8 @@ pub fn run(cmd: HostCommand) -> Result<()> {
                     admin,
                     admin_id,
                     config_path: config.clone(),
+                    database,
+                    database_password_file,
                 },
                 &binary,
             )?;
@@ -87,7 +100,11 @@ pub fn run(cmd: HostCommand) -> Result<()> {
                 None => std::env::current_exe().context("finding this program's path")?,
             };
             let config = config.unwrap_or_else(config::path);
-            let problems = check(&config, &binary);
+            let report = check(&config, &binary);
+            let problems = report.problems;
+            for line in &report.found {
+                println!("{line}");
+            }
             if problems.is_empty() {
                 println!(
                     "{}: the host is set up as it should be ({} is setuid to the service account; \

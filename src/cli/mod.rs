@@ -288,7 +288,7 @@ pub(crate) fn invocation() -> String {
 /// shared host.
 fn protect(db: &std::path::Path) {
     let data_dir = match crate::host::mode() {
-        crate::host::Mode::Shared(h) => Some(h.data_dir.clone()),
+        crate::host::Mode::Shared(h) => Some(h.config.data_dir.clone()),
         crate::host::Mode::Single => None,
     };
     crate::files::user::protect(db, data_dir.as_deref());

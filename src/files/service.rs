@@ -30,6 +30,15 @@ pub fn read_to_string(path: &Path) -> io::Result<String> {
     fs::read_to_string(path)
 }
 
+/// Opens a file for reading as the entry itself: a symlink in its place fails (`ELOOP`)
+/// instead of being followed, so the owner and mode read from the open file are its own.
+pub fn open_no_follow(path: &Path) -> io::Result<fs::File> {
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+}
+
 /// Creates a directory and its parents, the last one with `mode`.
 pub fn create_dir_all(path: &Path, mode: u32) -> io::Result<()> {
     fs::DirBuilder::new()

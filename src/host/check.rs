@@ -2,12 +2,14 @@
 //! command that fixes it.
 
 use super::config::{self, HostConfig};
+use super::password;
 use crate::domain::people::Role;
 use crate::files::{self, service};
-use crate::os::account;
-use crate::store::Store;
+use crate::os::account::{self, Account};
+use crate::store::db::Connection;
+use crate::store::{Store, location};
 use std::os::unix::fs::MetadataExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -22,9 +24,23 @@ fn problem(what: impl Into<String>, fix: impl Into<String>) -> Problem {
     }
 }
 
+/// What `host check` found: the problems, and what it could see of a sound database.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub problems: Vec<Problem>,
+    /// What was reached, e.g. the database and its schema version (only as root).
+    pub found: Vec<String>,
+}
+
 /// Checks the installation described by the host config at `config_path`, with `binary`
 /// as the installed program.
-pub fn check(config_path: &Path, binary: &Path) -> Vec<Problem> {
+pub fn check(config_path: &Path, binary: &Path) -> Report {
+    let mut report = Report::default();
+    report.problems = check_into(config_path, binary, &mut report.found);
+    report
+}
+
+fn check_into(config_path: &Path, binary: &Path, found: &mut Vec<String>) -> Vec<Problem> {
     let mut out = Vec::new();
     if let Err(why) = config::trusted(config_path) {
         out.push(problem(
@@ -66,14 +82,14 @@ pub fn check(config_path: &Path, binary: &Path) -> Vec<Problem> {
     };
     check_binary(binary, &host, svc.uid, &mut out);
     check_private(&host.data_dir, true, &host, svc.uid, &mut out);
+    if location::postgres_url(&host.database).is_some() {
+        check_postgres(&host, &svc, config_path, &mut out, found);
+        return out;
+    }
     if !service::exists(&host.database) {
         out.push(problem(
             format!("there is no database at {}", host.database.display()),
-            format!(
-                "medcurate host setup --service-user {} --data-dir {} --admin ACCOUNT (as root)",
-                host.service_user,
-                host.data_dir.display()
-            ),
+            setup_line(&host),
         ));
         return out;
     }
@@ -109,9 +125,89 @@ pub fn check(config_path: &Path, binary: &Path) -> Vec<Problem> {
         }
     }
     if out.is_empty() {
-        check_maintainers(&host, svc.uid, svc.gid, &mut out);
+        let restore = "restore it from the last backup (sqlite3 BACKUP.db \"VACUUM INTO '...'\")";
+        check_workspace(&host, &host.database, &svc, restore, &mut out, found);
     }
     out
+}
+
+/// A database on PostgreSQL: the password file (the service's alone), then, when nothing
+/// else is wrong, the server reached with it as the service account and the workspace there.
+fn check_postgres(
+    host: &HostConfig,
+    svc: &Account,
+    config_path: &Path,
+    out: &mut Vec<Problem>,
+    found: &mut Vec<String>,
+) {
+    let shown = location::shown(&host.database);
+    let password = match &host.database_password_file {
+        None => Some(None),
+        Some(file) => match as_service(svc, || password::read(file, &host.service_user, svc.uid)) {
+            Some(Ok(pw)) => Some(Some(pw)),
+            Some(Err(p)) => {
+                out.push(p);
+                None
+            }
+            None => None, // not root: the file stays closed to this check
+        },
+    };
+    let Some(password) = password else { return };
+    if !out.is_empty() {
+        return;
+    }
+    let reached: PathBuf = match &password {
+        Some(pw) => location::with_password(&host.database, pw),
+        None => host.database.clone(),
+    };
+    let url = location::postgres_url(&reached)
+        .unwrap_or_default()
+        .to_string();
+    let connected = as_service(svc, || Connection::connect_postgres(&url).map(drop));
+    if let Some(Err(e)) = connected {
+        let credentials = match &host.database_password_file {
+            Some(file) => format!("the password in {}", file.display()),
+            None => "the server's pg_hba.conf (the URL has no password)".to_string(),
+        };
+        out.push(problem(
+            format!("the database {shown} cannot be reached: {e}"),
+            format!(
+                "check that the server is running and accepts the service account's connection: \
+                 the URL in {}, {credentials}",
+                config_path.display()
+            ),
+        ));
+        return;
+    }
+    check_workspace(host, &reached, svc, &setup_line(host), out, found);
+}
+
+/// The `host setup` command that makes (or repairs) this host's database and first maintainer.
+fn setup_line(host: &HostConfig) -> String {
+    let database = match location::postgres_url(&host.database) {
+        // The config holds no password, so the URL is shown as it is.
+        Some(_) => format!(" --database '{}'", location::shown(&host.database)),
+        None => String::new(),
+    };
+    let password_file = host
+        .database_password_file
+        .as_ref()
+        .map(|p| format!(" --database-password-file {}", p.display()))
+        .unwrap_or_default();
+    format!(
+        "medcurate host setup --service-user {} --data-dir {}{database}{password_file} --admin ACCOUNT (as root)",
+        host.service_user,
+        host.data_dir.display()
+    )
+}
+
+/// Runs `f` as the service account: directly through the installed (setuid) program, by
+/// switching as root; `None` for anyone else, to whom the service's files stay closed.
+fn as_service<T>(svc: &Account, f: impl FnOnce() -> T) -> Option<T> {
+    if account::effective().uid == svc.uid {
+        return Some(f());
+    }
+    files::as_account(svc.uid, svc.gid, f).ok()
 }
 
 fn check_binary(binary: &Path, host: &HostConfig, svc_uid: u32, out: &mut Vec<Problem>) {
@@ -158,14 +254,7 @@ fn check_binary(binary: &Path, host: &HostConfig, svc_uid: u32, out: &mut Vec<Pr
 fn check_private(path: &Path, dir: bool, host: &HostConfig, svc_uid: u32, out: &mut Vec<Problem>) {
     let shown = path.display();
     let Ok(m) = service::symlink_metadata(path) else {
-        out.push(problem(
-            format!("{shown} does not exist"),
-            format!(
-                "medcurate host setup --service-user {} --data-dir {} --admin ACCOUNT (as root)",
-                host.service_user,
-                host.data_dir.display()
-            ),
-        ));
+        out.push(problem(format!("{shown} does not exist"), setup_line(host)));
         return;
     };
     if m.file_type().is_symlink() {
@@ -202,37 +291,42 @@ fn check_private(path: &Path, dir: bool, host: &HostConfig, svc_uid: u32, out: &
     }
 }
 
-fn check_maintainers(host: &HostConfig, uid: u32, gid: u32, out: &mut Vec<Problem>) {
-    let bound = || -> anyhow::Result<Vec<String>> {
-        let store = Store::open_existing(&host.database)?;
-        Ok(store
+/// The workspace at `db`, opened as the service account: its schema version, and a maintainer
+/// bound to an existing account. `reopen` is the fix when it cannot be opened.
+fn check_workspace(
+    host: &HostConfig,
+    db: &Path,
+    svc: &Account,
+    reopen: &str,
+    out: &mut Vec<Problem>,
+    found: &mut Vec<String>,
+) {
+    let opened = || -> anyhow::Result<(i64, Vec<String>)> {
+        let store = Store::open_existing(db)?;
+        let bound = store
             .people()?
             .into_iter()
             .filter(|p| p.roles.contains(&Role::Maintainer))
             .filter_map(|p| p.os_user)
             .filter(|u| account::by_name(u).is_some())
-            .collect())
+            .collect();
+        Ok((store.schema_version()?, bound))
     };
-    // Through the installed (setuid) program the process already is the service account.
-    let result = if account::effective().uid == uid {
-        Ok(bound())
-    } else {
-        files::as_account(uid, gid, bound)
-    };
-    match result {
-        Ok(Ok(bound)) if bound.is_empty() => out.push(problem(
+    match as_service(svc, opened) {
+        Some(Ok((_, bound))) if bound.is_empty() => out.push(problem(
             "no maintainer is bound to an existing OS account, so nobody can manage people",
-            format!(
-                "medcurate host setup --service-user {} --data-dir {} --admin ACCOUNT (as root)",
-                host.service_user,
-                host.data_dir.display()
-            ),
+            setup_line(host),
         )),
-        Ok(Ok(_)) => {}
-        Ok(Err(e)) => out.push(problem(
+        Some(Ok((version, bound))) => found.push(format!(
+            "the database {} opens as {}: schema version {version}, maintainer(s) {}",
+            location::shown(&host.database),
+            host.service_user,
+            bound.join(", ")
+        )),
+        Some(Err(e)) => out.push(problem(
             format!("the database cannot be opened: {e:#}"),
-            "restore it from the last backup (sqlite3 BACKUP.db \"VACUUM INTO '...'\")".to_string(),
+            reopen.to_string(),
         )),
-        Err(_) => {} // not root: the database stays closed to this check
+        None => {} // not root: the database stays closed to this check
     }
 }

@@ -2,10 +2,11 @@
 //! config and the first maintainer, as root in one command.
 
 use super::config::{self, HostConfig};
+use super::password;
 use crate::domain::people::{Person, Role, check_person_id};
 use crate::files::{self, service};
 use crate::os::account::{self, Account};
-use crate::store::Store;
+use crate::store::{Store, location};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,6 +19,10 @@ pub struct SetupOptions {
     /// Their person id (default: the account name).
     pub admin_id: Option<String>,
     pub config_path: PathBuf,
+    /// A PostgreSQL database (a URL without a password) instead of a file in `data_dir`.
+    pub database: Option<PathBuf>,
+    /// The file holding that database's password, handed to the service account (0600).
+    pub database_password_file: Option<PathBuf>,
 }
 
 /// What setup did, line by line, and the install command still to run.
@@ -44,6 +49,22 @@ pub fn setup(opts: &SetupOptions, binary: &Path) -> Result<SetupReport> {
     check_person_id(&admin_id).map_err(anyhow::Error::msg)?;
     if !opts.data_dir.is_absolute() {
         bail!("--data-dir must be an absolute path, e.g. /var/lib/medcurate");
+    }
+    let mut host = HostConfig::new(&opts.service_user, &opts.data_dir);
+    if let Some(db) = &opts.database {
+        if location::postgres_url(db).is_none() {
+            bail!(
+                "--database takes a postgres:// URL (a database file is always {} in the data directory)",
+                host.database.display()
+            );
+        }
+        host.database = db.clone();
+        host.database_password_file = opts.database_password_file.clone();
+    } else if opts.database_password_file.is_some() {
+        bail!("--database-password-file goes with --database postgres://...");
+    }
+    if let Some(why) = host.refusal() {
+        bail!("cannot write this host config: {why}");
     }
     let mut done = Vec::new();
     let service_account = match account::by_name(&opts.service_user) {
@@ -72,7 +93,6 @@ pub fn setup(opts: &SetupOptions, binary: &Path) -> Result<SetupReport> {
     if service_account.uid == admin.uid {
         bail!("the first maintainer's account cannot be the service account");
     }
-    let host = HostConfig::new(&opts.service_user, &opts.data_dir);
 
     if let Some(parent) = opts.data_dir.parent() {
         service::create_dir_all(parent, 0o755)
@@ -96,15 +116,39 @@ pub fn setup(opts: &SetupOptions, binary: &Path) -> Result<SetupReport> {
         opts.service_user
     ));
 
+    if let Some(file) = &host.database_password_file {
+        hand_over(file, &service_account)?;
+        done.push(format!(
+            "database password file {} is {}'s alone (0600)",
+            file.display(),
+            opts.service_user
+        ));
+    }
     let added = files::as_account(service_account.uid, service_account.gid, || {
-        first_maintainer(&host.database, &admin, &admin_id)
+        // Read as the service will read it, with its checks.
+        let db = match &host.database_password_file {
+            Some(file) => location::with_password(
+                &host.database,
+                &password::read(file, &service_account.name, service_account.uid)
+                    .map_err(|p| anyhow::anyhow!("{}; fix with: {}", p.what, p.fix))?,
+            ),
+            None => host.database.clone(),
+        };
+        first_maintainer(&db, &admin, &admin_id)
     })
     .context("opening the database as the service account")??;
-    service::set_mode(&host.database, 0o600)?;
-    done.push(format!(
-        "database {} (schema ready, mode 0600)",
-        host.database.display()
-    ));
+    if location::postgres_url(&host.database).is_some() {
+        done.push(format!(
+            "database {} (schema ready)",
+            location::shown(&host.database)
+        ));
+    } else {
+        service::set_mode(&host.database, 0o600)?;
+        done.push(format!(
+            "database {} (schema ready, mode 0600)",
+            host.database.display()
+        ));
+    }
     done.push(added);
 
     if let Some(dir) = opts.config_path.parent() {
@@ -129,6 +173,29 @@ pub fn setup(opts: &SetupOptions, binary: &Path) -> Result<SetupReport> {
         install_line,
         config: host,
     })
+}
+
+/// Makes the password file the service account's alone (0600); it must be there already,
+/// written by root, and be a regular file (not a link to one elsewhere).
+fn hand_over(file: &Path, service: &Account) -> Result<()> {
+    let shown = file.display();
+    let meta = service::symlink_metadata(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => anyhow::anyhow!(
+            "the database password file {shown} does not exist; write the database password on \
+             its first line first (as root), then run host setup again"
+        ),
+        _ => anyhow::anyhow!("the database password file {shown} cannot be read ({e})"),
+    })?;
+    if !meta.file_type().is_file() {
+        bail!(
+            "the database password file {shown} is not a regular file; name the file itself, \
+             holding the database password on its first line"
+        );
+    }
+    service::chown(file, service.uid, service.gid)
+        .with_context(|| format!("handing {shown} to {}", service.name))?;
+    service::set_mode(file, 0o600).with_context(|| format!("making {shown} mode 0600"))?;
+    Ok(())
 }
 
 fn create_service_account(name: &str, home: &Path) -> Result<()> {

@@ -2,7 +2,7 @@
 //! connection URL (`postgres://…` or `postgresql://…`), given wherever a path is (`--db`,
 //! `MEDCURATE_DB`, the host config's `database`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The connection URL, when `location` names a PostgreSQL database.
 pub fn postgres_url(location: &Path) -> Option<&str> {
@@ -17,6 +17,44 @@ pub fn shown(location: &Path) -> String {
         return location.display().to_string();
     };
     redact(url)
+}
+
+/// Whether the URL carries a password, read as the driver reads it: after the user name
+/// (`user:password@`) or as a `password` parameter, percent-encoded or not.
+pub fn carries_password(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    // The driver takes everything before the first `@` as the credentials.
+    let in_credentials = rest
+        .split_once('@')
+        .is_some_and(|(credentials, _)| credentials.contains(':'));
+    in_credentials || parameters(url).iter().any(|(k, _)| k == "password")
+}
+
+/// The URL's query parameters, keys and values percent-decoded as the driver decodes them.
+pub fn parameters(url: &str) -> Vec<(String, String)> {
+    let Some((_, query)) = url.split_once('?') else {
+        return Vec::new();
+    };
+    query
+        .split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// `location` with `password` as its `password` parameter, percent-encoded: what the store
+/// connects with. [`shown`] hides it again wherever the location is printed.
+pub fn with_password(location: &Path, password: &str) -> PathBuf {
+    let url = location.to_string_lossy();
+    let joiner = match url.split_once('?') {
+        None => "?",
+        Some((_, "")) => "",
+        Some(_) => "&",
+    };
+    PathBuf::from(format!("{url}{joiner}password={}", encode(password)))
 }
 
 fn redact(url: &str) -> String {
@@ -36,7 +74,9 @@ fn redact(url: &str) -> String {
             let query: Vec<String> = query
                 .split('&')
                 .map(|kv| match kv.split_once('=') {
-                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                    Some((k, _)) if decode(k).eq_ignore_ascii_case("password") => {
+                        format!("{k}=***")
+                    }
                     _ => kv.to_string(),
                 })
                 .collect();
@@ -45,6 +85,43 @@ fn redact(url: &str) -> String {
         None => tail.to_string(),
     };
     format!("{scheme}://{authority}{tail}")
+}
+
+/// Percent-decoding; a `%` not followed by two hex digits stays as it is.
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(hi), Some(lo)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((hi * 16 + lo) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Percent-encoding of everything but the unreserved characters, so any password survives
+/// the URL's `&`, `=`, `%` and `#`.
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -68,7 +145,61 @@ mod tests {
             )),
             "postgresql:///bench?host=/run/pg&password=***&user=m"
         );
+        assert_eq!(
+            shown(Path::new("postgresql:///bench?pass%77ord=s3cret")),
+            "postgresql:///bench?pass%77ord=***"
+        );
         assert_eq!(shown(Path::new("postgres://m@h/b")), "postgres://m@h/b");
         assert_eq!(shown(Path::new("/srv/中文.db")), "/srv/中文.db");
+    }
+
+    #[test]
+    fn a_password_is_found_wherever_the_driver_reads_one() {
+        for url in [
+            "postgres://m:pw@h/db",
+            "postgres://m:@h/db",
+            "postgres://m@h/db?password=pw",
+            "postgres://m@h/db?sslmode=prefer&pass%77ord=pw",
+        ] {
+            assert!(carries_password(url), "{url}");
+        }
+        for url in [
+            "postgres://m@h:5432/db?sslmode=prefer",
+            "postgres://h/db",
+            "postgresql:///db?host=/run/pg&user=m",
+            "postgres://m@h/db?passwordless=1",
+        ] {
+            assert!(!carries_password(url), "{url}");
+        }
+    }
+
+    #[test]
+    fn a_password_is_added_encoded_and_shown_hidden() {
+        let url = Path::new("postgres://m@127.0.0.1:5432/db?sslmode=prefer");
+        let with = with_password(url, "p&w=%# 中");
+        assert_eq!(
+            with.to_str().unwrap(),
+            "postgres://m@127.0.0.1:5432/db?sslmode=prefer&password=p%26w%3D%25%23%20%E4%B8%AD"
+        );
+        assert_eq!(
+            shown(&with),
+            "postgres://m@127.0.0.1:5432/db?sslmode=prefer&password=***"
+        );
+        assert_eq!(
+            parameters(with.to_str().unwrap()),
+            vec![
+                ("sslmode".to_string(), "prefer".to_string()),
+                ("password".to_string(), "p&w=%# 中".to_string())
+            ]
+        );
+        assert_eq!(
+            with_password(Path::new("postgres://m@h/db"), "x")
+                .to_str()
+                .unwrap(),
+            "postgres://m@h/db?password=x"
+        );
+        // The driver reads it back as it was written.
+        let config: postgres::Config = with.to_str().unwrap().parse().unwrap();
+        assert_eq!(config.get_password(), Some("p&w=%# 中".as_bytes()));
     }
 }

@@ -95,7 +95,10 @@ pub struct Host {
     pub binary: PathBuf,
     pub config: PathBuf,
     pub data_dir: PathBuf,
+    /// The database: a file in `data_dir`, or a PostgreSQL URL (see [`Host::on_postgres`]).
     pub db: PathBuf,
+    /// The file holding the PostgreSQL database's password, if any: `etc/db-password`.
+    pub password_file: Option<PathBuf>,
     /// The first maintainer (person `ops`).
     pub admin: Account,
     pub accounts: Vec<Account>,
@@ -110,6 +113,16 @@ impl Host {
     /// for each `(tag, person, roles)`: bound to `person` with `roles` (comma-separated), or
     /// to nobody when `person` is empty.
     pub fn new(people: &[(&str, &str, &str)]) -> Host {
+        Host::set_up(people, None)
+    }
+
+    /// The same host with its database on PostgreSQL at `url` (no password in it), reached
+    /// with `password`, which root writes to `etc/db-password` for `host setup` to hand over.
+    pub fn on_postgres(people: &[(&str, &str, &str)], url: &str, password: &str) -> Host {
+        Host::set_up(people, Some((url, password)))
+    }
+
+    fn set_up(people: &[(&str, &str, &str)], postgres: Option<(&str, &str)>) -> Host {
         let tmp = tempfile::Builder::new()
             .prefix("medcurate-host-")
             .tempdir()
@@ -122,7 +135,11 @@ impl Host {
             binary: dir.join("bin/medcurate"),
             config: dir.join("etc/host.toml"),
             data_dir: dir.join("data"),
-            db: dir.join("data/medcurate.db"),
+            db: match postgres {
+                Some((url, _)) => PathBuf::from(url),
+                None => dir.join("data/medcurate.db"),
+            },
+            password_file: postgres.map(|_| dir.join("etc/db-password")),
             dir,
             service_user: service_user.clone(),
             service_uid: 0,
@@ -144,13 +161,25 @@ impl Host {
         )
         .unwrap();
         host.admin = host.add_account(&format!("{p}ops"), Some("ops"));
-        let out = Command::new(env!("CARGO_BIN_EXE_medcurate"))
+        let mut setup = Command::new(env!("CARGO_BIN_EXE_medcurate"));
+        setup
             .args(["host", "setup", "--service-user", &host.service_user])
             .arg("--data-dir")
             .arg(&host.data_dir)
             .args(["--admin", &host.admin.name, "--admin-id", "ops"])
             .arg("--config")
-            .arg(&host.config)
+            .arg(&host.config);
+        if let (Some((url, password)), Some(file)) = (postgres, &host.password_file) {
+            std::fs::create_dir(host.dir.join("etc")).unwrap();
+            std::fs::set_permissions(host.dir.join("etc"), std::fs::Permissions::from_mode(0o755))
+                .unwrap();
+            host.write_owned(file, &format!("{password}\n"), 0, 0o600);
+            setup
+                .args(["--database", url])
+                .arg("--database-password-file")
+                .arg(file);
+        }
+        let out = setup
             .env_remove("MEDCURATE_DB")
             .env_remove("MEDCURATE_HOST_CONFIG")
             .output()

@@ -21,6 +21,45 @@ pub fn note(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
+/// The server over TCP with password authentication, as `.ci/postgres-tests` also serves it:
+/// `MEDCURATE_TEST_PG_TCP` (a URL without a password) and `MEDCURATE_TEST_PG_PASSWORD`.
+pub struct Tcp {
+    pub url: String,
+    pub password: String,
+}
+
+/// The TCP server, or `None` after printing why the test does not run: it also needs
+/// `MEDCURATE_TEST_PG`, the same server's socket, to create the test's database.
+pub fn postgres_tcp() -> Option<Tcp> {
+    let var = |name: &str| std::env::var(name).ok().filter(|s| !s.is_empty());
+    let (Some(url), Some(password), Some(_)) = (
+        var("MEDCURATE_TEST_PG_TCP"),
+        var("MEDCURATE_TEST_PG_PASSWORD"),
+        postgres(),
+    ) else {
+        note(&format!(
+            "skipped: postgres-tcp: needs MEDCURATE_TEST_PG_TCP, MEDCURATE_TEST_PG_PASSWORD and {ENV}"
+        ));
+        return None;
+    };
+    Some(Tcp { url, password })
+}
+
+/// A new database for `dir` and `name`, made over the socket, as `tcp` reaches it: its URL
+/// with `query` added (no password in it).
+pub fn tcp_db_at(tcp: &Tcp, dir: &Path, name: &str, query: &str) -> String {
+    let socket = db_at(dir, name);
+    let socket = socket.to_str().expect("a URL");
+    let db = socket
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split('?').next())
+        .and_then(|path| path.rsplit('/').next())
+        .expect("a database name");
+    let url = with_database(&tcp.url, db);
+    let joiner = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{joiner}{query}")
+}
+
 /// True (after saying so) when on PostgreSQL, for a test of what only SQLite has (its file,
 /// its locks, its PRAGMAs).
 pub fn skip_on_postgres(why: &str) -> bool {
