@@ -87,7 +87,10 @@ impl Database {
 impl Drop for Database {
     fn drop(&mut self) {
         if let Ok(mut admin) = postgres::Client::connect(&self.admin, postgres::NoTls) {
-            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+            let _ = admin.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }
@@ -140,7 +143,11 @@ fn sessions(server: &str) {
     let sessions = env_count("MEDCURATE_BENCH_SESSIONS").unwrap_or(300);
     let per_session = env_count("MEDCURATE_BENCH_PER_SESSION").unwrap_or(10);
     let think_ms = env_count("MEDCURATE_BENCH_THINK_MS").unwrap_or(1000) as u64;
-    assert!(sessions <= workspace::REVIEWERS, "at most {} sessions", workspace::REVIEWERS);
+    assert!(
+        sessions <= workspace::REVIEWERS,
+        "at most {} sessions",
+        workspace::REVIEWERS
+    );
     let db = Database::new(server, "sessions");
     let scratch = tempfile::tempdir().unwrap();
     let file = scratch.path().join("mcq.jsonl");
@@ -180,7 +187,10 @@ fn sessions(server: &str) {
     }
     println!("| {sessions} sessions, ms | n | p50 | p99 | max |");
     println!("|---|---|---|---|---|");
-    for (name, v) in [("claim the next item", &claims), ("submit a review", &submits)] {
+    for (name, v) in [
+        ("claim the next item", &claims),
+        ("submit a review", &submits),
+    ] {
         println!(
             "| {name} | {} | {:.2} | {:.2} | {:.1} |",
             v.len(),
@@ -227,7 +237,9 @@ fn session(
         think();
         let review = passing(&a.item.body, &[]);
         let t = Instant::now();
-        store.submit_review(&who, a.review_id, &review).expect("submit");
+        store
+            .submit_review(&who, a.review_id, &review)
+            .expect("submit");
         submits.push(t.elapsed().as_secs_f64() * 1e3);
         think();
     }
@@ -242,7 +254,10 @@ fn check(db: &Path, submitted: usize) {
     let url = db.to_str().unwrap();
     let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
     let stored: i64 = c
-        .query_one("SELECT count(*) FROM reviews WHERE status = 'submitted'", &[])
+        .query_one(
+            "SELECT count(*) FROM reviews WHERE status = 'submitted'",
+            &[],
+        )
         .unwrap()
         .get(0);
     let most: Option<i64> = c
@@ -262,7 +277,10 @@ fn check(db: &Path, submitted: usize) {
         .unwrap()
         .get(0);
     assert_eq!(stored as usize, submitted, "every submit is stored");
-    assert!(most.unwrap_or(0) <= 2, "a revision had {most:?} reviews in force");
+    assert!(
+        most.unwrap_or(0) <= 2,
+        "a revision had {most:?} reviews in force"
+    );
     assert_eq!(twice, 0, "a reviewer had one revision twice");
     println!(
         "checked: {stored} submitted reviews stored, at most {} in force on a revision, nobody twice",

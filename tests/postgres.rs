@@ -22,7 +22,8 @@ fn workspaces_are_on_the_server_the_suite_names() {
     };
     let dir = tempfile::tempdir().unwrap();
     let at = backend::db_at(dir.path(), "t.db");
-    let store = Store::open(&at).unwrap_or_else(|e| panic!("opening a workspace on {server}: {e:#}"));
+    let store =
+        Store::open(&at).unwrap_or_else(|e| panic!("opening a workspace on {server}: {e:#}"));
     assert_eq!(store.backend(), Backend::Postgres);
     // The tests compare bytes across backends: the database must sort as SQLite does.
     let conn = backend::raw(&at);
