@@ -2,6 +2,7 @@
 //! connection URL (`postgres://…` or `postgresql://…`), given wherever a path is (`--db`,
 //! `MEDCURATE_DB`, the host config's `database`).
 
+use super::db;
 use std::path::Path;
 
 /// The connection URL, when `location` names a PostgreSQL database.
@@ -30,13 +31,14 @@ fn redact(url: &str) -> String {
         },
         None => authority.to_string(),
     };
-    // A password may also come as a query parameter.
+    // A password may also come as a query parameter, its key escaped (`%70assword` is read
+    // as `password`), or as libpq's `sslpassword`; `sslmode` and `sslrootcert` stay shown.
     let tail = match tail.split_once('?') {
         Some((path, query)) => {
             let query: Vec<String> = query
                 .split('&')
                 .map(|kv| match kv.split_once('=') {
-                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                    Some((k, _)) if is_secret(&db::percent_decode(k)) => format!("{k}=***"),
                     _ => kv.to_string(),
                 })
                 .collect();
@@ -45,6 +47,10 @@ fn redact(url: &str) -> String {
         None => tail.to_string(),
     };
     format!("{scheme}://{authority}{tail}")
+}
+
+fn is_secret(key: &str) -> bool {
+    key.eq_ignore_ascii_case("password") || key.eq_ignore_ascii_case("sslpassword")
 }
 
 #[cfg(test)]
@@ -67,6 +73,12 @@ mod tests {
                 "postgresql:///bench?host=/run/pg&password=s3cret&user=m"
             )),
             "postgresql:///bench?host=/run/pg&password=***&user=m"
+        );
+        assert_eq!(
+            shown(Path::new(
+                "postgres://m@h/b?sslmode=verify-full&sslrootcert=/etc/ca.pem&%70assword=s3cret&sslpassword=k3y"
+            )),
+            "postgres://m@h/b?sslmode=verify-full&sslrootcert=/etc/ca.pem&%70assword=***&sslpassword=***"
         );
         assert_eq!(shown(Path::new("postgres://m@h/b")), "postgres://m@h/b");
         assert_eq!(shown(Path::new("/srv/中文.db")), "/srv/中文.db");
