@@ -143,10 +143,10 @@ pub(crate) fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        match (b[i], b.get(i + 1).copied(), b.get(i + 2).copied()) {
-            (b'%', Some(h), Some(l)) if hex(h).is_some() && hex(l).is_some() => {
-                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
+        let hex = |at: usize| b.get(at).and_then(|c| (*c as char).to_digit(16));
+        match (b[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
                 i += 3;
             }
             (c, _, _) => {
@@ -234,6 +234,11 @@ mod tests {
             (
                 "postgres://h/b?sslmode=disable&sslmode=verify-ca&sslrootcert=/a&sslrootcert=",
                 settings(SslMode::VerifyCa, None),
+                "postgres://h/b",
+            ),
+            (
+                "postgres://h/b?sslrootcert=/ca%2.pem%",
+                settings(SslMode::Prefer, Some("/ca%2.pem%")),
                 "postgres://h/b",
             ),
             // Keys are decoded as postgres::Config decodes them.
