@@ -84,7 +84,7 @@ impl Server {
     }
 }
 
-/// Whether the connection's session is encrypted, as the server sees it.
+/// Whether the connection is encrypted, as the server sees it.
 fn encrypted(conn: &Connection) -> bool {
     let ssl: i64 = conn
         .query_row(

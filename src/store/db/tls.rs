@@ -54,6 +54,8 @@ fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
+/// rustls' default key log stays off: an `SSLKEYLOGFILE` in the person's environment must not
+/// make the service account write the connection's keys out.
 fn client_config(settings: &TlsSettings, mode: SslMode) -> Result<ClientConfig, Error> {
     let provider = provider();
     let builder = ClientConfig::builder_with_provider(provider.clone())
@@ -113,7 +115,7 @@ fn roots(settings: &TlsSettings) -> Result<RootCertStore, Error> {
 
 /// `require` without a root file: encryption against someone who only listens, no claim
 /// about who the server is (libpq's meaning). The handshake's signatures are still
-/// checked, so the session's keys are the certificate's.
+/// checked, so the keys agreed are those of the certificate presented.
 #[derive(Debug)]
 struct EncryptionOnly(WebPkiSupportedAlgorithms);
 
