@@ -86,6 +86,10 @@ impl Database {
 
 impl Drop for Database {
     fn drop(&mut self) {
+        if std::env::var_os("MEDCURATE_BENCH_KEEP").is_some() {
+            eprintln!("kept: {}", self.url.display());
+            return;
+        }
         if let Ok(mut admin) = postgres::Client::connect(&self.admin, postgres::NoTls) {
             let _ = admin.batch_execute(&format!(
                 "DROP DATABASE IF EXISTS {} WITH (FORCE)",

@@ -26,6 +26,10 @@ pub fn size(path: &Path) -> u64 {
     fs::metadata(path).map(|m| m.len()).unwrap_or(0)
 }
 
+pub fn read(path: &Path) -> io::Result<Vec<u8>> {
+    fs::read(path)
+}
+
 pub fn read_to_string(path: &Path) -> io::Result<String> {
     fs::read_to_string(path)
 }

@@ -2,6 +2,7 @@
 //! connection URL (`postgres://…` or `postgresql://…`), given wherever a path is (`--db`,
 //! `MEDCURATE_DB`, the host config's `database`).
 
+use super::db;
 use std::path::{Path, PathBuf};
 
 /// The connection URL, when `location` names a PostgreSQL database.
@@ -40,7 +41,7 @@ pub fn parameters(url: &str) -> Vec<(String, String)> {
         .filter(|kv| !kv.is_empty())
         .map(|kv| {
             let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-            (decode(k), decode(v))
+            (db::percent_decode(k), db::percent_decode(v))
         })
         .collect()
 }
@@ -68,15 +69,14 @@ fn redact(url: &str) -> String {
         },
         None => authority.to_string(),
     };
-    // A password may also come as a query parameter.
+    // A password may also come as a query parameter, its key escaped (`%70assword` is read
+    // as `password`), or as libpq's `sslpassword`; `sslmode` and `sslrootcert` stay shown.
     let tail = match tail.split_once('?') {
         Some((path, query)) => {
             let query: Vec<String> = query
                 .split('&')
                 .map(|kv| match kv.split_once('=') {
-                    Some((k, _)) if decode(k).eq_ignore_ascii_case("password") => {
-                        format!("{k}=***")
-                    }
+                    Some((k, _)) if is_secret(&db::percent_decode(k)) => format!("{k}=***"),
                     _ => kv.to_string(),
                 })
                 .collect();
@@ -85,29 +85,6 @@ fn redact(url: &str) -> String {
         None => tail.to_string(),
     };
     format!("{scheme}://{authority}{tail}")
-}
-
-/// Percent-decoding; a `%` not followed by two hex digits stays as it is.
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && let (Some(hi), Some(lo)) = (
-                bytes.get(i + 1).copied().and_then(hex),
-                bytes.get(i + 2).copied().and_then(hex),
-            )
-        {
-            out.push((hi * 16 + lo) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Percent-encoding of everything but the unreserved characters, so any password survives
@@ -122,6 +99,10 @@ fn encode(s: &str) -> String {
         }
     }
     out
+}
+
+fn is_secret(key: &str) -> bool {
+    key.eq_ignore_ascii_case("password") || key.eq_ignore_ascii_case("sslpassword")
 }
 
 #[cfg(test)]
@@ -148,6 +129,12 @@ mod tests {
         assert_eq!(
             shown(Path::new("postgresql:///bench?pass%77ord=s3cret")),
             "postgresql:///bench?pass%77ord=***"
+        );
+        assert_eq!(
+            shown(Path::new(
+                "postgres://m@h/b?sslmode=verify-full&sslrootcert=/etc/ca.pem&%70assword=s3cret&sslpassword=k3y"
+            )),
+            "postgres://m@h/b?sslmode=verify-full&sslrootcert=/etc/ca.pem&%70assword=***&sslpassword=***"
         );
         assert_eq!(shown(Path::new("postgres://m@h/b")), "postgres://m@h/b");
         assert_eq!(shown(Path::new("/srv/中文.db")), "/srv/中文.db");

@@ -11,6 +11,9 @@ pub enum Error {
     NoRows,
     /// A column's value is not of the type asked for.
     Conversion(String),
+    /// TLS to the server could not be set up as the connection string asks (its settings,
+    /// the root file, the server's certificate), said in words.
+    Tls(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -70,7 +73,7 @@ impl fmt::Display for Error {
                 None => e.fmt(f),
             },
             Error::NoRows => f.write_str("the query returned no rows"),
-            Error::Conversion(why) => f.write_str(why),
+            Error::Conversion(why) | Error::Tls(why) => f.write_str(why),
         }
     }
 }

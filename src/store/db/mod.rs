@@ -7,12 +7,15 @@
 //! values are typed for it (`value.rs`, `pg.rs`), and a write transaction is serialised the
 //! way SQLite's `BEGIN IMMEDIATE` serialises it.
 
+mod conninfo;
 mod error;
 mod pg;
+mod tls;
 mod translate;
 mod value;
 
 pub(crate) use crate::sql_params as params;
+pub(crate) use conninfo::percent_decode;
 pub use error::{Error, OptionalExtension, Result};
 pub use value::{FromSql, Kind, Params, SqlKind, ToSql, ValueRef};
 
@@ -59,7 +62,8 @@ impl Connection {
     }
 
     /// Connects to the PostgreSQL server a connection string names (`postgres://…` or
-    /// `host=… dbname=…`).
+    /// `host=… dbname=…`), over TLS as its `sslmode` and `sslrootcert` ask (libpq's meanings,
+    /// `prefer` when absent).
     pub fn connect_postgres(url: &str) -> Result<Connection> {
         Ok(Connection {
             inner: Inner::Postgres(Box::new(RefCell::new(pg::Client::connect(url)?))),

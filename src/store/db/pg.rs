@@ -24,7 +24,7 @@ pub struct Client {
 
 impl Client {
     pub fn connect(url: &str) -> Result<Client> {
-        let client = postgres::Client::connect(url, postgres::NoTls)?;
+        let client = super::tls::connect(url)?;
         Ok(Client {
             client,
             cache: HashMap::new(),
