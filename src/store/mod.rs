@@ -169,6 +169,31 @@ impl Store {
         self.conn.backend()
     }
 
+    /// Runs `work`, a whole transaction of row-locked writes (`TransactionBehavior::RowLocked`),
+    /// again when PostgreSQL ended it to break a deadlock with another: it was undone whole,
+    /// so it can be. SQLite's writers never deadlock (one holds the write lock at a time), and
+    /// its busy errors are its own to report.
+    pub(crate) fn row_locked<T>(
+        &mut self,
+        mut work: impl FnMut(&mut Store) -> Result<T>,
+    ) -> Result<T> {
+        /// Times before a deadlock it keeps losing is reported.
+        const ATTEMPTS: u32 = 8;
+        let mut attempt = 1;
+        loop {
+            match work(self) {
+                Err(e)
+                    if self.backend() == db::Backend::Postgres
+                        && attempt < ATTEMPTS
+                        && is_busy(&e) =>
+                {
+                    attempt += 1;
+                }
+                done => return done,
+            }
+        }
+    }
+
     fn configure(&mut self) -> Result<()> {
         let Some(sqlite) = self.conn.sqlite() else {
             return self.start_session();
@@ -192,14 +217,7 @@ impl Store {
 
     fn start_session(&self) -> Result<()> {
         // Every event records the OS account behind it, taken from the kernel.
-        self.conn.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS session (account TEXT NOT NULL);
-             DELETE FROM temp.session;",
-        )?;
-        self.conn.execute(
-            "INSERT INTO temp.session (account) VALUES (?1)",
-            [crate::os::account::real_name()],
-        )?;
+        self.conn.start_session(&crate::os::account::real_name())?;
         Ok(())
     }
 

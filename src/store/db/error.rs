@@ -49,16 +49,18 @@ impl Error {
     /// The connection to the database server is gone (stopped, restarted, network down).
     pub fn is_disconnected(&self) -> bool {
         match self {
-            Error::Postgres(e) => {
-                e.is_closed()
-                    || e.code().is_none() && e.as_db_error().is_none()
-                    || matches!(
-                        self.sqlstate(),
-                        Some(s) if s.starts_with("08") || s == "57P01" || s == "57P02" || s == "57P03"
-                    )
-            }
+            Error::Postgres(e) => Error::from_postgres_is_disconnected(e),
             _ => false,
         }
+    }
+
+    pub(super) fn from_postgres_is_disconnected(e: &postgres::Error) -> bool {
+        e.is_closed()
+            || e.code().is_none() && e.as_db_error().is_none()
+            || matches!(
+                e.code().map(|c| c.code()),
+                Some(s) if s.starts_with("08") || s == "57P01" || s == "57P02" || s == "57P03"
+            )
     }
 }
 
@@ -68,6 +70,15 @@ impl fmt::Display for Error {
             Error::Sqlite(e) => e.fmt(f),
             // The server's own message (a trigger's refusal reads as it was raised), not the
             // crate's "db error: ERROR: ..." wrapping.
+            Error::Postgres(e) if Error::from_postgres_is_disconnected(e) => write!(
+                f,
+                "the connection to the database server was lost ({}); what this step wrote \
+                 was not kept, and the next step connects again",
+                match e.as_db_error() {
+                    Some(db) => db.message().to_string(),
+                    None => e.to_string(),
+                }
+            ),
             Error::Postgres(e) => match e.as_db_error() {
                 Some(db) => f.write_str(db.message()),
                 None => e.fmt(f),

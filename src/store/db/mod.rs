@@ -137,6 +137,29 @@ impl Connection {
         self.prepare(sql)?.insert_id(params)
     }
 
+    fn end_transaction(&self, sql: &str) -> Result<()> {
+        match &self.inner {
+            Inner::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Inner::Postgres(c) => c.borrow_mut().end(sql),
+        }
+    }
+
+    /// Records in the session's temporary table the OS account every event of this
+    /// connection names; on PostgreSQL again on every new connection after a lost one.
+    pub fn start_session(&self, account: &str) -> Result<()> {
+        match &self.inner {
+            Inner::Sqlite(c) => {
+                c.execute_batch(
+                    "CREATE TEMP TABLE IF NOT EXISTS session (account TEXT NOT NULL);
+                     DELETE FROM temp.session;",
+                )?;
+                c.execute("INSERT INTO temp.session (account) VALUES (?1)", [account])?;
+                Ok(())
+            }
+            Inner::Postgres(c) => c.borrow_mut().start_session(account),
+        }
+    }
+
     /// Runs statements with no parameters, one after another.
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
         match &self.inner {
@@ -195,16 +218,15 @@ pub struct Transaction<'c> {
 
 impl Transaction<'_> {
     pub fn commit(mut self) -> Result<()> {
-        self.conn.execute_batch("COMMIT")?;
         self.open = false;
         self.conn.in_tx.set(false);
-        Ok(())
+        self.conn.end_transaction("COMMIT")
     }
 
     pub fn rollback(mut self) -> Result<()> {
         self.open = false;
         self.conn.in_tx.set(false);
-        self.conn.execute_batch("ROLLBACK")
+        self.conn.end_transaction("ROLLBACK")
     }
 }
 
@@ -220,7 +242,7 @@ impl Drop for Transaction<'_> {
         if self.open {
             self.conn.in_tx.set(false);
             // A rollback that fails leaves nothing to undo: the server or file already ended it.
-            let _ = self.conn.execute_batch("ROLLBACK");
+            let _ = self.conn.end_transaction("ROLLBACK");
         }
     }
 }

@@ -20,6 +20,14 @@ pub struct Client {
     client: postgres::Client,
     cache: HashMap<String, Vec<(Vec<Kind>, postgres::Statement)>>,
     cached: usize,
+    /// Where to connect again when the connection is lost.
+    url: String,
+    /// The OS account this connection's session records (`Connection::start_session`),
+    /// recorded again on a new connection.
+    account: Option<String>,
+    /// A transaction is open: a lost connection then fails it rather than being replaced
+    /// under it.
+    in_tx: bool,
 }
 
 impl Client {
@@ -29,7 +37,44 @@ impl Client {
             client,
             cache: HashMap::new(),
             cached: 0,
+            url: url.to_string(),
+            account: None,
+            in_tx: false,
         })
+    }
+
+    /// Records `account` in the session's table, as every event names it.
+    pub fn start_session(&mut self, account: &str) -> Result<()> {
+        self.batch_execute(
+            "CREATE TEMP TABLE IF NOT EXISTS session (account TEXT NOT NULL);
+             DELETE FROM temp.session;",
+        )?;
+        self.execute(
+            "INSERT INTO temp.session (account) VALUES (?1)",
+            &[ValueRef::Text(account)],
+        )?;
+        self.account = Some(account.to_string());
+        Ok(())
+    }
+
+    /// A connection that was lost (the server restarted, the network dropped) is replaced
+    /// before the next statement outside a transaction, its session recorded again; one lost
+    /// inside a transaction fails that transaction, which the server has undone.
+    fn live(&mut self) -> Result<()> {
+        if self.in_tx || !self.client.is_closed() {
+            return Ok(());
+        }
+        self.reconnect()
+    }
+
+    fn reconnect(&mut self) -> Result<()> {
+        self.client = super::tls::connect(&self.url)?;
+        self.cache.clear();
+        self.cached = 0;
+        if let Some(account) = self.account.clone() {
+            self.start_session(&account)?;
+        }
+        Ok(())
     }
 
     fn statement(&mut self, sql: &str, values: &[ValueRef<'_>]) -> Result<postgres::Statement> {
@@ -63,43 +108,78 @@ impl Client {
     }
 
     pub fn query(&mut self, sql: &str, values: &[ValueRef<'_>]) -> Result<Vec<postgres::Row>> {
-        let stmt = self.statement(sql, values)?;
-        let params: Vec<PgValue> = values.iter().map(|v| PgValue(*v)).collect();
-        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-        Ok(self.client.query(&stmt, &refs)?)
+        self.on_a_live_connection(|c| {
+            let stmt = c.statement(sql, values)?;
+            let params: Vec<PgValue> = values.iter().map(|v| PgValue(*v)).collect();
+            let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+            Ok(c.client.query(&stmt, &refs)?)
+        })
     }
 
     pub fn execute(&mut self, sql: &str, values: &[ValueRef<'_>]) -> Result<usize> {
-        let stmt = self.statement(sql, values)?;
-        let params: Vec<PgValue> = values.iter().map(|v| PgValue(*v)).collect();
-        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-        Ok(self.client.execute(&stmt, &refs)? as usize)
+        self.on_a_live_connection(|c| {
+            let stmt = c.statement(sql, values)?;
+            let params: Vec<PgValue> = values.iter().map(|v| PgValue(*v)).collect();
+            let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+            Ok(c.client.execute(&stmt, &refs)? as usize)
+        })
+    }
+
+    /// `run`, on a new connection if this one is found lost; outside a transaction, once more
+    /// on a new one when `run` is what found the idle connection lost (the server had
+    /// already ended it, so the statement never ran). Inside one the loss fails it.
+    fn on_a_live_connection<T>(&mut self, run: impl Fn(&mut Client) -> Result<T>) -> Result<T> {
+        self.live()?;
+        match run(self) {
+            Err(Error::Postgres(e)) if !self.in_tx && Error::from_postgres_is_disconnected(&e) => {
+                self.reconnect()?;
+                run(self)
+            }
+            done => done,
+        }
     }
 
     pub fn batch_execute(&mut self, sql: &str) -> Result<()> {
+        self.live()?;
         Ok(self.client.batch_execute(&to_postgres(sql))?)
     }
 
     pub fn batch_execute_native(&mut self, sql: &str) -> Result<()> {
+        self.live()?;
         Ok(self.client.batch_execute(sql)?)
     }
 
     pub fn begin(&mut self, behavior: TransactionBehavior) -> Result<()> {
-        match behavior {
+        let begin = match behavior {
             // SQLite's deferred transaction reads one snapshot throughout.
-            TransactionBehavior::Deferred => self
-                .client
-                .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ")?,
-            TransactionBehavior::Immediate => self.client.batch_execute(&format!(
-                "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
-            ))?,
+            TransactionBehavior::Deferred => "BEGIN ISOLATION LEVEL REPEATABLE READ".to_string(),
+            TransactionBehavior::Immediate => {
+                format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            }
             // The same lock shared: row-locked writers exclude the serialised ones, not each
             // other.
-            TransactionBehavior::RowLocked => self.client.batch_execute(&format!(
-                "BEGIN; SELECT pg_advisory_xact_lock_shared({WRITE_LOCK})"
-            ))?,
+            TransactionBehavior::RowLocked => {
+                format!("BEGIN; SELECT pg_advisory_xact_lock_shared({WRITE_LOCK})")
+            }
+        };
+        self.live()?;
+        match self.client.batch_execute(&begin) {
+            // Found lost only now (an idle connection learns it on its next use): nothing
+            // was done on it, so the transaction starts on a new one.
+            Err(e) if Error::from_postgres_is_disconnected(&e) => {
+                self.reconnect()?;
+                self.client.batch_execute(&begin)?;
+            }
+            done => done?,
         }
+        self.in_tx = true;
         Ok(())
+    }
+
+    /// Ends the open transaction with `COMMIT` or `ROLLBACK`.
+    pub fn end(&mut self, sql: &str) -> Result<()> {
+        self.in_tx = false;
+        Ok(self.client.batch_execute(sql)?)
     }
 }
 

@@ -83,9 +83,6 @@ impl Queue for ReviewClaims {
     }
 }
 
-/// Times a claim is tried on PostgreSQL before a deadlock it keeps losing is reported.
-const CLAIM_ATTEMPTS: u32 = 8;
-
 /// A person's claims, one at a time: the second sees the first's claim and resumes it, and
 /// never takes the same revision beside it. SQLite's write lock already makes every claim
 /// wait for the one before; on PostgreSQL, where claims run side by side, the person's row
@@ -137,21 +134,7 @@ impl Store {
     ) -> Result<Option<Assignment>> {
         let lease = self.lease_from(now)?;
         let dataset_id = dataset.map(|d| self.dataset_id(d)).transpose()?;
-        // On PostgreSQL claims run side by side under row locks; one that the server chose to
-        // end to break a deadlock with another is simply run again (its transaction undone).
-        let mut attempt = 0;
-        loop {
-            match self.try_claim_next(reviewer, dataset_id, &lease) {
-                Err(e)
-                    if self.backend() == Backend::Postgres
-                        && attempt < CLAIM_ATTEMPTS
-                        && crate::store::is_busy(&e) =>
-                {
-                    attempt += 1;
-                }
-                done => return done,
-            }
-        }
+        self.row_locked(|store| store.try_claim_next(reviewer, dataset_id, &lease))
     }
 
     fn try_claim_next(
@@ -182,10 +165,14 @@ impl Store {
     /// One of this reviewer's own reviews, to resume a draft or change a submitted review.
     /// `None` if there is no such review of theirs.
     pub fn open_review(&mut self, reviewer: &str, review_id: i64) -> Result<Option<Assignment>> {
+        self.row_locked(|store| store.open_review_once(reviewer, review_id))
+    }
+
+    fn open_review_once(&mut self, reviewer: &str, review_id: i64) -> Result<Option<Assignment>> {
         let lease = self.lease_from(SystemTime::now())?;
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            .transaction_with_behavior(TransactionBehavior::RowLocked)?;
         let Some(l) = load(&tx, reviewer, review_id)? else {
             return Ok(None);
         };
@@ -210,11 +197,20 @@ impl Store {
         review_id: i64,
         content: &ReviewContent,
     ) -> Result<()> {
+        self.row_locked(|store| store.save_draft_once(reviewer, review_id, content))
+    }
+
+    fn save_draft_once(
+        &mut self,
+        reviewer: &str,
+        review_id: i64,
+        content: &ReviewContent,
+    ) -> Result<()> {
         let lease = self.lease_from(SystemTime::now())?;
         let json = serde_json::to_string(content)?;
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            .transaction_with_behavior(TransactionBehavior::RowLocked)?;
         match lease::save_draft::<ReviewClaims>(&tx, reviewer, review_id, &json, &lease)? {
             Draft::Saved => {}
             Draft::Changed => {
@@ -234,10 +230,14 @@ impl Store {
     /// Throws away the change to a submitted review that was not submitted again: the review
     /// is what was submitted. Gives back the review as it stands now.
     pub fn discard_review_change(&mut self, reviewer: &str, review_id: i64) -> Result<Assignment> {
+        self.row_locked(|store| store.discard_review_change_once(reviewer, review_id))
+    }
+
+    fn discard_review_change_once(&mut self, reviewer: &str, review_id: i64) -> Result<Assignment> {
         let now = clock::iso(SystemTime::now());
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            .transaction_with_behavior(TransactionBehavior::RowLocked)?;
         lease::discard_change::<ReviewClaims>(&tx, reviewer, review_id, &now)?;
         let Some(l) = load(&tx, reviewer, review_id)? else {
             bail!("review {review_id} is not yours");
@@ -249,10 +249,14 @@ impl Store {
 
     /// Skip: gives the claim back. The reviewer is not served this revision again.
     pub fn release_review(&mut self, reviewer: &str, review_id: i64) -> Result<()> {
+        self.row_locked(|store| store.release_review_once(reviewer, review_id))
+    }
+
+    fn release_review_once(&mut self, reviewer: &str, review_id: i64) -> Result<()> {
         let now = clock::iso(SystemTime::now());
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            .transaction_with_behavior(TransactionBehavior::RowLocked)?;
         if !lease::release::<ReviewClaims>(&tx, reviewer, review_id, &now)? {
             bail!("there is no claim of yours to give back (review {review_id})");
         }

@@ -5,7 +5,7 @@ use crate::domain::curation::{Transition, next_state};
 use crate::domain::item::ItemBody;
 use crate::domain::review::ReviewContent;
 use crate::domain::workflow::{ItemState, ReviewPairOutcome, settle_pair};
-use crate::store::db::{Transaction, TransactionBehavior, params};
+use crate::store::db::{Backend, OptionalExtension, Transaction, TransactionBehavior, params};
 use crate::store::detail::{detail, raw};
 use crate::store::{Store, clock};
 use anyhow::{Context, Result, bail};
@@ -32,13 +32,37 @@ impl Store {
         content: &ReviewContent,
     ) -> Result<SubmitOutcome> {
         let now = clock::iso(SystemTime::now());
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let outcome = submit_tx(&tx, reviewer, review_id, content, &now)?;
-        tx.commit()?;
-        Ok(outcome)
+        // Beside claims and other submits: all it reads and changes is the review and its
+        // item, whose rows it holds.
+        self.row_locked(|store| {
+            let tx = store
+                .conn
+                .transaction_with_behavior(TransactionBehavior::RowLocked)?;
+            hold_review(&tx, reviewer, review_id)?;
+            let outcome = submit_tx(&tx, reviewer, review_id, content, &now)?;
+            tx.commit()?;
+            Ok(outcome)
+        })
     }
+}
+
+/// On PostgreSQL, where submits and claims run side by side, locks the review and then its
+/// item (the order a lapsed lease's expiry takes them in), so what the submit reads of them
+/// stays as read until it commits: the other review of the pair is either in or waits.
+/// SQLite's write lock already lets no other writer in.
+fn hold_review(tx: &Transaction, reviewer: &str, review_id: i64) -> Result<()> {
+    if tx.backend() == Backend::Sqlite {
+        return Ok(());
+    }
+    let item: Option<i64> = tx
+        .prepare_cached("SELECT item_id FROM reviews WHERE id = ?1 AND reviewer = ?2 FOR UPDATE")?
+        .query_row(params![review_id, reviewer], |r| r.get(0))
+        .optional()?;
+    if let Some(item) = item {
+        tx.prepare_cached("SELECT 1 FROM items WHERE id = ?1 FOR UPDATE")?
+            .query_row([item], |_| Ok(()))?;
+    }
+    Ok(())
 }
 
 /// Refuses a review whose item was revised since it was claimed, or is settled.
