@@ -15,8 +15,13 @@
 //!   database is read for what the sessions were told: every submit stored, no revision with
 //!   more than two reviewers, nobody twice.
 //!
+//! - `agreement`: `MEDCURATE_BENCH_ITEMS` (default 350,000) items with two submitted reviews
+//!   each (700,000, as `cargo bench --bench curation` writes them into SQLite), copied to
+//!   PostgreSQL with `Store::copy_into` (as `db copy`), then `Store::agreement` timed on both,
+//!   five runs each after one untimed.
+//!
 //! `MEDCURATE_BENCH_PG=postgresql:///postgres?host=/run/postgresql cargo bench --bench postgres
-//! [-- import|sessions]`.
+//! [-- import|sessions|agreement]`.
 #![allow(clippy::disallowed_methods)] // the benchmark sets up files directly
 
 mod common;
@@ -53,6 +58,9 @@ fn main() {
     }
     if wants("sessions") {
         sessions(&server);
+    }
+    if wants("agreement") {
+        agreement(&server);
     }
 }
 
@@ -305,4 +313,56 @@ fn check(db: &Path, submitted: usize) {
         "checked: {stored} submitted reviews stored, at most {} in force on a revision, nobody twice",
         most.unwrap_or(0)
     );
+}
+
+fn agreement(server: &str) {
+    let n = workspace::bench_items();
+    let scratch = tempfile::tempdir().unwrap();
+    let sqlite = scratch.path().join("bench.db");
+    let started = Instant::now();
+    let mut timings = serde_json::Map::new();
+    let (_, store) =
+        workspace::build_workspace(&scratch.path().join("items"), &sqlite, n, &mut timings);
+    drop(store);
+    let counts = common::reviews::write_reviews(&sqlite, &common::reviews::THREE_IN_FOUR_AGREE);
+    eprintln!(
+        "agreement: {n} items, reviews {counts}, built in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    let db = Database::new(server, "agreement");
+    let source = Store::open_existing(&sqlite).unwrap();
+    let mut target = Store::open(&db.url).unwrap();
+    let copying = Instant::now();
+    let digests = source.copy_into(&mut target, |_, _| {}).unwrap();
+    let rows: u64 = digests.iter().map(|d| d.rows).sum();
+    eprintln!(
+        "copied {rows} rows to PostgreSQL in {:.0} s",
+        copying.elapsed().as_secs_f64()
+    );
+    println!(
+        "| `Store::agreement`, all datasets, {n} items | runs | min ms | median ms | max ms |"
+    );
+    println!("|---|---|---|---|---|");
+    for (name, store) in [("SQLite", &source), ("PostgreSQL", &target)] {
+        let mut kappa = None;
+        store.agreement(None).unwrap();
+        let mut ms: Vec<f64> = (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                kappa = Some(store.agreement(None).unwrap());
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        ms.sort_by(f64::total_cmp);
+        println!(
+            "| {name} | 5 | {:.0} | {:.0} | {:.0} |",
+            ms[0], ms[2], ms[4]
+        );
+    }
+    // The same answer from both.
+    assert_eq!(
+        source.agreement(None).unwrap(),
+        target.agreement(None).unwrap()
+    );
+    println!("both backends give the same report");
 }

@@ -276,3 +276,161 @@ fn a_password_in_the_url_or_an_open_password_file_is_refused() {
     );
     assert_eq!(check(&h, &h.config).0, Some(0));
 }
+
+fn borrowed(v: &[(String, String, String)]) -> Vec<(&str, &str, &str)> {
+    v.iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect()
+}
+
+/// Items for the two installations' sessions, `q100`…
+fn many_items(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"id":"q{}","kind":"mcq","stem":"第{}题：维生素C缺乏可引起","options":[{{"label":"A","text":"坏血病"}},{{"label":"B","text":"脚气病"}}],"answer":"A"}}"#,
+                100 + i,
+                i
+            ) + "\n"
+        })
+        .collect()
+}
+
+/// One review session on `h` as `who`: claim, write a passing review line into its own file,
+/// import it, until nothing is left. Gives the items it submitted, and any failure.
+fn session(h: &Host, who: &accounts::Account, file: &str) -> Result<Vec<String>, String> {
+    let mut submitted = Vec::new();
+    for _ in 0..200 {
+        let claimed = h.run(who, &["reviews", "claim", "--json"]);
+        if !claimed.status.success() {
+            return Err(format!("claim as {}: {}", who.name, text(&claimed)));
+        }
+        let v: serde_json::Value = serde_json::from_slice(&claimed.stdout)
+            .map_err(|e| format!("claim --json printed {}: {e}", text(&claimed)))?;
+        if v.is_null() {
+            return Ok(submitted);
+        }
+        let (Some(dataset), Some(item), Some(criteria)) = (
+            v["dataset"].as_str(),
+            v["item"].as_str(),
+            v["criteria"].as_array(),
+        ) else {
+            return Err(format!("claim --json printed {v}"));
+        };
+        let verdicts: serde_json::Map<String, serde_json::Value> = criteria
+            .iter()
+            .filter_map(|c| c.as_str())
+            .map(|c| (c.to_string(), "pass".into()))
+            .collect();
+        let line = serde_json::json!({"dataset": dataset, "item": item, "verdicts": verdicts});
+        let sheet = h.write_home(who, file, &format!("{line}\n"));
+        let out = h.run(who, &["reviews", "import", s(&sheet)]);
+        let said = text(&out);
+        if !out.status.success() {
+            return Err(format!("reviews import as {}: {said}", who.name));
+        }
+        if said.starts_with("1 review(s) submitted") {
+            submitted.push(item.to_string());
+        }
+    }
+    Err(format!("{} never ran out of items", who.name))
+}
+
+#[test]
+fn two_installations_share_one_database_and_its_rules() {
+    if skip_unless_root() {
+        return;
+    }
+    let Some(tcp) = backend::postgres_tcp() else {
+        return;
+    };
+    // Sessions at once in all (split over the two hosts' accounts, several per account as a
+    // person with two terminals has), and items; MEDCURATE_TEST_SESSIONS asks for more.
+    let sessions: usize = std::env::var("MEDCURATE_TEST_SESSIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(24);
+    const ACCOUNTS_PER_HOST: usize = 6;
+    let per_account = sessions.div_ceil(2 * ACCOUNTS_PER_HOST);
+    let n_items = 3 * sessions;
+    let names = tempfile::tempdir().unwrap();
+    let url = backend::tcp_db_at(&tcp, names.path(), "two", "sslmode=prefer");
+    let people = |host: &str| -> Vec<(String, String)> {
+        (0..ACCOUNTS_PER_HOST)
+            .map(|k| (format!("{host}{k}"), format!("dr-{host}{k}")))
+            .collect()
+    };
+    let (pa, pb) = (people("a"), people("b"));
+    let spec = |p: &[(String, String)]| -> Vec<(String, String, String)> {
+        p.iter()
+            .map(|(t, id)| (t.clone(), id.clone(), "annotator".to_string()))
+            .collect()
+    };
+    let (sa, sb) = (spec(&pa), spec(&pb));
+    let a = Host::on_postgres(&borrowed(&sa), &url, &tcp.password);
+    let b = Host::joining_postgres(&borrowed(&sb), &url, &tcp.password, "ops-b");
+    assert_ne!(a.service_user, b.service_user);
+    let items = a.write_home(&a.admin, "items.jsonl", &many_items(n_items));
+    a.ok(&a.admin, &["import", s(&items), "--dataset", "Exam"]);
+    // The other installation sees the same workspace.
+    let status = b.ok(&b.admin, &["status"]);
+    assert!(status.contains("Exam"), "{status}");
+
+    let results: Vec<Result<Vec<String>, String>> = std::thread::scope(|scope| {
+        let mut handles = Vec::new();
+        for h in [&a, &b] {
+            for who in &h.accounts {
+                for k in 0..per_account {
+                    let file = format!("review-{k}.jsonl");
+                    handles.push(scope.spawn(move || session(h, who, &file)));
+                }
+            }
+        }
+        handles.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    let mut submitted = 0;
+    for r in &results {
+        match r {
+            Ok(items) => submitted += items.len(),
+            Err(why) => panic!("a session failed: {why}"),
+        }
+    }
+    // Read straight from the server: every item has two submitted reviews from two people,
+    // nothing lost, no claim left open.
+    let db = backend::raw(Path::new(&format!("{url}&password={}", tcp.password)));
+    let (reviews, items_done, most, twice, open): (i64, i64, i64, i64, i64) = db
+        .query_row(
+            "SELECT (SELECT count(*) FROM reviews WHERE status = 'submitted'),
+                    (SELECT count(*) FROM items WHERE state <> 'in_review'),
+                    (SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM reviews
+                       WHERE status IN ('claimed', 'submitted') GROUP BY item_id, revision_no) x),
+                    (SELECT count(*) FROM (SELECT 1 FROM reviews
+                       GROUP BY item_id, revision_no, reviewer HAVING count(*) > 1) y),
+                    (SELECT count(*) FROM reviews WHERE status = 'claimed')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .unwrap();
+    assert_eq!(reviews as usize, 2 * n_items, "every item reviewed twice");
+    assert_eq!(submitted, 2 * n_items, "every submit reported is stored");
+    assert_eq!(items_done as usize, n_items);
+    assert_eq!((most, twice, open), (2, 0, 0));
+    // Both installations' people did some of it.
+    let by_host: Vec<i64> = ["dr-a%", "dr-b%"]
+        .iter()
+        .map(|p| {
+            db.query_row(
+                "SELECT count(*) FROM reviews WHERE reviewer LIKE ?1 AND status = 'submitted'",
+                [p],
+                |r| r.get(0),
+            )
+            .unwrap()
+        })
+        .collect();
+    assert!(by_host.iter().all(|&n| n > 0), "{by_host:?}");
+    eprintln!(
+        "two installations, {} sessions: {} reviews of {n_items} items",
+        results.len(),
+        reviews
+    );
+}

@@ -3,7 +3,7 @@
 
 use super::Store;
 use crate::domain::item::{Difficulty, ItemKind};
-use crate::store::db::{OptionalExtension, Transaction, TransactionBehavior, params};
+use crate::store::db::{Backend, OptionalExtension, Transaction, TransactionBehavior, params};
 use crate::store::detail::detail;
 use anyhow::{Context, Result};
 use std::cell::RefCell;
@@ -49,6 +49,11 @@ pub enum PutOutcome {
     /// control keeps the one revision its expected verdicts are for.
     Control,
 }
+
+/// The items an import added (ids from `?1`) that routing's tables hold: open to review,
+/// with departments.
+const NEW_ROUTED: &str =
+    "i.id >= ?1 AND i.state = 'in_review' AND i.active_reviews < 2 AND i.route_mask <> 0";
 
 pub struct ImportWriter<'c> {
     tx: Transaction<'c>,
@@ -104,7 +109,33 @@ impl ImportWriter<'_> {
             .tx
             .query_row("SELECT first_id FROM import_new_items", [], |r| r.get(0))?;
         let mut counts: BTreeMap<(i64, i64), i64> = BTreeMap::new();
-        {
+        if self.tx.backend() == Backend::Postgres {
+            // A round trip per row would be most of the import there: the server adds them
+            // all in one statement, and counts them in another.
+            self.tx.execute(
+                &format!(
+                    "INSERT INTO route_queue (bit, dataset_id, active_reviews, item_id, revision_no,
+                                              solo_reviewer, fresh_eyes, route_mask)
+                     SELECT b.bit, i.dataset_id, i.active_reviews, i.id, i.revision_no,
+                            i.solo_reviewer, i.fresh_eyes, i.route_mask
+                     FROM items i JOIN route_bit b ON ((i.route_mask >> b.bit) & 1) = 1
+                     WHERE {NEW_ROUTED}"
+                ),
+                [first],
+            )?;
+            let mut per_bit = self.tx.prepare(&format!(
+                "SELECT i.dataset_id, b.bit, count(*) FROM items i
+                   JOIN route_bit b ON ((i.route_mask >> b.bit) & 1) = 1
+                 WHERE {NEW_ROUTED} GROUP BY i.dataset_id, b.bit
+                 UNION ALL
+                 SELECT i.dataset_id, 64, count(*) FROM items i WHERE {NEW_ROUTED}
+                 GROUP BY i.dataset_id"
+            ))?;
+            for row in per_bit.query_map([first], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))? {
+                let (key, n): ((i64, i64), i64) = row?;
+                counts.insert(key, n);
+            }
+        } else {
             let mut insert = self.tx.prepare_cached(
                 "INSERT INTO route_queue (bit, dataset_id, active_reviews, item_id, revision_no,
                                           solo_reviewer, fresh_eyes, route_mask)
@@ -179,26 +210,8 @@ impl ImportWriter<'_> {
         revise: bool,
     ) -> Result<PutOutcome> {
         let difficulty = item.difficulty.map(Difficulty::as_str);
-        let inserted = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO items (dataset_id, ext_id, kind, revision_no, difficulty,
-                                    difficulty_source, created_at, route_mask)
-                 VALUES (?1, ?2, ?3, 1, ?4, CASE WHEN ?4 IS NULL THEN NULL ELSE 'import' END, ?5,
-                         ?6)
-                 ON CONFLICT (dataset_id, ext_id) DO NOTHING",
-            )?
-            .insert_id(params![
-                dataset.id,
-                item.ext_id,
-                dataset.kind.as_str(),
-                difficulty,
-                self.at,
-                item.route_mask
-            ])?;
-        if let Some(item_id) = inserted {
+        if self.insert_new(dataset, item, difficulty)? {
             *self.opened.borrow_mut().entry(dataset.id).or_default() += 1;
-            self.insert_revision(item_id, 1, item)?;
             return Ok(PutOutcome::Imported);
         }
         let (item_id, current, hash, import_id, file, line): (
@@ -270,6 +283,59 @@ impl ImportWriter<'_> {
                 detail! {"import_id" => self.import_id, "previous_revision" => current}
             ])?;
         Ok(PutOutcome::Revised { revision_no: next })
+    }
+
+    /// Inserts `item` as a new item with its first revision; false when the dataset has an
+    /// item of that id already (nothing written).
+    fn insert_new(
+        &self,
+        dataset: DatasetRef,
+        item: &NewRevision,
+        difficulty: Option<&str>,
+    ) -> Result<bool> {
+        const ITEM: &str = "INSERT INTO items (dataset_id, ext_id, kind, revision_no, difficulty,
+                                difficulty_source, created_at, route_mask)
+             VALUES (?1, ?2, ?3, 1, ?4, CASE WHEN ?4 IS NULL THEN NULL ELSE 'import' END, ?5, ?6)
+             ON CONFLICT (dataset_id, ext_id) DO NOTHING";
+        if self.tx.backend() == Backend::Sqlite {
+            let inserted = self.tx.prepare_cached(ITEM)?.insert_id(params![
+                dataset.id,
+                item.ext_id,
+                dataset.kind.as_str(),
+                difficulty,
+                self.at,
+                item.route_mask
+            ])?;
+            let Some(item_id) = inserted else {
+                return Ok(false);
+            };
+            self.insert_revision(item_id, 1, item)?;
+            return Ok(true);
+        }
+        // On PostgreSQL both rows in one statement: each statement is a round trip to the
+        // server, and an import makes one per item.
+        let inserted = self
+            .tx
+            .prepare_cached(&format!(
+                "WITH i AS ({ITEM} RETURNING id)
+                 INSERT INTO revisions
+                 (item_id, revision_no, body, content_hash, import_id, import_file, import_line, created_at)
+                 SELECT id, 1, ?7, ?8, ?9, ?10, ?11, ?5 FROM i"
+            ))?
+            .execute(params![
+                dataset.id,
+                item.ext_id,
+                dataset.kind.as_str(),
+                difficulty,
+                self.at,
+                item.route_mask,
+                item.body_json,
+                item.content_hash,
+                self.import_id,
+                item.file_index as i64,
+                item.line as i64
+            ])?;
+        Ok(inserted > 0)
     }
 
     fn insert_revision(&self, item_id: i64, revision_no: i64, item: &NewRevision) -> Result<()> {

@@ -113,16 +113,27 @@ impl Host {
     /// for each `(tag, person, roles)`: bound to `person` with `roles` (comma-separated), or
     /// to nobody when `person` is empty.
     pub fn new(people: &[(&str, &str, &str)]) -> Host {
-        Host::set_up(people, None)
+        Host::set_up(people, None, "ops")
     }
 
     /// The same host with its database on PostgreSQL at `url` (no password in it), reached
     /// with `password`, which root writes to `etc/db-password` for `host setup` to hand over.
     pub fn on_postgres(people: &[(&str, &str, &str)], url: &str, password: &str) -> Host {
-        Host::set_up(people, Some((url, password)))
+        Host::set_up(people, Some((url, password)), "ops")
     }
 
-    fn set_up(people: &[(&str, &str, &str)], postgres: Option<(&str, &str)>) -> Host {
+    /// Another installation on the database of `on_postgres`, its own accounts, service
+    /// account and host config, its first maintainer the person `admin`.
+    pub fn joining_postgres(
+        people: &[(&str, &str, &str)],
+        url: &str,
+        password: &str,
+        admin: &str,
+    ) -> Host {
+        Host::set_up(people, Some((url, password)), admin)
+    }
+
+    fn set_up(people: &[(&str, &str, &str)], postgres: Option<(&str, &str)>, admin: &str) -> Host {
         let tmp = tempfile::Builder::new()
             .prefix("medcurate-host-")
             .tempdir()
@@ -160,13 +171,13 @@ impl Host {
             std::fs::Permissions::from_mode(0o755),
         )
         .unwrap();
-        host.admin = host.add_account(&format!("{p}ops"), Some("ops"));
+        host.admin = host.add_account(&format!("{p}ops"), Some(admin));
         let mut setup = Command::new(env!("CARGO_BIN_EXE_medcurate"));
         setup
             .args(["host", "setup", "--service-user", &host.service_user])
             .arg("--data-dir")
             .arg(&host.data_dir)
-            .args(["--admin", &host.admin.name, "--admin-id", "ops"])
+            .args(["--admin", &host.admin.name, "--admin-id", admin])
             .arg("--config")
             .arg(&host.config);
         if let (Some((url, password)), Some(file)) = (postgres, &host.password_file) {
