@@ -1,5 +1,6 @@
 //! A workspace on PostgreSQL when the connection goes: dropped between steps (the next step
-//! connects again, so a review screen's draft is saved once the server is back), or lost in
+//! connects again, so a review screen's draft is saved once the server is back: in the store,
+//! and on the real screen in a pseudo-terminal), or lost in
 //! the middle of a submit or an import (a clear message, nothing of the step kept, and the
 //! same step works once the server answers again). The server is the one the suite runs on
 //! (`MEDCURATE_TEST_PG`); a connection is dropped the way a restart drops it, by the server
@@ -247,4 +248,61 @@ fn an_import_cut_off_keeps_nothing_and_runs_again() {
     let stdout = common::ok(dir.path(), &["import", file, "--dataset", "Exam"]);
     assert!(stdout.contains("50 imported"), "{stdout}");
     assert_eq!(count(&admin, "SELECT count(*) FROM items"), 51);
+}
+
+/// The review screen open (the real binary in a pseudo-terminal, on the demo workspace) when
+/// its connection is dropped and the server does not answer: the draft is NOT SAVED, says
+/// why, and is saved without a key pressed once the server is back.
+#[test]
+fn the_review_screen_keeps_its_draft_until_the_server_is_back() {
+    if backend::postgres().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::ok(d, &["demo"]);
+    let admin = backend::raw_at(d, "t.db");
+    let verdicts = || -> usize {
+        let content: String = admin
+            .query_row(
+                "SELECT content FROM reviews WHERE reviewer = 'dr-li'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&content).unwrap();
+        v["verdicts"].as_object().map_or(0, |m| m.len())
+    };
+    let saved = |screen: &str| {
+        screen
+            .lines()
+            .any(|l| l.contains("李医生") && l.contains("│ saved │"))
+    };
+    let mut tui = common::pty::Tui::spawn(
+        d,
+        &["review", "--as", "dr-li", "--dataset", "MAKnowledge"],
+        (100, 30),
+    );
+    tui.wait_for("MAKnowledge › maknowledge-");
+    tui.send("1p");
+    tui.wait_for("1 [pass] Natural and plausible");
+    tui.wait_until("saved", saved);
+
+    // The server goes away under the open screen.
+    allow_connections(&admin, false);
+    drop_connections(&admin);
+    tui.send("2p3p4p");
+    tui.wait_for("NOT SAVED");
+    tui.wait_for("Draft NOT saved");
+    assert_eq!(verdicts(), 1, "only the first pass is stored");
+
+    // It comes back: the screen's retry stores the draft with no key pressed.
+    allow_connections(&admin, true);
+    tui.wait_until_within("saved again", std::time::Duration::from_secs(20), saved);
+    tui.wait_for("Your draft is saved now");
+    assert_eq!(verdicts(), 4);
+    tui.send("q");
+    tui.wait_for("Back at the queue; your draft is kept");
+    tui.send("q");
+    assert!(tui.wait_exit().success());
 }
