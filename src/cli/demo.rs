@@ -107,6 +107,7 @@ pub fn run(db: PathBuf) -> Result<()> {
     println!();
     println!("try:");
     let me = crate::cli::invocation();
+    let at = shell_word(&crate::store::location::shown(&db));
     for rest in [
         "review --as dr-wang",
         "curate --as cur-chen",
@@ -114,7 +115,7 @@ pub fn run(db: PathBuf) -> Result<()> {
         "adjudicate --as dr-zhang",
         "status",
     ] {
-        println!("  {me} --db {} {rest}", db.display());
+        println!("  {me} --db {at} {rest}");
     }
     // On a terminal the demo goes straight to the review screen; piped, it only reports.
     if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
@@ -129,3 +130,30 @@ pub fn run(db: PathBuf) -> Result<()> {
 
 /// Who the demo reviews as.
 const DEMO_REVIEWER: &str = "dr-li";
+
+/// `s` as one shell word, to paste: as it is when a shell reads nothing special in it, else
+/// in single quotes (a URL's `&` and `?`).
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || "_-./:=@%+,".contains(c))
+    {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod shell_word_tests {
+    use super::shell_word;
+
+    #[test]
+    fn a_url_is_quoted_and_a_plain_path_is_not() {
+        assert_eq!(shell_word("/home/李/demo.db"), "/home/李/demo.db");
+        assert_eq!(
+            shell_word("postgresql:///d?host=/run/pg&user=m"),
+            "'postgresql:///d?host=/run/pg&user=m'"
+        );
+        assert_eq!(shell_word("/tmp/it's.db"), r"'/tmp/it'\''s.db'");
+    }
+}

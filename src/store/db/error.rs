@@ -14,6 +14,8 @@ pub enum Error {
     /// TLS to the server could not be set up as the connection string asks (its settings,
     /// the root file, the server's certificate), said in words.
     Tls(String),
+    /// No connection could be made to the server (down, refusing, unreachable).
+    Unreachable(postgres::Error),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -50,6 +52,7 @@ impl Error {
     pub fn is_disconnected(&self) -> bool {
         match self {
             Error::Postgres(e) => Error::from_postgres_is_disconnected(e),
+            Error::Unreachable(_) => true,
             _ => false,
         }
     }
@@ -83,6 +86,7 @@ impl fmt::Display for Error {
                 Some(db) => f.write_str(db.message()),
                 None => e.fmt(f),
             },
+            Error::Unreachable(e) => write!(f, "the database server cannot be reached ({e})"),
             Error::NoRows => f.write_str("the query returned no rows"),
             Error::Conversion(why) | Error::Tls(why) => f.write_str(why),
         }
@@ -95,7 +99,7 @@ impl std::error::Error for Error {
         match self {
             Error::Sqlite(e) => e.source(),
             Error::Postgres(e) if e.as_db_error().is_some() => None,
-            Error::Postgres(e) => e.source(),
+            Error::Postgres(e) | Error::Unreachable(e) => e.source(),
             _ => None,
         }
     }
@@ -127,6 +131,16 @@ impl<T> OptionalExtension<T> for Result<T> {
             Ok(v) => Ok(Some(v)),
             Err(Error::NoRows) => Ok(None),
             Err(e) => Err(e),
+        }
+    }
+}
+
+impl Error {
+    /// A failure to connect, told apart from a connection lost later.
+    pub(super) fn on_connect(self) -> Error {
+        match self {
+            Error::Postgres(e) if Error::from_postgres_is_disconnected(&e) => Error::Unreachable(e),
+            other => other,
         }
     }
 }

@@ -32,7 +32,7 @@ pub struct Client {
 
 impl Client {
     pub fn connect(url: &str) -> Result<Client> {
-        let client = super::tls::connect(url)?;
+        let client = super::tls::connect(url).map_err(Error::on_connect)?;
         Ok(Client {
             client,
             cache: HashMap::new(),
@@ -68,7 +68,7 @@ impl Client {
     }
 
     fn reconnect(&mut self) -> Result<()> {
-        self.client = super::tls::connect(&self.url)?;
+        self.client = super::tls::connect(&self.url).map_err(Error::on_connect)?;
         self.cache.clear();
         self.cached = 0;
         if let Some(account) = self.account.clone() {
