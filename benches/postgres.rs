@@ -86,7 +86,7 @@ impl Database {
             .unwrap();
         Database {
             admin: server.to_string(),
-            url: PathBuf::from(with_database(server, &name)),
+            url: PathBuf::from(medcurate::store::location::with_database(server, &name)),
             name,
         }
     }
@@ -104,20 +104,6 @@ impl Drop for Database {
                 self.name
             ));
         }
-    }
-}
-
-/// `url` with its database replaced: `postgresql://AUTH/DB?QUERY`.
-fn with_database(url: &str, db: &str) -> String {
-    let (scheme, rest) = url.split_once("://").expect("a postgres:// URL");
-    let (before_query, query) = match rest.split_once('?') {
-        Some((a, q)) => (a, Some(q)),
-        None => (rest, None),
-    };
-    let authority = before_query.split('/').next().unwrap_or("");
-    match query {
-        Some(q) => format!("{scheme}://{authority}/{db}?{q}"),
-        None => format!("{scheme}://{authority}/{db}"),
     }
 }
 

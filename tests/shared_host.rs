@@ -709,29 +709,8 @@ fn tiny_plan() -> Value {
     })
 }
 
-/// `host check` as root with the development binary (not setuid): exit code and stdout.
-fn check(h: &Host, config: &Path) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_medcurate"))
-        .args([
-            "host",
-            "check",
-            "--binary",
-            s(&h.binary),
-            "--config",
-            s(config),
-        ])
-        .env_remove("MEDCURATE_HOST_CONFIG")
-        .env_remove("MEDCURATE_DB")
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-    )
-}
-
 fn assert_good(h: &Host) {
-    let (code, out) = check(h, &h.config);
+    let (code, out) = h.check(&h.config);
     assert_eq!(code, Some(0), "{out}");
     assert!(!out.contains("problem:"), "{out}");
     assert!(out.contains("the host is set up as it should be"), "{out}");
@@ -739,7 +718,7 @@ fn assert_good(h: &Host) {
 
 /// `host check` names exactly these problems, each with its fix.
 fn assert_problems(h: &Host, config: &Path, want: &[(&str, &str)]) {
-    let (code, out) = check(h, config);
+    let (code, out) = h.check(config);
     assert_eq!(code, Some(1), "{out}");
     for (what, fix) in want {
         let line = format!("problem: {what}\n    fix: {fix}\n");

@@ -13,7 +13,7 @@ mod backend;
 use accounts::{Host, skip_unless_root};
 use std::os::unix::fs::{PermissionsExt, chown};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const ITEMS: &str = r#"{"id":"q1","kind":"mcq","stem":"维生素C缺乏可引起","options":[{"label":"A","text":"坏血病"},{"label":"B","text":"脚气病"}],"answer":"A","difficulty":"easy"}
 {"id":"q2","kind":"mcq","stem":"缺铁性贫血的典型血象是","options":[{"label":"A","text":"小细胞低色素性"},{"label":"B","text":"大细胞性"}],"answer":"A","difficulty":"hard"}
@@ -47,24 +47,6 @@ fn s(p: &Path) -> &str {
 
 fn text(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
-}
-
-/// `host check` as root with the development binary: exit code and everything it printed.
-fn check(h: &Host, config: &Path) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_medcurate"))
-        .args([
-            "host",
-            "check",
-            "--binary",
-            s(&h.binary),
-            "--config",
-            s(config),
-        ])
-        .env_remove("MEDCURATE_HOST_CONFIG")
-        .env_remove("MEDCURATE_DB")
-        .output()
-        .unwrap();
-    (out.status.code(), text(&out))
 }
 
 #[test]
@@ -160,7 +142,7 @@ fn physicians_work_on_a_postgres_host_without_ever_holding_its_password() {
     assert_eq!(on_postgres, digest(s(&copy)));
 
     // Root's check reaches the database as the service account, and says so.
-    let (code, out) = check(&h, &h.config);
+    let (code, out) = h.check(&h.config);
     assert_eq!(code, Some(0), "{out}");
     assert!(
         out.contains(&format!(
@@ -210,7 +192,7 @@ fn a_password_in_the_url_or_an_open_password_file_is_refused() {
     );
     assert!(e.contains("database_password_file"), "{e}");
     assert!(!e.contains(&tcp.password), "{e}");
-    let (code, out) = check(&h, &open_config);
+    let (code, out) = h.check(&open_config);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("carries a password"), "{out}");
     assert!(!out.contains(&tcp.password), "{out}");
@@ -227,7 +209,7 @@ fn a_password_in_the_url_or_an_open_password_file_is_refused() {
         "{e}"
     );
     assert!(!e.contains(&tcp.password), "{e}");
-    let (code, out) = check(&h, &h.config);
+    let (code, out) = h.check(&h.config);
     assert_eq!(code, Some(1), "{out}");
     assert!(
         out.contains(&format!("problem: {what}\n    fix: chmod 600 {pw_shown}\n")),
@@ -235,11 +217,11 @@ fn a_password_in_the_url_or_an_open_password_file_is_refused() {
     );
     assert_eq!(out.matches("problem:").count(), 1, "{out}");
     std::fs::set_permissions(&pw_file, std::fs::Permissions::from_mode(0o600)).unwrap();
-    assert_eq!(check(&h, &h.config).0, Some(0));
+    assert_eq!(h.check(&h.config).0, Some(0));
 
     // Owned by root: the service account could not read it.
     chown(&pw_file, Some(0), Some(0)).unwrap();
-    let (code, out) = check(&h, &h.config);
+    let (code, out) = h.check(&h.config);
     assert_eq!(code, Some(1), "{out}");
     assert!(
         out.contains(&format!(
@@ -257,7 +239,7 @@ fn a_password_in_the_url_or_an_open_password_file_is_refused() {
 
     // A wrong password: the check says the server refused it, and what to look at.
     h.write_owned(&pw_file, "not-the-password\n", h.service_uid, 0o600);
-    let (code, out) = check(&h, &h.config);
+    let (code, out) = h.check(&h.config);
     assert_eq!(code, Some(1), "{out}");
     assert!(
         out.contains(&format!("problem: the database {url} cannot be reached: ")),
@@ -274,7 +256,7 @@ fn a_password_in_the_url_or_an_open_password_file_is_refused() {
         h.service_uid,
         0o600,
     );
-    assert_eq!(check(&h, &h.config).0, Some(0));
+    assert_eq!(h.check(&h.config).0, Some(0));
 }
 
 fn borrowed(v: &[(String, String, String)]) -> Vec<(&str, &str, &str)> {

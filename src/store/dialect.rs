@@ -2,7 +2,7 @@
 //! word for word: reading inside JSON text, time differences, a random draw, row locks. Each function
 //! gives the fragment for the connection's engine; the rest of every statement is shared.
 
-use super::db::{Backend, Connection};
+use super::db::{Backend, Connection, OptionalExtension, Params};
 
 /// The value at the JSON path `path` (SQL: a literal like `'$.answer'` or a parameter) in
 /// the JSON text `expr`, as SQL text or number (NULL where there is none).
@@ -56,4 +56,18 @@ pub fn skip_locked(conn: &Connection, alias: &str) -> String {
         Backend::Sqlite => String::new(),
         Backend::Postgres => format!("FOR UPDATE OF {alias} SKIP LOCKED"),
     }
+}
+
+/// Runs `sql`, a `SELECT … FOR UPDATE`, on PostgreSQL, where writers that guard themselves
+/// with row locks run side by side: true when it found (and locked) a row. On SQLite, whose
+/// write lock lets no other writer in, nothing runs and the answer is true.
+pub fn lock_rows<P: Params>(conn: &Connection, sql: &str, params: P) -> super::db::Result<bool> {
+    if conn.backend() == Backend::Sqlite {
+        return Ok(true);
+    }
+    let found = conn
+        .prepare_cached(sql)?
+        .query_row(params, |_| Ok(()))
+        .optional()?;
+    Ok(found.is_some())
 }

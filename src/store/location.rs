@@ -11,6 +11,21 @@ pub fn postgres_url(location: &Path) -> Option<&str> {
     (s.starts_with("postgres://") || s.starts_with("postgresql://")).then_some(s)
 }
 
+/// The URL `url` with its database replaced by `db` (`postgres://AUTH/DB?QUERY`), for a
+/// tool that makes databases on one server (the test suite, the benchmarks).
+pub fn with_database(url: &str, db: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("postgresql", url));
+    let (before_query, query) = match rest.split_once('?') {
+        Some((a, q)) => (a, Some(q)),
+        None => (rest, None),
+    };
+    let authority = before_query.split('/').next().unwrap_or("");
+    match query {
+        Some(q) => format!("{scheme}://{authority}/{db}?{q}"),
+        None => format!("{scheme}://{authority}/{db}"),
+    }
+}
+
 /// The location as a person may read it: a URL's password is never shown (on a shared host
 /// only the service account may know it).
 pub fn shown(location: &Path) -> String {
@@ -137,6 +152,14 @@ mod tests {
             "postgres://m@h/b?sslmode=verify-full&sslrootcert=/etc/ca.pem&%70assword=***&sslpassword=***"
         );
         assert_eq!(shown(Path::new("postgres://m@h/b")), "postgres://m@h/b");
+        assert_eq!(
+            with_database("postgresql:///postgres?host=/run/pg&port=5", "mc_1"),
+            "postgresql:///mc_1?host=/run/pg&port=5"
+        );
+        assert_eq!(
+            with_database("postgres://m@h:5/a", "b"),
+            "postgres://m@h:5/b"
+        );
         assert_eq!(shown(Path::new("/srv/中文.db")), "/srv/中文.db");
     }
 

@@ -238,6 +238,21 @@ impl Host {
         host
     }
 
+    /// `host check` of `config` as root with the development binary (not setuid): its exit
+    /// code and everything it printed.
+    pub fn check(&self, config: &Path) -> (Option<i32>, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_medcurate"))
+            .args(["host", "check", "--binary"])
+            .arg(&self.binary)
+            .arg("--config")
+            .arg(config)
+            .env_remove("MEDCURATE_HOST_CONFIG")
+            .env_remove("MEDCURATE_DB")
+            .output()
+            .unwrap();
+        (out.status.code(), text(&out.stdout) + &text(&out.stderr))
+    }
+
     /// The service account, to run programs as it.
     pub fn service_account(&self) -> Account {
         let (uid, gid) = ids_of(&self.service_user).expect("the service account exists");

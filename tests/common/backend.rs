@@ -55,7 +55,7 @@ pub fn tcp_db_at(tcp: &Tcp, dir: &Path, name: &str, query: &str) -> String {
         .and_then(|(_, rest)| rest.split('?').next())
         .and_then(|path| path.rsplit('/').next())
         .expect("a database name");
-    let url = with_database(&tcp.url, db);
+    let url = medcurate::store::location::with_database(&tcp.url, db);
     let joiner = if url.contains('?') { '&' } else { '?' };
     format!("{url}{joiner}{query}")
 }
@@ -94,7 +94,7 @@ pub fn db_at(dir: &Path, name: &str) -> PathBuf {
         }
         made.insert(db.clone());
     }
-    PathBuf::from(with_database(&server, &db))
+    PathBuf::from(medcurate::store::location::with_database(&server, &db))
 }
 
 /// A database name unique to the directory and name: temporary directories are unique.
@@ -104,20 +104,6 @@ fn database_name(dir: &Path, name: &str) -> String {
     dir.hash(&mut h);
     name.hash(&mut h);
     format!("mc_{:016x}", h.finish())
-}
-
-/// `url` with its database replaced: `postgresql://AUTH/DB?QUERY`.
-fn with_database(url: &str, db: &str) -> String {
-    let (scheme, rest) = url.split_once("://").expect("a postgresql:// URL");
-    let (before_query, query) = match rest.split_once('?') {
-        Some((a, q)) => (a, Some(q)),
-        None => (rest, None),
-    };
-    let authority = before_query.split('/').next().unwrap_or("");
-    match query {
-        Some(q) => format!("{scheme}://{authority}/{db}?{q}"),
-        None => format!("{scheme}://{authority}/{db}"),
-    }
 }
 
 /// A connection of the test's own to the database at `location` (a file or a URL from

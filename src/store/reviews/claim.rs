@@ -13,9 +13,7 @@ use super::routing::Route;
 use super::submit::check_changeable;
 use super::{Assignment, load};
 use crate::domain::review::ReviewContent;
-use crate::store::db::{
-    Backend, OptionalExtension, Row, ToSql, Transaction, TransactionBehavior, params,
-};
+use crate::store::db::{OptionalExtension, Row, ToSql, Transaction, TransactionBehavior, params};
 use crate::store::dialect;
 use crate::store::lease::{self, About, Claims, Draft, Queue, Table};
 use crate::store::{Store, clock};
@@ -84,34 +82,29 @@ impl Queue for ReviewClaims {
 }
 
 /// A person's claims, one at a time: the second sees the first's claim and resumes it, and
-/// never takes the same revision beside it. SQLite's write lock already makes every claim
-/// wait for the one before; on PostgreSQL, where claims run side by side, the person's row
-/// is the lock (`NO KEY`, so their other writes, which only reference it, do not wait).
+/// never takes the same revision beside it. On PostgreSQL, where claims run side by side, the
+/// person's row is the lock (`NO KEY`, so their other writes, which only reference it, do
+/// not wait).
 fn hold_reviewer(tx: &Transaction, reviewer: &str) -> Result<()> {
-    if tx.backend() == Backend::Postgres {
-        tx.prepare_cached("SELECT 1 FROM people WHERE id = ?1 FOR NO KEY UPDATE")?
-            .query_row([reviewer], |_| Ok(()))
-            .optional()?;
-    }
+    dialect::lock_rows(
+        tx,
+        "SELECT 1 FROM people WHERE id = ?1 FOR NO KEY UPDATE",
+        [reviewer],
+    )?;
     Ok(())
 }
 
-/// On PostgreSQL, locks the item chosen for a claim, unless another claim holds it (then
-/// false: that claim may fill the item's last place, so this one looks elsewhere). The item
-/// is checked again under the lock, as it is now. SQLite's claims already run one at a time.
+/// Locks the item chosen for a claim, unless another claim holds it (then false: that claim
+/// may fill the item's last place, so this one looks elsewhere). The item is checked again
+/// under the lock, as it is now.
 fn lock_item(tx: &Transaction, (item_id, revision_no): (i64, i64)) -> Result<bool> {
-    if tx.backend() == Backend::Sqlite {
-        return Ok(true);
-    }
-    let held = tx
-        .prepare_cached(
-            "SELECT 1 FROM items WHERE id = ?1 AND revision_no = ?2
-               AND state = 'in_review' AND active_reviews < 2
-             FOR UPDATE SKIP LOCKED",
-        )?
-        .query_row(params![item_id, revision_no], |_| Ok(()))
-        .optional()?;
-    Ok(held.is_some())
+    Ok(dialect::lock_rows(
+        tx,
+        "SELECT 1 FROM items WHERE id = ?1 AND revision_no = ?2
+           AND state = 'in_review' AND active_reviews < 2
+         FOR UPDATE SKIP LOCKED",
+        params![item_id, revision_no],
+    )?)
 }
 
 impl Store {

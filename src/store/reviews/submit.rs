@@ -5,8 +5,9 @@ use crate::domain::curation::{Transition, next_state};
 use crate::domain::item::ItemBody;
 use crate::domain::review::ReviewContent;
 use crate::domain::workflow::{ItemState, ReviewPairOutcome, settle_pair};
-use crate::store::db::{Backend, OptionalExtension, Transaction, TransactionBehavior, params};
+use crate::store::db::{Transaction, TransactionBehavior, params};
 use crate::store::detail::{detail, raw};
+use crate::store::dialect;
 use crate::store::{Store, clock};
 use anyhow::{Context, Result, bail};
 use std::time::SystemTime;
@@ -46,22 +47,17 @@ impl Store {
     }
 }
 
-/// On PostgreSQL, where submits and claims run side by side, locks the review and then its
-/// item (the order a lapsed lease's expiry takes them in), so what the submit reads of them
-/// stays as read until it commits: the other review of the pair is either in or waits.
-/// SQLite's write lock already lets no other writer in.
+/// Locks the review and its item, so what the submit reads of them stays as read until it
+/// commits: the other review of the pair is either in or waits for this one. (A lapsed
+/// lease's expiry takes the same rows; should the two deadlock, `Store::row_locked` runs the
+/// submit again.)
 fn hold_review(tx: &Transaction, reviewer: &str, review_id: i64) -> Result<()> {
-    if tx.backend() == Backend::Sqlite {
-        return Ok(());
-    }
-    let item: Option<i64> = tx
-        .prepare_cached("SELECT item_id FROM reviews WHERE id = ?1 AND reviewer = ?2 FOR UPDATE")?
-        .query_row(params![review_id, reviewer], |r| r.get(0))
-        .optional()?;
-    if let Some(item) = item {
-        tx.prepare_cached("SELECT 1 FROM items WHERE id = ?1 FOR UPDATE")?
-            .query_row([item], |_| Ok(()))?;
-    }
+    dialect::lock_rows(
+        tx,
+        "SELECT 1 FROM reviews r JOIN items i ON i.id = r.item_id
+         WHERE r.id = ?1 AND r.reviewer = ?2 FOR UPDATE OF r, i",
+        params![review_id, reviewer],
+    )?;
     Ok(())
 }
 
