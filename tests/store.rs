@@ -135,6 +135,72 @@ fn reimport_skips_same_content_refuses_changes_and_revise_keeps_history() {
     assert_eq!((r.total().revised, r.total().skipped), (0, 1));
 }
 
+/// An import larger than one of PostgreSQL's batches (2,000 items): a repeated id is told
+/// whether its first use is still held back or already sent, ids follow the file's order, and
+/// a second import mixing stored, changed and new items stores exactly the new ones.
+#[test]
+fn a_large_import_tells_repeats_across_batches_and_keeps_the_files_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&common::backend::db_at(dir.path(), "t.db")).unwrap();
+    let line = |k: usize| MCQ.replace("\"q1\"", &format!("\"q{k}\""));
+    let mut lines: Vec<String> = (1..=2500).map(line).collect();
+    lines.push(line(1)); // the first batch's, sent by now
+    lines.push(line(2499)); // the last batch's, still held
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let f = write(dir.path(), "big.jsonl", &refs);
+    let r = run_import(&mut store, dir.path(), &f, "Exam", false);
+    assert!(!r.committed);
+    let said: Vec<String> = r.errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(
+        said[0].contains(":2501: field `id`: \"q1\" is already used on line 1"),
+        "{}",
+        said[0]
+    );
+    assert!(
+        said[1].contains(":2502: field `id`: \"q2499\" is already used on line 2499"),
+        "{}",
+        said[1]
+    );
+
+    lines.truncate(2500);
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let f = write(dir.path(), "big.jsonl", &refs);
+    assert_eq!(
+        run_import(&mut store, dir.path(), &f, "Exam", false)
+            .total()
+            .imported,
+        2500
+    );
+    let db = common::backend::raw_at(dir.path(), "t.db");
+    let out_of_order: i64 = db
+        .query_row(
+            "SELECT count(*) FROM items a JOIN items b ON b.id > a.id
+             JOIN revisions ra ON ra.item_id = a.id JOIN revisions rb ON rb.item_id = b.id
+             WHERE rb.import_line < ra.import_line AND a.id % 97 = 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(out_of_order, 0, "ids follow the file's lines");
+
+    // Stored, stored, new, new: two imported, two skipped.
+    let again: Vec<String> = vec![line(7), line(2400), line(2501), line(2502)];
+    let refs: Vec<&str> = again.iter().map(String::as_str).collect();
+    let f = write(dir.path(), "again.jsonl", &refs);
+    let r = run_import(&mut store, dir.path(), &f, "Exam", false);
+    assert!(r.committed, "{:?}", r.errors);
+    assert_eq!((r.total().imported, r.total().skipped), (2, 2));
+    let (items, revisions): (i64, i64) = db
+        .query_row(
+            "SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM revisions)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((items, revisions), (2502, 2502));
+}
+
 #[test]
 fn history_is_append_only() {
     let dir = tempfile::tempdir().unwrap();

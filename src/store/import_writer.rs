@@ -7,7 +7,13 @@ use crate::store::db::{Backend, OptionalExtension, Transaction, TransactionBehav
 use crate::store::detail::detail;
 use anyhow::{Context, Result};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::hash_map::{DefaultHasher, Entry};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+/// New items sent to PostgreSQL per statement (a round trip per item was most of an import
+/// there): about 4 MB of JSON at the items' usual size.
+const BATCH: usize = 2000;
 
 /// A dataset as the import sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +70,33 @@ pub struct ImportWriter<'c> {
     /// New items per dataset, added to the review queue's counts (`queue_open`) when the
     /// import finishes: in review, open to two reviewers.
     opened: RefCell<BTreeMap<i64, i64>>,
+    /// PostgreSQL only: new items not yet sent, all of one dataset.
+    pending: RefCell<Pending>,
+    /// PostgreSQL only: per dataset, the hashes of the ids it holds (before this import and
+    /// sent by it). An id whose hash is not here is new for certain and joins `pending`; one
+    /// that is (stored, or a rare collision) takes the exact path, a statement of its own.
+    stored_ids: RefCell<HashMap<i64, HashSet<u64>>>,
+}
+
+#[derive(Default)]
+struct Pending {
+    dataset: Option<DatasetRef>,
+    /// The rows as JSON objects, comma-separated, `count` of them.
+    rows: Vec<u8>,
+    count: usize,
+    /// Each pending id's file and line, to tell a repeat within the batch.
+    ids: HashMap<String, (usize, usize)>,
+}
+
+#[derive(serde::Serialize)]
+struct PendingRow<'a> {
+    ext_id: &'a str,
+    difficulty: Option<&'static str>,
+    route_mask: i64,
+    body: &'a str,
+    content_hash: &'a str,
+    import_file: usize,
+    import_line: usize,
 }
 
 impl Store {
@@ -95,6 +128,8 @@ impl Store {
             actor: actor.to_string(),
             at,
             opened: RefCell::default(),
+            pending: RefCell::default(),
+            stored_ids: RefCell::default(),
         })
     }
 }
@@ -210,6 +245,11 @@ impl ImportWriter<'_> {
         revise: bool,
     ) -> Result<PutOutcome> {
         let difficulty = item.difficulty.map(Difficulty::as_str);
+        if self.tx.backend() == Backend::Postgres
+            && let Some(outcome) = self.put_new_batched(dataset, item)?
+        {
+            return Ok(outcome);
+        }
         if self.insert_new(dataset, item, difficulty)? {
             *self.opened.borrow_mut().entry(dataset.id).or_default() += 1;
             return Ok(PutOutcome::Imported);
@@ -338,6 +378,121 @@ impl ImportWriter<'_> {
         Ok(inserted > 0)
     }
 
+    /// On PostgreSQL: holds `item` back to be sent with others when its id is new for certain
+    /// (`Imported`), or tells a repeat of a held one (`Duplicate`). `None`: the exact path
+    /// decides, with everything held sent first so that it sees them.
+    fn put_new_batched(
+        &self,
+        dataset: DatasetRef,
+        item: &NewRevision,
+    ) -> Result<Option<PutOutcome>> {
+        if let Some(&(file_index, line)) = self.pending.borrow().ids.get(item.ext_id) {
+            return Ok(Some(PutOutcome::Duplicate { file_index, line }));
+        }
+        if self.pending.borrow().dataset.is_some_and(|d| d != dataset) {
+            self.send_pending()?;
+        }
+        let hash = id_hash(item.ext_id);
+        let new = {
+            let mut stored = self.stored_ids.borrow_mut();
+            let ids = match stored.entry(dataset.id) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => e.insert(self.id_hashes(dataset.id)?),
+            };
+            ids.insert(hash)
+        };
+        if !new {
+            self.send_pending()?;
+            return Ok(None);
+        }
+        let full = {
+            let mut pending = self.pending.borrow_mut();
+            pending.dataset = Some(dataset);
+            pending
+                .ids
+                .insert(item.ext_id.to_string(), (item.file_index, item.line));
+            if pending.count > 0 {
+                pending.rows.push(b',');
+            }
+            let row = PendingRow {
+                ext_id: item.ext_id,
+                difficulty: item.difficulty.map(Difficulty::as_str),
+                route_mask: item.route_mask,
+                body: item.body_json,
+                content_hash: item.content_hash,
+                import_file: item.file_index,
+                import_line: item.line,
+            };
+            serde_json::to_writer(&mut pending.rows, &row)?;
+            pending.count += 1;
+            pending.count >= BATCH
+        };
+        if full {
+            self.send_pending()?;
+        }
+        *self.opened.borrow_mut().entry(dataset.id).or_default() += 1;
+        Ok(Some(PutOutcome::Imported))
+    }
+
+    /// The hashes of the ids `dataset` holds.
+    fn id_hashes(&self, dataset: i64) -> Result<HashSet<u64>> {
+        let mut out = HashSet::new();
+        let mut stmt = self
+            .tx
+            .prepare("SELECT ext_id FROM items WHERE dataset_id = ?1")?;
+        let mut rows = stmt.query([dataset])?;
+        while let Some(r) = rows.next()? {
+            out.insert(id_hash(r.get_ref(0)?.as_str()?));
+        }
+        Ok(out)
+    }
+
+    /// Sends the held items: each new item and its first revision, all in one statement.
+    /// None of their ids is stored (`stored_ids`), so none can conflict; if one did, the
+    /// statement and with it the import would fail rather than report an item not written.
+    fn send_pending(&self) -> Result<()> {
+        let pending = std::mem::take(&mut *self.pending.borrow_mut());
+        let Some(dataset) = pending.dataset else {
+            return Ok(());
+        };
+        // The rows go as one JSON parameter, read back as a table: a statement of thousands of
+        // parameters took longer to plan than to run. Each row's id is drawn first, in the
+        // rows' order (the function's scan gives them so), and its revision takes it from the
+        // same row.
+        const SQL: &str = "WITH v AS MATERIALIZED (
+                SELECT nextval(pg_get_serial_sequence('items', 'id')) AS id, r.*
+                FROM json_to_recordset(?5::json)
+                  AS r (ext_id text, difficulty text, route_mask bigint, body text,
+                        content_hash text, import_file bigint, import_line bigint)),
+              i AS (INSERT INTO items (id, dataset_id, ext_id, kind, revision_no, difficulty,
+                                       difficulty_source, created_at, route_mask)
+                    SELECT v.id, ?1::bigint, v.ext_id, ?2::text, 1, v.difficulty,
+                           CASE WHEN v.difficulty IS NULL THEN NULL ELSE 'import' END,
+                           ?3::text, v.route_mask
+                    FROM v)
+            INSERT INTO revisions
+            (item_id, revision_no, body, content_hash, import_id, import_file, import_line, created_at)
+            SELECT v.id, 1, v.body, v.content_hash, ?4::bigint, v.import_file, v.import_line, ?3::text
+            FROM v";
+        let rows = format!(
+            "[{}]",
+            String::from_utf8(pending.rows).context("an import row is not UTF-8")?
+        );
+        let written = self.tx.prepare_cached(SQL)?.execute(params![
+            dataset.id,
+            dataset.kind.as_str(),
+            self.at,
+            self.import_id,
+            rows
+        ])?;
+        anyhow::ensure!(
+            written == pending.count,
+            "the database stored {written} of {} new items",
+            pending.count
+        );
+        Ok(())
+    }
+
     fn insert_revision(&self, item_id: i64, revision_no: i64, item: &NewRevision) -> Result<()> {
         self.tx
             .prepare_cached(
@@ -360,6 +515,7 @@ impl ImportWriter<'_> {
 
     /// Records the import in the event log and commits everything.
     pub fn finish(self, summary_json: &str) -> Result<()> {
+        self.send_pending()?;
         self.add_new_to_routing()?;
         for (dataset_id, n) in self.opened.take() {
             self.tx
@@ -378,6 +534,13 @@ impl ImportWriter<'_> {
         self.tx.commit().context("committing the import")?;
         Ok(())
     }
+}
+
+/// An id's hash, for `stored_ids`: equal ids hash alike, in every run.
+fn id_hash(ext_id: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    ext_id.hash(&mut h);
+    h.finish()
 }
 
 /// The import's summary with its id added, as `json_set(summary, '$.import_id', id)` wrote
