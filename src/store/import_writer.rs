@@ -73,8 +73,8 @@ pub struct ImportWriter<'c> {
     /// PostgreSQL only: new items not yet sent, all of one dataset.
     pending: RefCell<Pending>,
     /// PostgreSQL only: per dataset, the hashes of the ids it holds (before this import and
-    /// sent by it). An id whose hash is not here is new for certain and joins `pending`; one
-    /// that is (stored, or a rare collision) takes the exact path, a statement of its own.
+    /// sent by it): about 16 bytes an id. An id whose hash is not here is new for certain and
+    /// joins `pending`; one that is is looked up (it is stored, or rarely another id's hash).
     stored_ids: RefCell<HashMap<i64, HashSet<u64>>>,
 }
 
@@ -245,33 +245,27 @@ impl ImportWriter<'_> {
         revise: bool,
     ) -> Result<PutOutcome> {
         let difficulty = item.difficulty.map(Difficulty::as_str);
-        if self.tx.backend() == Backend::Postgres
-            && let Some(outcome) = self.put_new_batched(dataset, item)?
-        {
-            return Ok(outcome);
-        }
-        if self.insert_new(dataset, item, difficulty)? {
-            *self.opened.borrow_mut().entry(dataset.id).or_default() += 1;
-            return Ok(PutOutcome::Imported);
-        }
-        let (item_id, current, hash, import_id, file, line): (
-            i64,
-            i64,
-            String,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-        ) = self
-            .tx
-            .prepare_cached(
-                "SELECT i.id, i.revision_no, r.content_hash, r.import_id, r.import_file, r.import_line
-                 FROM items i
-                 JOIN revisions r ON r.item_id = i.id AND r.revision_no = i.revision_no
-                 WHERE i.dataset_id = ?1 AND i.ext_id = ?2",
-            )?
-            .query_row(params![dataset.id, item.ext_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-            })?;
+        let stored = if self.tx.backend() == Backend::Postgres {
+            if let Some(outcome) = self.put_new_batched(dataset, item)? {
+                return Ok(outcome);
+            }
+            // Its id's hash was seen: the id is stored, or (rarely) another id hashes alike.
+            match self.stored(dataset, item.ext_id)? {
+                Some(stored) => stored,
+                None => {
+                    self.hold(dataset, item)?;
+                    return Ok(PutOutcome::Imported);
+                }
+            }
+        } else {
+            if self.insert_new(dataset, item, difficulty)? {
+                *self.opened.borrow_mut().entry(dataset.id).or_default() += 1;
+                return Ok(PutOutcome::Imported);
+            }
+            self.stored(dataset, item.ext_id)?
+                .context("an item refused as already stored is not there")?
+        };
+        let (item_id, current, hash, import_id, file, line) = stored;
         if import_id == Some(self.import_id) {
             return Ok(PutOutcome::Duplicate {
                 file_index: file.unwrap_or(0) as usize,
@@ -325,20 +319,45 @@ impl ImportWriter<'_> {
         Ok(PutOutcome::Revised { revision_no: next })
     }
 
-    /// Inserts `item` as a new item with its first revision; false when the dataset has an
-    /// item of that id already (nothing written).
+    /// The stored item `ext_id` of `dataset`: its id, current revision and that revision's
+    /// content hash, import, file and line.
+    #[allow(clippy::type_complexity)]
+    fn stored(
+        &self,
+        dataset: DatasetRef,
+        ext_id: &str,
+    ) -> Result<Option<(i64, i64, String, Option<i64>, Option<i64>, Option<i64>)>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT i.id, i.revision_no, r.content_hash, r.import_id, r.import_file, r.import_line
+                 FROM items i
+                 JOIN revisions r ON r.item_id = i.id AND r.revision_no = i.revision_no
+                 WHERE i.dataset_id = ?1 AND i.ext_id = ?2",
+            )?
+            .query_row(params![dataset.id, ext_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            })
+            .optional()?)
+    }
+
+    /// On SQLite: inserts `item` as a new item with its first revision; false when the dataset
+    /// has an item of that id already (nothing written).
     fn insert_new(
         &self,
         dataset: DatasetRef,
         item: &NewRevision,
         difficulty: Option<&str>,
     ) -> Result<bool> {
-        const ITEM: &str = "INSERT INTO items (dataset_id, ext_id, kind, revision_no, difficulty,
-                                difficulty_source, created_at, route_mask)
-             VALUES (?1, ?2, ?3, 1, ?4, CASE WHEN ?4 IS NULL THEN NULL ELSE 'import' END, ?5, ?6)
-             ON CONFLICT (dataset_id, ext_id) DO NOTHING";
-        if self.tx.backend() == Backend::Sqlite {
-            let inserted = self.tx.prepare_cached(ITEM)?.insert_id(params![
+        let inserted = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO items (dataset_id, ext_id, kind, revision_no, difficulty,
+                                    difficulty_source, created_at, route_mask)
+                 VALUES (?1, ?2, ?3, 1, ?4, CASE WHEN ?4 IS NULL THEN NULL ELSE 'import' END, ?5, ?6)
+                 ON CONFLICT (dataset_id, ext_id) DO NOTHING",
+            )?
+            .insert_id(params![
                 dataset.id,
                 item.ext_id,
                 dataset.kind.as_str(),
@@ -346,41 +365,16 @@ impl ImportWriter<'_> {
                 self.at,
                 item.route_mask
             ])?;
-            let Some(item_id) = inserted else {
-                return Ok(false);
-            };
-            self.insert_revision(item_id, 1, item)?;
-            return Ok(true);
-        }
-        // On PostgreSQL both rows in one statement: each statement is a round trip to the
-        // server, and an import makes one per item.
-        let inserted = self
-            .tx
-            .prepare_cached(&format!(
-                "WITH i AS ({ITEM} RETURNING id)
-                 INSERT INTO revisions
-                 (item_id, revision_no, body, content_hash, import_id, import_file, import_line, created_at)
-                 SELECT id, 1, ?7, ?8, ?9, ?10, ?11, ?5 FROM i"
-            ))?
-            .execute(params![
-                dataset.id,
-                item.ext_id,
-                dataset.kind.as_str(),
-                difficulty,
-                self.at,
-                item.route_mask,
-                item.body_json,
-                item.content_hash,
-                self.import_id,
-                item.file_index as i64,
-                item.line as i64
-            ])?;
-        Ok(inserted > 0)
+        let Some(item_id) = inserted else {
+            return Ok(false);
+        };
+        self.insert_revision(item_id, 1, item)?;
+        Ok(true)
     }
 
     /// On PostgreSQL: holds `item` back to be sent with others when its id is new for certain
-    /// (`Imported`), or tells a repeat of a held one (`Duplicate`). `None`: the exact path
-    /// decides, with everything held sent first so that it sees them.
+    /// (`Imported`), or tells a repeat of a held one (`Duplicate`). `None`: the stored items
+    /// decide, with everything held sent first so that they include it.
     fn put_new_batched(
         &self,
         dataset: DatasetRef,
@@ -389,21 +383,27 @@ impl ImportWriter<'_> {
         if let Some(&(file_index, line)) = self.pending.borrow().ids.get(item.ext_id) {
             return Ok(Some(PutOutcome::Duplicate { file_index, line }));
         }
-        if self.pending.borrow().dataset.is_some_and(|d| d != dataset) {
-            self.send_pending()?;
-        }
-        let hash = id_hash(item.ext_id);
         let new = {
             let mut stored = self.stored_ids.borrow_mut();
             let ids = match stored.entry(dataset.id) {
                 Entry::Occupied(e) => e.into_mut(),
                 Entry::Vacant(e) => e.insert(self.id_hashes(dataset.id)?),
             };
-            ids.insert(hash)
+            ids.insert(id_hash(item.ext_id))
         };
         if !new {
             self.send_pending()?;
             return Ok(None);
+        }
+        self.hold(dataset, item)?;
+        Ok(Some(PutOutcome::Imported))
+    }
+
+    /// Adds `item`, a new item, to the ones held back, and sends them once there are `BATCH`
+    /// (or first, when they are of another dataset).
+    fn hold(&self, dataset: DatasetRef, item: &NewRevision) -> Result<()> {
+        if self.pending.borrow().dataset.is_some_and(|d| d != dataset) {
+            self.send_pending()?;
         }
         let full = {
             let mut pending = self.pending.borrow_mut();
@@ -431,7 +431,7 @@ impl ImportWriter<'_> {
             self.send_pending()?;
         }
         *self.opened.borrow_mut().entry(dataset.id).or_default() += 1;
-        Ok(Some(PutOutcome::Imported))
+        Ok(())
     }
 
     /// The hashes of the ids `dataset` holds.

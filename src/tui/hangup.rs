@@ -40,7 +40,7 @@ pub fn session_gone() -> bool {
 }
 
 /// The terminal no longer answers: a hung-up terminal fails `tcgetattr`.
-pub(crate) fn terminal_gone() -> bool {
+fn terminal_gone() -> bool {
     // SAFETY: tcgetattr only writes into the struct we own.
     unsafe {
         let mut t: libc::termios = std::mem::zeroed();

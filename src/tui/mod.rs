@@ -34,8 +34,8 @@ pub mod worker;
 
 pub use adjudicate::run_adjudicate;
 pub use curate::{CurateOptions, run_curate};
+pub(crate) use hangup::ignore_hangup;
 pub use hangup::{hung_up, session_gone};
-pub(crate) use hangup::{ignore_hangup, terminal_gone};
 pub use review::run_review;
 
 #[cfg(test)]

@@ -5,10 +5,11 @@ use super::action::Action;
 use super::draft::{DraftCommand, DraftReply};
 use super::event::{Event, Input};
 use super::worker::{Worker, serve_each};
-use super::{hung_up, session_gone, terminal_gone};
+use super::{hung_up, session_gone};
 use crate::store::Store;
 use anyhow::{Context as _, Result};
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, KeyEvent};
+use crossterm::terminal::EnterAlternateScreen;
 use ratatui::backend::CrosstermBackend;
 use ratatui::{Frame, Terminal};
 use std::io::{BufWriter, Stdout};
@@ -158,8 +159,8 @@ const LOADING_GRACE: Duration = Duration::from_millis(20);
 pub const FINISH_WAIT: Duration = Duration::from_secs(3);
 
 /// Runs a screen until it quits: `make` builds its state for the terminal's size. The
-/// terminal is restored on every way out (a panic too: `ratatui::try_init` installs a hook
-/// that restores it). Then the worker finishes its queued work, for at most `FINISH_WAIT`;
+/// terminal is restored on every way out (a panic too: `init_terminal` installs a hook that
+/// restores it). Then the worker finishes its queued work, for at most `FINISH_WAIT`;
 /// work the store did not confirm is reported as an error, on the normal screen again.
 pub fn run<S: Session>(
     mut worker: Worker<S::Command>,
@@ -177,13 +178,10 @@ pub fn run<S: Session>(
     let (result, mut app) = run_loop(&mut terminal, &rx, tx, &worker, make);
     restore_terminal();
     finish(&mut worker, &rx, app.as_mut());
-    if terminal_gone() {
-        // Dropping the terminal would try to show the cursor on the dead terminal and report
-        // the failure with eprintln!, which panics; the process is about to end anyway.
-        std::mem::forget(terminal);
-    } else {
-        drop(terminal);
-    }
+    // Not dropped: a drop shows the cursor and reports a failure with eprintln!, which
+    // panics when the terminal went away in the meantime (a hang-up right after `q`).
+    let _ = terminal.show_cursor();
+    std::mem::forget(terminal);
     // Said even when nobody may read it: the exit status tells too.
     if let Some(text) = app.as_ref().and_then(|a| a.not_saved()) {
         anyhow::bail!(text);
@@ -204,29 +202,32 @@ type Screen = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 /// with its colours is some 20 KB).
 const FRAME_BYTES: usize = 1 << 16;
 
-/// The full-screen terminal, with bracketed paste on: a paste arrives whole, as one event,
-/// instead of as keys. A panic turns bracketed paste off again before ratatui's hook restores
-/// the rest.
+/// The full-screen terminal: raw mode, the alternate screen and bracketed paste on (a paste
+/// arrives whole, as one event, instead of as keys). Not ratatui's init(): its panic hook
+/// reports a failed restore with eprintln!, which panics inside the hook once the terminal
+/// is gone, and a panic there aborts the process. This hook restores without reporting,
+/// then says what went wrong as the program's own hook does.
 fn init_terminal() -> std::io::Result<Screen> {
-    // Raw mode, the alternate screen and ratatui's restoring panic hook; the frames go
-    // through a buffer of their own.
-    drop(ratatui::try_init()?);
-    let terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        report(info);
+    }));
+    crossterm::terminal::enable_raw_mode()?;
+    crossterm::execute!(
+        std::io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste
+    )?;
+    // The frames go through a buffer of their own.
+    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
         FRAME_BYTES,
         std::io::stdout(),
-    )))?;
-    crossterm::execute!(std::io::stdout(), EnableBracketedPaste)?;
-    let restore = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
-        restore(info);
-    }));
-    Ok(terminal)
+    )))
 }
 
-/// The terminal as it was: bracketed paste off, the normal screen, cooked mode. Not
-/// ratatui's restore(): it reports a failure with eprintln!, which panics once the terminal
-/// is gone.
+/// The terminal as it was: bracketed paste off, the normal screen, cooked mode, failures
+/// ignored (the terminal may be gone).
 fn restore_terminal() {
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     let _ = ratatui::try_restore();
