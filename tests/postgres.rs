@@ -37,3 +37,52 @@ fn workspaces_are_on_the_server_the_suite_names() {
         .unwrap();
     assert_eq!((collate.as_str(), encoding.as_str()), ("C", "UTF8"));
 }
+
+/// A workspace of schema 17 (the baseline) is brought to 18 when opened: an import's new
+/// items skip the revision trigger's call, and revision bodies are stored with lz4.
+#[test]
+fn a_schema_17_workspace_is_brought_up_to_date() {
+    if backend::postgres().is_none() {
+        backend::note("skipped: postgres: the schema 17 upgrade needs MEDCURATE_TEST_PG");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let at = backend::db_at(dir.path(), "t.db");
+    drop(Store::open(&at).unwrap());
+    let conn = backend::raw(&at);
+    let state = |conn: &medcurate::store::db::Connection| -> (String, String) {
+        conn.query_row(
+            "SELECT pg_get_triggerdef(t.oid), a.attcompression::text
+             FROM pg_trigger t, pg_attribute a
+             WHERE t.tgname = 'route_revision' AND a.attrelid = 'revisions'::regclass
+               AND a.attname = 'body'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let (trigger, compression) = state(&conn);
+    assert!(trigger.contains("WHEN"), "{trigger}");
+    assert_eq!(compression, "l");
+    // Back to what 17_baseline.sql made.
+    conn.execute_batch_native(
+        "DROP TRIGGER route_revision ON revisions;
+         CREATE TRIGGER route_revision AFTER INSERT ON revisions
+             FOR EACH ROW EXECUTE FUNCTION route_revision_fn();
+         ALTER TABLE revisions ALTER COLUMN body SET COMPRESSION pglz;
+         UPDATE schema_version SET version = 17;",
+    )
+    .unwrap();
+    assert!(!state(&conn).0.contains("WHEN"));
+    let store = Store::open(&at).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        medcurate::store::SCHEMA_VERSION
+    );
+    let (trigger, compression) = state(&conn);
+    assert!(
+        trigger.contains("WHEN (((new.revision_no > 1) OR (new.import_id IS NULL)))"),
+        "{trigger}"
+    );
+    assert_eq!(compression, "l");
+}

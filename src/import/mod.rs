@@ -137,8 +137,12 @@ pub fn import(
         gold: GoldTally::default(),
         units: vec![Unit::Line; opts.files.len()],
     };
-    // Reading and validating run one line ahead of the writes, on a second thread.
-    let (tx, rx) = mpsc::sync_channel::<prepare::Message>(PIPELINE_DEPTH);
+    // Reading and validating run ahead of the writes, on a second thread: on PostgreSQL a
+    // whole batch ahead, so the next is ready when the server has stored this one.
+    let depth = writer
+        .batch_size()
+        .map_or(PIPELINE_DEPTH, |batch| batch.max(PIPELINE_DEPTH));
+    let (tx, rx) = mpsc::sync_channel::<prepare::Message>(depth);
     std::thread::scope(|scope| -> Result<()> {
         scope.spawn(move || prepare::run(&opts.files, opts.format, &opts.dataset, &tx));
         // Dropping `rx` on an early return stops the reader at its next send.

@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/15_control_items.sql"),
     include_str!("migrations/16_route_queue.sql"),
     include_str!("migrations/17_two_reviews_in_force.sql"),
+    include_str!("migrations/18_import_revision_trigger.sql"),
 ];
 
 /// The schema version this build writes.
@@ -58,7 +59,10 @@ fn user_version(conn: &Connection) -> Result<i64> {
 /// PostgreSQL's schema: the whole schema at the version it starts from, then one file per
 /// later version, each the same change as SQLite's migration of that number. Versions are
 /// kept in a `schema_version` table (PostgreSQL has no `user_version`).
-const PG_MIGRATIONS: &[(i64, &str)] = &[(17, include_str!("migrations/pg/17_baseline.sql"))];
+const PG_MIGRATIONS: &[(i64, &str)] = &[
+    (17, include_str!("migrations/pg/17_baseline.sql")),
+    (18, include_str!("migrations/pg/18_import_revisions.sql")),
+];
 
 /// The schema version the database is at (0: none yet).
 pub fn version(conn: &db::Connection) -> Result<i64> {
