@@ -38,8 +38,9 @@ fn workspaces_are_on_the_server_the_suite_names() {
     assert_eq!((collate.as_str(), encoding.as_str()), ("C", "UTF8"));
 }
 
-/// A workspace of schema 17 (the baseline) is brought to 18 when opened: an import's new
-/// items skip the revision trigger's call, and revision bodies are stored with lz4.
+/// A workspace of schema 17 (the baseline) is brought up to date when opened: an import's
+/// new items skip the revision trigger's call, revision bodies are stored with lz4 (18), and
+/// the solo reviewer is written only when it changes (19).
 #[test]
 fn a_schema_17_workspace_is_brought_up_to_date() {
     if backend::postgres().is_none() {
@@ -64,6 +65,20 @@ fn a_schema_17_workspace_is_brought_up_to_date() {
     let (trigger, compression) = state(&conn);
     assert!(trigger.contains("WHEN"), "{trigger}");
     assert_eq!(compression, "l");
+    let solo_guarded = |conn: &medcurate::store::db::Connection| -> bool {
+        ["reviews_solo_insert_fn", "reviews_solo_status_fn"]
+            .iter()
+            .all(|f| {
+                conn.query_row(
+                    &format!("SELECT pg_get_functiondef('{f}'::regproc)"),
+                    [],
+                    |r| r.get::<_, String>(0),
+                )
+                .unwrap()
+                .contains("solo_reviewer IS DISTINCT FROM")
+            })
+    };
+    assert!(solo_guarded(&conn));
     // Back to what 17_baseline.sql made.
     conn.execute_batch_native(
         "DROP TRIGGER route_revision ON revisions;
@@ -73,6 +88,22 @@ fn a_schema_17_workspace_is_brought_up_to_date() {
          UPDATE schema_version SET version = 17;",
     )
     .unwrap();
+    for f in ["reviews_solo_insert_fn", "reviews_solo_status_fn"] {
+        conn.execute_batch_native(&format!(
+            "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+                 UPDATE items SET solo_reviewer = (
+                     SELECT CASE WHEN count(*) = 1 THEN min(r.reviewer) END FROM reviews r
+                     WHERE r.item_id = items.id AND r.revision_no = items.revision_no
+                       AND (r.status = 'claimed' OR r.status = 'submitted'))
+                 WHERE id = NEW.item_id;
+                 RETURN NULL;
+             END
+             $$;"
+        ))
+        .unwrap();
+    }
+    assert!(!solo_guarded(&conn));
     assert!(!state(&conn).0.contains("WHEN"));
     let store = Store::open(&at).unwrap();
     assert_eq!(
@@ -85,4 +116,5 @@ fn a_schema_17_workspace_is_brought_up_to_date() {
         "{trigger}"
     );
     assert_eq!(compression, "l");
+    assert!(solo_guarded(&conn));
 }

@@ -155,8 +155,8 @@ pub(super) trait Queue {
     fn read_slot(row: &Row, first: usize) -> crate::store::db::Result<Self::Slot>;
     /// The slot's values for the columns `Table::slot`.
     fn slot_params(slot: &Self::Slot) -> Vec<&dyn ToSql>;
-    /// Holds the place a new claim takes.
-    fn take(tx: &Transaction, slot: &Self::Slot) -> Result<()>;
+    /// Holds the place a new claim of `holder`'s takes, before the claim's row is written.
+    fn take(tx: &Transaction, holder: &str, slot: &Self::Slot) -> Result<()>;
     /// Frees the place of a claim given back or lapsed.
     fn free(tx: &Transaction, slot: &Self::Slot) -> Result<()>;
     /// What the claim's events name.
@@ -208,13 +208,14 @@ pub(super) fn claim_this<Q: Queue>(
 /// A new claim on `slot`, logged.
 fn take<Q: Queue>(tx: &Transaction, holder: &str, lease: &Lease, slot: &Q::Slot) -> Result<i64> {
     let claims = Q::claims();
+    // The place first: the row's triggers then find it as it will be (`ReviewClaims::take`).
+    Q::take(tx, holder, slot)?;
     let mut values: Vec<&dyn ToSql> = vec![&holder, &lease.now, &lease.until];
     values.extend(Q::slot_params(slot));
     let id = tx
         .prepare_cached(&claims.insert)?
         .insert_id(values.as_slice())?
         .context("the new claim has no id")?;
-    Q::take(tx, slot)?;
     log::<Q>(tx, &lease.now, holder, claims.table.claimed, id, slot, None)?;
     Ok(id)
 }

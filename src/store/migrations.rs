@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/16_route_queue.sql"),
     include_str!("migrations/17_two_reviews_in_force.sql"),
     include_str!("migrations/18_import_revision_trigger.sql"),
+    include_str!("migrations/19_solo_reviewer_unchanged.sql"),
 ];
 
 /// The schema version this build writes.
@@ -62,6 +63,10 @@ fn user_version(conn: &Connection) -> Result<i64> {
 const PG_MIGRATIONS: &[(i64, &str)] = &[
     (17, include_str!("migrations/pg/17_baseline.sql")),
     (18, include_str!("migrations/pg/18_import_revisions.sql")),
+    (
+        19,
+        include_str!("migrations/pg/19_solo_reviewer_unchanged.sql"),
+    ),
 ];
 
 /// The schema version the database is at (0: none yet).

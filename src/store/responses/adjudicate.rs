@@ -180,7 +180,7 @@ impl Queue for DisputeClaims {
         vec![response_id]
     }
 
-    fn take(tx: &Transaction, response_id: &i64) -> Result<()> {
+    fn take(tx: &Transaction, _holder: &str, response_id: &i64) -> Result<()> {
         set_taken(tx, *response_id, true)
     }
 

@@ -52,13 +52,20 @@ impl Queue for ReviewClaims {
         vec![item_id, revision_no]
     }
 
-    fn take(tx: &Transaction, &(item_id, _): &(i64, i64)) -> Result<()> {
+    /// One more review in force, and the item's one reviewer in force (`solo_reviewer`) as
+    /// it is once the claim's row is in: the claimer if none was in force, else nobody. The
+    /// row's trigger then finds it already right and leaves the item alone (schema 19),
+    /// where it wrote the item a second time, the per-department queue with it.
+    fn take(tx: &Transaction, holder: &str, &(item_id, _): &(i64, i64)) -> Result<()> {
         // A control's reviews take no place: it stays held at two (migration 15).
         tx.prepare_cached(
-            "UPDATE items SET active_reviews = active_reviews + 1
+            "UPDATE items SET active_reviews = active_reviews + 1,
+                 solo_reviewer = (SELECT CASE WHEN count(*) = 0 THEN ?2 END FROM reviews r
+                     WHERE r.item_id = items.id AND r.revision_no = items.revision_no
+                       AND (r.status = 'claimed' OR r.status = 'submitted'))
              WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM controls WHERE item_id = ?1)",
         )?
-        .execute([item_id])?;
+        .execute(params![item_id, holder])?;
         Ok(())
     }
 
