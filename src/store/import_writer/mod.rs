@@ -1,23 +1,17 @@
 //! Writing an import: one `BEGIN IMMEDIATE` transaction for the whole command, so the
 //! database holds all of an import or none of it, even if the process is killed.
 
+mod batch;
+
+use batch::{BATCH, Pending};
+
 use super::Store;
 use crate::domain::item::{Difficulty, ItemKind};
 use crate::store::db::{Backend, OptionalExtension, Transaction, TransactionBehavior, params};
 use crate::store::detail::detail;
 use anyhow::{Context, Result};
 use std::cell::RefCell;
-use std::collections::hash_map::{DefaultHasher, Entry};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
-
-/// New items sent to PostgreSQL per statement (a round trip per item was most of an import
-/// there): about 4 MB of JSON at the items' usual size.
-const BATCH: usize = 2000;
-
-/// Ends each body of a batch sent to PostgreSQL: canonical JSON escapes every control
-/// character, so no body holds it.
-const BODY_END: char = '\u{1e}';
 
 /// A dataset as the import sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,32 +73,6 @@ pub struct ImportWriter<'c> {
     /// sent by it): about 16 bytes an id. An id whose hash is not here is new for certain and
     /// joins `pending`; one that is is looked up (it is stored, or rarely another id's hash).
     stored_ids: RefCell<HashMap<i64, HashSet<u64>>>,
-}
-
-#[derive(Default)]
-struct Pending {
-    dataset: Option<DatasetRef>,
-    /// The rows as JSON objects, comma-separated, `count` of them, but for their bodies.
-    rows: Vec<u8>,
-    /// Their bodies in the same order, each ended by `BODY_END`.
-    bodies: String,
-    count: usize,
-    /// Each pending id's file and line, to tell a repeat within the batch.
-    ids: HashMap<String, (usize, usize)>,
-    /// The rows these items put in `route_queue`, per department bit (64: any department).
-    routed: BTreeMap<i64, i64>,
-}
-
-#[derive(serde::Serialize)]
-struct PendingRow<'a> {
-    ext_id: &'a str,
-    difficulty: Option<&'static str>,
-    route_mask: i64,
-    /// The mask's bits, its rows in `route_queue`.
-    bits: Vec<i64>,
-    content_hash: &'a str,
-    import_file: usize,
-    import_line: usize,
 }
 
 impl Store {
@@ -367,183 +335,6 @@ impl ImportWriter<'_> {
         Ok(true)
     }
 
-    /// On PostgreSQL: holds `item` back to be sent with others when its id is new for certain
-    /// (`Imported`), or tells a repeat of a held one (`Duplicate`). `None`: the stored items
-    /// decide, with everything held sent first so that they include it.
-    fn put_new_batched(
-        &self,
-        dataset: DatasetRef,
-        item: &NewRevision,
-    ) -> Result<Option<PutOutcome>> {
-        if let Some(&(file_index, line)) = self.pending.borrow().ids.get(item.ext_id) {
-            return Ok(Some(PutOutcome::Duplicate { file_index, line }));
-        }
-        let new = {
-            let mut stored = self.stored_ids.borrow_mut();
-            let ids = match stored.entry(dataset.id) {
-                Entry::Occupied(e) => e.into_mut(),
-                Entry::Vacant(e) => e.insert(self.id_hashes(dataset.id)?),
-            };
-            ids.insert(id_hash(item.ext_id))
-        };
-        if !new {
-            self.send_pending()?;
-            return Ok(None);
-        }
-        self.hold(dataset, item)?;
-        Ok(Some(PutOutcome::Imported))
-    }
-
-    /// Adds `item`, a new item, to the ones held back, and sends them once there are `BATCH`
-    /// (or first, when they are of another dataset).
-    fn hold(&self, dataset: DatasetRef, item: &NewRevision) -> Result<()> {
-        if self.pending.borrow().dataset.is_some_and(|d| d != dataset) {
-            self.send_pending()?;
-        }
-        let full = {
-            let mut pending = self.pending.borrow_mut();
-            pending.dataset = Some(dataset);
-            pending
-                .ids
-                .insert(item.ext_id.to_string(), (item.file_index, item.line));
-            if pending.count > 0 {
-                pending.rows.push(b',');
-            }
-            let bits: Vec<i64> = (0..64)
-                .filter(|b| item.route_mask & (1i64 << b) != 0)
-                .collect();
-            if !bits.is_empty() {
-                *pending.routed.entry(64).or_default() += 1;
-            }
-            for &bit in &bits {
-                *pending.routed.entry(bit).or_default() += 1;
-            }
-            let row = PendingRow {
-                ext_id: item.ext_id,
-                difficulty: item.difficulty.map(Difficulty::as_str),
-                route_mask: item.route_mask,
-                bits,
-                content_hash: item.content_hash,
-                import_file: item.file_index,
-                import_line: item.line,
-            };
-            serde_json::to_writer(&mut pending.rows, &row)?;
-            anyhow::ensure!(
-                !item.body_json.contains(BODY_END),
-                "item {} is not canonical JSON: it holds a raw control character",
-                item.ext_id
-            );
-            pending.bodies.push_str(item.body_json);
-            pending.bodies.push(BODY_END);
-            pending.count += 1;
-            pending.count >= BATCH
-        };
-        if full {
-            self.send_pending()?;
-        }
-        *self.opened.borrow_mut().entry(dataset.id).or_default() += 1;
-        Ok(())
-    }
-
-    /// The hashes of the ids `dataset` holds.
-    fn id_hashes(&self, dataset: i64) -> Result<HashSet<u64>> {
-        let mut out = HashSet::new();
-        let mut stmt = self
-            .tx
-            .prepare("SELECT ext_id FROM items WHERE dataset_id = ?1")?;
-        let mut rows = stmt.query([dataset])?;
-        while let Some(r) = rows.next()? {
-            out.insert(id_hash(r.get_ref(0)?.as_str()?));
-        }
-        Ok(out)
-    }
-
-    /// Sends the held items: each new item, its first revision and its rows in the
-    /// per-department queues, all in one statement. None of their ids is stored
-    /// (`stored_ids`), so none can conflict; if one did, the statement and with it the import
-    /// would fail rather than report an item not written.
-    fn send_pending(&self) -> Result<()> {
-        let pending = std::mem::take(&mut *self.pending.borrow_mut());
-        let Some(dataset) = pending.dataset else {
-            return Ok(());
-        };
-        // The rows go as one JSON parameter, read back as a table: a statement of thousands of
-        // parameters took longer to plan than to run. Their bodies go beside it as one text,
-        // split on `BODY_END` (reading them as JSON strings took a seventh of the server's
-        // time), and `ROWS FROM` pairs the two in order. Each row's id is drawn first, in the
-        // rows' order (the functions' scan gives them so), and its revision takes it from the
-        // same row. Its queue rows are the item as written (as `add_new_to_routing` reads it
-        // on SQLite), one per bit of its departments, which the row brings: spreading the mask
-        // over all 64 bits on the server took longer than writing the rows.
-        const SQL: &str = "WITH v AS MATERIALIZED (
-                SELECT nextval(pg_get_serial_sequence('items', 'id')) AS id, r.*
-                FROM ROWS FROM (
-                    json_to_recordset(?5::json)
-                      AS (ext_id text, difficulty text, route_mask bigint, bits bigint[],
-                          content_hash text, import_file bigint, import_line bigint),
-                    unnest(string_to_array(?6::text, chr(30))))
-                  AS r (ext_id, difficulty, route_mask, bits, content_hash, import_file,
-                        import_line, body)),
-              i AS (INSERT INTO items (id, dataset_id, ext_id, kind, revision_no, difficulty,
-                                       difficulty_source, created_at, route_mask)
-                    SELECT v.id, ?1::bigint, v.ext_id, ?2::text, 1, v.difficulty,
-                           CASE WHEN v.difficulty IS NULL THEN NULL ELSE 'import' END,
-                           ?3::text, v.route_mask
-                    FROM v
-                    RETURNING id, dataset_id, active_reviews, revision_no, solo_reviewer,
-                              fresh_eyes, route_mask, state),
-              r AS (INSERT INTO revisions (item_id, revision_no, body, content_hash, import_id,
-                                           import_file, import_line, created_at)
-                    SELECT v.id, 1, v.body, v.content_hash, ?4::bigint, v.import_file,
-                           v.import_line, ?3::text
-                    FROM v
-                    RETURNING 1),
-              q AS (INSERT INTO route_queue (bit, dataset_id, active_reviews, item_id,
-                                             revision_no, solo_reviewer, fresh_eyes, route_mask)
-                    SELECT b.bit, i.dataset_id, i.active_reviews, i.id, i.revision_no,
-                           i.solo_reviewer, i.fresh_eyes, i.route_mask
-                    FROM i JOIN v ON v.id = i.id JOIN LATERAL unnest(v.bits) AS b(bit) ON true
-                    WHERE i.state = 'in_review' AND i.active_reviews < 2 AND i.route_mask <> 0
-                    RETURNING 1)
-            SELECT (SELECT count(*) FROM r), (SELECT count(*) FROM q)";
-        let rows = format!(
-            "[{}]",
-            String::from_utf8(pending.rows).context("an import row is not UTF-8")?
-        );
-        let (written, queued): (i64, i64) = self.tx.prepare_cached(SQL)?.query_row(
-            params![
-                dataset.id,
-                dataset.kind.as_str(),
-                self.at,
-                self.import_id,
-                rows,
-                pending.bodies.strip_suffix(BODY_END).unwrap_or_default()
-            ],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        anyhow::ensure!(
-            written == pending.count as i64,
-            "the database stored {written} of {} new items",
-            pending.count
-        );
-        // The counts are of the rows held back; the queue must hold just those.
-        let expected: i64 = pending
-            .routed
-            .iter()
-            .filter(|&(&bit, _)| bit < 64)
-            .map(|(_, n)| n)
-            .sum();
-        anyhow::ensure!(
-            queued == expected,
-            "the database queued {queued} of {expected} department rows of new items"
-        );
-        let mut routed = self.routed.borrow_mut();
-        for (bit, n) in pending.routed {
-            *routed.entry((dataset.id, bit)).or_default() += n;
-        }
-        Ok(())
-    }
-
     fn insert_revision(&self, item_id: i64, revision_no: i64, item: &NewRevision) -> Result<()> {
         self.tx
             .prepare_cached(
@@ -585,13 +376,6 @@ impl ImportWriter<'_> {
         self.tx.commit().context("committing the import")?;
         Ok(())
     }
-}
-
-/// An id's hash, for `stored_ids`: equal ids hash alike, in every run.
-fn id_hash(ext_id: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    ext_id.hash(&mut h);
-    h.finish()
 }
 
 /// The import's summary with its id added, as `json_set(summary, '$.import_id', id)` wrote
