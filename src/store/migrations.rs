@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/17_two_reviews_in_force.sql"),
     include_str!("migrations/18_import_revision_trigger.sql"),
     include_str!("migrations/19_solo_reviewer_unchanged.sql"),
+    include_str!("migrations/20_solo_reviewer_planned_once.sql"),
 ];
 
 /// The schema version this build writes.
@@ -66,6 +67,10 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     (
         19,
         include_str!("migrations/pg/19_solo_reviewer_unchanged.sql"),
+    ),
+    (
+        20,
+        include_str!("migrations/pg/20_solo_reviewer_planned_once.sql"),
     ),
 ];
 

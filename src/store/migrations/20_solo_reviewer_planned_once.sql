@@ -1,0 +1,4 @@
+-- 20: on PostgreSQL the function migration 19's two triggers share becomes PL/pgSQL, which
+-- plans its statement once per session (pg/20_solo_reviewer_planned_once.sql). SQLite's
+-- triggers hold their statements themselves: nothing changes here. The version is the same
+-- on both backends, so it is one migration on each.
