@@ -280,11 +280,11 @@ fn next_item(
     // Each pass only if some open item could answer it: the counts of open items per
     // department (`route_open`) say so without walking the queue.
     let mut found = None;
-    if route.prefers_matching(dataset_id) && route.may_match(tx, dataset_id)? {
+    if route.prefers_matching(dataset_id) && route.may_match(dataset_id) {
         found = next_matching(tx, reviewer, dataset_id, &route)?;
     }
     if found.is_none() {
-        if !route.may_take(tx, dataset_id)? {
+        if !route.may_take(dataset_id) {
             return Ok(None);
         }
         found = next_other(tx, reviewer, dataset_id, &route)?;

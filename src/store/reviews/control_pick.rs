@@ -19,13 +19,7 @@ pub(super) fn pick(
     dataset_id: Option<i64>,
     route: &Route,
 ) -> Result<Option<(i64, i64)>> {
-    let in_use: bool = tx
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM controls INDEXED BY controls_in_use
-                            WHERE retired_at IS NULL AND (?1 IS NULL OR dataset_id = ?1))",
-        )?
-        .query_row([dataset_id], |r| r.get(0))?;
-    if !in_use {
+    if !route.controls_in_use(dataset_id) {
         return Ok(None);
     }
     let rate = i64::from(control_rate(tx)?);

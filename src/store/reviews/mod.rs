@@ -158,7 +158,8 @@ fn load(tx: &Transaction, reviewer: &str, review_id: i64) -> Result<Option<Loade
     let row = tx
         .prepare_cached(
             "SELECT r.status, r.revision_no, r.content, r.lease_expires_at,
-                    i.id, i.ext_id, i.state, i.revision_no, d.name, v.body, r.pending
+                    i.id, i.ext_id, i.state, i.revision_no, d.name, v.body, r.pending,
+                    EXISTS (SELECT 1 FROM controls c WHERE c.item_id = i.id)
              FROM reviews r JOIN items i ON i.id = r.item_id JOIN datasets d ON d.id = i.dataset_id
              JOIN revisions v ON v.item_id = r.item_id AND v.revision_no = r.revision_no
              WHERE r.id = ?1 AND r.reviewer = ?2",
@@ -177,6 +178,7 @@ fn load(tx: &Transaction, reviewer: &str, review_id: i64) -> Result<Option<Loade
                 dataset: r.get(8)?,
                 body: r.get(9)?,
                 pending: r.get(10)?,
+                control: r.get(11)?,
             })
         })
         .optional()?;
@@ -198,6 +200,8 @@ struct Loaded {
     body: String,
     /// A change to the submitted review, not submitted yet.
     pending: Option<String>,
+    /// The item is a control (read with the rest: a round trip fewer on a server).
+    control: bool,
 }
 
 /// What changed in `revision_no` of the item against the revision before; `None` for the

@@ -20,40 +20,87 @@ pub(super) struct Route {
     none_ids: Vec<i64>,
     /// Every dataset routes by none.
     all_none: bool,
+    /// Each dataset's open items and controls, as the kept counts say.
+    datasets: Vec<Open>,
+}
+
+/// A dataset's open items, from the counts the schema keeps (`queue_open`, `route_open`).
+struct Open {
+    id: i64,
+    strict: bool,
+    none: bool,
+    /// It has controls in use.
+    controls: bool,
+    /// Open items, and those of them with any department.
+    items: i64,
+    with_departments: i64,
+    /// Some open item carries one of the physician's specialties.
+    matching: bool,
 }
 
 impl Route {
     pub(super) fn read(conn: &Connection, reviewer: &str) -> Result<Route> {
-        let mask: i64 = conn
-            .prepare_cached(
-                "SELECT CAST(coalesce(sum(DISTINCT CAST(1 AS BIGINT) << b.bit), 0) AS BIGINT)
+        // Per dataset its mode, open items and controls, with the physician's specialties, in
+        // one read (datasets are few): a claim's round trips count on a server. No dataset,
+        // no claim: the mask is then moot.
+        let mut stmt = conn.prepare_cached(
+            "WITH m (mask) AS (
+                 SELECT CAST(coalesce(sum(DISTINCT CAST(1 AS BIGINT) << b.bit), 0) AS BIGINT)
                  FROM person_specialties s
-                 JOIN department_bits b ON b.id = s.department WHERE s.person_id = ?1",
-            )?
-            .query_row([reviewer], |r| r.get(0))?;
-        // Every dataset's mode in one read (they are few): a claim's round trips count on
-        // a server.
-        let mut stmt = conn.prepare_cached("SELECT id, routing FROM datasets ORDER BY id")?;
-        let modes = stmt
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+                 JOIN department_bits b ON b.id = s.department WHERE s.person_id = ?1)
+             SELECT d.id, d.routing, m.mask,
+                    EXISTS (SELECT 1 FROM controls c INDEXED BY controls_in_use
+                            WHERE c.retired_at IS NULL AND c.dataset_id = d.id),
+                    coalesce((SELECT q.items FROM queue_open q WHERE q.dataset_id = d.id), 0),
+                    coalesce((SELECT t.items FROM route_open t
+                              WHERE t.dataset_id = d.id AND t.bit = 64), 0),
+                    EXISTS (SELECT 1 FROM route_open o
+                            WHERE o.dataset_id = d.id AND o.items > 0 AND o.bit < 64
+                              AND ((m.mask >> o.bit) & 1) = 1)
+             FROM m, datasets d ORDER BY d.id",
+        )?;
+        let mut mask = 0;
+        let datasets = stmt
+            .query_map([reviewer], |r| {
+                mask = r.get(2)?;
+                let routing: String = r.get(1)?;
+                Ok(Open {
+                    id: r.get(0)?,
+                    strict: routing == Routing::Strict.as_str(),
+                    none: routing == Routing::None.as_str(),
+                    controls: r.get(3)?,
+                    items: r.get(4)?,
+                    with_departments: r.get(5)?,
+                    matching: r.get(6)?,
+                })
+            })?
             .collect::<crate::store::db::Result<Vec<_>>>()?;
-        let ids = |mode: Routing| -> Vec<i64> {
-            modes
-                .iter()
-                .filter(|(_, m)| m == mode.as_str())
-                .map(|&(id, _)| id)
-                .collect()
+        let ids = |of: fn(&Open) -> bool| -> Vec<i64> {
+            datasets.iter().filter(|d| of(d)).map(|d| d.id).collect()
         };
-        let strict_ids = ids(Routing::Strict);
-        let none_ids = ids(Routing::None);
+        let strict_ids = ids(|d| d.strict);
+        let none_ids = ids(|d| d.none);
         Ok(Route {
-            all_none: none_ids.len() == modes.len(),
+            all_none: none_ids.len() == datasets.len(),
             mask,
             strict: serde_json::to_string(&strict_ids)?,
             none: serde_json::to_string(&none_ids)?,
             strict_ids,
             none_ids,
+            datasets,
         })
+    }
+
+    /// The datasets in scope (`dataset_id`, or every dataset).
+    fn in_scope(&self, dataset_id: Option<i64>) -> impl Iterator<Item = &Open> {
+        self.datasets
+            .iter()
+            .filter(move |d| dataset_id.is_none_or(|id| d.id == id))
+    }
+
+    /// Whether some dataset in scope has controls in use.
+    pub(super) fn controls_in_use(&self, dataset_id: Option<i64>) -> bool {
+        self.in_scope(dataset_id).any(|d| d.controls)
     }
 
     /// Whether specialties come first anywhere in scope (`dataset_id`, or every dataset).
@@ -67,34 +114,16 @@ impl Route {
 
     /// Whether some open item in scope carries one of the physician's specialties (in a
     /// dataset that routes by them): else the matching pass would walk the queue for nothing.
-    pub(super) fn may_match(&self, conn: &Connection, dataset_id: Option<i64>) -> Result<bool> {
-        Ok(conn
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM route_open o
-                    WHERE o.items > 0 AND o.bit < 64 AND ((?1 >> o.bit) & 1) = 1
-                      AND (?2 IS NULL OR o.dataset_id = ?2)
-                      AND o.dataset_id NOT IN (SELECT CAST(value AS INTEGER) FROM json_each(?3)))",
-            )?
-            .query_row(params![self.mask, dataset_id, self.none], |r| r.get(0))?)
+    pub(super) fn may_match(&self, dataset_id: Option<i64>) -> bool {
+        self.in_scope(dataset_id).any(|d| d.matching && !d.none)
     }
 
     /// Whether some open item in scope is one routing lets the physician take at all: any,
     /// in a dataset that is not strict; in a strict one, one without departments or with one
     /// of their specialties.
-    pub(super) fn may_take(&self, conn: &Connection, dataset_id: Option<i64>) -> Result<bool> {
-        Ok(conn
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM queue_open q
-                    WHERE (?2 IS NULL OR q.dataset_id = ?2) AND q.items > 0
-                      AND (q.dataset_id NOT IN (SELECT CAST(value AS INTEGER) FROM json_each(?3))
-                           OR q.items > coalesce((SELECT t.items FROM route_open t
-                                                  WHERE t.dataset_id = q.dataset_id
-                                                    AND t.bit = 64), 0)
-                           OR EXISTS (SELECT 1 FROM route_open o
-                                      WHERE o.dataset_id = q.dataset_id AND o.items > 0
-                                        AND o.bit < 64 AND ((?1 >> o.bit) & 1) = 1)))",
-            )?
-            .query_row(params![self.mask, dataset_id, self.strict], |r| r.get(0))?)
+    pub(super) fn may_take(&self, dataset_id: Option<i64>) -> bool {
+        self.in_scope(dataset_id)
+            .any(|d| d.items > 0 && (!d.strict || d.items > d.with_departments || d.matching))
     }
 
     /// Whether some dataset in scope routes by none (and must be left out of matching).

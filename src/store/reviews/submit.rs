@@ -97,13 +97,10 @@ pub(super) fn submit_tx(
     if !problems.is_empty() {
         bail!("the review is not complete: {}", problems.join("; "));
     }
-    let control: bool = tx
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM controls WHERE item_id = ?1)")?
-        .query_row([l.item_rowid], |r| r.get(0))?;
     match l.status.as_str() {
         "claimed" | "submitted" => {}
         // A control has no places to take: any number review it.
-        _ if control => {}
+        _ if l.control => {}
         // A lapsed claim may still be completed if no one else has taken the place.
         _ => {
             let taken = tx
@@ -152,7 +149,7 @@ pub(super) fn submit_tx(
     ])?;
 
     // A control's reviews are no pair: it never settles, and says so as a first review does.
-    if control {
+    if l.control {
         return Ok(SubmitOutcome::Waiting);
     }
     // Both reviews in: settle the item.
