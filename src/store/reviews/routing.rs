@@ -16,11 +16,7 @@ pub(super) struct Route {
     pub strict: String,
     /// Datasets in `none` mode, as a JSON array of ids.
     pub none: String,
-    strict_ids: Vec<i64>,
-    none_ids: Vec<i64>,
-    /// Every dataset routes by none.
-    all_none: bool,
-    /// Each dataset's open items and controls, as the kept counts say.
+    /// Each dataset's mode, open items and controls, as the kept counts say.
     datasets: Vec<Open>,
 }
 
@@ -78,15 +74,10 @@ impl Route {
         let ids = |of: fn(&Open) -> bool| -> Vec<i64> {
             datasets.iter().filter(|d| of(d)).map(|d| d.id).collect()
         };
-        let strict_ids = ids(|d| d.strict);
-        let none_ids = ids(|d| d.none);
         Ok(Route {
-            all_none: none_ids.len() == datasets.len(),
             mask,
-            strict: serde_json::to_string(&strict_ids)?,
-            none: serde_json::to_string(&none_ids)?,
-            strict_ids,
-            none_ids,
+            strict: serde_json::to_string(&ids(|d| d.strict))?,
+            none: serde_json::to_string(&ids(|d| d.none))?,
             datasets,
         })
     }
@@ -105,11 +96,7 @@ impl Route {
 
     /// Whether specialties come first anywhere in scope (`dataset_id`, or every dataset).
     pub(super) fn prefers_matching(&self, dataset_id: Option<i64>) -> bool {
-        self.mask != 0
-            && match dataset_id {
-                Some(d) => !self.none_ids.contains(&d),
-                None => !self.all_none,
-            }
+        self.mask != 0 && self.in_scope(dataset_id).any(|d| !d.none)
     }
 
     /// Whether some open item in scope carries one of the physician's specialties (in a
@@ -128,15 +115,12 @@ impl Route {
 
     /// Whether some dataset in scope routes by none (and must be left out of matching).
     pub(super) fn any_none(&self, dataset_id: Option<i64>) -> bool {
-        dataset_id.is_none() && !self.none_ids.is_empty()
+        dataset_id.is_none() && self.datasets.iter().any(|d| d.none)
     }
 
     /// Whether any dataset in scope is strict.
     pub(super) fn any_strict(&self, dataset_id: Option<i64>) -> bool {
-        match dataset_id {
-            Some(d) => self.strict_ids.contains(&d),
-            None => !self.strict_ids.is_empty(),
-        }
+        self.in_scope(dataset_id).any(|d| d.strict)
     }
 }
 
