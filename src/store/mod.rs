@@ -178,7 +178,7 @@ impl Store {
         mut work: impl FnMut(&mut Store) -> Result<T>,
     ) -> Result<T> {
         /// Times before a deadlock it keeps losing is reported.
-        const ATTEMPTS: u32 = 8;
+        const ATTEMPTS: u32 = 12;
         let mut attempt = 1;
         loop {
             match work(self) {
@@ -187,6 +187,13 @@ impl Store {
                         && attempt < ATTEMPTS
                         && is_busy(&e) =>
                 {
+                    // A moment apart, a few ms more each time, different for each session:
+                    // run again at once, it met the same other claims, still at their
+                    // commits, and lost to them again (8 times running under 8 reviewers
+                    // on a small pool).
+                    std::thread::sleep(Duration::from_millis(
+                        u64::from(attempt) * (1 + jitter() % 8),
+                    ));
                     attempt += 1;
                 }
                 done => return done,
@@ -321,4 +328,13 @@ pub fn is_busy(err: &anyhow::Error) -> bool {
                     if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
             )
     })
+}
+
+/// A number that differs from call to call and from process to process (the standard
+/// library's per-map random keys), for spreading retries apart.
+fn jitter() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
 }
