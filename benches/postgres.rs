@@ -6,6 +6,9 @@
 //!
 //! - `import`: `MEDCURATE_BENCH_ITEMS` (default 350,000) generated items imported into the
 //!   three datasets, on PostgreSQL and into a new SQLite file, the same files, timed whole.
+//!   `MEDCURATE_BENCH_ROUNDS` (default 1) rounds, each SQLite then PostgreSQL, and the median
+//!   of the rounds' ratios: a virtual machine's speed drifts by more than the two differ, so
+//!   each ratio is of two runs side by side.
 //! - `sessions`: `MEDCURATE_BENCH_SESSIONS` (default 300) review sessions at once, each a
 //!   thread with its own connection and annotator, looping claim, reading time, submit,
 //!   reading time, `MEDCURATE_BENCH_PER_SESSION` (default 10) items each out of 20,000. The
@@ -15,13 +18,18 @@
 //!   database is read for what the sessions were told: every submit stored, no revision with
 //!   more than two reviewers, nobody twice.
 //!
+//! - `floor`: what the server and this machine give any writer, whatever medcurate does: as
+//!   many sessions with the same reading times, each with its own connection, timing a
+//!   one-row UPDATE on its own (one round trip, one commit) and a transaction of twelve round
+//!   trips (BEGIN, nine `SELECT 1` and the UPDATE, COMMIT), as many as a claim makes.
+//!
 //! - `agreement`: `MEDCURATE_BENCH_ITEMS` (default 350,000) items with two submitted reviews
 //!   each (700,000, as `cargo bench --bench curation` writes them into SQLite), copied to
 //!   PostgreSQL with `Store::copy_into` (as `db copy`), then `Store::agreement` timed on both,
 //!   five runs each after one untimed.
 //!
 //! `MEDCURATE_BENCH_PG=postgresql:///postgres?host=/run/postgresql cargo bench --bench postgres
-//! [-- import|sessions|agreement]`.
+//! [-- import|sessions|floor|agreement]`.
 #![allow(clippy::disallowed_methods)] // the benchmark sets up files directly
 
 mod common;
@@ -58,6 +66,9 @@ fn main() {
     }
     if wants("sessions") {
         sessions(&server);
+    }
+    if wants("floor") {
+        floor(&server);
     }
     if wants("agreement") {
         agreement(&server);
@@ -109,22 +120,30 @@ impl Drop for Database {
 
 fn import(server: &str) {
     let n = workspace::bench_items();
+    let rounds = env_count("MEDCURATE_BENCH_ROUNDS").unwrap_or(1).max(1);
     let scratch = tempfile::tempdir().unwrap();
     let files = scratch.path().join("items");
     let bytes = workspace::generate(&files, n);
     eprintln!("import: {n} items, {:.0} MB of JSONL", bytes as f64 / 1e6);
-    let sqlite = scratch.path().join("bench.db");
-    let secs_sqlite = import_into(&files, &sqlite);
-    let db = Database::new(server, "import");
-    let secs_pg = import_into(&files, &db.url);
-    println!("| import of {n} items | seconds | items/s |");
-    println!("|---|---|---|");
+    println!("| import of {n} items | SQLite s | PostgreSQL s | PostgreSQL / SQLite |");
+    println!("|---|---|---|---|");
+    let mut ratios = Vec::new();
+    for round in 1..=rounds {
+        let sqlite = scratch.path().join(format!("bench-{round}.db"));
+        let secs_sqlite = import_into(&files, &sqlite);
+        let _ = std::fs::remove_file(&sqlite);
+        let db = Database::new(server, "import");
+        let secs_pg = import_into(&files, &db.url);
+        drop(db);
+        let ratio = secs_pg / secs_sqlite;
+        println!("| round {round} | {secs_sqlite:.1} | {secs_pg:.1} | {ratio:.2}x |");
+        ratios.push(ratio);
+    }
+    ratios.sort_by(f64::total_cmp);
     println!(
-        "| SQLite (a file) | {secs_sqlite:.1} | {:.0} |",
-        n as f64 / secs_sqlite
+        "PostgreSQL / SQLite: {:.2}x, the median of {rounds} rounds",
+        ratios[ratios.len() / 2]
     );
-    println!("| PostgreSQL | {secs_pg:.1} | {:.0} |", n as f64 / secs_pg);
-    println!("PostgreSQL / SQLite: {:.2}x", secs_pg / secs_sqlite);
 }
 
 /// Seconds to import the three files in `dir` into a new workspace at `db`.
@@ -229,15 +248,7 @@ fn session(
 ) -> (Vec<f64>, Vec<f64>, usize) {
     let mut store = Store::open_existing(db).unwrap();
     let who = reviewer(s);
-    // A small generator of the session's own: reading times differ between sessions.
-    let mut state = 0x9e37_79b9_7f4a_7c15u64 ^ (s as u64 + 1).wrapping_mul(0x2545_f491_4f6c_dd1d);
-    let mut think = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        let ms = think_ms / 2 + state % (think_ms + 1);
-        thread::sleep(Duration::from_millis(ms));
-    };
+    let mut think = reading(s, think_ms);
     let (mut claims, mut submits) = (Vec::new(), Vec::new());
     start.wait();
     // Sessions start spread over one reading time, as people do.
@@ -258,6 +269,106 @@ fn session(
     }
     let n = submits.len();
     (claims, submits, n)
+}
+
+/// Session `s`'s reading time: `think_ms` on average, drawn evenly from half to one and a
+/// half of it by a small generator of the session's own, so that sessions differ.
+fn reading(s: usize, think_ms: u64) -> impl FnMut() {
+    let mut state = 0x9e37_79b9_7f4a_7c15u64 ^ (s as u64 + 1).wrapping_mul(0x2545_f491_4f6c_dd1d);
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let ms = think_ms / 2 + state % (think_ms + 1);
+        thread::sleep(Duration::from_millis(ms));
+    }
+}
+
+/// The floor: `sessions`' load with medcurate's work taken out (see the module's comment).
+fn floor(server: &str) {
+    let sessions = env_count("MEDCURATE_BENCH_SESSIONS").unwrap_or(300);
+    let per_session = env_count("MEDCURATE_BENCH_PER_SESSION").unwrap_or(10);
+    let think_ms = env_count("MEDCURATE_BENCH_THINK_MS").unwrap_or(1000) as u64;
+    let db = Database::new(server, "floor");
+    let url = db.url.to_str().unwrap().to_string();
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    c.batch_execute(&format!(
+        "CREATE TABLE floor (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);
+         INSERT INTO floor SELECT g, 0 FROM generate_series(0, {sessions}) g;"
+    ))
+    .unwrap();
+    drop(c);
+    eprintln!(
+        "floor: {sessions} sessions at once, {per_session} of each, reading time {think_ms} ms on average"
+    );
+    let start = Arc::new(Barrier::new(sessions));
+    let handles: Vec<_> = (0..sessions)
+        .map(|s| {
+            let (url, start) = (url.clone(), Arc::clone(&start));
+            thread::spawn(move || floor_session(&url, s, per_session, think_ms, &start))
+        })
+        .collect();
+    let (mut ones, mut twelves) = (Vec::new(), Vec::new());
+    for h in handles {
+        let (o, t) = h.join().expect("a session failed");
+        // As in `sessions`, a connection's first statements are apart.
+        ones.extend(o.into_iter().skip(1));
+        twelves.extend(t.into_iter().skip(1));
+    }
+    println!("| {sessions} sessions, ms | n | p50 | p99 | max |");
+    println!("|---|---|---|---|---|");
+    for (name, v) in [
+        ("a one-row UPDATE, one round trip", &mut ones),
+        ("twelve round trips in a transaction", &mut twelves),
+    ] {
+        v.sort_by(f64::total_cmp);
+        println!(
+            "| {name} | {} | {:.2} | {:.2} | {:.1} |",
+            v.len(),
+            rank(v, 0.5),
+            rank(v, 0.99),
+            v.last().copied().unwrap_or(0.0)
+        );
+    }
+}
+
+/// One floor session: (one-statement times, twelve-round-trip times).
+fn floor_session(
+    url: &str,
+    s: usize,
+    times: usize,
+    think_ms: u64,
+    start: &Barrier,
+) -> (Vec<f64>, Vec<f64>) {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let update = c
+        .prepare("UPDATE floor SET n = n + 1 WHERE id = $1")
+        .unwrap();
+    let one = c.prepare("SELECT 1").unwrap();
+    let id = s as i64;
+    let mut think = reading(s, think_ms);
+    let (mut ones, mut twelves) = (Vec::new(), Vec::new());
+    start.wait();
+    thread::sleep(Duration::from_millis((s as u64 * 7919) % (think_ms + 1)));
+    for _ in 0..times {
+        let t = Instant::now();
+        c.execute(&update, &[&id]).unwrap();
+        ones.push(t.elapsed().as_secs_f64() * 1e3);
+        think();
+        let t = Instant::now();
+        let mut tx = c.transaction().unwrap();
+        for i in 0..10 {
+            if i == 5 {
+                tx.execute(&update, &[&id]).unwrap();
+            } else {
+                tx.query_one(&one, &[]).unwrap();
+            }
+        }
+        tx.commit().unwrap();
+        twelves.push(t.elapsed().as_secs_f64() * 1e3);
+        think();
+    }
+    (ones, twelves)
 }
 
 /// What the database holds agrees with what the sessions were told.

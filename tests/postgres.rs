@@ -40,7 +40,8 @@ fn workspaces_are_on_the_server_the_suite_names() {
 
 /// A workspace of schema 17 (the baseline) is brought up to date when opened: an import's
 /// new items skip the revision trigger's call, revision bodies are stored with lz4 (18), and
-/// the solo reviewer is written only when it changes (19).
+/// the solo reviewer is written only when it changes (19), and route_queue has one key in the
+/// walk's order (21).
 #[test]
 fn a_schema_17_workspace_is_brought_up_to_date() {
     if backend::postgres().is_none() {
@@ -80,9 +81,28 @@ fn a_schema_17_workspace_is_brought_up_to_date() {
             })
     };
     assert!(solo_guarded(&conn));
+    // route_queue's indexes, by name, and whether it has a primary key.
+    let keys = |conn: &medcurate::store::db::Connection| -> (String, bool) {
+        conn.query_row(
+            "SELECT string_agg(CAST(indexrelid::regclass AS TEXT), ','
+                               ORDER BY CAST(indexrelid::regclass AS TEXT)),
+                    CAST(bool_or(indisprimary) AS INTEGER)
+             FROM pg_index WHERE indrelid = 'route_queue'::regclass",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let now = ("route_queue_any_dataset,route_queue_key".to_string(), false);
+    assert_eq!(keys(&conn), now);
     // Back to what 17_baseline.sql made.
     conn.execute_batch_native(
-        "DROP TRIGGER route_revision ON revisions;
+        "ALTER TABLE route_queue ADD PRIMARY KEY (bit, dataset_id, active_reviews, item_id);
+         CREATE INDEX route_queue_pk_order
+             ON route_queue (bit, dataset_id, active_reviews DESC, item_id);
+         ALTER TABLE route_queue REPLICA IDENTITY DEFAULT;
+         DROP INDEX route_queue_key;
+         DROP TRIGGER route_revision ON revisions;
          CREATE TRIGGER route_revision AFTER INSERT ON revisions
              FOR EACH ROW EXECUTE FUNCTION route_revision_fn();
          ALTER TABLE revisions ALTER COLUMN body SET COMPRESSION pglz;
@@ -100,6 +120,7 @@ fn a_schema_17_workspace_is_brought_up_to_date() {
     }
     assert!(!solo_guarded(&conn));
     assert!(!state(&conn).0.contains("WHEN"));
+    assert_ne!(keys(&conn), now);
     let store = Store::open(&at).unwrap();
     assert_eq!(
         store.schema_version().unwrap(),
@@ -112,4 +133,5 @@ fn a_schema_17_workspace_is_brought_up_to_date() {
     );
     assert_eq!(compression, "l");
     assert!(solo_guarded(&conn));
+    assert_eq!(keys(&conn), now);
 }

@@ -218,6 +218,20 @@ fn feed(hash: &mut Sha256, v: ValueRef<'_>) {
             hash.update((b.len() as u64).to_be_bytes());
             hash.update(b);
         }
+        // No column is a list (only PostgreSQL's parameters are); fed whole all the same.
+        ValueRef::Integers(v) => {
+            hash.update([5]);
+            hash.update((v.len() as u64).to_be_bytes());
+            v.iter().for_each(|i| hash.update(i.to_be_bytes()));
+        }
+        ValueRef::Texts(v) => {
+            hash.update([6]);
+            hash.update((v.len() as u64).to_be_bytes());
+            for s in v {
+                hash.update((s.len() as u64).to_be_bytes());
+                hash.update(s.as_bytes());
+            }
+        }
     }
 }
 

@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/18_import_revision_trigger.sql"),
     include_str!("migrations/19_solo_reviewer_unchanged.sql"),
     include_str!("migrations/20_solo_reviewer_planned_once.sql"),
+    include_str!("migrations/21_route_queue_one_key.sql"),
 ];
 
 /// The schema version this build writes.
@@ -72,6 +73,7 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         20,
         include_str!("migrations/pg/20_solo_reviewer_planned_once.sql"),
     ),
+    (21, include_str!("migrations/pg/21_route_queue_one_key.sql")),
 ];
 
 /// The schema version the database is at (0: none yet).

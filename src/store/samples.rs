@@ -58,7 +58,7 @@ fn text(v: SqlValue) -> Option<String> {
         SqlValue::Integer(i) => Some(i.to_string()),
         SqlValue::Real(f) => Some(f.to_string()),
         SqlValue::Text(s) => Some(s.to_string()),
-        SqlValue::Blob(_) => None,
+        SqlValue::Blob(_) | SqlValue::Integers(_) | SqlValue::Texts(_) => None,
     }
 }
 

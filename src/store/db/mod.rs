@@ -301,6 +301,11 @@ impl rusqlite::ToSql for SqliteValue<'_> {
             ValueRef::Real(f) => V::Real(f),
             ValueRef::Text(s) => V::Text(s.as_bytes()),
             ValueRef::Blob(b) => V::Blob(b),
+            ValueRef::Integers(_) | ValueRef::Texts(_) => {
+                return Err(rusqlite::Error::ToSqlConversionFailure(
+                    "a list is a PostgreSQL parameter only: SQLite has no arrays".into(),
+                ));
+            }
         }))
     }
 }

@@ -193,6 +193,8 @@ fn pg_type(kind: Kind) -> Type {
         Kind::Real => Type::FLOAT8,
         Kind::Text => Type::TEXT,
         Kind::Blob => Type::BYTEA,
+        Kind::Integers => Type::INT8_ARRAY,
+        Kind::Texts => Type::TEXT_ARRAY,
     }
 }
 
@@ -219,6 +221,8 @@ impl ToSql for PgValue<'_> {
             ValueRef::Real(f) => f.to_sql(ty, out),
             ValueRef::Text(s) => s.to_sql(ty, out),
             ValueRef::Blob(b) => b.to_sql(ty, out),
+            ValueRef::Integers(v) => v.to_sql(ty, out),
+            ValueRef::Texts(v) => v.to_sql(ty, out),
         }
     }
 

@@ -12,6 +12,10 @@ pub enum Kind {
     Real,
     Text,
     Blob,
+    /// Lists, one parameter each: PostgreSQL's `bigint[]` and `text[]`. SQLite has no arrays,
+    /// so only PostgreSQL's own statements bind them (an import's batches).
+    Integers,
+    Texts,
 }
 
 /// One value, borrowed from a parameter or from a row.
@@ -22,6 +26,8 @@ pub enum ValueRef<'a> {
     Real(f64),
     Text(&'a str),
     Blob(&'a [u8]),
+    Integers(&'a [i64]),
+    Texts(&'a [&'a str]),
 }
 
 impl<'a> ValueRef<'a> {
@@ -32,6 +38,8 @@ impl<'a> ValueRef<'a> {
             ValueRef::Real(_) => Kind::Real,
             ValueRef::Text(_) => Kind::Text,
             ValueRef::Blob(_) => Kind::Blob,
+            ValueRef::Integers(_) => Kind::Integers,
+            ValueRef::Texts(_) => Kind::Texts,
         }
     }
 
@@ -179,6 +187,17 @@ impl FromSql for Vec<u8> {
 }
 impl SqlKind for Vec<u8> {
     const KIND: Kind = Kind::Blob;
+}
+
+impl ToSql for [i64] {
+    fn to_sql(&self) -> Result<ValueRef<'_>, Error> {
+        Ok(ValueRef::Integers(self))
+    }
+}
+impl ToSql for [&str] {
+    fn to_sql(&self) -> Result<ValueRef<'_>, Error> {
+        Ok(ValueRef::Texts(self))
+    }
 }
 
 impl<T: ToSql + ?Sized> ToSql for &T {

@@ -1,46 +1,46 @@
 //! PostgreSQL's side of an import: new items held back and sent 2,000 at a time, each batch
-//! in one statement (a round trip per item was most of an import there).
+//! in one statement (a round trip per item was most of an import there), each column of the
+//! batch one list.
 
 use super::{DatasetRef, ImportWriter, NewRevision, PutOutcome};
 use crate::domain::item::Difficulty;
 use crate::store::db::params;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::collections::hash_map::{DefaultHasher, Entry};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 /// New items sent to PostgreSQL per statement (a round trip per item was most of an import
-/// there): about 4 MB of JSON at the items' usual size.
+/// there): about 4 MB of bodies at the items' usual size.
 pub(super) const BATCH: usize = 2000;
 
-/// Ends each body of a batch sent to PostgreSQL: canonical JSON escapes every control
-/// character, so no body holds it.
-const BODY_END: char = '\u{1e}';
-
+/// The held items as the batch's statement takes them: a list per column (each one
+/// parameter, read by the server in binary), the items in order.
 #[derive(Default)]
 pub(super) struct Pending {
     dataset: Option<DatasetRef>,
-    /// The rows as JSON objects, comma-separated, `count` of them, but for their bodies.
-    rows: Vec<u8>,
-    /// Their bodies in the same order, each ended by `BODY_END`.
-    bodies: String,
-    count: usize,
+    ext_ids: Vec<String>,
+    /// Empty where the item has none.
+    difficulties: Vec<&'static str>,
+    route_masks: Vec<i64>,
+    content_hashes: Vec<String>,
+    import_files: Vec<i64>,
+    import_lines: Vec<i64>,
+    bodies: Vec<String>,
+    /// Each item's rows in `route_queue`, one per bit of its departments: the item's place in
+    /// the lists above (from 1) and the bit.
+    bit_items: Vec<i64>,
+    bits: Vec<i64>,
     /// Each pending id's file and line, to tell a repeat within the batch.
     ids: HashMap<String, (usize, usize)>,
     /// The rows these items put in `route_queue`, per department bit (64: any department).
     routed: BTreeMap<i64, i64>,
 }
 
-#[derive(serde::Serialize)]
-struct PendingRow<'a> {
-    ext_id: &'a str,
-    difficulty: Option<&'static str>,
-    route_mask: i64,
-    /// The mask's bits, its rows in `route_queue`.
-    bits: Vec<i64>,
-    content_hash: &'a str,
-    import_file: usize,
-    import_line: usize,
+impl Pending {
+    fn count(&self) -> usize {
+        self.ext_ids.len()
+    }
 }
 
 impl ImportWriter<'_> {
@@ -83,37 +83,25 @@ impl ImportWriter<'_> {
             pending
                 .ids
                 .insert(item.ext_id.to_string(), (item.file_index, item.line));
-            if pending.count > 0 {
-                pending.rows.push(b',');
-            }
-            let bits: Vec<i64> = (0..64)
-                .filter(|b| item.route_mask & (1i64 << b) != 0)
-                .collect();
-            if !bits.is_empty() {
+            let place = pending.count() as i64 + 1;
+            if item.route_mask != 0 {
                 *pending.routed.entry(64).or_default() += 1;
             }
-            for &bit in &bits {
+            for bit in (0..64).filter(|b| item.route_mask & (1i64 << b) != 0) {
                 *pending.routed.entry(bit).or_default() += 1;
+                pending.bit_items.push(place);
+                pending.bits.push(bit);
             }
-            let row = PendingRow {
-                ext_id: item.ext_id,
-                difficulty: item.difficulty.map(Difficulty::as_str),
-                route_mask: item.route_mask,
-                bits,
-                content_hash: item.content_hash,
-                import_file: item.file_index,
-                import_line: item.line,
-            };
-            serde_json::to_writer(&mut pending.rows, &row)?;
-            anyhow::ensure!(
-                !item.body_json.contains(BODY_END),
-                "item {} is not canonical JSON: it holds a raw control character",
-                item.ext_id
-            );
-            pending.bodies.push_str(item.body_json);
-            pending.bodies.push(BODY_END);
-            pending.count += 1;
-            pending.count >= BATCH
+            pending.ext_ids.push(item.ext_id.to_string());
+            pending
+                .difficulties
+                .push(item.difficulty.map_or("", Difficulty::as_str));
+            pending.route_masks.push(item.route_mask);
+            pending.content_hashes.push(item.content_hash.to_string());
+            pending.import_files.push(i64::try_from(item.file_index)?);
+            pending.import_lines.push(i64::try_from(item.line)?);
+            pending.bodies.push(item.body_json.to_string());
+            pending.count() >= BATCH
         };
         if full {
             self.send_pending()?;
@@ -144,27 +132,26 @@ impl ImportWriter<'_> {
         let Some(dataset) = pending.dataset else {
             return Ok(());
         };
-        // The rows go as one JSON parameter, read back as a table: a statement of thousands of
-        // parameters took longer to plan than to run. Their bodies go beside it as one text,
-        // split on `BODY_END` (reading them as JSON strings took a seventh of the server's
-        // time), and `ROWS FROM` pairs the two in order. Each row's id is drawn first, in the
-        // rows' order (the functions' scan gives them so), and its revision takes it from the
-        // same row. Its queue rows are the item as written (as `add_new_to_routing` reads it
-        // on SQLite), one per bit of its departments, which the row brings: spreading the mask
-        // over all 64 bits on the server took longer than writing the rows.
+        // The rows go as one list per column, read back as a table: a statement of thousands
+        // of parameters took longer to plan than to run, and rows sent as JSON (the bodies
+        // beside them as one text, split on the server) took a tenth of the server's time to
+        // read. Each row's id is drawn first, in the rows' order (the function's scan gives
+        // them so), and its revision takes it from the same row. Its queue rows are the item
+        // as written (as `add_new_to_routing` reads it on SQLite), one per bit of its
+        // departments, which the batch brings beside the rows: spreading the mask over all 64
+        // bits on the server took longer than writing the rows.
         const SQL: &str = "WITH v AS MATERIALIZED (
-                SELECT nextval(pg_get_serial_sequence('items', 'id')) AS id, r.*
-                FROM ROWS FROM (
-                    json_to_recordset(?5::json)
-                      AS (ext_id text, difficulty text, route_mask bigint, bits bigint[],
-                          content_hash text, import_file bigint, import_line bigint),
-                    unnest(string_to_array(?6::text, chr(30))))
-                  AS r (ext_id, difficulty, route_mask, bits, content_hash, import_file,
-                        import_line, body)),
+                SELECT nextval((SELECT CAST(pg_get_serial_sequence('items', 'id') AS regclass)))
+                           AS id,
+                       r.*
+                FROM unnest(?5::text[], ?6::text[], ?7::bigint[], ?8::text[], ?9::bigint[],
+                            ?10::bigint[], ?11::text[]) WITH ORDINALITY
+                  AS r (ext_id, difficulty, route_mask, content_hash, import_file, import_line,
+                        body, place)),
               i AS (INSERT INTO items (id, dataset_id, ext_id, kind, revision_no, difficulty,
                                        difficulty_source, created_at, route_mask)
-                    SELECT v.id, ?1::bigint, v.ext_id, ?2::text, 1, v.difficulty,
-                           CASE WHEN v.difficulty IS NULL THEN NULL ELSE 'import' END,
+                    SELECT v.id, ?1::bigint, v.ext_id, ?2::text, 1, NULLIF(v.difficulty, ''),
+                           CASE WHEN v.difficulty = '' THEN NULL ELSE 'import' END,
                            ?3::text, v.route_mask
                     FROM v
                     RETURNING id, dataset_id, active_reviews, revision_no, solo_reviewer,
@@ -179,29 +166,33 @@ impl ImportWriter<'_> {
                                              revision_no, solo_reviewer, fresh_eyes, route_mask)
                     SELECT b.bit, i.dataset_id, i.active_reviews, i.id, i.revision_no,
                            i.solo_reviewer, i.fresh_eyes, i.route_mask
-                    FROM i JOIN v ON v.id = i.id JOIN LATERAL unnest(v.bits) AS b(bit) ON true
+                    FROM unnest(?12::bigint[], ?13::bigint[]) AS b (place, bit)
+                    JOIN v ON v.place = b.place JOIN i ON i.id = v.id
                     WHERE i.state = 'in_review' AND i.active_reviews < 2 AND i.route_mask <> 0
                     RETURNING 1)
             SELECT (SELECT count(*) FROM r), (SELECT count(*) FROM q)";
-        let rows = format!(
-            "[{}]",
-            String::from_utf8(pending.rows).context("an import row is not UTF-8")?
-        );
         let (written, queued): (i64, i64) = self.tx.prepare_cached(SQL)?.query_row(
             params![
                 dataset.id,
                 dataset.kind.as_str(),
                 self.at,
                 self.import_id,
-                rows,
-                pending.bodies.strip_suffix(BODY_END).unwrap_or_default()
+                strs(&pending.ext_ids).as_slice(),
+                pending.difficulties.as_slice(),
+                pending.route_masks.as_slice(),
+                strs(&pending.content_hashes).as_slice(),
+                pending.import_files.as_slice(),
+                pending.import_lines.as_slice(),
+                strs(&pending.bodies).as_slice(),
+                pending.bit_items.as_slice(),
+                pending.bits.as_slice()
             ],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         anyhow::ensure!(
-            written == pending.count as i64,
+            written == pending.count() as i64,
             "the database stored {written} of {} new items",
-            pending.count
+            pending.count()
         );
         // The counts are of the rows held back; the queue must hold just those.
         let expected: i64 = pending
@@ -220,6 +211,10 @@ impl ImportWriter<'_> {
         }
         Ok(())
     }
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
 }
 
 /// An id's hash, for `stored_ids`: equal ids hash alike, in every run.

@@ -1,0 +1,3 @@
+-- 21: on PostgreSQL route_queue's key becomes one unique index in the walk's order
+-- (pg/21_route_queue_one_key.sql). SQLite's key already has that order (16): nothing changes
+-- here. The version is the same on both backends, so it is one migration on each.
