@@ -3,11 +3,13 @@
 //! without it this says, past the harness's capture, that PostgreSQL went untested, and CI
 //! fails on that note.
 
+#![allow(clippy::disallowed_methods)] // test set-up writes its items file directly
+
 mod common;
 
 use common::backend;
 use medcurate::store::Store;
-use medcurate::store::db::Backend;
+use medcurate::store::db::{Backend, TransactionBehavior};
 
 /// The line CI looks for.
 const SKIPPED: &str = "skipped: postgres: MEDCURATE_TEST_PG is not set, so every workspace in \
@@ -81,6 +83,23 @@ fn a_schema_17_workspace_is_brought_up_to_date() {
             })
     };
     assert!(solo_guarded(&conn));
+    // 22: the queue's counts lock queue_open first, and a claim given back writes no count.
+    let lock_order = |conn: &medcurate::store::db::Connection| -> (bool, bool) {
+        let def = |f: &str| -> String {
+            conn.query_row(
+                &format!("SELECT pg_get_functiondef('{f}'::regproc)"),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        (
+            def("queue_item_barred_fn")
+                .contains("FROM queue_open WHERE dataset_id = NEW.dataset_id FOR NO KEY UPDATE"),
+            def("queue_review_status_fn").contains("NEW.status IS DISTINCT FROM 'submitted' THEN"),
+        )
+    };
+    assert_eq!(lock_order(&conn), (true, true));
     // route_queue's indexes, by name, and whether it has a primary key.
     let keys = |conn: &medcurate::store::db::Connection| -> (String, bool) {
         conn.query_row(
@@ -119,6 +138,15 @@ fn a_schema_17_workspace_is_brought_up_to_date() {
         .unwrap();
     }
     assert!(!solo_guarded(&conn));
+    // 17's as far as this test tells them apart: neither lock nor early return.
+    for f in ["queue_item_barred_fn", "queue_review_status_fn"] {
+        conn.execute_batch_native(&format!(
+            "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN RETURN NULL; END $$;"
+        ))
+        .unwrap();
+    }
+    assert_eq!(lock_order(&conn), (false, false));
     assert!(!state(&conn).0.contains("WHEN"));
     assert_ne!(keys(&conn), now);
     let store = Store::open(&at).unwrap();
@@ -133,5 +161,134 @@ fn a_schema_17_workspace_is_brought_up_to_date() {
     );
     assert_eq!(compression, "l");
     assert!(solo_guarded(&conn));
+    assert_eq!(lock_order(&conn), (true, true));
     assert_eq!(keys(&conn), now);
+}
+
+/// Two claims that each fill an item's second place, in one dataset, where the first
+/// reviewer of one item is the claimer of the other, take the queue's counts in one order
+/// (schema 22): the later claim waits for the earlier, holding no count, where it used to hold
+/// the first reviewer's `queue_reviewer` row, which the earlier claim's review then needed, and
+/// the server cancelled one of them as a deadlock.
+#[test]
+fn claims_filling_second_places_take_the_counts_in_one_order() {
+    if backend::postgres().is_none() {
+        backend::note("skipped: postgres: the lock order of claims needs MEDCURATE_TEST_PG");
+        return;
+    }
+    use medcurate::domain::people::{Person, Role};
+    use medcurate::import::{Format, ImportOptions, import};
+    let dir = tempfile::tempdir().unwrap();
+    let at = backend::db_at(dir.path(), "t.db");
+    let mut store = Store::open(&at).unwrap();
+    for id in ["a", "b", "e"] {
+        let p = Person {
+            id: id.into(),
+            name: id.into(),
+            roles: vec![Role::Annotator],
+            os_user: None,
+        };
+        store.add_person(&p, "test").unwrap();
+    }
+    let file = dir.path().join("items.jsonl");
+    let item = |n: u32| {
+        format!(
+            r#"{{"id":"q{n}","kind":"mcq","stem":"维生素C缺乏可引起（{n}）","options":[{{"label":"A","text":"坏血病"}},{{"label":"B","text":"脚气病"}}],"answer":"A"}}"#
+        )
+    };
+    std::fs::write(&file, format!("{}\n{}\n", item(0), item(1))).unwrap();
+    let opts = ImportOptions {
+        files: vec![file],
+        dataset: "Exam".into(),
+        format: Format::Native,
+        revise: false,
+        skip_invalid: false,
+        rejects_dir: dir.path().to_path_buf(),
+        actor: "test".into(),
+    };
+    assert!(import(&mut store, &opts, &mut |_, _| {}).unwrap().committed);
+    drop(store);
+    let id = |conn: &medcurate::store::db::Connection, ext: &str| -> i64 {
+        conn.query_row("SELECT id FROM items WHERE ext_id = ?1", [ext], |r| {
+            r.get(0)
+        })
+        .unwrap()
+    };
+    // A claim as the store writes one: the place, then the review.
+    let claim = move |conn: &medcurate::store::db::Connection, item: i64, who: &str| {
+        conn.execute(
+            "UPDATE items SET active_reviews = active_reviews + 1 WHERE id = ?1",
+            [item],
+        )?;
+        conn.execute(
+            "INSERT INTO reviews (reviewer, status, claimed_at, lease_expires_at, updated_at,
+                                  item_id, revision_no)
+             VALUES (?2, 'claimed', '2026-01-01T00:00:00Z', '2999-01-01T00:00:00Z',
+                     '2026-01-01T00:00:00Z', ?1, 1)",
+            (item, who),
+        )
+    };
+    let first = backend::raw(&at);
+    let (x, y) = (id(&first, "q0"), id(&first, "q1"));
+    claim(&first, x, "b").unwrap();
+    claim(&first, y, "e").unwrap();
+
+    // b fills y's second place: y leaves the queue, e's count with it.
+    let mut by_b = backend::raw(&at);
+    let tx_b = by_b
+        .transaction_with_behavior(TransactionBehavior::RowLocked)
+        .unwrap();
+    tx_b.execute(
+        "UPDATE items SET active_reviews = active_reviews + 1 WHERE id = ?1",
+        [y],
+    )
+    .unwrap();
+    // a fills x's second place, and waits for b's transaction.
+    let at_a = at.clone();
+    let by_a = std::thread::spawn(move || {
+        let mut conn = backend::raw(&at_a);
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::RowLocked)
+            .unwrap();
+        claim(&tx, x, "a").map_err(|e| e.to_string())?;
+        tx.commit().map_err(|e| e.to_string())
+    });
+    let waiting = || -> bool {
+        first
+            .query_row(
+                "SELECT count(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap()
+            == 1
+    };
+    let since = std::time::Instant::now();
+    while !waiting() {
+        assert!(
+            since.elapsed().as_secs() < 20,
+            "a's claim never waited for b's"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // b's review: b's own count, which a's claim must not be holding.
+    tx_b.execute(
+        "INSERT INTO reviews (reviewer, status, claimed_at, lease_expires_at, updated_at,
+                              item_id, revision_no)
+         VALUES ('b', 'claimed', '2026-01-01T00:00:00Z', '2999-01-01T00:00:00Z',
+                 '2026-01-01T00:00:00Z', ?1, 1)",
+        [y],
+    )
+    .unwrap();
+    tx_b.commit().unwrap();
+    assert_eq!(by_a.join().unwrap(), Ok(()));
+    let full: i64 = first
+        .query_row(
+            "SELECT count(*) FROM items WHERE active_reviews = 2",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(full, 2);
 }

@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/19_solo_reviewer_unchanged.sql"),
     include_str!("migrations/20_solo_reviewer_planned_once.sql"),
     include_str!("migrations/21_route_queue_one_key.sql"),
+    include_str!("migrations/22_queue_open_first.sql"),
 ];
 
 /// The schema version this build writes.
@@ -74,6 +75,7 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
         include_str!("migrations/pg/20_solo_reviewer_planned_once.sql"),
     ),
     (21, include_str!("migrations/pg/21_route_queue_one_key.sql")),
+    (22, include_str!("migrations/pg/22_queue_open_first.sql")),
 ];
 
 /// The schema version the database is at (0: none yet).

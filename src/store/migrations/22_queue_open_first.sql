@@ -1,0 +1,4 @@
+-- 22: on PostgreSQL a claim's counts are locked in one order, the dataset's queue_open row
+-- before any reviewer's queue_reviewer row, so two claims side by side never deadlock on them
+-- (pg/22_queue_open_first.sql). SQLite writes one transaction at a time: nothing changes
+-- here. The version is the same on both backends, so it is one migration on each.
