@@ -3,13 +3,11 @@
 //! without it this says, past the harness's capture, that PostgreSQL went untested, and CI
 //! fails on that note.
 
-#![allow(clippy::disallowed_methods)] // test set-up writes its items file directly
-
 mod common;
 
 use common::backend;
 use medcurate::store::Store;
-use medcurate::store::db::{Backend, TransactionBehavior};
+use medcurate::store::db::{Backend, Connection, TransactionBehavior};
 
 /// The line CI looks for.
 const SKIPPED: &str = "skipped: postgres: MEDCURATE_TEST_PG is not set, so every workspace in \
@@ -54,7 +52,7 @@ fn a_schema_17_workspace_is_brought_up_to_date() {
     let at = backend::db_at(dir.path(), "t.db");
     drop(Store::open(&at).unwrap());
     let conn = backend::raw(&at);
-    let state = |conn: &medcurate::store::db::Connection| -> (String, String) {
+    let state = |conn: &Connection| -> (String, String) {
         conn.query_row(
             "SELECT pg_get_triggerdef(t.oid), a.attcompression::text
              FROM pg_trigger t, pg_attribute a
@@ -69,39 +67,29 @@ fn a_schema_17_workspace_is_brought_up_to_date() {
     assert!(trigger.contains("WHEN"), "{trigger}");
     assert_eq!(compression, "l");
     // The solo reviewer's triggers call 19's function, which writes only a change.
-    let solo_guarded = |conn: &medcurate::store::db::Connection| -> bool {
+    let solo_guarded = |conn: &Connection| -> bool {
         ["reviews_solo_insert_fn", "reviews_solo_status_fn"]
             .iter()
-            .all(|f| {
-                conn.query_row(
-                    &format!("SELECT pg_get_functiondef('{f}'::regproc)"),
-                    [],
-                    |r| r.get::<_, String>(0),
-                )
-                .unwrap()
-                .contains("items_solo_reviewer_refresh")
-            })
+            .all(|f| function_def(conn, f).contains("items_solo_reviewer_refresh"))
     };
     assert!(solo_guarded(&conn));
     // 22: the queue's counts lock queue_open first, and a claim given back writes no count.
-    let lock_order = |conn: &medcurate::store::db::Connection| -> (bool, bool) {
-        let def = |f: &str| -> String {
+    let lock_order = |conn: &Connection| -> (bool, bool) {
+        (
+            function_def(conn, "queue_item_barred_fn")
+                .contains("FROM queue_open WHERE dataset_id = NEW.dataset_id FOR NO KEY UPDATE"),
             conn.query_row(
-                &format!("SELECT pg_get_functiondef('{f}'::regproc)"),
+                "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'queue_review_status'",
                 [],
-                |r| r.get(0),
+                |r| r.get::<_, String>(0),
             )
             .unwrap()
-        };
-        (
-            def("queue_item_barred_fn")
-                .contains("FROM queue_open WHERE dataset_id = NEW.dataset_id FOR NO KEY UPDATE"),
-            def("queue_review_status_fn").contains("NEW.status IS DISTINCT FROM 'submitted' THEN"),
+            .contains("(old.status = 'submitted'::text)"),
         )
     };
     assert_eq!(lock_order(&conn), (true, true));
     // route_queue's indexes, by name, and whether it has a primary key.
-    let keys = |conn: &medcurate::store::db::Connection| -> (String, bool) {
+    let keys = |conn: &Connection| -> (String, bool) {
         conn.query_row(
             "SELECT string_agg(CAST(indexrelid::regclass AS TEXT), ','
                                ORDER BY CAST(indexrelid::regclass AS TEXT)),
@@ -138,14 +126,16 @@ fn a_schema_17_workspace_is_brought_up_to_date() {
         .unwrap();
     }
     assert!(!solo_guarded(&conn));
-    // 17's as far as this test tells them apart: neither lock nor early return.
-    for f in ["queue_item_barred_fn", "queue_review_status_fn"] {
-        conn.execute_batch_native(&format!(
-            "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS $$
-             BEGIN RETURN NULL; END $$;"
-        ))
-        .unwrap();
-    }
+    // 17's as far as this test tells them apart: no lock, and the status trigger for every change.
+    conn.execute_batch_native(
+        "CREATE OR REPLACE FUNCTION queue_item_barred_fn() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN RETURN NULL; END $$;
+         DROP TRIGGER queue_review_status ON reviews;
+         CREATE TRIGGER queue_review_status AFTER UPDATE OF status ON reviews
+             FOR EACH ROW WHEN (NEW.status IS DISTINCT FROM OLD.status)
+             EXECUTE FUNCTION queue_review_status_fn();",
+    )
+    .unwrap();
     assert_eq!(lock_order(&conn), (false, false));
     assert!(!state(&conn).0.contains("WHEN"));
     assert_ne!(keys(&conn), now);
@@ -165,6 +155,16 @@ fn a_schema_17_workspace_is_brought_up_to_date() {
     assert_eq!(keys(&conn), now);
 }
 
+/// A function's definition as the server prints it.
+fn function_def(conn: &Connection, name: &str) -> String {
+    conn.query_row(
+        &format!("SELECT pg_get_functiondef('{name}'::regproc)"),
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
 /// Two claims that each fill an item's second place, in one dataset, where the first
 /// reviewer of one item is the claimer of the other, take the queue's counts in one order
 /// (schema 22): the later claim waits for the earlier, holding no count, where it used to hold
@@ -176,50 +176,27 @@ fn claims_filling_second_places_take_the_counts_in_one_order() {
         backend::note("skipped: postgres: the lock order of claims needs MEDCURATE_TEST_PG");
         return;
     }
-    use medcurate::domain::people::{Person, Role};
-    use medcurate::import::{Format, ImportOptions, import};
-    let dir = tempfile::tempdir().unwrap();
-    let at = backend::db_at(dir.path(), "t.db");
-    let mut store = Store::open(&at).unwrap();
-    for id in ["a", "b", "e"] {
-        let p = Person {
-            id: id.into(),
-            name: id.into(),
-            roles: vec![Role::Annotator],
-            os_user: None,
-        };
-        store.add_person(&p, "test").unwrap();
-    }
-    let file = dir.path().join("items.jsonl");
     let item = |n: u32| {
         format!(
             r#"{{"id":"q{n}","kind":"mcq","stem":"维生素C缺乏可引起（{n}）","options":[{{"label":"A","text":"坏血病"}},{{"label":"B","text":"脚气病"}}],"answer":"A"}}"#
         )
     };
-    std::fs::write(&file, format!("{}\n{}\n", item(0), item(1))).unwrap();
-    let opts = ImportOptions {
-        files: vec![file],
-        dataset: "Exam".into(),
-        format: Format::Native,
-        revise: false,
-        skip_invalid: false,
-        rejects_dir: dir.path().to_path_buf(),
-        actor: "test".into(),
-    };
-    assert!(import(&mut store, &opts, &mut |_, _| {}).unwrap().committed);
-    drop(store);
-    let id = |conn: &medcurate::store::db::Connection, ext: &str| -> i64 {
-        conn.query_row("SELECT id FROM items WHERE ext_id = ?1", [ext], |r| {
-            r.get(0)
-        })
-        .unwrap()
-    };
+    let dir = common::one_annotator(&format!("{}\n{}\n", item(0), item(1)));
+    for id in ["b", "e"] {
+        common::ok(
+            dir.path(),
+            &["people", "add", id, "--name", id, "--role", "annotator"],
+        );
+    }
+    let at = backend::db_at(dir.path(), "t.db");
     // A claim as the store writes one: the place, then the review.
-    let claim = move |conn: &medcurate::store::db::Connection, item: i64, who: &str| {
+    let take_place = |conn: &Connection, item: i64| {
         conn.execute(
             "UPDATE items SET active_reviews = active_reviews + 1 WHERE id = ?1",
             [item],
-        )?;
+        )
+    };
+    let add_review = |conn: &Connection, item: i64, who: &str| {
         conn.execute(
             "INSERT INTO reviews (reviewer, status, claimed_at, lease_expires_at, updated_at,
                                   item_id, revision_no)
@@ -229,28 +206,35 @@ fn claims_filling_second_places_take_the_counts_in_one_order() {
         )
     };
     let first = backend::raw(&at);
-    let (x, y) = (id(&first, "q0"), id(&first, "q1"));
-    claim(&first, x, "b").unwrap();
-    claim(&first, y, "e").unwrap();
+    let id = |ext: &str| -> i64 {
+        first
+            .query_row("SELECT id FROM items WHERE ext_id = ?1", [ext], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    let (x, y) = (id("q0"), id("q1"));
+    for (item, who) in [(x, "b"), (y, "e")] {
+        take_place(&first, item).unwrap();
+        add_review(&first, item, who).unwrap();
+    }
 
     // b fills y's second place: y leaves the queue, e's count with it.
     let mut by_b = backend::raw(&at);
     let tx_b = by_b
         .transaction_with_behavior(TransactionBehavior::RowLocked)
         .unwrap();
-    tx_b.execute(
-        "UPDATE items SET active_reviews = active_reviews + 1 WHERE id = ?1",
-        [y],
-    )
-    .unwrap();
-    // a fills x's second place, and waits for b's transaction.
+    take_place(&tx_b, y).unwrap();
+    // dr-a fills x's second place, and waits for b's transaction.
     let at_a = at.clone();
     let by_a = std::thread::spawn(move || {
         let mut conn = backend::raw(&at_a);
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::RowLocked)
             .unwrap();
-        claim(&tx, x, "a").map_err(|e| e.to_string())?;
+        take_place(&tx, x)
+            .and_then(|_| add_review(&tx, x, "dr-a"))
+            .map_err(|e| e.to_string())?;
         tx.commit().map_err(|e| e.to_string())
     });
     let waiting = || -> bool {
@@ -268,19 +252,12 @@ fn claims_filling_second_places_take_the_counts_in_one_order() {
     while !waiting() {
         assert!(
             since.elapsed().as_secs() < 20,
-            "a's claim never waited for b's"
+            "dr-a's claim never waited for b's"
         );
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    // b's review: b's own count, which a's claim must not be holding.
-    tx_b.execute(
-        "INSERT INTO reviews (reviewer, status, claimed_at, lease_expires_at, updated_at,
-                              item_id, revision_no)
-         VALUES ('b', 'claimed', '2026-01-01T00:00:00Z', '2999-01-01T00:00:00Z',
-                 '2026-01-01T00:00:00Z', ?1, 1)",
-        [y],
-    )
-    .unwrap();
+    // b's review: b's own count, which dr-a's claim must not be holding.
+    add_review(&tx_b, y, "b").unwrap();
     tx_b.commit().unwrap();
     assert_eq!(by_a.join().unwrap(), Ok(()));
     let full: i64 = first

@@ -11,10 +11,11 @@
 -- queue_review_status's upsert took the holder's queue_reviewer row all the same, before the
 -- item's place was freed (which takes queue_open): the other order. Now it writes only when a
 -- review becomes, or stops being, submitted, the only changes its two sums can see (with
--- neither status 'submitted', each sum is its own term less the same term). The row it
--- passes over exists, at the values it would have written: the review's insert made it.
--- The bodies are 17_baseline.sql's, with the lock and the early return added. SQLite writes
--- one transaction at a time (BEGIN IMMEDIATE): its 22 changes nothing.
+-- neither status 'submitted', each sum is its own term less the same term): its trigger's
+-- WHEN says so, and its function is 17's. The row it passes over exists, at the values it
+-- would have written: the review's insert made it. queue_item_barred_fn's body is
+-- 17_baseline.sql's with the lock added. SQLite writes one transaction at a time (BEGIN
+-- IMMEDIATE): its 22 changes nothing.
 CREATE OR REPLACE FUNCTION queue_item_barred_fn() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM 1 FROM queue_open WHERE dataset_id = NEW.dataset_id FOR NO KEY UPDATE;
@@ -41,31 +42,8 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION queue_review_status_fn() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF OLD.status IS DISTINCT FROM 'submitted' AND NEW.status IS DISTINCT FROM 'submitted' THEN
-        RETURN NULL;
-    END IF;
-    INSERT INTO queue_reviewer (reviewer, dataset_id, submitted, barred)
-    SELECT NEW.reviewer, i.dataset_id,
-        CAST((NEW.status = 'submitted') AS INTEGER) - CAST((OLD.status = 'submitted') AS INTEGER),
-        CAST((i.state = 'in_review' AND i.active_reviews < 2 AND i.fresh_eyes = 1
-              AND NEW.revision_no < i.revision_no
-              AND NOT EXISTS (SELECT 1 FROM reviews c WHERE c.item_id = i.id
-                              AND c.revision_no = i.revision_no AND c.reviewer = NEW.reviewer))
-             AS INTEGER)
-        * (CAST((EXISTS (SELECT 1 FROM reviews p
-                         WHERE p.item_id = i.id AND p.revision_no < i.revision_no
-                           AND p.reviewer = NEW.reviewer AND p.status = 'submitted')) AS INTEGER)
-         - CAST((EXISTS (SELECT 1 FROM reviews p
-                         WHERE p.item_id = i.id AND p.revision_no < i.revision_no
-                           AND p.reviewer = NEW.reviewer
-                           AND CASE WHEN p.id = NEW.id THEN OLD.status ELSE p.status END
-                               = 'submitted')) AS INTEGER))
-    FROM items i WHERE i.id = NEW.item_id
-    ON CONFLICT (reviewer, dataset_id) DO UPDATE
-    SET submitted = queue_reviewer.submitted + excluded.submitted,
-        barred = queue_reviewer.barred + excluded.barred;
-    RETURN NULL;
-END
-$$;
+DROP TRIGGER queue_review_status ON reviews;
+CREATE TRIGGER queue_review_status AFTER UPDATE OF status ON reviews
+    FOR EACH ROW WHEN (NEW.status IS DISTINCT FROM OLD.status
+                       AND (OLD.status = 'submitted' OR NEW.status = 'submitted'))
+    EXECUTE FUNCTION queue_review_status_fn();
