@@ -144,8 +144,9 @@ impl Connection {
         }
     }
 
-    /// Records in the session's temporary table the OS account every event of this
-    /// connection names; on PostgreSQL again on every new connection after a lost one.
+    /// Records the OS account every event of this connection names: in the session's
+    /// temporary table on SQLite, in a setting of the session on PostgreSQL, there again on
+    /// every new connection after a lost one.
     pub fn start_session(&self, account: &str) -> Result<()> {
         match &self.inner {
             Inner::Sqlite(c) => {

@@ -43,14 +43,13 @@ impl Client {
         })
     }
 
-    /// Records `account` in the session's table, as every event names it.
+    /// Records `account` for the session, as every event names it: in a setting of the
+    /// session's own, read where SQLite reads its temporary table (`translate`). A temporary
+    /// table would write the catalogue on every connection and again when it closes, and
+    /// each such write makes every other session plan all its statements again.
     pub fn start_session(&mut self, account: &str) -> Result<()> {
-        self.batch_execute(
-            "CREATE TEMP TABLE IF NOT EXISTS session (account TEXT NOT NULL);
-             DELETE FROM temp.session;",
-        )?;
         self.execute(
-            "INSERT INTO temp.session (account) VALUES (?1)",
+            "SELECT set_config('medcurate.account', ?1, false)",
             &[ValueRef::Text(account)],
         )?;
         self.account = Some(account.to_string());

@@ -1,9 +1,14 @@
 //! SQLite's SQL as PostgreSQL reads it, for the few spellings that differ but mean the same:
-//! `?N` placeholders become `$N`, the session's `temp.` schema is `pg_temp.`, SQLite's
+//! `?N` placeholders become `$N`, the session's table `temp.session` is the session's
+//! setting `medcurate.account` read as a one-row table (`Client::start_session`), SQLite's
 //! index hints (`INDEXED BY name` and the join order `CROSS JOIN ... ON` fixes) are dropped
 //! (PostgreSQL's planner takes no hints), LIKE is ILIKE, and `json_each(array)` is
 //! `json_array_elements_text`.
 //! Quoted text and comments are left as they are.
+
+/// The session's account as SQLite's `temp.session` gives it: NULL until it is set.
+const SESSION: &str =
+    "(SELECT NULLIF(current_setting('medcurate.account', true), '') AS account) AS session";
 
 pub fn to_postgres(sql: &str) -> String {
     let b = sql.as_bytes();
@@ -37,7 +42,15 @@ pub fn to_postgres(sql: &str) -> String {
             c if is_word(c) => {
                 let end = i + b[i..].iter().take_while(|&&d| is_word(d)).count();
                 let word = &sql[i..end];
-                if word.eq_ignore_ascii_case("temp") && b.get(end) == Some(&b'.') {
+                if word.eq_ignore_ascii_case("temp")
+                    && sql[end..]
+                        .get(..8)
+                        .is_some_and(|w| w.eq_ignore_ascii_case(".session"))
+                    && !b.get(end + 8).is_some_and(|&d| is_word(d))
+                {
+                    out.push_str(SESSION);
+                    i = end + 8;
+                } else if word.eq_ignore_ascii_case("temp") && b.get(end) == Some(&b'.') {
                     out.push_str("pg_temp");
                     i = end;
                 } else if word.eq_ignore_ascii_case("cross")
@@ -150,8 +163,13 @@ mod tests {
             "SELECT a FROM t  WHERE a = $1 AND b = $12 OR $1 IS NULL"
         );
         assert_eq!(
-            to_postgres("SELECT account FROM temp.session"),
-            "SELECT account FROM pg_temp.session"
+            to_postgres("VALUES ((SELECT account FROM temp.session), ?1)"),
+            "VALUES ((SELECT account FROM (SELECT NULLIF(current_setting('medcurate.account', \
+             true), '') AS account) AS session), $1)"
+        );
+        assert_eq!(
+            to_postgres("SELECT a FROM temp.sessions, temp.x"),
+            "SELECT a FROM pg_temp.sessions, pg_temp.x"
         );
         assert_eq!(to_postgres("VALUES (?, ?)"), "VALUES ($1, $2)");
     }
