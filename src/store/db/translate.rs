@@ -50,9 +50,6 @@ pub fn to_postgres(sql: &str) -> String {
                 {
                     out.push_str(SESSION);
                     i = end + 8;
-                } else if word.eq_ignore_ascii_case("temp") && b.get(end) == Some(&b'.') {
-                    out.push_str("pg_temp");
-                    i = end;
                 } else if word.eq_ignore_ascii_case("cross")
                     && sql[end..]
                         .trim_start()
@@ -167,9 +164,11 @@ mod tests {
             "VALUES ((SELECT account FROM (SELECT NULLIF(current_setting('medcurate.account', \
              true), '') AS account) AS session), $1)"
         );
+        // Any other temporary table is SQLite's alone: left as written, PostgreSQL refuses it
+        // (no schema `temp`) rather than reading a table of another meaning.
         assert_eq!(
             to_postgres("SELECT a FROM temp.sessions, temp.x"),
-            "SELECT a FROM pg_temp.sessions, pg_temp.x"
+            "SELECT a FROM temp.sessions, temp.x"
         );
         assert_eq!(to_postgres("VALUES (?, ?)"), "VALUES ($1, $2)");
     }
