@@ -14,9 +14,12 @@
 //!   reading time, `MEDCURATE_BENCH_PER_SESSION` (default 10) items each out of 20,000. The
 //!   reading time is `MEDCURATE_BENCH_THINK_MS` (default 1,000) on average, drawn evenly from
 //!   half to one and a half of it: a physician takes far longer, so this is several times
-//!   a real team's load. Every claim and submit is timed by wall clock; afterwards the
-//!   database is read for what the sessions were told: every submit stored, no revision with
-//!   more than two reviewers, nobody twice.
+//!   a real team's load. The sessions start spread over `MEDCURATE_BENCH_RAMP_MS` (default:
+//!   one reading time): a session's first claim costs the server several times a later one,
+//!   so how many start in the same second decides whether the first claims queue for it.
+//!   Every claim and submit is timed by wall clock; afterwards the database is read for what
+//!   the sessions were told: every submit stored, no revision with more than two reviewers,
+//!   nobody twice.
 //!
 //! - `floor`: what the server and this machine give any writer, whatever medcurate does: as
 //!   many sessions with the same reading times, each with its own connection, timing a
@@ -160,6 +163,7 @@ fn sessions(server: &str) {
     let sessions = env_count("MEDCURATE_BENCH_SESSIONS").unwrap_or(300);
     let per_session = env_count("MEDCURATE_BENCH_PER_SESSION").unwrap_or(10);
     let think_ms = env_count("MEDCURATE_BENCH_THINK_MS").unwrap_or(1000) as u64;
+    let ramp_ms = env_count("MEDCURATE_BENCH_RAMP_MS").map_or(think_ms, |r| r as u64);
     assert!(
         sessions <= workspace::REVIEWERS,
         "at most {} sessions",
@@ -177,7 +181,8 @@ fn sessions(server: &str) {
     add_annotators(&mut store);
     drop(store);
     eprintln!(
-        "sessions: {sessions} at once, {per_session} items each, reading time {think_ms} ms on average"
+        "sessions: {sessions} at once, {per_session} items each, reading time {think_ms} ms on \
+         average, starting over {ramp_ms} ms"
     );
 
     let start = Arc::new(Barrier::new(sessions));
@@ -186,7 +191,8 @@ fn sessions(server: &str) {
         .map(|s| {
             let url = db.url.clone();
             let start = Arc::clone(&start);
-            thread::spawn(move || session(&url, s, per_session, think_ms, &start))
+            let pace = (think_ms, ramp_ms);
+            thread::spawn(move || session(&url, s, per_session, pace, &start))
         })
         .collect();
     let (mut claims, mut submits) = (Vec::new(), Vec::new());
@@ -243,7 +249,7 @@ fn session(
     db: &Path,
     s: usize,
     items: usize,
-    think_ms: u64,
+    (think_ms, ramp_ms): (u64, u64),
     start: &Barrier,
 ) -> (Vec<f64>, Vec<f64>, usize) {
     let mut store = Store::open_existing(db).unwrap();
@@ -251,8 +257,8 @@ fn session(
     let mut think = reading(s, think_ms);
     let (mut claims, mut submits) = (Vec::new(), Vec::new());
     start.wait();
-    // Sessions start spread over one reading time, as people do.
-    thread::sleep(Duration::from_millis((s as u64 * 7919) % (think_ms + 1)));
+    // Sessions start spread over the ramp, as people do.
+    thread::sleep(Duration::from_millis((s as u64 * 7919) % (ramp_ms + 1)));
     for _ in 0..items {
         let t = Instant::now();
         let a = store.claim_next(&who, None).expect("claim");
