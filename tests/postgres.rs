@@ -40,8 +40,8 @@ fn workspaces_are_on_the_server_the_suite_names() {
 
 /// A workspace of schema 17 (the baseline) is brought up to date when opened: an import's
 /// new items skip the revision trigger's call, revision bodies are stored with lz4 (18), and
-/// the solo reviewer is written only when it changes (19), and route_queue has one key in the
-/// walk's order (21).
+/// the solo reviewer is written only when it changes (19), route_queue has one key in the
+/// walk's order (21), and the queue's counts are written as a transaction commits (23).
 #[test]
 fn a_schema_17_workspace_is_brought_up_to_date() {
     if backend::postgres().is_none() {
@@ -73,11 +73,18 @@ fn a_schema_17_workspace_is_brought_up_to_date() {
             .all(|f| function_def(conn, f).contains("items_solo_reviewer_refresh"))
     };
     assert!(solo_guarded(&conn));
-    // 22: the queue's counts lock queue_open first, and a claim given back writes no count.
-    let lock_order = |conn: &Connection| -> (bool, bool) {
+    // 22: a claim given back writes no count; 23: the dataset's counts are written as the
+    // transaction commits, and nothing locks them earlier.
+    let counts = |conn: &Connection| -> (bool, bool, bool) {
         (
-            function_def(conn, "queue_item_barred_fn")
-                .contains("FROM queue_open WHERE dataset_id = NEW.dataset_id FOR NO KEY UPDATE"),
+            conn.query_row(
+                "SELECT CAST(bool_and(tgdeferrable AND tginitdeferred) AS INTEGER) FROM pg_trigger
+                 WHERE tgname IN ('queue_item_open', 'route_open_state')",
+                [],
+                |r| r.get::<_, bool>(0),
+            )
+            .unwrap(),
+            function_def(conn, "queue_item_barred_fn").contains("FOR NO KEY UPDATE"),
             conn.query_row(
                 "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'queue_review_status'",
                 [],
@@ -87,7 +94,7 @@ fn a_schema_17_workspace_is_brought_up_to_date() {
             .contains("(old.status = 'submitted'::text)"),
         )
     };
-    assert_eq!(lock_order(&conn), (true, true));
+    assert_eq!(counts(&conn), (true, false, true));
     // route_queue's indexes, by name, and whether it has a primary key.
     let keys = |conn: &Connection| -> (String, bool) {
         conn.query_row(
@@ -126,17 +133,26 @@ fn a_schema_17_workspace_is_brought_up_to_date() {
         .unwrap();
     }
     assert!(!solo_guarded(&conn));
-    // 17's as far as this test tells them apart: no lock, and the status trigger for every change.
-    conn.execute_batch_native(
+    // 17's as far as this test tells them apart: the counts written at once, no lock, and
+    // the status trigger for every change.
+    let at_once = "WHEN ((((old.state = 'in_review') AND (old.active_reviews < 2))
+                        <> ((new.state = 'in_review') AND (new.active_reviews < 2))))";
+    conn.execute_batch_native(&format!(
         "CREATE OR REPLACE FUNCTION queue_item_barred_fn() RETURNS trigger LANGUAGE plpgsql AS $$
          BEGIN RETURN NULL; END $$;
          DROP TRIGGER queue_review_status ON reviews;
          CREATE TRIGGER queue_review_status AFTER UPDATE OF status ON reviews
              FOR EACH ROW WHEN (NEW.status IS DISTINCT FROM OLD.status)
-             EXECUTE FUNCTION queue_review_status_fn();",
-    )
+             EXECUTE FUNCTION queue_review_status_fn();
+         DROP TRIGGER queue_item_open ON items;
+         CREATE TRIGGER queue_item_open AFTER UPDATE OF state, active_reviews ON items
+             FOR EACH ROW {at_once} EXECUTE FUNCTION queue_item_open_fn();
+         DROP TRIGGER route_open_state ON items;
+         CREATE TRIGGER route_open_state AFTER UPDATE OF state, active_reviews ON items
+             FOR EACH ROW {at_once} EXECUTE FUNCTION route_open_state_fn();"
+    ))
     .unwrap();
-    assert_eq!(lock_order(&conn), (false, false));
+    assert_eq!(counts(&conn), (false, false, false));
     assert!(!state(&conn).0.contains("WHEN"));
     assert_ne!(keys(&conn), now);
     let store = Store::open(&at).unwrap();
@@ -151,7 +167,7 @@ fn a_schema_17_workspace_is_brought_up_to_date() {
     );
     assert_eq!(compression, "l");
     assert!(solo_guarded(&conn));
-    assert_eq!(lock_order(&conn), (true, true));
+    assert_eq!(counts(&conn), (true, false, true));
     assert_eq!(keys(&conn), now);
 }
 
@@ -166,12 +182,12 @@ fn function_def(conn: &Connection, name: &str) -> String {
 }
 
 /// Two claims that each fill an item's second place, in one dataset, where the first
-/// reviewer of one item is the claimer of the other, take the queue's counts in one order
-/// (schema 22): the later claim waits for the earlier, holding no count, where it used to hold
-/// the first reviewer's `queue_reviewer` row, which the earlier claim's review then needed, and
-/// the server cancelled one of them as a deadlock.
+/// reviewer of one item is the claimer of the other, do not wait for each other: the
+/// dataset's counts are written as each commits (schema 23). Under 22 the later claim waited
+/// for the earlier one's commit on the dataset's `queue_open` row, and under 17 the server
+/// cancelled one of them as a deadlock (each held a count the other needed).
 #[test]
-fn claims_filling_second_places_take_the_counts_in_one_order() {
+fn claims_filling_second_places_do_not_wait_for_each_other() {
     if backend::postgres().is_none() {
         backend::note("skipped: postgres: the lock order of claims needs MEDCURATE_TEST_PG");
         return;
@@ -225,47 +241,37 @@ fn claims_filling_second_places_take_the_counts_in_one_order() {
         .transaction_with_behavior(TransactionBehavior::RowLocked)
         .unwrap();
     take_place(&tx_b, y).unwrap();
-    // dr-a fills x's second place, and waits for b's transaction.
+    // dr-a fills x's second place, whose first reviewer is b, and commits while b's claim is
+    // open: nothing of b's is in its way.
     let at_a = at.clone();
-    let by_a = std::thread::spawn(move || {
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
         let mut conn = backend::raw(&at_a);
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::RowLocked)
             .unwrap();
-        take_place(&tx, x)
+        let r = take_place(&tx, x)
             .and_then(|_| add_review(&tx, x, "dr-a"))
-            .map_err(|e| e.to_string())?;
-        tx.commit().map_err(|e| e.to_string())
+            .and_then(|_| tx.commit())
+            .map_err(|e| e.to_string());
+        done.send(r).unwrap();
     });
-    let waiting = || -> bool {
-        first
-            .query_row(
-                "SELECT count(*) FROM pg_stat_activity
-                 WHERE datname = current_database() AND wait_event_type = 'Lock'",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-            .unwrap()
-            == 1
-    };
-    let since = std::time::Instant::now();
-    while !waiting() {
-        assert!(
-            since.elapsed().as_secs() < 20,
-            "dr-a's claim never waited for b's"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    // b's review: b's own count, which dr-a's claim must not be holding.
+    let by_a = finished.recv_timeout(std::time::Duration::from_secs(20));
+    assert_eq!(
+        by_a,
+        Ok(Ok(())),
+        "dr-a's claim should commit while b's is open"
+    );
+    // b's review: b's own count, which dr-a's claim wrote and gave up at its commit.
     add_review(&tx_b, y, "b").unwrap();
     tx_b.commit().unwrap();
-    assert_eq!(by_a.join().unwrap(), Ok(()));
-    let full: i64 = first
+    let (full, open): (i64, i64) = first
         .query_row(
-            "SELECT count(*) FROM items WHERE active_reviews = 2",
+            "SELECT (SELECT count(*) FROM items WHERE active_reviews = 2),
+                    (SELECT CAST(sum(items) AS BIGINT) FROM queue_open)",
             [],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!(full, 2);
+    assert_eq!((full, open), (2, 0));
 }

@@ -71,3 +71,15 @@ pub fn lock_rows<P: Params>(conn: &Connection, sql: &str, params: P) -> super::d
         .optional()?;
     Ok(found.is_some())
 }
+
+/// Brings the review queue's counts up to date within the transaction, for one that reads
+/// them after changing which items are open. On PostgreSQL a transaction writes its counts
+/// as it commits (schema 23), so that claims side by side do not queue on a dataset's count
+/// row; from here on this one writes them at once, and holds them to its commit. SQLite's
+/// counts are written at once throughout.
+pub fn counts_now(conn: &Connection) -> super::db::Result<()> {
+    if conn.backend() == Backend::Postgres {
+        conn.execute_batch("SET CONSTRAINTS queue_item_open, route_open_state IMMEDIATE")?;
+    }
+    Ok(())
+}

@@ -227,17 +227,21 @@ fn expire<Q: Queue>(tx: &Transaction, now: &str) -> Result<()> {
         .prepare_cached(&claims.expire)?
         .query_map([now], |r| Ok((r.get(0)?, r.get(1)?, Q::read_slot(r, 2)?)))?
         .collect::<crate::store::db::Result<_>>()?;
-    for (id, holder, slot) in expired {
-        Q::free(tx, &slot)?;
+    for (id, holder, slot) in &expired {
+        Q::free(tx, slot)?;
         log::<Q>(
             tx,
             now,
             "medcurate",
             claims.table.expired,
-            id,
-            &slot,
-            Some(&holder),
+            *id,
+            slot,
+            Some(holder),
         )?;
+    }
+    // The claim then looks for a place by the counts these changed.
+    if !expired.is_empty() {
+        crate::store::dialect::counts_now(tx)?;
     }
     Ok(())
 }

@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/20_solo_reviewer_planned_once.sql"),
     include_str!("migrations/21_route_queue_one_key.sql"),
     include_str!("migrations/22_queue_open_first.sql"),
+    include_str!("migrations/23_counts_at_commit.sql"),
 ];
 
 /// The schema version this build writes.
@@ -76,6 +77,7 @@ const PG_MIGRATIONS: &[(i64, &str)] = &[
     ),
     (21, include_str!("migrations/pg/21_route_queue_one_key.sql")),
     (22, include_str!("migrations/pg/22_queue_open_first.sql")),
+    (23, include_str!("migrations/pg/23_counts_at_commit.sql")),
 ];
 
 /// The schema version the database is at (0: none yet).

@@ -1,0 +1,4 @@
+-- 23: on PostgreSQL the review queue's per-dataset counts are written as a transaction
+-- commits, so claims side by side in one dataset do not queue on its row
+-- (pg/23_counts_at_commit.sql). SQLite writes one transaction at a time: nothing changes
+-- here. The version is the same on both backends, so it is one migration on each.
