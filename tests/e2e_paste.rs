@@ -52,7 +52,12 @@ fn editor(d: &Path) -> Tui {
 /// Leaves the editor and the item, then quits; the draft is stored by then.
 fn leave(tui: &mut Tui) {
     tui.send("q");
-    tui.wait_for("Back at the queue");
+    // Left with its save still on the way, the screen says so and then that it is saved,
+    // which can come before a look at the screen sees the first.
+    tui.wait_until("the queue, the draft stored", |s| {
+        s.contains("Back at the queue; your draft is kept")
+            || s.contains("Your draft of q1 in Exam is saved now")
+    });
     tui.send("q");
     assert!(tui.wait_exit().success());
 }
