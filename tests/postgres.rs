@@ -189,7 +189,7 @@ fn function_def(conn: &Connection, name: &str) -> String {
 #[test]
 fn claims_filling_second_places_do_not_wait_for_each_other() {
     if backend::postgres().is_none() {
-        backend::note("skipped: postgres: the lock order of claims needs MEDCURATE_TEST_PG");
+        backend::note("skipped: postgres: claims side by side need MEDCURATE_TEST_PG");
         return;
     }
     let item = |n: u32| {

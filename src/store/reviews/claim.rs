@@ -57,18 +57,19 @@ impl Queue for ReviewClaims {
     /// row's trigger then finds it already right and leaves the item alone (schema 19),
     /// where it wrote the item a second time, the per-department queue with it.
     fn take(tx: &Transaction, holder: &str, &(item_id, _): &(i64, i64)) -> Result<()> {
-        // On PostgreSQL, where claims run side by side, the per-reviewer counts this claim
-        // writes (its holder's, at the review's insert, and each of the item's reviewers',
-        // should the item leave the queue) are locked first, in one order: two claims never
-        // hold one each while waiting for the other's. The dataset's counts, which ordered
-        // them until schema 23, are written as the claim commits.
+        // On PostgreSQL, where claims run side by side, a claim that fills the item's second
+        // place writes several per-reviewer counts: each of the item's reviewers' (the item
+        // leaves the queue) and then its holder's (the review's insert). It locks them first,
+        // in one order, so two such claims never hold one each while waiting for the other's.
+        // The dataset's counts, which ordered them until schema 23, are written as the claim
+        // commits. A claim of a first place writes its holder's count alone.
         dialect::lock_rows(
             tx,
-            "SELECT 1 FROM queue_reviewer q
-             WHERE q.dataset_id = (SELECT dataset_id FROM items WHERE id = ?1)
+            "SELECT 1 FROM queue_reviewer q JOIN items i ON i.id = ?1
+             WHERE q.dataset_id = i.dataset_id AND i.active_reviews = 1
                AND (q.reviewer = ?2
                     OR q.reviewer IN (SELECT r.reviewer FROM reviews r WHERE r.item_id = ?1))
-             ORDER BY q.reviewer FOR NO KEY UPDATE",
+             ORDER BY q.reviewer FOR NO KEY UPDATE OF q",
             params![item_id, holder],
         )?;
         // A control's reviews take no place: it stays held at two (migration 15).
